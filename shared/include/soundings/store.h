@@ -1,0 +1,98 @@
+// The device's durable store: one SQLite file holding cached consultations, responses and the outbox.
+//
+// One Store object is the device's only writing connection; it is safe to share
+// between threads (calls are serialised inside). sqlite3.h stays out of this header.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "soundings/consultation.h"
+#include "soundings/response.h"
+#include "soundings/result.h"
+
+namespace soundings {
+
+enum class OutboxState { Pending, Confirmed, NeedsReview };
+const char* outbox_state_name(OutboxState state);  // "pending", "confirmed", "needs_review"
+
+struct OutboxItem {
+  std::string response_id;
+  std::string body;       // the response JSON exactly as it will be sent
+  OutboxState state = OutboxState::Pending;
+  int attempts = 0;
+  std::string last_error;
+  std::string created_at;  // ISO 8601 UTC
+};
+
+struct OutboxCounts {
+  int64_t pending = 0;
+  int64_t confirmed = 0;
+  int64_t needs_review = 0;
+  std::string oldest_pending_at;  // empty when none pending
+};
+
+struct CachedConsultation {
+  std::string id;
+  int version = 0;
+  std::string definition_json;  // canonical JSON (blocks expanded)
+  std::string feedback_json;    // "you said, we did" from head office, or empty
+  bool offered = true;          // staff can hide a consultation on this kiosk
+};
+
+class Store {
+ public:
+  // Opens or creates the database at `path`: WAL, synchronous=FULL, foreign keys,
+  // busy timeout, migrations to the current schema. A file that is not a Soundings
+  // database, is corrupt or truncated, or comes from a newer schema is refused with
+  // a clear error and never modified.
+  static Result<std::unique_ptr<Store>> open(const std::string& path);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  static int current_schema_version();
+  const std::string& path() const;
+
+  // Commits the response and its pending outbox row in one transaction; returns
+  // only after the commit. Refuses an unsealed response holding personal data,
+  // and a second response with the same id.
+  Status save(const Response& response);
+  std::optional<Response> find_response(const std::string& response_id);
+  int64_t response_count();
+  int64_t responses_saved_since(const std::string& iso8601_utc);  // for staff counts "today"
+
+  // Consultation cache (by id and version). Storing an existing id+version with
+  // different content is refused; the same content is accepted and changes nothing.
+  Status put_consultation(const std::string& id, int version, const std::string& definition_json);
+  Status set_feedback(const std::string& id, const std::string& feedback_json);
+  Status set_offered(const std::string& id, bool offered);
+  // The newest version of each consultation.
+  std::vector<CachedConsultation> latest_consultations();
+  std::optional<CachedConsultation> consultation(const std::string& id, int version);
+
+  // Outbox. Oldest first, at most max_count items and about max_bytes of bodies (always at least one).
+  std::vector<OutboxItem> pending_batch(size_t max_count, size_t max_bytes);
+  Status mark_confirmed(const std::vector<std::string>& response_ids);
+  Status mark_needs_review(const std::string& response_id, const std::string& reason);
+  Status record_failed_attempt(const std::vector<std::string>& response_ids, const std::string& error);
+  std::vector<OutboxItem> needs_review();
+  OutboxCounts outbox_counts();
+
+  // Device settings (device id, hub URL, token, venue, staff PIN hash...).
+  std::optional<std::string> setting(const std::string& key);
+  Status set_setting(const std::string& key, const std::string& value);
+
+  // PRAGMA integrity_check == "ok".
+  bool integrity_ok();
+
+ private:
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace soundings
