@@ -20,6 +20,9 @@ struct SessionStart {
   std::string device_id;
   std::string venue;
   std::string staff_id;   // field mode
+  // False when the device has no head-office key to seal with: questions holding
+  // personal or special-category data are then treated as hidden (never asked).
+  bool collect_personal = true;
 };
 
 // A question that stops the respondent moving on, with the reason in the current language.
