@@ -1,0 +1,76 @@
+// The head-office hub: storage, admin operations and the HTTP API v1 (sync/PROTOCOL.md).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "soundings/result.h"
+
+namespace soundings::hub {
+
+struct HubConfig {
+  std::string data_dir;                         // holds hub.sqlite and the sealing keys
+  size_t max_body_bytes = 8 * 1024 * 1024;      // larger requests get 413
+  size_t max_batch_items = 1000;
+  int worker_threads = 8;
+  std::string tls_cert_file;                    // both set: serve HTTPS directly
+  std::string tls_key_file;
+};
+
+struct DeviceInfo {
+  std::string device_id;
+  std::string name;
+  std::string enrolled_at;
+  std::string last_contact_at;     // empty if never
+  int64_t pending_on_device = 0;   // from the last heartbeat
+  std::string oldest_pending_at;
+  std::string app_version;
+  std::string consultation_versions;  // "id@version, ..." from the last heartbeat
+  int64_t free_disk_bytes = -1;
+  bool revoked = false;
+};
+
+struct PublishOutcome {
+  std::vector<Problem> problems;   // empty on success
+  std::string id;
+  int version = 0;
+};
+
+class Hub {
+ public:
+  // Opens (or creates) DATA_DIR/hub.sqlite and the hub's key pair.
+  static Result<std::unique_ptr<Hub>> open(HubConfig config);
+  ~Hub();
+  Hub(const Hub&) = delete;
+  Hub& operator=(const Hub&) = delete;
+
+  // Admin operations (the soundings-hub subcommands call these).
+  PublishOutcome publish_json(const std::string& definition_json);
+  PublishOutcome publish_file(const std::string& path);
+  Status publish_feedback(const std::string& consultation_id, const std::string& feedback_json);
+  Result<std::string> make_enrol_code(const std::string& device_name,
+                                      std::chrono::seconds valid_for = std::chrono::hours(24));
+  Status revoke(const std::string& device_id);
+  std::vector<DeviceInfo> devices();
+  Result<std::string> export_responses(const std::string& consultation_id, const std::string& format);  // "csv" | "json"
+
+  // Figures for tests, benchmarks and the devices listing.
+  int64_t stored_count(const std::string& consultation_id = "");
+  int64_t quarantine_count();
+  std::vector<std::string> stored_ids();
+  std::string hub_id() const;
+
+  // Serves the API on its own threads; port 0 picks a free port. Returns the bound port.
+  Result<int> listen(const std::string& host, int port);
+  void stop();  // stops serving and waits for the threads
+
+ private:
+  struct Impl;
+  explicit Hub(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace soundings::hub
