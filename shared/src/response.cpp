@@ -1,0 +1,223 @@
+// The response record's JSON form (what the device stores and the hub receives), and response UUIDs.
+//
+// JSON shape, format 1 (every key always present, no others):
+//   {"format": 1, "id": "<uuid v4>", "consultation_id": "...", "consultation_version": 3,
+//    "language": "cy", "channel": "kiosk"|"field", "device_id": "...", "venue": "...",
+//    "staff_id": "...", "started_at": "2026-11-23T16:01:30Z", "submitted_at": "...",
+//    "page_seconds": [{"page": "about-you", "seconds": 34}, ...],
+//    "answers": {"<question id>": <answer>, ...},
+//    "personal": {...} or {"sealed": "<base64>"}, "special": {...} or {"sealed": "<base64>"}}
+// page_seconds is a list rather than an object so that page order survives a round trip.
+#include "soundings/response.h"
+
+#include <array>
+#include <cstdint>
+#include <cstdlib>
+#include <set>
+
+#include <sodium.h>
+
+#include "soundings/clock.h"
+
+namespace soundings {
+
+const char* channel_name(Channel channel) {
+  switch (channel) {
+    case Channel::Kiosk: return "kiosk";
+    case Channel::Field: return "field";
+  }
+  return "kiosk";
+}
+
+namespace {
+
+bool is_sealed_part(const nlohmann::json& part) {
+  return part.is_object() && part.size() == 1 && part.contains("sealed") && part["sealed"].is_string();
+}
+
+Error field_error(const std::string& field, const std::string& problem) {
+  return Error{ErrorCode::InvalidInput, "response." + field + ": " + problem};
+}
+
+const std::set<std::string, std::less<>>& known_fields() {
+  static const std::set<std::string, std::less<>> fields = {
+      "format",     "id",         "consultation_id", "consultation_version", "language",
+      "channel",    "device_id",  "venue",           "staff_id",             "started_at",
+      "submitted_at", "page_seconds", "answers",     "personal",             "special"};
+  return fields;
+}
+
+// Reads a required string field; `allow_empty` for tags that may legitimately be blank.
+std::optional<Error> read_string(const nlohmann::json& value, const char* field, bool allow_empty,
+                                 std::string& out) {
+  const auto it = value.find(field);
+  if (it == value.end()) return field_error(field, "missing");
+  if (!it->is_string()) return field_error(field, "must be a string");
+  out = it->get<std::string>();
+  if (!allow_empty && out.empty()) return field_error(field, "must not be empty");
+  return std::nullopt;
+}
+
+std::optional<Error> read_time(const nlohmann::json& value, const char* field, std::string& out) {
+  if (auto error = read_string(value, field, false, out)) return error;
+  TimePoint parsed;
+  if (out.size() != 20 || !parse_iso8601_utc(out, parsed)) {
+    return field_error(field, "must be a UTC time like 2026-11-23T16:01:30Z, not \"" + out + "\"");
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> read_part(const nlohmann::json& value, const char* field, nlohmann::json& out) {
+  const auto it = value.find(field);
+  if (it == value.end()) return field_error(field, "missing");
+  if (!it->is_object()) return field_error(field, "must be an object");
+  if (it->contains("sealed") && !is_sealed_part(*it)) {
+    return field_error(field, "a sealed part must be exactly {\"sealed\": \"<base64>\"}");
+  }
+  out = *it;
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool Response::is_sealed() const {
+  const auto part_ok = [](const nlohmann::json& part) {
+    return (part.is_object() && part.empty()) || is_sealed_part(part);
+  };
+  return part_ok(personal) && part_ok(special);
+}
+
+nlohmann::json response_to_json(const Response& response) {
+  nlohmann::json pages = nlohmann::json::array();
+  for (const auto& page : response.page_seconds) {
+    pages.push_back({{"page", page.page_id}, {"seconds", page.seconds}});
+  }
+  return nlohmann::json{
+      {"format", response.format},
+      {"id", response.id},
+      {"consultation_id", response.consultation_id},
+      {"consultation_version", response.consultation_version},
+      {"language", response.language},
+      {"channel", channel_name(response.channel)},
+      {"device_id", response.device_id},
+      {"venue", response.venue},
+      {"staff_id", response.staff_id},
+      {"started_at", response.started_at},
+      {"submitted_at", response.submitted_at},
+      {"page_seconds", std::move(pages)},
+      {"answers", response.answers},
+      {"personal", response.personal},
+      {"special", response.special},
+  };
+}
+
+Result<Response> response_from_json(const nlohmann::json& value) {
+  if (!value.is_object()) return Error{ErrorCode::InvalidInput, "response: must be a JSON object"};
+  for (const auto& item : value.items()) {
+    if (!known_fields().count(item.key())) return field_error(item.key(), "unknown field");
+  }
+
+  Response response;
+  const auto format = value.find("format");
+  if (format == value.end()) return field_error("format", "missing");
+  if (!format->is_number_integer()) return field_error("format", "must be a whole number");
+  if (format->get<int64_t>() > 1) {
+    return Error{ErrorCode::TooNew, "response.format: " + format->dump() +
+                                        " was written by a newer version of Soundings (this one reads 1)"};
+  }
+  if (format->get<int64_t>() != 1) return field_error("format", "must be 1");
+  response.format = 1;
+
+  if (auto error = read_string(value, "id", false, response.id)) return *error;
+  if (!is_uuid(response.id)) return field_error("id", "must be a UUID, not \"" + response.id + "\"");
+  if (auto error = read_string(value, "consultation_id", false, response.consultation_id)) return *error;
+
+  const auto version = value.find("consultation_version");
+  if (version == value.end()) return field_error("consultation_version", "missing");
+  if (!version->is_number_integer() || version->get<int64_t>() < 1 || version->get<int64_t>() > INT32_MAX) {
+    return field_error("consultation_version", "must be a whole number of 1 or more");
+  }
+  response.consultation_version = version->get<int>();
+
+  if (auto error = read_string(value, "language", false, response.language)) return *error;
+  std::string channel;
+  if (auto error = read_string(value, "channel", false, channel)) return *error;
+  if (channel == "kiosk") {
+    response.channel = Channel::Kiosk;
+  } else if (channel == "field") {
+    response.channel = Channel::Field;
+  } else {
+    return field_error("channel", "must be \"kiosk\" or \"field\", not \"" + channel + "\"");
+  }
+  if (auto error = read_string(value, "device_id", true, response.device_id)) return *error;
+  if (auto error = read_string(value, "venue", true, response.venue)) return *error;
+  if (auto error = read_string(value, "staff_id", true, response.staff_id)) return *error;
+  if (auto error = read_time(value, "started_at", response.started_at)) return *error;
+  if (auto error = read_time(value, "submitted_at", response.submitted_at)) return *error;
+
+  const auto pages = value.find("page_seconds");
+  if (pages == value.end()) return field_error("page_seconds", "missing");
+  if (!pages->is_array()) return field_error("page_seconds", "must be a list");
+  for (size_t i = 0; i < pages->size(); ++i) {
+    const auto& entry = (*pages)[i];
+    const std::string where = "page_seconds[" + std::to_string(i) + "]";
+    if (!entry.is_object() || entry.size() != 2 || !entry.contains("page") || !entry.contains("seconds")) {
+      return field_error(where, "must be {\"page\": \"<id>\", \"seconds\": <n>}");
+    }
+    if (!entry["page"].is_string() || entry["page"].get_ref<const std::string&>().empty()) {
+      return field_error(where + ".page", "must be a page id");
+    }
+    const auto& seconds = entry["seconds"];
+    if (!seconds.is_number_integer() || seconds.get<int64_t>() < 0 || seconds.get<int64_t>() > INT32_MAX) {
+      return field_error(where + ".seconds", "must be a whole number of 0 or more");
+    }
+    response.page_seconds.push_back(PageTime{entry["page"].get<std::string>(), seconds.get<int>()});
+  }
+
+  const auto answers = value.find("answers");
+  if (answers == value.end()) return field_error("answers", "missing");
+  if (!answers->is_object()) return field_error("answers", "must be an object keyed by question id");
+  response.answers = *answers;
+  if (auto error = read_part(value, "personal", response.personal)) return *error;
+  if (auto error = read_part(value, "special", response.special)) return *error;
+  return response;
+}
+
+std::string make_uuid() {
+  // sodium_init is idempotent and thread-safe; randombytes works without it but may
+  // then open /dev/urandom lazily on each call.
+  if (sodium_init() < 0) {
+    // Without a CSPRNG there is no safe identity for a response: fail loudly.
+    std::abort();
+  }
+  std::array<unsigned char, 16> bytes{};
+  randombytes_buf(bytes.data(), bytes.size());
+  bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0F) | 0x40);  // version 4
+  bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3F) | 0x80);  // RFC 4122 variant
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string text;
+  text.reserve(36);
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) text.push_back('-');
+    text.push_back(hex[bytes[i] >> 4]);
+    text.push_back(hex[bytes[i] & 0x0F]);
+  }
+  return text;
+}
+
+bool is_uuid(const std::string& text) {
+  // Lower-case only: the id is compared as text at head office, so "A" and "a" must not
+  // name two different responses. Any version digit is accepted.
+  if (text.size() != 36) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace soundings
