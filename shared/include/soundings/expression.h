@@ -27,6 +27,15 @@ struct AnswerView {
 
 struct ExprNode;
 
+// One comparison in a condition, for validation against the questions it names.
+// `q in ["a", "b"]` gives one entry per literal.
+struct ExprComparison {
+  std::string question;
+  std::string op;         // "=", "!=", "<", "<=", ">", ">=", "contains" or "in"
+  bool numeric = false;   // the literal is a number (written as `literal`)
+  std::string literal;
+};
+
 class Expression {
  public:
   // Parses `source`; on failure returns nullopt and sets `error` to a message
@@ -41,6 +50,9 @@ class Expression {
 
   // (question id, option/value literal) pairs compared with strings, to check options exist.
   std::vector<std::pair<std::string, std::string>> string_comparisons() const;
+
+  // Every comparison, in order of appearance (for validation).
+  std::vector<ExprComparison> comparisons() const;
 
   const std::string& source() const { return source_; }
 

