@@ -7,6 +7,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "soundings/answer.h"
+#include "soundings/clock.h"
 #include "soundings/consultation.h"
 
 namespace soundings {
@@ -19,7 +20,10 @@ struct AnswerIssue {
 };
 
 // Is `answer` acceptable for `question`? (Not "is it required": see Session.)
+// Dates are judged "not in the future" against the system clock.
 std::optional<AnswerIssue> check_answer(const Question& question, const Answer& answer);
+// The same, with "now" given (the session's injected clock), so that date rules are testable.
+std::optional<AnswerIssue> check_answer(const Question& question, const Answer& answer, TimePoint now);
 
 // Is `answer` the kind of answer this question takes (ChoiceAnswer for single choice, ...)?
 bool answer_fits(const Question& question, const Answer& answer);
