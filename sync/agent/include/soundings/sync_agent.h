@@ -35,6 +35,7 @@ struct AgentConfig {
   std::string ca_file;                          // a council's own CA; empty: system store
   std::chrono::seconds connect_timeout{10};
   std::chrono::seconds low_speed_window{20};    // abort when under 1 byte/s for this long
+  std::chrono::seconds request_timeout{120};    // a whole request, upload and answer included
   size_t batch_max_count = 500;
   size_t batch_max_bytes = 4 * 1024 * 1024;
   std::chrono::seconds backoff_base{2};

@@ -1,0 +1,66 @@
+// Enrolment: swaps a one-time code for this device's identity, token and head office's sealing key.
+#include <cctype>
+
+#include "agent_config.h"
+#include "hub_client.h"
+#include "soundings/sync_agent.h"
+#include "soundings/sync_settings.h"
+
+namespace soundings::sync {
+
+namespace {
+
+Error enrol_error(const SyncError& error) {
+  // Status carries the core's codes: a refused code is bad input; anything on the way is "hub not found".
+  const ErrorCode code = error.kind == SyncErrorKind::Unauthorized ? ErrorCode::InvalidInput
+                         : error.kind == SyncErrorKind::Local      ? ErrorCode::Internal
+                                                                   : ErrorCode::NotFound;
+  return Error{code, "Enrolment failed: " + error.message};
+}
+
+}  // namespace
+
+Status enrol(Store& store, const std::string& hub_url, const std::string& code, const std::string& device_name,
+             const AgentConfig& config) {
+  std::string problem;
+  const std::string base = normalise_hub_url(hub_url, problem);
+  if (base.empty()) return Error{ErrorCode::InvalidInput, "Enrolment: the " + problem};
+  std::string trimmed_code;
+  for (char c : code) {
+    if (!std::isspace(static_cast<unsigned char>(c))) trimmed_code += c;
+  }
+  if (trimmed_code.empty()) return Error{ErrorCode::InvalidInput, "Enrolment: the enrolment code is empty"};
+  if (device_name.empty() || device_name.size() > 200) {
+    return Error{ErrorCode::InvalidInput, "Enrolment: the device name must be 1 to 200 characters"};
+  }
+
+  HttpTransport transport(transport_config(config));
+  HubClient client(transport, base, "");
+  HealthAnswer health;
+  if (auto error = client.health(health); !error.ok()) return enrol_error(error);
+  EnrolAnswer answer;
+  if (auto error = client.enrol(trimmed_code, device_name, answer); !error.ok()) return enrol_error(error);
+  if (answer.hub_id != health.hub_id) {
+    return Error{ErrorCode::NotFound, "Enrolment failed: the enrolment answer came from hub " + answer.hub_id +
+                                          ", but " + base + " is hub " + health.hub_id};
+  }
+
+  // Address and token go last: an enrolment cut short leaves the old pair working, or fails as "refused".
+  const std::pair<const char*, std::string> settings[] = {
+      {setting::kHubId, answer.hub_id},
+      {setting::kDeviceId, answer.device_id},
+      {setting::kSealPublicKey, answer.seal_public_key},
+      {setting::kDeviceName, device_name},
+      {setting::kConsultationsEtag, ""},
+      {setting::kHubUrl, base},
+      {setting::kDeviceToken, answer.token},
+  };
+  for (const auto& [key, value] : settings) {
+    if (auto status = store.set_setting(key, value); !status.ok()) {
+      return Error{ErrorCode::Storage, std::string("Enrolment: could not store ") + key + ": " + status.error().message};
+    }
+  }
+  return Status::success();
+}
+
+}  // namespace soundings::sync

@@ -1,0 +1,200 @@
+// libcurl behind the agent: a multi handle around one reused easy handle, so keep-alive works and stop() can wake it.
+#include "http_transport.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <mutex>
+
+namespace soundings::sync {
+
+namespace {
+
+std::once_flag curl_global_once;
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return text;
+}
+
+std::string trim(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return {};
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return text.substr(first, last - first + 1);
+}
+
+struct Sink {
+  HttpReply* reply = nullptr;
+  size_t max_bytes = 0;
+  bool too_large = false;
+};
+
+size_t on_body(char* data, size_t size, size_t count, void* user) {
+  auto* sink = static_cast<Sink*>(user);
+  const size_t bytes = size * count;
+  if (sink->reply->body.size() + bytes > sink->max_bytes) {
+    sink->too_large = true;
+    return 0;  // makes curl fail the transfer with CURLE_WRITE_ERROR
+  }
+  sink->reply->body.append(data, bytes);
+  return bytes;
+}
+
+size_t on_header(char* data, size_t size, size_t count, void* user) {
+  auto* reply = static_cast<HttpReply*>(user);
+  const size_t bytes = size * count;
+  const std::string line(data, bytes);
+  if (line.rfind("HTTP/", 0) == 0) {  // a new status line (after a 100 Continue): forget earlier headers
+    reply->content_type.clear();
+    reply->etag.clear();
+    return bytes;
+  }
+  const auto colon = line.find(':');
+  if (colon == std::string::npos) return bytes;
+  const std::string name = lower(trim(line.substr(0, colon)));
+  const std::string value = trim(line.substr(colon + 1));
+  if (name == "content-type") {
+    reply->content_type = lower(trim(value.substr(0, value.find(';'))));
+  } else if (name == "etag") {
+    reply->etag = value;
+  }
+  return bytes;
+}
+
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto* aborting = static_cast<const std::atomic<bool>*>(user);
+  return aborting->load() ? 1 : 0;
+}
+
+long whole_seconds_at_least_one(std::chrono::milliseconds duration) {
+  return std::max<long>(1, static_cast<long>((duration.count() + 999) / 1000));
+}
+
+}  // namespace
+
+struct HttpTransport::Handles {
+  CURL* easy = nullptr;
+  CURLM* multi = nullptr;
+  char error[CURL_ERROR_SIZE] = {};
+};
+
+HttpTransport::HttpTransport(TransportConfig config) : config_(std::move(config)), handles_(new Handles) {
+  std::call_once(curl_global_once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  handles_->easy = curl_easy_init();
+  handles_->multi = curl_multi_init();
+  CURL* easy = handles_->easy;
+  if (easy == nullptr || handles_->multi == nullptr) return;  // perform() reports it
+
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, handles_->error);
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  // A redirect is what a captive portal does: it must fail, never be followed.
+  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!config_.ca_file.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, config_.ca_file.c_str());
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(config_.connect_timeout.count()));
+  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, whole_seconds_at_least_one(config_.low_speed_window));
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(config_.request_timeout.count()));
+  curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(config_.max_reply_bytes));
+  curl_easy_setopt(easy, CURLOPT_USERAGENT, config_.user_agent.c_str());
+  curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_progress);
+  curl_easy_setopt(easy, CURLOPT_XFERINFODATA, &aborting_);
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+}
+
+HttpTransport::~HttpTransport() {
+  if (handles_->easy != nullptr) curl_easy_cleanup(handles_->easy);
+  if (handles_->multi != nullptr) curl_multi_cleanup(handles_->multi);
+}
+
+void HttpTransport::abort() {
+  aborting_ = true;
+  if (handles_->multi != nullptr) curl_multi_wakeup(handles_->multi);
+}
+
+void HttpTransport::clear_abort() { aborting_ = false; }
+
+SyncError HttpTransport::perform(const HttpRequest& request, HttpReply& reply) {
+  reply = HttpReply{};
+  if (aborting_) return {SyncErrorKind::Aborted, "Sync was stopped"};
+  CURL* easy = handles_->easy;
+  CURLM* multi = handles_->multi;
+  if (easy == nullptr || multi == nullptr) {
+    return {SyncErrorKind::Local, "The network library could not start on this device"};
+  }
+
+  struct curl_slist* headers = nullptr;
+  headers = curl_slist_append(headers, "Accept: application/json");
+  // Waiting for "100 Continue" before a large batch only adds a round trip.
+  headers = curl_slist_append(headers, "Expect:");
+  if (request.post) headers = curl_slist_append(headers, "Content-Type: application/json");
+  if (!request.bearer.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + request.bearer).c_str());
+  if (!request.if_none_match.empty()) {
+    headers = curl_slist_append(headers, ("If-None-Match: " + request.if_none_match).c_str());
+  }
+
+  Sink sink{&reply, config_.max_reply_bytes, false};
+  handles_->error[0] = '\0';
+  curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt(easy, CURLOPT_HEADERDATA, &reply);
+  if (request.post) {
+    const char* data = request.body != nullptr ? request.body->data() : "";
+    const size_t size = request.body != nullptr ? request.body->size() : 0;
+    curl_easy_setopt(easy, CURLOPT_POST, 1L);
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, data);
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(size));
+  } else {
+    curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+  }
+
+  CURLcode result = CURLE_OK;
+  bool finished = false;
+  if (curl_multi_add_handle(multi, easy) != CURLM_OK) {
+    result = CURLE_FAILED_INIT;
+    finished = true;
+  }
+  // Bounded by curl's own connect, low-speed and whole-request timeouts, and by abort().
+  while (!finished) {
+    int running = 0;
+    if (curl_multi_perform(multi, &running) != CURLM_OK) {
+      result = CURLE_FAILED_INIT;
+      break;
+    }
+    int queued = 0;
+    while (CURLMsg* message = curl_multi_info_read(multi, &queued)) {
+      if (message->msg == CURLMSG_DONE && message->easy_handle == easy) {
+        result = message->data.result;
+        finished = true;
+      }
+    }
+    if (finished) break;
+    if (aborting_) {
+      result = CURLE_ABORTED_BY_CALLBACK;
+      break;
+    }
+    curl_multi_poll(multi, nullptr, 0, 1000, nullptr);
+  }
+  curl_multi_remove_handle(multi, easy);
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, nullptr);
+  curl_slist_free_all(headers);
+  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &reply.status);
+
+  if (sink.too_large) {
+    return {SyncErrorKind::NotTheHub,
+            "The answer from " + request.url + " was larger than " + std::to_string(config_.max_reply_bytes) +
+                " bytes: not the hub"};
+  }
+  if (aborting_) return {SyncErrorKind::Aborted, "Sync was stopped"};
+  return classify_transport(static_cast<int>(result), handles_->error, request.url);
+}
+
+}  // namespace soundings::sync

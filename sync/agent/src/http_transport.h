@@ -1,0 +1,59 @@
+// One libcurl connection to the hub: requests with the agent's timeouts and TLS rules, abortable from another thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "soundings/sync_error.h"
+
+namespace soundings::sync {
+
+struct TransportConfig {
+  std::string ca_file;  // empty: the system's CA store
+  std::chrono::milliseconds connect_timeout{10000};
+  std::chrono::milliseconds low_speed_window{20000};
+  std::chrono::milliseconds request_timeout{120000};
+  std::string user_agent = "soundings-sync";
+  size_t max_reply_bytes = 32 * 1024 * 1024;
+};
+
+struct HttpRequest {
+  bool post = false;
+  std::string url;
+  const std::string* body = nullptr;  // POST only; not copied
+  std::string bearer;                 // empty: no Authorization header
+  std::string if_none_match;
+};
+
+struct HttpReply {
+  long status = 0;
+  std::string body;
+  std::string content_type;  // lower-case, without parameters
+  std::string etag;
+};
+
+class HttpTransport {
+ public:
+  explicit HttpTransport(TransportConfig config);
+  ~HttpTransport();
+  HttpTransport(const HttpTransport&) = delete;
+  HttpTransport& operator=(const HttpTransport&) = delete;
+
+  // Transport failures only: the caller judges the status and body.
+  SyncError perform(const HttpRequest& request, HttpReply& reply);
+
+  // From any thread: makes the request under way, and every later one, fail at once with Aborted.
+  void abort();
+  void clear_abort();
+
+ private:
+  struct Handles;
+  TransportConfig config_;
+  std::unique_ptr<Handles> handles_;
+  std::atomic<bool> aborting_{false};
+};
+
+}  // namespace soundings::sync

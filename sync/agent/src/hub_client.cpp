@@ -1,0 +1,227 @@
+// Requests to the hub and strict checks of its answers: anything unexpected is "not the hub", never success.
+#include "hub_client.h"
+
+#include <set>
+
+namespace soundings::sync {
+
+namespace {
+
+constexpr const char* kApi = "/api/v1";
+
+SyncError not_the_hub(const std::string& url, const std::string& problem) {
+  return {SyncErrorKind::NotTheHub, "Something that is not the hub answered at " + url + ": " + problem};
+}
+
+bool is_nonempty_string(const nlohmann::json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() && !it->get_ref<const std::string&>().empty();
+}
+
+}  // namespace
+
+std::string normalise_hub_url(const std::string& url, std::string& problem) {
+  std::string base = url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  if (base.rfind("https://", 0) != 0 && base.rfind("http://", 0) != 0) {
+    problem = "hub address \"" + url + "\" must start with https:// (or http:// on a closed network)";
+    return {};
+  }
+  if (base.find_first_of(" \t\r\n?#") != std::string::npos) {
+    problem = "hub address \"" + url + "\" must not hold spaces, a query or a fragment";
+    return {};
+  }
+  const auto host_start = base.find("://") + 3;
+  if (host_start >= base.size()) {
+    problem = "hub address \"" + url + "\" has no host";
+    return {};
+  }
+  problem.clear();
+  return base;
+}
+
+HubClient::HubClient(HttpTransport& transport, const std::string& base_url, std::string token)
+    : transport_(transport), token_(std::move(token)) {
+  std::string problem;
+  base_url_ = normalise_hub_url(base_url, problem);
+  if (base_url_.empty()) base_url_ = base_url;  // perform() reports the bad address
+}
+
+SyncError HubClient::call(bool post, const std::string& path, const std::string* body,
+                          const std::string& if_none_match, nlohmann::json& parsed, HttpReply& reply) {
+  HttpRequest request;
+  request.post = post;
+  request.url = base_url_ + kApi + path;
+  request.body = body;
+  request.bearer = token_;
+  request.if_none_match = if_none_match;
+  if (auto error = transport_.perform(request, reply); !error.ok()) return error;
+
+  const bool is_json = reply.content_type == "application/json";
+  parsed = nlohmann::json();
+  if (is_json && !reply.body.empty()) {
+    parsed = nlohmann::json::parse(reply.body, nullptr, /*allow_exceptions=*/false);
+  }
+  std::string hub_message;
+  if (parsed.is_object() && parsed.contains("message") && parsed["message"].is_string()) {
+    hub_message = parsed["message"].get<std::string>();
+  }
+  if (auto error = classify_status(reply.status, hub_message, request.url, !if_none_match.empty()); !error.ok()) {
+    return error;
+  }
+  if (reply.status == 304) return {};
+  if (!is_json) {
+    return not_the_hub(request.url, "the answer is \"" + (reply.content_type.empty() ? "untyped" : reply.content_type) +
+                                        "\", not JSON (a captive portal's login page?)");
+  }
+  if (!parsed.is_object()) return not_the_hub(request.url, "the answer is not a JSON object");
+  return {};
+}
+
+SyncError HubClient::health(HealthAnswer& answer) {
+  nlohmann::json parsed;
+  HttpReply reply;
+  if (auto error = call(false, "/health", nullptr, "", parsed, reply); !error.ok()) return error;
+  const std::string url = base_url_ + kApi + "/health";
+  if (parsed.value("service", nlohmann::json()) != "soundings-hub") {
+    return not_the_hub(url, "the health answer does not say \"service\": \"soundings-hub\"");
+  }
+  if (!is_nonempty_string(parsed, "hub_id")) return not_the_hub(url, "the health answer has no hub_id");
+  if (parsed.contains("api") && parsed["api"] != 1) {
+    return not_the_hub(url, "the hub speaks API " + parsed["api"].dump() + ", this device speaks API 1");
+  }
+  answer.hub_id = parsed["hub_id"].get<std::string>();
+  if (const auto it = parsed.find("version"); it != parsed.end() && it->is_string()) answer.version = *it;
+  return {};
+}
+
+SyncError HubClient::check_is_hub(const std::string& expected_hub_id) {
+  HealthAnswer answer;
+  if (auto error = health(answer); !error.ok()) return error;
+  if (!expected_hub_id.empty() && answer.hub_id != expected_hub_id) {
+    return not_the_hub(base_url_, "it is hub " + answer.hub_id + ", this device is enrolled with hub " +
+                                      expected_hub_id);
+  }
+  return {};
+}
+
+SyncError HubClient::enrol(const std::string& code, const std::string& name, EnrolAnswer& answer) {
+  const std::string body = nlohmann::json{{"code", code}, {"name", name}}.dump();
+  nlohmann::json parsed;
+  HttpReply reply;
+  if (auto error = call(true, "/enrol", &body, "", parsed, reply); !error.ok()) {
+    if (error.kind == SyncErrorKind::Unauthorized) {
+      const auto detail = error.message.find(" (");
+      error.message = "The hub refused the enrolment code: it is unknown, used or expired" +
+                      (detail == std::string::npos ? std::string() : error.message.substr(detail));
+    }
+    return error;
+  }
+  for (const char* key : {"device_id", "token", "hub_id", "seal_public_key"}) {
+    if (!is_nonempty_string(parsed, key)) {
+      return not_the_hub(base_url_ + kApi + "/enrol", std::string("the enrolment answer has no \"") + key + "\"");
+    }
+  }
+  answer.device_id = parsed["device_id"].get<std::string>();
+  answer.token = parsed["token"].get<std::string>();
+  answer.hub_id = parsed["hub_id"].get<std::string>();
+  answer.seal_public_key = parsed["seal_public_key"].get<std::string>();
+  return {};
+}
+
+SyncError HubClient::push(std::span<const OutboxItem> items, std::vector<ItemResult>& results) {
+  results.clear();
+  size_t total = 16;
+  for (const auto& item : items) total += item.body.size() + 1;
+  // The stored bodies are already the JSON the hub wants: join them instead of parsing 500 responses.
+  std::string body;
+  body.reserve(total);
+  body += "{\"responses\":[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) body += ',';
+    body += items[i].body;
+  }
+  body += "]}";
+
+  nlohmann::json parsed;
+  HttpReply reply;
+  if (auto error = call(true, "/responses", &body, "", parsed, reply); !error.ok()) return error;
+  const std::string url = base_url_ + kApi + "/responses";
+  const auto found = parsed.find("results");
+  if (found == parsed.end() || !found->is_array()) return not_the_hub(url, "the answer has no results list");
+  if (found->size() != items.size()) {
+    return not_the_hub(url, "the answer holds " + std::to_string(found->size()) + " results for a batch of " +
+                                std::to_string(items.size()));
+  }
+  static const std::set<std::string, std::less<>> known = {"stored", "duplicate", "conflict", "rejected"};
+  std::vector<ItemResult> checked;
+  checked.reserve(items.size());
+  for (size_t i = 0; i < items.size(); ++i) {
+    const auto& entry = (*found)[i];
+    if (!entry.is_object() || !is_nonempty_string(entry, "id") || !is_nonempty_string(entry, "status")) {
+      return not_the_hub(url, "result " + std::to_string(i) + " has no id or status");
+    }
+    ItemResult result;
+    result.id = entry["id"].get<std::string>();
+    result.status = entry["status"].get<std::string>();
+    if (result.id != items[i].response_id) {
+      return not_the_hub(url, "result " + std::to_string(i) + " is for " + result.id + ", not " + items[i].response_id);
+    }
+    if (!known.count(result.status)) {
+      return not_the_hub(url, "result " + std::to_string(i) + " has an unknown status \"" + result.status + "\"");
+    }
+    if (entry.contains("reason") && entry["reason"].is_string()) result.reason = entry["reason"].get<std::string>();
+    checked.push_back(std::move(result));
+  }
+  results = std::move(checked);
+  return {};
+}
+
+SyncError HubClient::pull(const std::string& etag, PullAnswer& answer) {
+  answer = PullAnswer{};
+  nlohmann::json parsed;
+  HttpReply reply;
+  if (auto error = call(false, "/consultations", nullptr, etag, parsed, reply); !error.ok()) return error;
+  if (reply.status == 304) {
+    answer.not_modified = true;
+    answer.etag = etag;
+    return {};
+  }
+  const std::string url = base_url_ + kApi + "/consultations";
+  const auto found = parsed.find("consultations");
+  if (found == parsed.end() || !found->is_array()) return not_the_hub(url, "the answer has no consultations list");
+  for (size_t i = 0; i < found->size(); ++i) {
+    auto& entry = (*found)[i];
+    const std::string where = "consultations[" + std::to_string(i) + "]";
+    if (!entry.is_object() || !is_nonempty_string(entry, "id")) return not_the_hub(url, where + " has no id");
+    if (!entry.contains("version") || !entry["version"].is_number_integer() || entry["version"].get<int64_t>() < 1 ||
+        entry["version"].get<int64_t>() > 1000000) {
+      return not_the_hub(url, where + ".version must be a whole number from 1");
+    }
+    if (!entry.contains("definition") || !entry["definition"].is_object()) {
+      return not_the_hub(url, where + ".definition must be an object");
+    }
+    PulledConsultation pulled;
+    pulled.id = entry["id"].get<std::string>();
+    pulled.version = entry["version"].get<int>();
+    if (entry.contains("status") && entry["status"].is_string()) pulled.status = entry["status"].get<std::string>();
+    pulled.definition = std::move(entry["definition"]);
+    if (entry.contains("feedback") && entry["feedback"].is_object()) pulled.feedback = std::move(entry["feedback"]);
+    answer.consultations.push_back(std::move(pulled));
+  }
+  answer.etag = reply.etag;
+  return {};
+}
+
+SyncError HubClient::heartbeat(const nlohmann::json& body) {
+  const std::string text = body.dump();
+  nlohmann::json parsed;
+  HttpReply reply;
+  if (auto error = call(true, "/heartbeat", &text, "", parsed, reply); !error.ok()) return error;
+  if (parsed.value("ok", nlohmann::json()) != true) {
+    return not_the_hub(base_url_ + kApi + "/heartbeat", "the heartbeat answer does not say \"ok\": true");
+  }
+  return {};
+}
+
+}  // namespace soundings::sync

@@ -1,0 +1,75 @@
+// The hub's API v1 as the device sees it (sync/PROTOCOL.md): each call checks that the answer is the hub's.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "http_transport.h"
+#include "soundings/store.h"
+#include "soundings/sync_error.h"
+
+namespace soundings::sync {
+
+struct HealthAnswer {
+  std::string hub_id;
+  std::string version;
+};
+
+struct EnrolAnswer {
+  std::string device_id;
+  std::string token;
+  std::string hub_id;
+  std::string seal_public_key;
+};
+
+struct ItemResult {
+  std::string id;
+  std::string status;  // "stored", "duplicate", "conflict" or "rejected"
+  std::string reason;
+};
+
+struct PulledConsultation {
+  std::string id;
+  int version = 0;
+  std::string status;
+  nlohmann::json definition;
+  nlohmann::json feedback;  // null when none
+};
+
+struct PullAnswer {
+  bool not_modified = false;
+  std::string etag;
+  std::vector<PulledConsultation> consultations;
+};
+
+class HubClient {
+ public:
+  HubClient(HttpTransport& transport, const std::string& base_url, std::string token);
+
+  SyncError health(HealthAnswer& answer);
+  // Health, and the hub there is the one this device enrolled with.
+  SyncError check_is_hub(const std::string& expected_hub_id);
+  SyncError enrol(const std::string& code, const std::string& name, EnrolAnswer& answer);
+  // One result per item, in order, with the items' ids: anything else is an error and confirms nothing.
+  SyncError push(std::span<const OutboxItem> items, std::vector<ItemResult>& results);
+  SyncError pull(const std::string& etag, PullAnswer& answer);
+  SyncError heartbeat(const nlohmann::json& body);
+
+  const std::string& base_url() const { return base_url_; }
+
+ private:
+  SyncError call(bool post, const std::string& path, const std::string* body, const std::string& if_none_match,
+                 nlohmann::json& parsed, HttpReply& reply);
+
+  HttpTransport& transport_;
+  std::string base_url_;
+  std::string token_;
+};
+
+// "https://hub.example/sync/" -> "https://hub.example/sync"; empty or not http(s): an error message.
+std::string normalise_hub_url(const std::string& url, std::string& problem);
+
+}  // namespace soundings::sync

@@ -1,0 +1,224 @@
+// One sync cycle against the hub. Memory stays bounded: the outbox is read one bounded batch at a time.
+#include "sync_cycle.h"
+
+#include <sys/statvfs.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "soundings/clock.h"
+#include "soundings/sync_settings.h"
+
+namespace soundings::sync {
+
+namespace {
+
+// The hub takes at most 1000 items and 8 MiB per request (PROTOCOL.md); leave room for the envelope.
+constexpr size_t kHubMaxItems = 1000;
+constexpr size_t kHubMaxBodyBytes = 8 * 1024 * 1024 - 64 * 1024;
+
+std::string setting_or_empty(Store& store, const char* key) { return store.setting(key).value_or(""); }
+
+SyncError local_error(const std::string& doing, const Error& error) {
+  return {SyncErrorKind::Local, "The device store failed while " + doing + ": " + error.message};
+}
+
+int64_t free_disk_bytes(const std::string& store_path) {
+  std::error_code ignored;
+  auto directory = std::filesystem::absolute(store_path, ignored).parent_path();
+  struct statvfs info {};
+  if (directory.empty() || statvfs(directory.c_str(), &info) != 0) return -1;
+  return static_cast<int64_t>(info.f_bavail) * static_cast<int64_t>(info.f_frsize);
+}
+
+CycleResult result_of(const SyncError& error) {
+  switch (error.kind) {
+    case SyncErrorKind::None: return CycleResult::Success;
+    case SyncErrorKind::Unauthorized: return CycleResult::Refused;
+    case SyncErrorKind::NotEnrolled: return CycleResult::NotEnrolled;
+    default: return CycleResult::Failed;
+  }
+}
+
+}  // namespace
+
+SyncCycle::SyncCycle(Store& store, HttpTransport& transport, const AgentConfig& config)
+    : store_(store), transport_(transport), config_(config) {}
+
+CycleReport SyncCycle::run(const ProgressCallback& progress) {
+  CycleReport report;
+  const auto finish = [&](SyncError error) {
+    const OutboxCounts counts = store_.outbox_counts();
+    report.outcome.waiting = counts.pending;
+    report.outcome.needs_review = counts.needs_review;
+    report.error = std::move(error);
+    report.outcome.error = report.error.message;
+    report.result = result_of(report.error);
+    if (report.result == CycleResult::Success) {
+      report.last_success_at = format_iso8601_utc(Clock::now());
+      store_.set_setting(setting::kLastSyncSuccessAt, report.last_success_at);
+    }
+    return report;
+  };
+
+  const std::string hub_url =
+      config_.hub_url_override.empty() ? setting_or_empty(store_, setting::kHubUrl) : config_.hub_url_override;
+  const std::string token = setting_or_empty(store_, setting::kDeviceToken);
+  if (hub_url.empty() || token.empty()) {
+    return finish({SyncErrorKind::NotEnrolled, "This device is not enrolled with a hub yet"});
+  }
+  std::string problem;
+  if (normalise_hub_url(hub_url, problem).empty()) return finish({SyncErrorKind::Local, "The " + problem});
+
+  HubClient client(transport_, hub_url, token);
+  // Once per cycle: a captive portal or another server on the hub's address must never be taken for the hub.
+  if (auto error = client.check_is_hub(setting_or_empty(store_, setting::kHubId)); !error.ok()) {
+    return finish(std::move(error));
+  }
+  report.outcome.reached_hub = true;
+
+  if (auto error = push_all(client, report, progress); !error.ok()) return finish(std::move(error));
+  if (auto error = pull(client, report); !error.ok()) return finish(std::move(error));
+  return finish(heartbeat(client));
+}
+
+SyncError SyncCycle::push_all(HubClient& client, CycleReport& report, const ProgressCallback& progress) {
+  const size_t max_count = std::clamp<size_t>(config_.batch_max_count, 1, kHubMaxItems);
+  const size_t max_bytes = std::clamp<size_t>(config_.batch_max_bytes, 1024, kHubMaxBodyBytes);
+  int64_t waiting = store_.outbox_counts().pending;
+  std::string previous_first;
+  // Every round settles at least one response or returns, so the loop ends when the outbox is empty;
+  // the cap only guards against a store that keeps handing back settled items.
+  const int64_t max_rounds = waiting + 1000;
+  for (int64_t round = 0; round < max_rounds; ++round) {
+    const std::vector<OutboxItem> batch = store_.pending_batch(max_count, max_bytes);
+    if (batch.empty()) return {};
+    if (batch.front().response_id == previous_first) {
+      return {SyncErrorKind::Local, "The device store handed back response " + previous_first +
+                                        " after it was settled; stopping this cycle"};
+    }
+    if (auto error = push_items(client, batch, report); !error.ok()) return error;
+    // Every item of the batch is now confirmed or put aside, so the next batch must start elsewhere.
+    previous_first = batch.front().response_id;
+    waiting = std::max<int64_t>(0, waiting - static_cast<int64_t>(batch.size()));
+    if (progress) progress(waiting);
+  }
+  return {SyncErrorKind::Local, "The outbox did not empty after " + std::to_string(max_rounds) + " batches"};
+}
+
+SyncError SyncCycle::push_items(HubClient& client, std::span<const OutboxItem> items, CycleReport& report) {
+  std::vector<ItemResult> results;
+  SyncError error = client.push(items, results);
+  if (error.kind == SyncErrorKind::BadRequest) {
+    // The hub refused the whole request: find the response it objects to by halving, so one bad
+    // response never holds back the others.
+    if (items.size() > 1) {
+      const size_t half = items.size() / 2;
+      if (auto first = push_items(client, items.first(half), report); !first.ok()) return first;
+      return push_items(client, items.subspan(half), report);
+    }
+    const OutboxItem& item = items.front();
+    if (auto status = store_.record_failed_attempt({item.response_id}, error.message); !status.ok()) {
+      return local_error("recording a refused response", status.error());
+    }
+    if (item.attempts + 1 < kMaxRefusalsPerResponse) return error;
+    const std::string reason = "refused by the hub " + std::to_string(kMaxRefusalsPerResponse) +
+                               " times, put aside for staff: " + error.message;
+    if (auto status = store_.mark_needs_review(item.response_id, reason); !status.ok()) {
+      return local_error("putting a refused response aside", status.error());
+    }
+    return {};
+  }
+  if (!error.ok()) return error;
+
+  std::vector<std::string> confirmed;
+  confirmed.reserve(results.size());
+  for (const auto& result : results) {
+    if (result.status == "stored" || result.status == "duplicate") {
+      confirmed.push_back(result.id);
+    } else {
+      // Conflicts and rejections stay on the device for staff and are not sent again.
+      const std::string reason = result.status + (result.reason.empty() ? std::string() : ": " + result.reason);
+      if (auto status = store_.mark_needs_review(result.id, reason); !status.ok()) {
+        return local_error("putting response " + result.id + " aside", status.error());
+      }
+    }
+  }
+  if (!confirmed.empty()) {
+    if (auto status = store_.mark_confirmed(confirmed); !status.ok()) {
+      return local_error("marking responses confirmed", status.error());
+    }
+  }
+  report.outcome.pushed += static_cast<int64_t>(confirmed.size());
+  return {};
+}
+
+SyncError SyncCycle::pull(HubClient& client, CycleReport& report) {
+  PullAnswer answer;
+  if (auto error = client.pull(setting_or_empty(store_, setting::kConsultationsEtag), answer); !error.ok()) {
+    return error;
+  }
+  if (answer.not_modified) return {};
+
+  std::vector<std::string> problems;
+  bool storage_failed = false;
+  nlohmann::json statuses = nlohmann::json::object();
+  for (const auto& pulled : answer.consultations) {
+    const std::string label = pulled.id + " version " + std::to_string(pulled.version);
+    // Older versions stay in the store: responses captured under them are still sent, and the hub takes them.
+    const bool known = store_.consultation(pulled.id, pulled.version).has_value();
+    if (!known) {
+      if (auto status = store_.put_consultation(pulled.id, pulled.version, pulled.definition.dump()); !status.ok()) {
+        problems.push_back(label + ": " + status.error().message);
+        storage_failed = storage_failed || status.error().code == ErrorCode::Storage;
+        continue;
+      }
+      ++report.outcome.consultations_updated;
+    }
+    if (pulled.feedback.is_object()) {
+      const std::string feedback = pulled.feedback.dump();
+      const auto cached = store_.consultation(pulled.id, pulled.version);
+      if (cached && cached->feedback_json != feedback) {
+        if (auto status = store_.set_feedback(pulled.id, feedback); !status.ok()) {
+          problems.push_back(label + " feedback: " + status.error().message);
+          storage_failed = storage_failed || status.error().code == ErrorCode::Storage;
+        } else {
+          ++report.outcome.consultations_updated;
+        }
+      }
+    }
+    if (!pulled.status.empty()) statuses[pulled.id] = pulled.status;
+  }
+  const std::string status_text = statuses.dump();
+  if (setting_or_empty(store_, setting::kConsultationStatus) != status_text) {
+    store_.set_setting(setting::kConsultationStatus, status_text);
+    report.consultations_changed = true;
+  }
+  report.consultations_changed = report.consultations_changed || report.outcome.consultations_updated > 0;
+  // A storage failure means try the whole list again next time; a refused definition would be refused again.
+  if (!storage_failed && !answer.etag.empty()) store_.set_setting(setting::kConsultationsEtag, answer.etag);
+  if (!problems.empty()) {
+    std::string message = "Some consultations from the hub were not stored: " + problems.front();
+    if (problems.size() > 1) message += " (and " + std::to_string(problems.size() - 1) + " more)";
+    return {SyncErrorKind::Local, message};
+  }
+  return {};
+}
+
+SyncError SyncCycle::heartbeat(HubClient& client) {
+  const OutboxCounts counts = store_.outbox_counts();
+  nlohmann::json versions = nlohmann::json::array();
+  for (const auto& cached : store_.latest_consultations()) {
+    versions.push_back({{"id", cached.id}, {"version", cached.version}});
+  }
+  const nlohmann::json body = {
+      {"pending", counts.pending},
+      {"oldest_pending_at", counts.oldest_pending_at.empty() ? nlohmann::json() : nlohmann::json(counts.oldest_pending_at)},
+      {"app_version", config_.app_version},
+      {"consultations", std::move(versions)},
+      {"free_disk_bytes", free_disk_bytes(store_.path())},
+  };
+  return client.heartbeat(body);
+}
+
+}  // namespace soundings::sync
