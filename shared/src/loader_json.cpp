@@ -1,0 +1,169 @@
+// JSON text to a document for the loader: syntax errors with line and column, nesting and duplicate-field checks.
+#include <set>
+
+#include "loader_internal.h"
+
+namespace soundings::loader {
+
+namespace {
+
+// A hand-written definition nests about six levels; the bound keeps anything
+// recursive (parsing, printing, destroying) well clear of the stack's end.
+constexpr int kMaxNesting = 64;
+// Consultations are tens of kilobytes; a limit keeps a wrong file from eating a kiosk's memory.
+constexpr size_t kMaxBytes = 16u * 1024u * 1024u;
+
+struct Position {
+  size_t line = 1;
+  size_t column = 1;
+};
+
+// Columns count characters, not bytes, so Welsh letters earlier on a line do not shift them.
+Position position_of(const std::string& text, size_t offset) {
+  Position pos;
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      ++pos.line;
+      pos.column = 1;
+    } else if ((c & 0xC0) != 0x80) {
+      ++pos.column;
+    }
+  }
+  return pos;
+}
+
+std::string at(const Position& pos) {
+  return "line " + std::to_string(pos.line) + ", column " + std::to_string(pos.column);
+}
+
+// Skips a JSON string starting at the quote at `i`; returns the index after its closing quote.
+size_t skip_string(const std::string& text, size_t i, std::string* contents) {
+  ++i;
+  while (i < text.size() && text[i] != '"') {
+    if (text[i] == '\\' && i + 1 < text.size()) {
+      if (contents) contents->append(text, i, 2);
+      i += 2;
+      continue;
+    }
+    if (contents) contents->push_back(text[i]);
+    ++i;
+  }
+  return i + 1;
+}
+
+// Offset of the first bracket nested deeper than the limit, if any. Tolerates invalid JSON.
+std::optional<size_t> too_deep(const std::string& text) {
+  int depth = 0;
+  for (size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (c == '"') {
+      i = skip_string(text, i, nullptr);
+      continue;
+    }
+    if (c == '{' || c == '[') {
+      if (++depth > kMaxNesting) return i;
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+    ++i;
+  }
+  return std::nullopt;
+}
+
+// nlohmann's parser keeps the last of two equal keys silently; an officer who wrote a
+// field twice means one of them, so both places are named instead of guessing.
+void find_duplicate_fields(Problems& problems, const std::string& text, const std::string& base_path) {
+  struct Frame {
+    bool object = false;
+    bool expect_key = false;
+    std::set<std::string> keys;
+    std::string key;   // object: the key whose value is being read
+    size_t index = 0;  // list: the item being read
+  };
+  std::vector<Frame> frames;
+  auto path_of = [&](size_t depth) {
+    std::string path = base_path;
+    for (size_t f = 0; f < depth; ++f) {
+      path = frames[f].object ? field(path, frames[f].key) : item(path, frames[f].index);
+    }
+    return path;
+  };
+  for (size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (c == '"') {
+      std::string contents;
+      const size_t end = skip_string(text, i, &contents);
+      if (!frames.empty() && frames.back().object && frames.back().expect_key) {
+        Frame& frame = frames.back();
+        frame.expect_key = false;
+        frame.key = contents;
+        if (!frame.keys.insert(contents).second) {
+          problems.add(path_of(frames.size() - 1),
+                       "the field " + in_quotes(contents) + " is written twice (again at " + at(position_of(text, i)) +
+                           "); keep one");
+        }
+      }
+      i = end;
+      continue;
+    }
+    if (c == '{' || c == '[') {
+      Frame frame;
+      frame.object = c == '{';
+      frame.expect_key = frame.object;
+      frames.push_back(std::move(frame));
+    } else if ((c == '}' || c == ']') && !frames.empty()) {
+      frames.pop_back();
+    } else if (c == ',' && !frames.empty()) {
+      if (frames.back().object) {
+        frames.back().expect_key = true;
+      } else {
+        ++frames.back().index;
+      }
+    }
+    ++i;
+  }
+}
+
+// nlohmann's messages read "[json.exception.parse_error.101] parse error at line 1, column 2:
+// syntax error while parsing value - invalid literal; last read: 'x'"; keep the part a person needs.
+std::string plain_reason(const std::string& what) {
+  std::string reason = what;
+  if (auto colon = reason.find(": "); colon != std::string::npos) reason = reason.substr(colon + 2);
+  if (auto dash = reason.find(" - "); dash != std::string::npos) reason = reason.substr(dash + 3);
+  return reason;
+}
+
+}  // namespace
+
+std::optional<Json> parse_document(Problems& problems, const std::string& text, const std::string& path,
+                                   const std::string& what) {
+  if (text.size() > kMaxBytes) {
+    problems.add(path, what + " is too large (" + std::to_string(text.size() / (1024 * 1024)) +
+                           " MiB; at most 16 MiB)");
+    return std::nullopt;
+  }
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    problems.add(path, what + " is empty");
+    return std::nullopt;
+  }
+  if (auto deep = too_deep(text)) {
+    problems.add(path, "invalid JSON at " + at(position_of(text, *deep)) + ": nested more than " +
+                           std::to_string(kMaxNesting) + " levels deep");
+    return std::nullopt;
+  }
+  try {
+    Json document = Json::parse(text);
+    find_duplicate_fields(problems, text, path);
+    return document;
+  } catch (const Json::parse_error& error) {
+    // `byte` is 1-based: the character being read when the parser gave up.
+    const size_t offset = error.byte > 0 ? error.byte - 1 : 0;
+    problems.add(path, "invalid JSON at " + at(position_of(text, offset)) + ": " + plain_reason(error.what()));
+  } catch (const Json::exception& error) {
+    problems.add(path, "invalid JSON: " + plain_reason(error.what()));
+  }
+  return std::nullopt;
+}
+
+}  // namespace soundings::loader
