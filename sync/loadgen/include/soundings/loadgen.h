@@ -1,0 +1,35 @@
+// Makes completed responses the way a resident would, through a real Session, for tests and benchmarks.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <random>
+#include <string>
+
+#include "soundings/consultation.h"
+#include "soundings/response.h"
+#include "soundings/result.h"
+#include "soundings/store.h"
+
+namespace soundings::loadgen {
+
+struct LoadgenOptions {
+  int64_t count = 0;
+  uint64_t seed = 1;
+  std::string device_id;   // empty: the store's "device_id" setting, else "loadgen-device"
+  std::string venue = "loadgen";
+  Channel channel = Channel::Kiosk;
+  std::function<void(int64_t saved)> progress;  // every 1000 responses
+};
+
+// Walks one Session through `consultation` with random valid answers for every visible question
+// (optional ones sometimes left blank) and submits it. Personal questions are asked only when
+// `seal_public_key` is set, and then sealed with it. Same rng state, same answers.
+Result<Response> make_response(const ConsultationPtr& consultation, std::mt19937_64& rng, const std::string& device_id,
+                               const std::string& venue, Channel channel, const std::string& seal_public_key);
+
+// Caches the consultation in the store (as a kiosk would have it) and saves `count` responses with
+// Store::save, one transaction each, exactly as the kiosk's submit does. Returns how many were saved.
+Result<int64_t> fill_store(Store& store, const ConsultationPtr& consultation, const LoadgenOptions& options);
+
+}  // namespace soundings::loadgen
