@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "soundings/clock.h"
 #include "soundings/result.h"
 
 namespace soundings::hub {
@@ -18,6 +19,7 @@ struct HubConfig {
   int worker_threads = 8;
   std::string tls_cert_file;                    // both set: serve HTTPS directly
   std::string tls_key_file;
+  std::shared_ptr<const TimeSource> clock;      // null: the system clock (tests pass a ManualTimeSource)
 };
 
 struct DeviceInfo {
@@ -31,6 +33,18 @@ struct DeviceInfo {
   std::string consultation_versions;  // "id@version, ..." from the last heartbeat
   int64_t free_disk_bytes = -1;
   bool revoked = false;
+};
+
+// One consultation as head-office staff see it (`soundings-hub status`).
+struct ConsultationSummary {
+  std::string id;
+  int version = 0;            // newest published version
+  std::string status;         // "upcoming", "open" or "closed" by its dates and today (UTC)
+  std::string opens;
+  std::string closes;
+  bool has_feedback = false;
+  int64_t stored = 0;         // responses stored, all versions
+  int64_t quarantined = 0;    // conflicts and rejected items naming this consultation
 };
 
 struct PublishOutcome {
@@ -60,6 +74,8 @@ class Hub {
   // Figures for tests, benchmarks and the devices listing.
   int64_t stored_count(const std::string& consultation_id = "");
   int64_t quarantine_count();
+  std::vector<ConsultationSummary> consultations();
+  std::string seal_public_key() const;
   std::vector<std::string> stored_ids();
   std::string hub_id() const;
 

@@ -1,0 +1,152 @@
+// Admin operations for head-office staff: publishing, feedback, enrolment codes, devices, status.
+#include <nlohmann/json.hpp>
+
+#include "hub_credentials.h"
+#include "hub_impl.h"
+#include "soundings/loader.h"
+
+namespace soundings::hub {
+
+namespace {
+
+Error storage_error(const detail::SqliteError& error) {
+  return Error{ErrorCode::Storage, std::string("hub database: ") + error.what()};
+}
+
+std::string join_problems(const std::vector<Problem>& problems) {
+  std::string out;
+  for (const Problem& problem : problems) {
+    if (!out.empty()) out += "\n";
+    out += describe(problem);
+  }
+  return out;
+}
+
+}  // namespace
+
+PublishOutcome Hub::publish_json(const std::string& definition_json) {
+  PublishOutcome outcome;
+  LoadOptions options;
+  options.resolve_block = blocks_from_directory(default_blocks_directory());
+  LoadOutcome loaded = load_consultation(definition_json, options);
+  if (!loaded.ok()) {
+    outcome.problems = std::move(loaded.problems);
+    return outcome;
+  }
+  const Consultation& consultation = *loaded.consultation;
+  outcome.id = consultation.id;
+  outcome.version = consultation.version;
+  try {
+    const std::optional<int> latest = impl_->store->latest_version(consultation.id);
+    if (latest && consultation.version <= *latest) {
+      outcome.problems.push_back(
+          {"version", std::to_string(consultation.version) + " is not higher than version " +
+                          std::to_string(*latest) + " of \"" + consultation.id +
+                          "\", already published; a new version needs a higher number"});
+      return outcome;
+    }
+    impl_->store->add_consultation(
+        detail::PublishedConsultation{consultation.id, consultation.version, consultation.canonical_json,
+                                      consultation.opens, consultation.closes, ""},
+        impl_->now_text());
+  } catch (const detail::SqliteError& error) {
+    outcome.problems.push_back({"", storage_error(error).message});
+  }
+  return outcome;
+}
+
+PublishOutcome Hub::publish_file(const std::string& path) {
+  // The loader reads the file so that an unreadable file is reported the loader's way.
+  LoadOptions options;
+  options.resolve_block = blocks_from_directory(default_blocks_directory());
+  LoadOutcome loaded = load_consultation_file(path, options);
+  if (!loaded.ok()) {
+    PublishOutcome outcome;
+    outcome.problems = std::move(loaded.problems);
+    return outcome;
+  }
+  return publish_json(loaded.consultation->canonical_json);
+}
+
+Status Hub::publish_feedback(const std::string& consultation_id, const std::string& feedback_json) {
+  try {
+    const std::optional<int> latest = impl_->store->latest_version(consultation_id);
+    if (!latest) return Error{ErrorCode::NotFound, "no consultation \"" + consultation_id + "\" is published"};
+    const auto feedback = nlohmann::json::parse(feedback_json, nullptr, false);
+    if (feedback.is_discarded() || !feedback.is_object()) {
+      return Error{ErrorCode::InvalidInput, "feedback: must be a JSON object with you_said, we_did, "
+                                            "how_connected and published"};
+    }
+    // The loader checks feedback as part of a definition (every declared language, the
+    // date): run it over the published definition with this feedback in place.
+    auto definition = nlohmann::json::parse(*impl_->store->definition(consultation_id, *latest));
+    definition["feedback"] = feedback;
+    LoadOutcome loaded = load_consultation(definition.dump());
+    if (!loaded.ok()) return Error{ErrorCode::InvalidInput, join_problems(loaded.problems)};
+    impl_->store->set_feedback(consultation_id, feedback.dump(), impl_->now_text());
+  } catch (const detail::SqliteError& error) {
+    return storage_error(error);
+  }
+  return Status::success();
+}
+
+Result<std::string> Hub::make_enrol_code(const std::string& device_name, std::chrono::seconds valid_for) {
+  if (device_name.empty()) return Error{ErrorCode::InvalidInput, "a device needs a name (--name NAME)"};
+  const std::string code = detail::make_enrol_code();
+  const TimePoint now = impl_->now();
+  const int64_t expires =
+      std::chrono::duration_cast<std::chrono::seconds>((now + valid_for).time_since_epoch()).count();
+  try {
+    impl_->store->add_enrol_code(detail::content_hash(detail::normalise_enrol_code(code)), device_name,
+                                 format_iso8601_utc(now), expires);
+  } catch (const detail::SqliteError& error) {
+    return storage_error(error);
+  }
+  return code;
+}
+
+Status Hub::revoke(const std::string& device_id) {
+  try {
+    if (!impl_->store->revoke(device_id, impl_->now_text())) {
+      return Error{ErrorCode::NotFound, "no device \"" + device_id + "\" is enrolled (see soundings-hub devices)"};
+    }
+  } catch (const detail::SqliteError& error) {
+    return storage_error(error);
+  }
+  return Status::success();
+}
+
+std::vector<DeviceInfo> Hub::devices() {
+  try {
+    return impl_->store->devices();
+  } catch (const detail::SqliteError&) {
+    return {};
+  }
+}
+
+std::vector<ConsultationSummary> Hub::consultations() {
+  std::vector<ConsultationSummary> out;
+  try {
+    const std::string today = impl_->today();
+    for (const auto& published : impl_->store->latest_consultations()) {
+      ConsultationSummary summary;
+      summary.id = published.id;
+      summary.version = published.version;
+      summary.status = detail::consultation_status(today, published.opens, published.closes);
+      summary.opens = published.opens;
+      summary.closes = published.closes;
+      const auto definition = nlohmann::json::parse(published.definition, nullptr, false);
+      summary.has_feedback = !published.feedback.empty() ||
+                             (definition.is_object() && definition.contains("feedback") &&
+                              !definition["feedback"].is_null());
+      summary.stored = impl_->store->stored_count(published.id);
+      summary.quarantined = impl_->store->quarantine_count(published.id);
+      out.push_back(std::move(summary));
+    }
+  } catch (const detail::SqliteError&) {
+    return {};
+  }
+  return out;
+}
+
+}  // namespace soundings::hub

@@ -1,0 +1,329 @@
+// API v1 over cpp-httplib: health, enrolment, consultations, response batches, heartbeats.
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+
+#include "hub_credentials.h"
+#include "hub_impl.h"
+#include "hub_ingest.h"
+#include "soundings/response.h"
+
+#ifndef SOUNDINGS_VERSION
+#define SOUNDINGS_VERSION "0.0.0"
+#endif
+
+namespace soundings::hub::detail {
+
+namespace {
+
+using httplib::ContentReader;
+using httplib::Request;
+using httplib::Response;
+using nlohmann::json;
+
+constexpr const char* kJson = "application/json; charset=utf-8";
+
+void send_json(Response& res, int status, const json& body) {
+  res.status = status;
+  res.set_content(body.dump(), kJson);
+}
+
+void send_error(Response& res, int status, const std::string& code, const std::string& message) {
+  send_json(res, status, json{{"error", code}, {"message", message}});
+}
+
+void send_storage_error(Response& res, const SqliteError& error) {
+  res.set_header("Retry-After", "30");
+  send_error(res, 503, "storage_unavailable",
+             std::string("the hub could not use its database (") + error.what() +
+                 "); nothing from this request was stored, send it again later");
+}
+
+// The device behind the bearer token, or nullopt after answering 401.
+std::optional<std::string> authenticate(HubState& hub, const Request& req, Response& res) {
+  const std::string header = req.get_header_value("Authorization");
+  constexpr std::string_view prefix = "Bearer ";
+  if (header.size() <= prefix.size() || header.compare(0, prefix.size(), prefix) != 0) {
+    send_error(res, 401, "unauthorized", "Authorization: Bearer <token> is missing; enrol this device first");
+    return std::nullopt;
+  }
+  const std::optional<DeviceAuth> device = hub.store->device_for_token(content_hash(header.substr(prefix.size())));
+  if (!device) {
+    send_error(res, 401, "unauthorized", "this token is not known to the hub; enrol the device again");
+    return std::nullopt;
+  }
+  if (device->revoked) {
+    send_error(res, 401, "unauthorized", "this device has been revoked by head office");
+    return std::nullopt;
+  }
+  return device->device_id;
+}
+
+// Reads the whole body, never more than the limit: httplib refuses a longer Content-Length
+// itself (status 413), and a chunked body is cut off here.
+bool read_body(const ContentReader& reader, size_t limit, std::string& body, Response& res) {
+  bool too_large = false;
+  const bool complete = reader([&](const char* data, size_t length) {
+    if (body.size() + length > limit) {
+      too_large = true;
+      return false;
+    }
+    body.append(data, length);
+    return true;
+  });
+  if (complete) return true;
+  if (too_large || res.status == 413) {
+    res.set_header("Connection", "close");
+    send_error(res, 413, "body_too_large",
+               "the request body is larger than the hub accepts (" + std::to_string(limit) +
+                   " bytes); send fewer responses per batch");
+  } else {
+    send_error(res, 400, "bad_body", "the request body could not be read to its end");
+  }
+  return false;
+}
+
+// Parses a JSON object body, or answers 400 naming the problem.
+std::optional<json> parse_object(const std::string& body, Response& res, const char* shape) {
+  json value;
+  try {
+    value = json::parse(body);
+  } catch (const json::parse_error& error) {
+    send_error(res, 400, "bad_json", std::string("the request body is not valid JSON: ") + error.what());
+    return std::nullopt;
+  }
+  if (!value.is_object()) {
+    send_error(res, 400, "bad_request", std::string("the request body must be a JSON object: ") + shape);
+    return std::nullopt;
+  }
+  return value;
+}
+
+bool if_none_match(const std::string& header, const std::string& etag) {
+  size_t start = 0;
+  while (start < header.size()) {
+    size_t end = header.find(',', start);
+    if (end == std::string::npos) end = header.size();
+    std::string tag = header.substr(start, end - start);
+    const auto first = tag.find_first_not_of(" \t");
+    const auto last = tag.find_last_not_of(" \t");
+    tag = first == std::string::npos ? "" : tag.substr(first, last - first + 1);
+    if (tag.rfind("W/", 0) == 0) tag = tag.substr(2);
+    if (tag == "*" || tag == etag) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+void health(HubState& hub, Response& res) {
+  send_json(res, 200,
+            json{{"service", "soundings-hub"}, {"api", 1}, {"hub_id", hub.store->hub_id()},
+                 {"version", SOUNDINGS_VERSION}});
+}
+
+void enrol(HubState& hub, const ContentReader& reader, Response& res) {
+  std::string body;
+  if (!read_body(reader, hub.config.max_body_bytes, body, res)) return;
+  const auto request = parse_object(body, res, "{\"code\": \"ABCDE-FGHJK\", \"name\": \"...\"}");
+  if (!request) return;
+  const auto code = request->find("code");
+  if (code == request->end() || !code->is_string()) {
+    send_error(res, 400, "bad_request", "\"code\" must be the enrolment code as a string");
+    return;
+  }
+  const auto name = request->find("name");
+  if (name != request->end() && !name->is_string()) {
+    send_error(res, 400, "bad_request", "\"name\" must be a string");
+    return;
+  }
+  const std::string device_id = make_uuid();
+  const std::string token = make_device_token();
+  const TimePoint now = hub.now();
+  const EnrolRefusal refusal = hub.store->redeem_enrol_code(
+      content_hash(normalise_enrol_code(code->get<std::string>())),
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count(), format_iso8601_utc(now),
+      device_id, content_hash(token), name != request->end() ? name->get<std::string>() : "");
+  switch (refusal) {
+    case EnrolRefusal::None: break;
+    case EnrolRefusal::Unknown:
+      send_error(res, 403, "enrol_code_invalid", "this enrolment code is not known; check it or ask for a new one");
+      return;
+    case EnrolRefusal::Used:
+      send_error(res, 403, "enrol_code_invalid", "this enrolment code has already been used; ask for a new one");
+      return;
+    case EnrolRefusal::Expired:
+      send_error(res, 403, "enrol_code_invalid", "this enrolment code has expired; ask for a new one");
+      return;
+  }
+  send_json(res, 200,
+            json{{"device_id", device_id}, {"token", token}, {"hub_id", hub.store->hub_id()},
+                 {"seal_public_key", hub.keys.public_key_b64}});
+}
+
+void consultations(HubState& hub, const Request& req, Response& res) {
+  const auto device = authenticate(hub, req, res);
+  if (!device) return;
+  hub.note_contact(*device);
+  const std::string today = hub.today();
+  json list = json::array();
+  for (const PublishedConsultation& published : hub.store->latest_consultations()) {
+    json definition = json::parse(published.definition);
+    json feedback = published.feedback.empty() ? definition.value("feedback", json()) : json::parse(published.feedback);
+    list.push_back(json{{"id", published.id},
+                        {"version", published.version},
+                        {"status", consultation_status(today, published.opens, published.closes)},
+                        {"opens", published.opens},
+                        {"closes", published.closes},
+                        {"definition", std::move(definition)},
+                        {"feedback", std::move(feedback)}});
+  }
+  const std::string body = json{{"consultations", std::move(list)}}.dump();
+  const std::string etag = "\"" + to_hex(content_hash(body)).substr(0, 32) + "\"";
+  res.set_header("ETag", etag);
+  res.set_header("Cache-Control", "no-cache");
+  if (req.has_header("If-None-Match") && if_none_match(req.get_header_value("If-None-Match"), etag)) {
+    res.status = 304;
+    return;
+  }
+  res.status = 200;
+  res.set_content(body, kJson);
+}
+
+void responses(HubState& hub, const Request& req, const ContentReader& reader, Response& res) {
+  std::string body;
+  // The body is read before the token is judged so that the connection stays in step.
+  const bool read = read_body(reader, hub.config.max_body_bytes, body, res);
+  const auto device = authenticate(hub, req, res);
+  if (!device || !read) return;
+  const auto request = parse_object(body, res, "{\"responses\": [...]}");
+  if (!request) return;
+  const auto items = request->find("responses");
+  if (items == request->end() || !items->is_array()) {
+    send_error(res, 400, "bad_request", "\"responses\" must be a list of response objects");
+    return;
+  }
+  if (items->size() > hub.config.max_batch_items) {
+    send_error(res, 413, "batch_too_large",
+               std::to_string(items->size()) + " responses in one batch; the hub takes at most " +
+                   std::to_string(hub.config.max_batch_items));
+    return;
+  }
+  // Checking against definitions needs no lock; only the commit is serialised.
+  std::vector<BatchItem> batch;
+  batch.reserve(items->size());
+  const DefinitionLookup lookup = [&hub](const std::string& id, int version) { return hub.definition(id, version); };
+  for (size_t i = 0; i < items->size(); ++i) batch.push_back(prepare_item((*items)[i], i, lookup));
+  const std::vector<ItemResult> results = hub.store->commit_batch(*device, batch, hub.now_text());
+
+  json answer = json::array();
+  for (size_t i = 0; i < batch.size(); ++i) {
+    json entry{{"id", batch[i].response_id.empty() ? json() : json(batch[i].response_id)},
+               {"status", fate_name(results[i].fate)}};
+    if (!results[i].reason.empty()) entry["reason"] = results[i].reason;
+    answer.push_back(std::move(entry));
+  }
+  send_json(res, 200, json{{"results", std::move(answer)}});
+}
+
+// Reads an optional field of a heartbeat, checking its type.
+bool heartbeat_field(const json& request, const char* field, bool (json::*is_type)() const noexcept, Response& res,
+                     const char* expected) {
+  const auto it = request.find(field);
+  if (it == request.end() || it->is_null() || ((*it).*is_type)()) return true;
+  send_error(res, 400, "bad_request", std::string("\"") + field + "\" must be " + expected);
+  return false;
+}
+
+void heartbeat(HubState& hub, const Request& req, const ContentReader& reader, Response& res) {
+  std::string body;
+  const bool read = read_body(reader, hub.config.max_body_bytes, body, res);
+  const auto device = authenticate(hub, req, res);
+  if (!device || !read) return;
+  const auto request = parse_object(body, res, "{\"pending\": 0, ...}");
+  if (!request) return;
+  if (!heartbeat_field(*request, "pending", &json::is_number_unsigned, res, "a whole number of 0 or more") ||
+      !heartbeat_field(*request, "oldest_pending_at", &json::is_string, res, "a UTC time or null") ||
+      !heartbeat_field(*request, "app_version", &json::is_string, res, "a string") ||
+      !heartbeat_field(*request, "consultations", &json::is_array, res, "a list of {\"id\", \"version\"}") ||
+      !heartbeat_field(*request, "free_disk_bytes", &json::is_number_integer, res, "a whole number")) {
+    return;
+  }
+  Heartbeat beat;
+  if (const auto it = request->find("pending"); it != request->end() && it->is_number_unsigned()) {
+    beat.pending = static_cast<int64_t>(std::min<uint64_t>(it->get<uint64_t>(), INT64_MAX));
+  }
+  if (const auto it = request->find("oldest_pending_at"); it != request->end() && it->is_string()) {
+    beat.oldest_pending_at = it->get<std::string>();
+  }
+  if (const auto it = request->find("app_version"); it != request->end() && it->is_string()) {
+    beat.app_version = it->get<std::string>();
+  }
+  if (const auto it = request->find("free_disk_bytes"); it != request->end() && it->is_number_integer()) {
+    beat.free_disk_bytes = it->get<int64_t>();
+  }
+  if (const auto it = request->find("consultations"); it != request->end() && it->is_array()) {
+    for (size_t i = 0; i < it->size(); ++i) {
+      const json& entry = (*it)[i];
+      if (!entry.is_object() || !entry.contains("id") || !entry["id"].is_string() || !entry.contains("version") ||
+          !entry["version"].is_number_integer()) {
+        send_error(res, 400, "bad_request",
+                   "\"consultations[" + std::to_string(i) + "]\" must be {\"id\": \"...\", \"version\": 1}");
+        return;
+      }
+      if (!beat.consultation_versions.empty()) beat.consultation_versions += ", ";
+      beat.consultation_versions += entry["id"].get<std::string>() + "@" + std::to_string(entry["version"].get<int64_t>());
+    }
+  }
+  hub.store->record_heartbeat(*device, beat, hub.now_text());
+  send_json(res, 200, json{{"ok", true}, {"server_time", hub.now_text()}});
+}
+
+// Runs a route, turning a storage failure into 503 and a surprise into 500, both as JSON.
+template <typename Route>
+void guarded(Response& res, Route&& route) {
+  try {
+    route();
+  } catch (const SqliteError& error) {
+    send_storage_error(res, error);
+  } catch (const std::exception& error) {
+    send_error(res, 500, "internal", std::string("the hub failed unexpectedly: ") + error.what());
+  }
+}
+
+}  // namespace
+
+void install_routes(httplib::Server& server, HubState& hub) {
+  server.Get("/api/v1/health", [&hub](const Request&, Response& res) { guarded(res, [&] { health(hub, res); }); });
+  server.Post("/api/v1/enrol", [&hub](const Request&, Response& res, const ContentReader& reader) {
+    guarded(res, [&] { enrol(hub, reader, res); });
+  });
+  server.Get("/api/v1/consultations",
+             [&hub](const Request& req, Response& res) { guarded(res, [&] { consultations(hub, req, res); }); });
+  server.Post("/api/v1/responses", [&hub](const Request& req, Response& res, const ContentReader& reader) {
+    guarded(res, [&] { responses(hub, req, reader, res); });
+  });
+  server.Post("/api/v1/heartbeat", [&hub](const Request& req, Response& res, const ContentReader& reader) {
+    guarded(res, [&] { heartbeat(hub, req, reader, res); });
+  });
+
+  // Anything httplib answers by itself (no such route, unreadable request) still gets a JSON reason.
+  server.set_error_handler([](const Request& req, Response& res) {
+    if (!res.body.empty()) return;
+    switch (res.status) {
+      case 404:
+        send_error(res, 404, "not_found", "no such endpoint: " + req.method + " " + req.path);
+        break;
+      case 413:
+        send_error(res, 413, "body_too_large", "the request body is larger than the hub accepts");
+        break;
+      default:
+        send_error(res, res.status, res.status >= 500 ? "internal" : "bad_request",
+                   "the hub could not handle this request (HTTP " + std::to_string(res.status) + ")");
+    }
+  });
+  server.set_exception_handler([](const Request&, Response& res, std::exception_ptr) {
+    send_error(res, 500, "internal", "the hub failed unexpectedly while handling this request");
+  });
+}
+
+}  // namespace soundings::hub::detail

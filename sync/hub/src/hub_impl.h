@@ -1,0 +1,63 @@
+// The hub's shared state, seen by the admin operations, the HTTP routes and the exports.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include "hub_store.h"
+#include "soundings/clock.h"
+#include "soundings/consultation.h"
+#include "soundings/hub.h"
+#include "soundings/sealing.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace soundings::hub::detail {
+
+struct HubState {
+  HubConfig config;
+  std::shared_ptr<const TimeSource> clock;
+  std::unique_ptr<Store> store;
+  KeyPair keys;
+
+  TimePoint now() const { return clock->now(); }
+  std::string now_text() const { return format_iso8601_utc(now()); }
+  std::string today() const { return now_text().substr(0, 10); }
+
+  // The loaded definition of a published version, or null. Published versions never
+  // change, so each is loaded once and kept.
+  ConsultationPtr definition(const std::string& id, int version);
+
+  // Records that a device was heard from, at most once a minute per device, so that a
+  // device polling for consultations does not cost a disk sync each time.
+  void note_contact(const std::string& device_id);
+
+ private:
+  std::mutex definitions_mutex_;
+  std::map<std::pair<std::string, int>, ConsultationPtr> definitions_;
+  std::mutex contact_mutex_;
+  std::map<std::string, TimePoint> contact_written_;
+};
+
+// "upcoming", "open" or "closed" for a consultation with these dates on `today` (UTC dates).
+const char* consultation_status(const std::string& today, const std::string& opens, const std::string& closes);
+
+// Registers API v1 on `server` (PROTOCOL.md).
+void install_routes(httplib::Server& server, HubState& hub);
+
+}  // namespace soundings::hub::detail
+
+namespace soundings::hub {
+
+struct Hub::Impl : detail::HubState {
+  std::unique_ptr<httplib::Server> server;
+  std::thread server_thread;
+};
+
+}  // namespace soundings::hub

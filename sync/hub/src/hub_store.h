@@ -1,0 +1,142 @@
+// The hub's SQLite store: one writer connection behind a mutex, a pool of reader connections.
+//
+// Methods throw SqliteError on a storage failure; the Hub turns that into an Error value
+// (or a 503 on the API), so the exception never leaves the hub library.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hub_sqlite.h"
+#include "soundings/hub.h"
+
+namespace soundings::hub::detail {
+
+struct DeviceAuth {
+  std::string device_id;
+  bool revoked = false;
+};
+
+struct PublishedConsultation {
+  std::string id;
+  int version = 0;
+  std::string definition;  // canonical JSON
+  std::string opens;
+  std::string closes;
+  std::string feedback;    // JSON from `publish_feedback`, or empty
+};
+
+struct Heartbeat {
+  int64_t pending = 0;
+  std::string oldest_pending_at;
+  std::string app_version;
+  std::string consultation_versions;  // "id@version, ..."
+  int64_t free_disk_bytes = -1;
+};
+
+// One item of a batch, checked before the write lock is taken (see hub_ingest.h).
+struct BatchItem {
+  std::string response_id;      // empty when the item carries no valid UUID
+  std::string consultation_id;  // empty when unknown
+  int consultation_version = 0;
+  std::string submitted_at;
+  std::string canonical;        // nlohmann::json::dump() of the item as received
+  std::string hash;             // content_hash(canonical)
+  bool acceptable = false;      // passed every check against its definition
+  std::string reason;           // why not, when not
+};
+
+enum class Fate { Stored, Duplicate, Conflict, Rejected };
+const char* fate_name(Fate fate);  // "stored", "duplicate", "conflict", "rejected"
+
+struct ItemResult {
+  Fate fate = Fate::Rejected;
+  std::string reason;
+};
+
+enum class EnrolRefusal { None, Unknown, Used, Expired };
+
+struct StoredResponse {
+  std::string id;
+  int consultation_version = 0;
+  std::string body;
+};
+
+class Store {
+ public:
+  // Creates the schema on first use; refuses a file that is not a hub database.
+  static Result<std::unique_ptr<Store>> open(const std::string& path);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  std::string hub_id() const { return hub_id_; }
+
+  // Ingest: every item's outcome in one transaction, committed before returning.
+  std::vector<ItemResult> commit_batch(const std::string& device_id, const std::vector<BatchItem>& items,
+                                       const std::string& now);
+
+  // Consultations (all versions stay: a device may still deliver responses to an older one).
+  std::optional<int> latest_version(const std::string& id);
+  void add_consultation(const PublishedConsultation& consultation, const std::string& now);
+  std::optional<std::string> definition(const std::string& id, int version);
+  std::vector<PublishedConsultation> latest_consultations();
+  std::vector<std::pair<int, std::string>> all_versions(const std::string& id);  // newest first
+  void set_feedback(const std::string& id, const std::string& feedback_json, const std::string& now);
+
+  // Devices and enrolment.
+  void add_enrol_code(const std::string& code_hash, const std::string& name, const std::string& now,
+                      int64_t expires_epoch);
+  EnrolRefusal redeem_enrol_code(const std::string& code_hash, int64_t now_epoch, const std::string& now,
+                                 const std::string& device_id, const std::string& token_hash,
+                                 const std::string& reported_name);
+  std::optional<DeviceAuth> device_for_token(const std::string& token_hash);
+  void record_contact(const std::string& device_id, const std::string& now);
+  void record_heartbeat(const std::string& device_id, const Heartbeat& heartbeat, const std::string& now);
+  bool revoke(const std::string& device_id, const std::string& now);  // false: no such device
+  std::vector<DeviceInfo> devices();
+
+  // Figures.
+  int64_t stored_count(const std::string& consultation_id);  // empty: all
+  int64_t quarantine_count(const std::string& consultation_id);
+  std::vector<std::string> stored_ids();
+  std::vector<StoredResponse> responses_of(const std::string& consultation_id);  // by submitted_at, id
+
+ private:
+  struct Statements;
+  class ReaderLease;
+  explicit Store(const std::string& path);
+  ReaderLease reader();
+
+  std::string path_;
+  std::string hub_id_;
+  std::mutex write_mutex_;
+  std::unique_ptr<Connection> writer_;
+  std::unique_ptr<Statements> statements_;  // prepared once on the writer, used under write_mutex_
+  std::mutex readers_mutex_;
+  std::vector<std::unique_ptr<Connection>> idle_readers_;
+};
+
+// A reader connection borrowed from the pool and given back when the lease ends.
+class Store::ReaderLease {
+ public:
+  ReaderLease(Store& store, std::unique_ptr<Connection> connection)
+      : store_(store), connection_(std::move(connection)) {}
+  ~ReaderLease() {
+    const std::lock_guard lock(store_.readers_mutex_);
+    store_.idle_readers_.push_back(std::move(connection_));
+  }
+  ReaderLease(const ReaderLease&) = delete;
+  ReaderLease& operator=(const ReaderLease&) = delete;
+  Connection& operator*() { return *connection_; }
+
+ private:
+  Store& store_;
+  std::unique_ptr<Connection> connection_;
+};
+
+}  // namespace soundings::hub::detail

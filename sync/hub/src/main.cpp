@@ -1,0 +1,255 @@
+// soundings-hub: serves API v1 and gives head-office staff the admin commands.
+#include <signal.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "soundings/hub.h"
+
+namespace {
+
+using soundings::hub::Hub;
+using soundings::hub::HubConfig;
+
+constexpr const char* kUsage = R"(usage:
+  soundings-hub serve      --data DIR --listen HOST:PORT [--tls-cert FILE --tls-key FILE]
+                           [--threads N] [--max-body-bytes N]
+  soundings-hub publish    --data DIR FILE
+  soundings-hub feedback   --data DIR --consultation ID FILE
+  soundings-hub enrol-code --data DIR --name NAME [--valid-hours H]
+  soundings-hub devices    --data DIR
+  soundings-hub revoke     --data DIR DEVICE
+  soundings-hub export     --data DIR --consultation ID --format csv|json [--output FILE]
+  soundings-hub status     --data DIR
+)";
+
+struct Arguments {
+  std::string command;
+  std::map<std::string, std::string> options;
+  std::vector<std::string> positional;
+  std::string error;
+
+  std::string option(const std::string& name) const {
+    const auto it = options.find(name);
+    return it == options.end() ? "" : it->second;
+  }
+};
+
+Arguments parse_arguments(int argc, char** argv) {
+  Arguments args;
+  if (argc < 2) {
+    args.error = "no command given";
+    return args;
+  }
+  args.command = argv[1];
+  for (int i = 2; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word.rfind("--", 0) == 0) {
+      if (i + 1 >= argc) {
+        args.error = word + " needs a value";
+        return args;
+      }
+      args.options[word.substr(2)] = argv[++i];
+    } else {
+      args.positional.push_back(word);
+    }
+  }
+  return args;
+}
+
+int usage_error(const std::string& message) {
+  std::cerr << "soundings-hub: " << message << "\n" << kUsage;
+  return 2;
+}
+
+int fail(const soundings::Error& error) {
+  std::cerr << "soundings-hub: " << error.message << "\n";
+  return 1;
+}
+
+bool parse_count(const std::string& text, long long minimum, long long& out) {
+  char* end = nullptr;
+  errno = 0;
+  out = std::strtoll(text.c_str(), &end, 10);
+  return !text.empty() && *end == '\0' && errno == 0 && out >= minimum;
+}
+
+int serve(Arguments& args, HubConfig config) {
+  const std::string listen = args.option("listen");
+  const auto colon = listen.rfind(':');
+  long long port = 0;
+  if (colon == std::string::npos || !parse_count(listen.substr(colon + 1), 0, port) || port > 65535) {
+    return usage_error("--listen must be HOST:PORT, such as 127.0.0.1:8443");
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  config.tls_cert_file = args.option("tls-cert");
+  config.tls_key_file = args.option("tls-key");
+  long long value = 0;
+  if (!args.option("threads").empty()) {
+    if (!parse_count(args.option("threads"), 1, value)) return usage_error("--threads must be 1 or more");
+    config.worker_threads = static_cast<int>(value);
+  }
+  if (!args.option("max-body-bytes").empty()) {
+    if (!parse_count(args.option("max-body-bytes"), 1024, value)) return usage_error("--max-body-bytes must be 1024 or more");
+    config.max_body_bytes = static_cast<size_t>(value);
+  }
+  const bool tls = !config.tls_cert_file.empty();
+
+  // Signals are taken by sigwait below, not by whichever server thread they land on.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto hub = Hub::open(config);
+  if (!hub) return fail(hub.error());
+  auto bound = (*hub)->listen(host, static_cast<int>(port));
+  if (!bound) return fail(bound.error());
+  std::cout << "soundings-hub: serving API v1 on " << (tls ? "https" : "http") << "://" << listen.substr(0, colon)
+            << ":" << *bound << " (hub " << (*hub)->hub_id() << ", data " << config.data_dir << ")" << std::endl;
+  int received = 0;
+  sigwait(&signals, &received);
+  std::cout << "soundings-hub: stopping (" << strsignal(received) << ")" << std::endl;
+  (*hub)->stop();
+  return 0;
+}
+
+int publish(const Arguments& args, Hub& hub) {
+  if (args.positional.size() != 1) return usage_error("publish takes one consultation file");
+  const auto outcome = hub.publish_file(args.positional[0]);
+  if (!outcome.problems.empty()) {
+    std::cerr << "soundings-hub: " << args.positional[0] << " was not published:\n";
+    for (const auto& problem : outcome.problems) std::cerr << "  " << soundings::describe(problem) << "\n";
+    return 1;
+  }
+  std::cout << "published " << outcome.id << " version " << outcome.version << "\n";
+  return 0;
+}
+
+int feedback(const Arguments& args, Hub& hub) {
+  if (args.positional.size() != 1 || args.option("consultation").empty()) {
+    return usage_error("feedback takes --consultation ID and one feedback file");
+  }
+  std::ifstream in(args.positional[0], std::ios::binary);
+  if (!in) return fail({soundings::ErrorCode::NotFound, args.positional[0] + ": cannot be read"});
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto status = hub.publish_feedback(args.option("consultation"), text.str());
+  if (!status) {
+    std::cerr << "soundings-hub: feedback for " << args.option("consultation") << " was not published:\n"
+              << status.error().message << "\n";
+    return 1;
+  }
+  std::cout << "published feedback for " << args.option("consultation") << "\n";
+  return 0;
+}
+
+int enrol_code(const Arguments& args, Hub& hub) {
+  long long hours = 24;
+  if (!args.option("valid-hours").empty() && !parse_count(args.option("valid-hours"), 1, hours)) {
+    return usage_error("--valid-hours must be 1 or more");
+  }
+  const auto code = hub.make_enrol_code(args.option("name"), std::chrono::hours(hours));
+  if (!code) return fail(code.error());
+  std::cout << "Enrolment code for \"" << args.option("name") << "\", single use, valid for " << hours
+            << " hours:\n"
+            << *code << "\n";
+  return 0;
+}
+
+std::string or_dash(const std::string& text) { return text.empty() ? "-" : text; }
+
+int devices(Hub& hub) {
+  const auto list = hub.devices();
+  if (list.empty()) {
+    std::cout << "no devices enrolled\n";
+    return 0;
+  }
+  for (const auto& device : list) {
+    std::cout << device.device_id << "  " << device.name << (device.revoked ? "  [revoked]" : "") << "\n"
+              << "  last contact " << or_dash(device.last_contact_at) << ", " << device.pending_on_device
+              << " responses waiting on the device (oldest " << or_dash(device.oldest_pending_at) << ")\n"
+              << "  app " << or_dash(device.app_version) << ", consultations " << or_dash(device.consultation_versions)
+              << ", free disk "
+              << (device.free_disk_bytes < 0 ? std::string("-") : std::to_string(device.free_disk_bytes / 1048576) + " MiB")
+              << "\n";
+  }
+  return 0;
+}
+
+int status(Hub& hub) {
+  const auto list = hub.consultations();
+  std::printf("%-32s %7s %-8s %-10s %-10s %8s %11s %s\n", "consultation", "version", "status", "opens", "closes",
+              "stored", "quarantined", "feedback");
+  for (const auto& c : list) {
+    std::printf("%-32s %7d %-8s %-10s %-10s %8lld %11lld %s\n", c.id.c_str(), c.version, c.status.c_str(),
+                c.opens.c_str(), c.closes.c_str(), static_cast<long long>(c.stored),
+                static_cast<long long>(c.quarantined), c.has_feedback ? "yes" : "no");
+  }
+  std::printf("total: %lld stored, %lld quarantined (conflicts and rejected items held for review)\n",
+              static_cast<long long>(hub.stored_count()), static_cast<long long>(hub.quarantine_count()));
+  return 0;
+}
+
+int export_responses(const Arguments& args, Hub& hub) {
+  if (args.option("consultation").empty() || args.option("format").empty()) {
+    return usage_error("export takes --consultation ID --format csv|json");
+  }
+  const auto text = hub.export_responses(args.option("consultation"), args.option("format"));
+  if (!text) return fail(text.error());
+  const std::string output = args.option("output");
+  if (output.empty()) {
+    std::cout.write(text->data(), static_cast<std::streamsize>(text->size()));
+    return std::cout.good() ? 0 : 1;
+  }
+  std::ofstream out(output, std::ios::binary | std::ios::trunc);
+  out.write(text->data(), static_cast<std::streamsize>(text->size()));
+  if (!out.good()) return fail({soundings::ErrorCode::Storage, output + ": could not be written"});
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Arguments args = parse_arguments(argc, argv);
+  if (args.command == "help" || args.command == "--help" || args.command == "-h") {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (!args.error.empty()) return usage_error(args.error);
+  HubConfig config;
+  config.data_dir = args.option("data");
+  if (config.data_dir.empty()) return usage_error("--data DIR is required");
+
+  if (args.command == "serve") return serve(args, config);
+  const std::vector<std::string> commands = {"publish", "feedback", "enrol-code", "devices",
+                                                    "revoke",  "export",   "status"};
+  if (std::find(commands.begin(), commands.end(), args.command) == commands.end()) {
+    return usage_error("unknown command \"" + args.command + "\"");
+  }
+  auto opened = Hub::open(config);
+  if (!opened) return fail(opened.error());
+  Hub& hub = **opened;
+  if (args.command == "publish") return publish(args, hub);
+  if (args.command == "feedback") return feedback(args, hub);
+  if (args.command == "enrol-code") return enrol_code(args, hub);
+  if (args.command == "devices") return devices(hub);
+  if (args.command == "export") return export_responses(args, hub);
+  if (args.command == "status") return status(hub);
+  if (args.positional.size() != 1) return usage_error("revoke takes one device id");
+  const auto revoked = hub.revoke(args.positional[0]);
+  if (!revoked) return fail(revoked.error());
+  std::cout << "revoked " << args.positional[0] << "; its token is refused from now on\n";
+  return 0;
+}
