@@ -43,6 +43,17 @@ struct CachedConsultation {
   bool offered = true;          // staff can hide a consultation on this kiosk
 };
 
+// What the open connection runs with: for tests and the staff diagnostics screen.
+struct StorePragmas {
+  std::string journal_mode;   // "wal" ("memory" for ":memory:")
+  std::string locking_mode;   // "exclusive": this connection is the only writer and checkpointer
+  int synchronous = 0;        // 2 = FULL
+  bool foreign_keys = false;
+  int busy_timeout_ms = 0;
+  int schema_version = 0;     // PRAGMA user_version
+  int64_t application_id = 0;
+};
+
 class Store {
  public:
   // Opens or creates the database at `path`: WAL, synchronous=FULL, foreign keys,
@@ -88,6 +99,7 @@ class Store {
 
   // PRAGMA integrity_check == "ok".
   bool integrity_ok();
+  StorePragmas pragmas();
 
  private:
   struct Impl;

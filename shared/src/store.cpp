@@ -1,0 +1,375 @@
+// The store's operations: saving responses with their outbox rows, the outbox, the consultation cache, settings.
+#include "soundings/store.h"
+
+#include "soundings/clock.h"
+#include "store_sqlite.h"
+
+namespace soundings {
+
+using store_detail::Query;
+using store_detail::sqlite_error;
+using store_detail::Transaction;
+
+const char* outbox_state_name(OutboxState state) {
+  switch (state) {
+    case OutboxState::Pending: return "pending";
+    case OutboxState::Confirmed: return "confirmed";
+    case OutboxState::NeedsReview: return "needs_review";
+  }
+  return "pending";
+}
+
+namespace {
+
+OutboxState outbox_state_from(const std::string& name) {
+  if (name == "confirmed") return OutboxState::Confirmed;
+  if (name == "needs_review") return OutboxState::NeedsReview;
+  return OutboxState::Pending;
+}
+
+std::string now_utc() { return format_iso8601_utc(Clock::now()); }
+
+// Canonical form of a JSON document given as text, so that equal content compares equal whatever its layout.
+Result<std::string> canonical_json(const std::string& text, const std::string& what) {
+  auto parsed = nlohmann::json::parse(text, nullptr, false);
+  if (parsed.is_discarded()) return Error{ErrorCode::InvalidInput, what + " is not valid JSON"};
+  if (!parsed.is_object()) return Error{ErrorCode::InvalidInput, what + " must be a JSON object"};
+  return parsed.dump();
+}
+
+// Columns 0..5 of every outbox query: response id, body, state, attempts, last error, created at.
+constexpr const char* kOutboxColumns =
+    "r.id, r.body, o.state, o.attempts, o.last_error, o.created_at FROM outbox o JOIN responses r ON r.seq = o.seq";
+
+OutboxItem outbox_item_from(const Query& row) {
+  OutboxItem item;
+  item.response_id = row.text(0);
+  item.body = row.text(1);
+  item.state = outbox_state_from(row.text(2));
+  item.attempts = static_cast<int>(row.integer(3));
+  item.last_error = row.text(4);
+  item.created_at = row.text(5);
+  return item;
+}
+
+}  // namespace
+
+Status Store::save(const Response& response) {
+  if (!response.is_sealed()) {
+    return Error{ErrorCode::InvalidInput,
+                 "response " + response.id +
+                     ": contact or equality answers are not sealed; they must be sealed with head office's key "
+                     "before the response is saved, and nothing was saved"};
+  }
+  // What is stored must read back: the same checks the hub and find_response apply.
+  const nlohmann::json json = response_to_json(response);
+  if (auto checked = response_from_json(json); !checked) {
+    return Error{checked.error().code, checked.error().message + " (nothing was saved)"};
+  }
+  const std::string body = json.dump();
+
+  const std::lock_guard lock(impl_->mutex);
+  Transaction transaction(impl_->db);
+  if (auto begun = transaction.begin(); !begun) return begun;
+
+  auto insert = impl_->query(
+      "INSERT INTO responses (id, consultation_id, consultation_version, submitted_at, body) VALUES (?, ?, ?, ?, ?)");
+  if (!insert) return insert.error();
+  insert->bind(1, response.id)
+      .bind(2, response.consultation_id)
+      .bind(3, int64_t{response.consultation_version})
+      .bind(4, response.submitted_at)
+      .bind(5, body);
+  const int rc = insert->step();
+  if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+    return Error{ErrorCode::Conflict,
+                 "response " + response.id + " is already saved on this device; a response is saved once"};
+  }
+  if (rc != SQLITE_DONE) return sqlite_error(impl_->db, rc, "saving response " + response.id);
+  const int64_t seq = sqlite3_last_insert_rowid(impl_->db);
+
+  auto outbox = impl_->query("INSERT INTO outbox (seq, created_at, updated_at) VALUES (?, ?, ?)");
+  if (!outbox) return outbox.error();
+  const std::string now = now_utc();
+  outbox->bind(1, seq).bind(2, now).bind(3, now);
+  if (auto queued = outbox->run("queueing response " + response.id + " for upload"); !queued) return queued;
+  return transaction.commit();
+}
+
+std::optional<Response> Store::find_response(const std::string& response_id) {
+  std::string body;
+  {
+    const std::lock_guard lock(impl_->mutex);
+    auto select = impl_->query("SELECT body FROM responses WHERE id = ?");
+    if (!select) return std::nullopt;
+    select->bind(1, response_id);
+    if (select->step() != SQLITE_ROW) return std::nullopt;
+    body = select->text(0);
+  }
+  auto parsed = nlohmann::json::parse(body, nullptr, false);
+  if (parsed.is_discarded()) return std::nullopt;
+  auto response = response_from_json(parsed);
+  if (!response) return std::nullopt;
+  return std::move(response.value());
+}
+
+int64_t Store::response_count() {
+  const std::lock_guard lock(impl_->mutex);
+  auto count = impl_->query("SELECT count(*) FROM responses");
+  if (!count || count->step() != SQLITE_ROW) return 0;
+  return count->integer(0);
+}
+
+int64_t Store::responses_saved_since(const std::string& iso8601_utc) {
+  const std::lock_guard lock(impl_->mutex);
+  // By submission time (the moment of saving, on the device's clock); ISO 8601 UTC text sorts as time.
+  auto count = impl_->query("SELECT count(*) FROM responses WHERE submitted_at >= ?");
+  if (!count) return 0;
+  count->bind(1, iso8601_utc);
+  if (count->step() != SQLITE_ROW) return 0;
+  return count->integer(0);
+}
+
+Status Store::put_consultation(const std::string& id, int version, const std::string& definition_json) {
+  if (id.empty()) return Error{ErrorCode::InvalidInput, "a cached consultation needs an id"};
+  if (version < 1) {
+    return Error{ErrorCode::InvalidInput,
+                 "consultation " + id + ": version must be 1 or more, not " + std::to_string(version)};
+  }
+  auto canonical = canonical_json(definition_json, "consultation " + id + " version " + std::to_string(version));
+  if (!canonical) return canonical.error();
+
+  const std::lock_guard lock(impl_->mutex);
+  Transaction transaction(impl_->db);
+  if (auto begun = transaction.begin(); !begun) return begun;
+  {
+    auto existing = impl_->query("SELECT definition_json FROM consultations WHERE id = ? AND version = ?");
+    if (!existing) return existing.error();
+    existing->bind(1, id).bind(2, int64_t{version});
+    const int rc = existing->step();
+    if (rc == SQLITE_ROW) {
+      if (existing->text(0) == *canonical) return Status::success();
+      return Error{ErrorCode::Conflict, "consultation " + id + " version " + std::to_string(version) +
+                                            " is already cached with different content; a published version "
+                                            "never changes, so the cached copy was kept"};
+    }
+    if (rc != SQLITE_DONE) return sqlite_error(impl_->db, rc, "reading consultation " + id);
+  }
+  auto insert = impl_->query("INSERT INTO consultations (id, version, definition_json, cached_at) VALUES (?, ?, ?, ?)");
+  if (!insert) return insert.error();
+  insert->bind(1, id).bind(2, int64_t{version}).bind(3, *canonical).bind(4, now_utc());
+  if (auto done = insert->run("caching consultation " + id); !done) return done;
+  auto local = impl_->query("INSERT OR IGNORE INTO consultation_local (id) VALUES (?)");
+  if (!local) return local.error();
+  local->bind(1, id);
+  if (auto done = local->run("caching consultation " + id); !done) return done;
+  return transaction.commit();
+}
+
+namespace {
+
+// Updates one column of consultation_local for a consultation that is in the cache.
+Status update_local(sqlite3* db, Query& update, const std::string& id, std::string_view doing) {
+  if (auto done = update.run(doing); !done) return done;
+  if (sqlite3_changes(db) == 0) {
+    return Error{ErrorCode::NotFound, "consultation " + id + " is not in this device's cache"};
+  }
+  return Status::success();
+}
+
+}  // namespace
+
+Status Store::set_feedback(const std::string& id, const std::string& feedback_json) {
+  std::string stored;
+  if (!feedback_json.empty()) {
+    auto canonical = canonical_json(feedback_json, "feedback for consultation " + id);
+    if (!canonical) return canonical.error();
+    stored = std::move(*canonical);
+  }
+  const std::lock_guard lock(impl_->mutex);
+  auto update = impl_->query("UPDATE consultation_local SET feedback_json = ? WHERE id = ?");
+  if (!update) return update.error();
+  update->bind(1, stored).bind(2, id);
+  return update_local(impl_->db, *update, id, "storing feedback for consultation " + id);
+}
+
+Status Store::set_offered(const std::string& id, bool offered) {
+  const std::lock_guard lock(impl_->mutex);
+  auto update = impl_->query("UPDATE consultation_local SET offered = ? WHERE id = ?");
+  if (!update) return update.error();
+  update->bind(1, int64_t{offered ? 1 : 0}).bind(2, id);
+  return update_local(impl_->db, *update, id, "changing whether consultation " + id + " is offered");
+}
+
+namespace {
+
+CachedConsultation cached_from(const Query& row) {
+  CachedConsultation out;
+  out.id = row.text(0);
+  out.version = static_cast<int>(row.integer(1));
+  out.definition_json = row.text(2);
+  out.feedback_json = row.text(3);
+  out.offered = row.integer(4) != 0;
+  return out;
+}
+
+}  // namespace
+
+std::vector<CachedConsultation> Store::latest_consultations() {
+  const std::lock_guard lock(impl_->mutex);
+  std::vector<CachedConsultation> out;
+  auto select = impl_->query(
+      "SELECT c.id, c.version, c.definition_json, coalesce(l.feedback_json, ''), coalesce(l.offered, 1) "
+      "FROM consultations c LEFT JOIN consultation_local l ON l.id = c.id "
+      "WHERE c.version = (SELECT max(version) FROM consultations WHERE id = c.id) ORDER BY c.id");
+  if (!select) return out;
+  while (select->step() == SQLITE_ROW) out.push_back(cached_from(*select));
+  return out;
+}
+
+std::optional<CachedConsultation> Store::consultation(const std::string& id, int version) {
+  const std::lock_guard lock(impl_->mutex);
+  auto select = impl_->query(
+      "SELECT c.id, c.version, c.definition_json, coalesce(l.feedback_json, ''), coalesce(l.offered, 1) "
+      "FROM consultations c LEFT JOIN consultation_local l ON l.id = c.id WHERE c.id = ? AND c.version = ?");
+  if (!select) return std::nullopt;
+  select->bind(1, id).bind(2, int64_t{version});
+  if (select->step() != SQLITE_ROW) return std::nullopt;
+  return cached_from(*select);
+}
+
+std::vector<OutboxItem> Store::pending_batch(size_t max_count, size_t max_bytes) {
+  const std::lock_guard lock(impl_->mutex);
+  std::vector<OutboxItem> out;
+  if (max_count == 0) return out;
+  auto select =
+      impl_->query(std::string("SELECT ") + kOutboxColumns + " WHERE o.state = 'pending' ORDER BY o.seq LIMIT ?");
+  if (!select) return out;
+  select->bind(1, static_cast<int64_t>(std::min<size_t>(max_count, INT64_MAX)));
+  size_t bytes = 0;
+  while (select->step() == SQLITE_ROW) {
+    OutboxItem item = outbox_item_from(*select);
+    // Always at least one item, however large, so one big response cannot block the queue.
+    if (!out.empty() && bytes + item.body.size() > max_bytes) break;
+    bytes += item.body.size();
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+Status Store::Impl::update_outbox(const std::vector<std::string>& response_ids, std::string_view sql,
+                                  const std::vector<std::string>& extra, std::string_view doing) {
+  Transaction transaction(db);
+  if (auto begun = transaction.begin(); !begun) return begun;
+  const std::string now = now_utc();
+  for (const auto& id : response_ids) {
+    {
+      auto known = query("SELECT 1 FROM responses WHERE id = ?");
+      if (!known) return known.error();
+      known->bind(1, id);
+      const int rc = known->step();
+      if (rc == SQLITE_DONE) {
+        return Error{ErrorCode::NotFound, "response " + id + " is not in this device's outbox; nothing was changed"};
+      }
+      if (rc != SQLITE_ROW) return sqlite_error(db, rc, doing);
+    }
+    auto update = query(sql);
+    if (!update) return update.error();
+    int index = 1;
+    update->bind(index++, now);
+    for (const auto& value : extra) update->bind(index++, value);
+    update->bind(index, id);
+    if (auto done = update->run(doing); !done) return done;
+  }
+  return transaction.commit();
+}
+
+Status Store::mark_confirmed(const std::vector<std::string>& response_ids) {
+  const std::lock_guard lock(impl_->mutex);
+  // Head office's confirmation is final whatever the row's state; confirming twice changes nothing.
+  return impl_->update_outbox(response_ids,
+                       "UPDATE outbox SET state = 'confirmed', last_error = '', updated_at = ?1 "
+                       "WHERE state != 'confirmed' AND seq = (SELECT seq FROM responses WHERE id = ?2)",
+                       {}, "marking responses confirmed");
+}
+
+Status Store::mark_needs_review(const std::string& response_id, const std::string& reason) {
+  const std::lock_guard lock(impl_->mutex);
+  {
+    auto state = impl_->query("SELECT o.state FROM outbox o JOIN responses r ON r.seq = o.seq WHERE r.id = ?");
+    if (!state) return state.error();
+    state->bind(1, response_id);
+    if (state->step() == SQLITE_ROW && state->text(0) == "confirmed") {
+      return Error{ErrorCode::Conflict, "response " + response_id +
+                                            " is already confirmed by head office; it cannot be put aside for review"};
+    }
+  }
+  return impl_->update_outbox({response_id},
+                       "UPDATE outbox SET state = 'needs_review', last_error = ?2, updated_at = ?1 "
+                       "WHERE seq = (SELECT seq FROM responses WHERE id = ?3)",
+                       {reason}, "putting response " + response_id + " aside for review");
+}
+
+Status Store::record_failed_attempt(const std::vector<std::string>& response_ids, const std::string& error) {
+  const std::lock_guard lock(impl_->mutex);
+  return impl_->update_outbox(response_ids,
+                       "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, updated_at = ?1 "
+                       "WHERE state = 'pending' AND seq = (SELECT seq FROM responses WHERE id = ?3)",
+                       {error}, "recording a failed upload");
+}
+
+std::vector<OutboxItem> Store::needs_review() {
+  const std::lock_guard lock(impl_->mutex);
+  std::vector<OutboxItem> out;
+  auto select = impl_->query(std::string("SELECT ") + kOutboxColumns + " WHERE o.state = 'needs_review' ORDER BY o.seq");
+  if (!select) return out;
+  while (select->step() == SQLITE_ROW) out.push_back(outbox_item_from(*select));
+  return out;
+}
+
+OutboxCounts Store::outbox_counts() {
+  const std::lock_guard lock(impl_->mutex);
+  OutboxCounts counts;
+  {
+    auto select = impl_->query("SELECT state, count(*) FROM outbox GROUP BY state");
+    if (!select) return counts;
+    while (select->step() == SQLITE_ROW) {
+      switch (outbox_state_from(select->text(0))) {
+        case OutboxState::Pending: counts.pending = select->integer(1); break;
+        case OutboxState::Confirmed: counts.confirmed = select->integer(1); break;
+        case OutboxState::NeedsReview: counts.needs_review = select->integer(1); break;
+      }
+    }
+  }
+  auto oldest = impl_->query("SELECT created_at FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 1");
+  if (oldest && oldest->step() == SQLITE_ROW) counts.oldest_pending_at = oldest->text(0);
+  return counts;
+}
+
+std::optional<std::string> Store::setting(const std::string& key) {
+  const std::lock_guard lock(impl_->mutex);
+  auto select = impl_->query("SELECT value FROM settings WHERE key = ?");
+  if (!select) return std::nullopt;
+  select->bind(1, key);
+  if (select->step() != SQLITE_ROW) return std::nullopt;
+  return select->text(0);
+}
+
+Status Store::set_setting(const std::string& key, const std::string& value) {
+  if (key.empty()) return Error{ErrorCode::InvalidInput, "a device setting needs a name"};
+  const std::lock_guard lock(impl_->mutex);
+  auto upsert = impl_->query("INSERT INTO settings (key, value) VALUES (?, ?) "
+                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  if (!upsert) return upsert.error();
+  upsert->bind(1, key).bind(2, value);
+  return upsert->run("storing setting " + key);
+}
+
+bool Store::integrity_ok() {
+  const std::lock_guard lock(impl_->mutex);
+  auto check = impl_->query("PRAGMA integrity_check");
+  if (!check || check->step() != SQLITE_ROW) return false;
+  return check->text(0) == "ok";
+}
+
+}  // namespace soundings
