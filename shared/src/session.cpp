@@ -255,8 +255,9 @@ void Session::touch() { last_activity_ = clock_.now(); }
 
 void Session::leave_page() {
   const TimePoint now = clock_.now();
-  if (!at_review() && now > page_entered_at_) {
-    const std::chrono::duration<double> spent = now - page_entered_at_;
+  if (!at_review()) {
+    // A visited page is listed even at 0 s; a clock stepped backwards adds nothing.
+    const std::chrono::duration<double> spent = now > page_entered_at_ ? now - page_entered_at_ : TimePoint::duration{};
     page_seconds_[page_key(consultation_->pages[page_], page_)] += spent.count();
   }
   page_entered_at_ = now;
