@@ -125,12 +125,47 @@ void find_duplicate_fields(Problems& problems, const std::string& text, const st
   }
 }
 
+// Offset of the first byte that does not start a well-formed UTF-8 sequence (RFC 3629).
+std::optional<size_t> first_bad_utf8(const std::string& text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = [&](size_t k) { return k < text.size() ? static_cast<unsigned char>(text[k]) : 0u; };
+    const unsigned c = byte(i);
+    size_t length = 0;
+    unsigned low = 0x80;
+    unsigned high = 0xBF;  // allowed range of the second byte
+    if (c < 0x80) length = 1;
+    else if (c >= 0xC2 && c <= 0xDF) length = 2;
+    else if (c == 0xE0) length = 3, low = 0xA0;
+    else if (c >= 0xE1 && c <= 0xEC) length = 3;
+    else if (c == 0xED) length = 3, high = 0x9F;
+    else if (c >= 0xEE && c <= 0xEF) length = 3;
+    else if (c == 0xF0) length = 4, low = 0x90;
+    else if (c >= 0xF1 && c <= 0xF3) length = 4;
+    else if (c == 0xF4) length = 4, high = 0x8F;
+    else return i;
+    for (size_t k = 1; k < length; ++k) {
+      const unsigned next = byte(i + k);
+      const unsigned lo = k == 1 ? low : 0x80;
+      const unsigned hi = k == 1 ? high : 0xBF;
+      if (next < lo || next > hi) return i;
+    }
+    i += length;
+  }
+  return std::nullopt;
+}
+
 // nlohmann's messages read "[json.exception.parse_error.101] parse error at line 1, column 2:
 // syntax error while parsing value - invalid literal; last read: 'x'"; keep the part a person needs.
 std::string plain_reason(const std::string& what) {
   std::string reason = what;
   if (auto colon = reason.find(": "); colon != std::string::npos) reason = reason.substr(colon + 2);
   if (auto dash = reason.find(" - "); dash != std::string::npos) reason = reason.substr(dash + 3);
+  // "last read" repeats raw bytes (perhaps not even text); the line and column already point there.
+  if (auto last = reason.find("; last read"); last != std::string::npos) reason.erase(last);
+  if (reason.find("ill-formed UTF-8") != std::string::npos) {
+    reason = "bytes that are not UTF-8 text (save the file as UTF-8)";
+  }
   return reason;
 }
 
@@ -158,8 +193,25 @@ std::optional<Json> parse_document(Problems& problems, const std::string& text, 
     return document;
   } catch (const Json::parse_error& error) {
     // `byte` is 1-based: the character being read when the parser gave up.
-    const size_t offset = error.byte > 0 ? error.byte - 1 : 0;
+    size_t offset = error.byte > 0 ? error.byte - 1 : 0;
+    // The parser notices bad UTF-8 a byte or two late; point at the byte itself.
+    if (std::string(error.what()).find("ill-formed UTF-8") != std::string::npos) {
+      offset = first_bad_utf8(text).value_or(offset);
+    }
     problems.add(path, "invalid JSON at " + at(position_of(text, offset)) + ": " + plain_reason(error.what()));
+  } catch (const Json::out_of_range& error) {
+    // Only "number overflow parsing '1e999'" gets here, without a position: find the number.
+    const std::string reason = error.what();
+    const size_t open = reason.find('\'');
+    const size_t close = reason.rfind('\'');
+    if (open != std::string::npos && close > open + 1) {
+      const std::string number = reason.substr(open + 1, close - open - 1);
+      const size_t offset = text.find(number);
+      problems.add(path, "invalid JSON" + (offset == std::string::npos ? std::string() : " at " + at(position_of(text, offset))) +
+                             ": the number " + in_quotes(number) + " is too large");
+    } else {
+      problems.add(path, "invalid JSON: " + plain_reason(reason));
+    }
   } catch (const Json::exception& error) {
     problems.add(path, "invalid JSON: " + plain_reason(error.what()));
   }

@@ -43,6 +43,13 @@ bool is_numeric(QuestionType type) {
   return type == QuestionType::Number || type == QuestionType::Scale10 || type == QuestionType::Smiley;
 }
 
+// "a single_choice question", "an agreement question".
+std::string a_question(QuestionType type) {
+  const std::string name = type_name(type);
+  const bool vowel = name.find_first_of("aeiou") == 0;
+  return (vowel ? "an " : "a ") + name + " question";
+}
+
 std::string join_ids(const std::vector<std::string>& ids) {
   std::string out;
   for (size_t i = 0; i < ids.size() && i < 12; ++i) out += (i ? ", " : "") + ids[i];
@@ -65,8 +72,8 @@ void misplaced_or_unknown(Problems& problems, const std::string& path, const std
   }
   if (!owners.empty()) {
     if (type) {
-      problems.add(field(path, name), in_quotes(name) + " does not apply to a " + type_name(*type) +
-                                          " question (only to " + owners + ")");
+      problems.add(field(path, name), in_quotes(name) + " does not apply to " + type_name(*type) +
+                                          " questions (only to " + owners + ")");
     }
     return;  // with an unknown type, the type itself is the problem already reported
   }
@@ -106,7 +113,7 @@ void read_options(Problems& problems, const Json& value, const std::string& path
             (name == "other" && (type == QuestionType::SingleChoice || type == QuestionType::MultipleChoice)) ||
             (name == "refusal" && type != QuestionType::Ranking);
         if (!applies) {
-          problems.add(p, in_quotes(name) + " does not apply to the options of a " + type_name(type) + " question");
+          problems.add(p, in_quotes(name) + " does not apply to the options of " + type_name(type) + " questions");
           continue;
         }
         if (name == "exclusive") option.exclusive = *flag;
@@ -136,11 +143,11 @@ void read_options(Problems& problems, const Json& value, const std::string& path
   if (count_if([](const Option& o) { return o.refusal; }) > 1) problems.add(path, "more than one option is a \"refusal\"");
   const auto points = count_if([](const Option& o) { return !o.refusal; });
   if ((type == QuestionType::Agreement || type == QuestionType::Smiley) && points != 5) {
-    problems.add(path, std::string("a ") + type_name(type) + " scale takes exactly 5 options (plus an optional " +
-                           "refusal), found " + std::to_string(points));
+    problems.add(path, std::string(type_name(type)) + " questions take exactly 5 options (plus an optional refusal), found " +
+                           std::to_string(points));
   }
   if ((type == QuestionType::SingleChoice || type == QuestionType::Ranking) && question.options.size() < 2) {
-    problems.add(path, std::string("a ") + type_name(type) + " question needs at least two options");
+    problems.add(path, std::string(type_name(type)) + " questions need at least two options");
   }
 }
 
@@ -196,7 +203,7 @@ void read_consents(Problems& problems, const Json& value, const std::string& pat
 void check_comparison(Problems& problems, const ExprComparison& comparison, const EarlierQuestion& target,
                       const std::string& path) {
   const std::string id = in_quotes(comparison.question);
-  const std::string what = id + " is a " + type_name(target.type) + " question";
+  const std::string what = id + " is " + a_question(target.type);
   if (target.type == QuestionType::Date || target.type == QuestionType::Consent ||
       target.type == QuestionType::Contact) {
     problems.add(path, what + "; a condition can only ask whether it was answered: answered(" + comparison.question + ")");

@@ -84,9 +84,12 @@ int run(const std::vector<std::string>& args) {
     ++invalid;
     const size_t count = outcome.problems.size();
     std::printf("FAIL  %s: %zu problem%s\n", printable(file).c_str(), count, count == 1 ? "" : "s");
+    bool about_blocks = false;
     for (const soundings::Problem& problem : outcome.problems) {
       std::printf("  %s\n", printable(soundings::describe(problem)).c_str());
+      about_blocks = about_blocks || problem.message.rfind("no block called", 0) == 0;
     }
+    if (about_blocks) std::printf("  (blocks are read from %s; use --blocks DIR to choose)\n", printable(blocks).c_str());
   }
   if (files.size() > 1) {
     std::printf("%zu of %zu file%s valid\n", files.size() - static_cast<size_t>(invalid), files.size(),
