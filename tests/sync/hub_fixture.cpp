@@ -1,0 +1,116 @@
+// Test support for the hub suites: temporary folders, the fixture consultation, a served hub.
+#include "hub_fixture.h"
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "soundings/clock.h"
+
+namespace hubtest {
+
+TempDir::TempDir() {
+  const auto base = std::filesystem::temp_directory_path();
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    auto candidate = base / ("soundings-hub-test-" + soundings::make_uuid());
+    if (std::filesystem::create_directory(candidate)) {
+      path_ = candidate;
+      return;
+    }
+  }
+  throw std::runtime_error("could not make a temporary folder");
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+std::filesystem::path data_file(const std::string& name) {
+  return std::filesystem::path(__FILE__).parent_path() / "data" / name;
+}
+
+std::string town_square_json(int version, const std::string& closes, const std::string& id) {
+  std::ifstream in(data_file("town-square.json"));
+  std::stringstream text;
+  text << in.rdbuf();
+  auto definition = nlohmann::json::parse(text.str());
+  definition["version"] = version;
+  definition["closes"] = closes;
+  definition["id"] = id;
+  return definition.dump(2);
+}
+
+soundings::Response good_response(const std::string& device_id) {
+  soundings::Response response;
+  response.id = soundings::make_uuid();
+  response.consultation_id = "town-square";
+  response.consultation_version = 1;
+  response.language = "cy";
+  response.channel = soundings::Channel::Kiosk;
+  response.device_id = device_id;
+  response.venue = "Llyfrgell Wrecsam";
+  const auto now = soundings::Clock::now();
+  response.started_at = soundings::format_iso8601_utc(now - std::chrono::minutes(3));
+  response.submitted_at = soundings::format_iso8601_utc(now);
+  response.page_seconds = {{"views", 95}, {"about-you", 20}};
+  response.answers = {{"favourite", {{"option", "trees"}}},
+                      {"wanted", {{"options", {"seats", "fountain"}}}},
+                      {"rating", 7},
+                      {"comments", "Mwy o goed, os gwelwch yn dda"}};
+  return response;
+}
+
+nlohmann::json batch_of(const std::vector<soundings::Response>& responses) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& response : responses) items.push_back(soundings::response_to_json(response));
+  return {{"responses", items}};
+}
+
+ServedHub::ServedHub(soundings::hub::HubConfig config) {
+  config.data_dir = dir_.path().string();
+  auto opened = soundings::hub::Hub::open(config);
+  if (!opened) throw std::runtime_error("hub did not open: " + opened.error().message);
+  hub_ = std::move(opened.value());
+  const auto published = hub_->publish_json(town_square_json());
+  if (!published.problems.empty()) {
+    throw std::runtime_error("fixture not published: " + soundings::describe(published.problems.front()));
+  }
+  auto bound = hub_->listen("127.0.0.1", 0);
+  if (!bound) throw std::runtime_error("hub did not listen: " + bound.error().message);
+  port_ = *bound;
+}
+
+ServedHub::~ServedHub() { hub_->stop(); }
+
+httplib::Client ServedHub::client() const {
+  httplib::Client client("127.0.0.1", port_);
+  client.set_connection_timeout(5, 0);
+  client.set_read_timeout(60, 0);
+  client.set_write_timeout(60, 0);
+  return client;
+}
+
+std::string ServedHub::enrol(const std::string& name) {
+  const auto code = hub_->make_enrol_code(name);
+  if (!code) throw std::runtime_error("no enrolment code: " + code.error().message);
+  auto http = client();
+  const auto result = http.Post("/api/v1/enrol", nlohmann::json{{"code", *code}, {"name", name}}.dump(),
+                                "application/json");
+  if (!result || result->status != 200) throw std::runtime_error("enrolment failed");
+  const auto answer = nlohmann::json::parse(result->body);
+  last_device_id_ = answer.at("device_id").get<std::string>();
+  return answer.at("token").get<std::string>();
+}
+
+httplib::Headers bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
+
+nlohmann::json post_batch(httplib::Client& client, const std::string& token, const nlohmann::json& batch,
+                          int* status) {
+  const auto result = client.Post("/api/v1/responses", bearer(token), batch.dump(), "application/json");
+  if (status) *status = result ? result->status : -1;
+  if (!result) return {};
+  return nlohmann::json::parse(result->body, nullptr, false);
+}
+
+}  // namespace hubtest

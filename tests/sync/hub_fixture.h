@@ -1,0 +1,70 @@
+// Test support for the hub suites: a hub served on 127.0.0.1 from a temporary folder, and requests to it.
+#pragma once
+
+#include <httplib.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "soundings/hub.h"
+#include "soundings/response.h"
+
+namespace hubtest {
+
+// A folder under the system temp directory, removed when the object goes.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// tests/sync/data/town-square.json as text, optionally with other id, version or dates.
+std::string town_square_json(int version = 1, const std::string& closes = "2099-12-31",
+                             const std::string& id = "town-square");
+std::filesystem::path data_file(const std::string& name);
+
+// A response to the town-square consultation that passes every check.
+soundings::Response good_response(const std::string& device_id = "kiosk-test");
+nlohmann::json batch_of(const std::vector<soundings::Response>& responses);
+
+// A hub in a temporary folder, serving on 127.0.0.1 with a port chosen by the system,
+// with town-square published. Stops and removes its folder when destroyed.
+class ServedHub {
+ public:
+  explicit ServedHub(soundings::hub::HubConfig config = {});
+  ~ServedHub();
+
+  soundings::hub::Hub& hub() { return *hub_; }
+  int port() const { return port_; }
+  const std::filesystem::path& data_dir() const { return dir_.path(); }
+  httplib::Client client() const;  // with short timeouts, so a hung hub fails the test
+
+  // Makes an enrolment code and redeems it over the API; returns the bearer token.
+  std::string enrol(const std::string& name = "Test kiosk");
+  // The device id that went with the last enrol().
+  const std::string& last_device_id() const { return last_device_id_; }
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<soundings::hub::Hub> hub_;
+  int port_ = 0;
+  std::string last_device_id_;
+};
+
+httplib::Headers bearer(const std::string& token);
+
+// POSTs a batch and returns the parsed answer ({} when the request failed).
+nlohmann::json post_batch(httplib::Client& client, const std::string& token, const nlohmann::json& batch,
+                          int* status = nullptr);
+
+}  // namespace hubtest
