@@ -288,9 +288,9 @@ Status Store::mark_confirmed(const std::vector<std::string>& response_ids) {
   const std::lock_guard lock(impl_->mutex);
   // Head office's confirmation is final whatever the row's state; confirming twice changes nothing.
   return impl_->update_outbox(response_ids,
-                       "UPDATE outbox SET state = 'confirmed', last_error = '', updated_at = ?1 "
-                       "WHERE state != 'confirmed' AND seq = (SELECT seq FROM responses WHERE id = ?2)",
-                       {}, "marking responses confirmed");
+                              "UPDATE outbox SET state = 'confirmed', last_error = '', updated_at = ?1 "
+                              "WHERE state != 'confirmed' AND seq = (SELECT seq FROM responses WHERE id = ?2)",
+                              {}, "marking responses confirmed");
 }
 
 Status Store::mark_needs_review(const std::string& response_id, const std::string& reason) {
@@ -305,23 +305,24 @@ Status Store::mark_needs_review(const std::string& response_id, const std::strin
     }
   }
   return impl_->update_outbox({response_id},
-                       "UPDATE outbox SET state = 'needs_review', last_error = ?2, updated_at = ?1 "
-                       "WHERE seq = (SELECT seq FROM responses WHERE id = ?3)",
-                       {reason}, "putting response " + response_id + " aside for review");
+                              "UPDATE outbox SET state = 'needs_review', last_error = ?2, updated_at = ?1 "
+                              "WHERE seq = (SELECT seq FROM responses WHERE id = ?3)",
+                              {reason}, "putting response " + response_id + " aside for review");
 }
 
 Status Store::record_failed_attempt(const std::vector<std::string>& response_ids, const std::string& error) {
   const std::lock_guard lock(impl_->mutex);
   return impl_->update_outbox(response_ids,
-                       "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, updated_at = ?1 "
-                       "WHERE state = 'pending' AND seq = (SELECT seq FROM responses WHERE id = ?3)",
-                       {error}, "recording a failed upload");
+                              "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, updated_at = ?1 "
+                              "WHERE state = 'pending' AND seq = (SELECT seq FROM responses WHERE id = ?3)",
+                              {error}, "recording a failed upload");
 }
 
 std::vector<OutboxItem> Store::needs_review() {
   const std::lock_guard lock(impl_->mutex);
   std::vector<OutboxItem> out;
-  auto select = impl_->query(std::string("SELECT ") + kOutboxColumns + " WHERE o.state = 'needs_review' ORDER BY o.seq");
+  auto select =
+      impl_->query(std::string("SELECT ") + kOutboxColumns + " WHERE o.state = 'needs_review' ORDER BY o.seq");
   if (!select) return out;
   while (select->step() == SQLITE_ROW) out.push_back(outbox_item_from(*select));
   return out;
@@ -358,8 +359,9 @@ std::optional<std::string> Store::setting(const std::string& key) {
 Status Store::set_setting(const std::string& key, const std::string& value) {
   if (key.empty()) return Error{ErrorCode::InvalidInput, "a device setting needs a name"};
   const std::lock_guard lock(impl_->mutex);
-  auto upsert = impl_->query("INSERT INTO settings (key, value) VALUES (?, ?) "
-                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  auto upsert = impl_->query(
+      "INSERT INTO settings (key, value) VALUES (?, ?) "
+      "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
   if (!upsert) return upsert.error();
   upsert->bind(1, key).bind(2, value);
   return upsert->run("storing setting " + key);

@@ -24,15 +24,12 @@ Error sqlite_error(sqlite3* db, int rc, std::string_view doing) {
   std::string message = "database error while " + std::string(doing) + ": " + detail;
   switch (rc & 0xff) {
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return Error{ErrorCode::Corrupt, std::move(message)};
-    case SQLITE_FULL:
-      return Error{ErrorCode::Storage, std::move(message) + " (the disk is full)"};
+    case SQLITE_NOTADB: return Error{ErrorCode::Corrupt, std::move(message)};
+    case SQLITE_FULL: return Error{ErrorCode::Storage, std::move(message) + " (the disk is full)"};
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return Error{ErrorCode::Storage, std::move(message) + " (another program has the database open)"};
-    default:
-      return Error{ErrorCode::Storage, std::move(message)};
+    default: return Error{ErrorCode::Storage, std::move(message)};
   }
 }
 
@@ -296,7 +293,8 @@ Status apply_settings(sqlite3* db, bool in_memory) {
   sqlite3_finalize(stmt);
   if (rc != SQLITE_ROW) return sqlite_error(db, rc, "switching to write-ahead logging");
   if (mode != (in_memory ? "memory" : "wal")) {
-    return Error{ErrorCode::Storage, "the database would not switch to write-ahead logging (journal mode is " + mode + ")"};
+    return Error{ErrorCode::Storage,
+                 "the database would not switch to write-ahead logging (journal mode is " + mode + ")"};
   }
   if (auto done = exec(db, "PRAGMA synchronous = FULL", "setting synchronous=FULL"); !done) return done;
   return exec(db, "PRAGMA foreign_keys = ON", "turning on foreign keys");
@@ -324,8 +322,8 @@ Result<store_detail::Query> Store::Impl::query(std::string_view sql) {
   auto found = statements.find(sql);
   if (found == statements.end()) {
     sqlite3_stmt* stmt = nullptr;
-    const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
-                                      nullptr);
+    const int rc =
+        sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
     if (rc != SQLITE_OK) return sqlite_error(db, rc, "preparing a statement");
     found = statements.emplace(std::string(sql), stmt).first;
   }
@@ -404,15 +402,23 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
 
 StorePragmas Store::pragmas() {
   const std::lock_guard lock(impl_->mutex);
-  StorePragmas out;
   sqlite3* db = impl_->db;
-  if (auto stmt = impl_->query("PRAGMA journal_mode"); stmt && stmt->step() == SQLITE_ROW) out.journal_mode = stmt->text(0);
-  if (auto stmt = impl_->query("PRAGMA locking_mode"); stmt && stmt->step() == SQLITE_ROW) out.locking_mode = stmt->text(0);
-  if (auto value = read_integer(db, "PRAGMA synchronous", "reading pragmas")) out.synchronous = static_cast<int>(*value);
-  if (auto value = read_integer(db, "PRAGMA foreign_keys", "reading pragmas")) out.foreign_keys = *value != 0;
-  if (auto value = read_integer(db, "PRAGMA busy_timeout", "reading pragmas")) out.busy_timeout_ms = static_cast<int>(*value);
-  if (auto value = read_integer(db, "PRAGMA user_version", "reading pragmas")) out.schema_version = static_cast<int>(*value);
-  if (auto value = read_integer(db, "PRAGMA application_id", "reading pragmas")) out.application_id = *value;
+  const auto integer = [db](const char* sql) {
+    auto value = read_integer(db, sql, "reading pragmas");
+    return value ? *value : int64_t{-1};
+  };
+  const auto text = [db](const char* sql) {
+    auto value = read_text_rows(db, sql, "reading pragmas");
+    return value ? *value : std::string();
+  };
+  StorePragmas out;
+  out.journal_mode = text("PRAGMA journal_mode");
+  out.locking_mode = text("PRAGMA locking_mode");
+  out.synchronous = static_cast<int>(integer("PRAGMA synchronous"));
+  out.foreign_keys = integer("PRAGMA foreign_keys") == 1;
+  out.busy_timeout_ms = static_cast<int>(integer("PRAGMA busy_timeout"));
+  out.schema_version = static_cast<int>(integer("PRAGMA user_version"));
+  out.application_id = integer("PRAGMA application_id");
   return out;
 }
 

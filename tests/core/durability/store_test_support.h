@@ -36,9 +36,11 @@ inline Response sample_response(int number) {
       {"importance-computers", 5},
       {"importance-children", 3},
       {"travel", "bus"},
-      {"comment", "The library is the only warm, quiet place I can work in the evenings. If it closed at five "
-                  "I would lose that. Please keep two late evenings and open on Sunday afternoons. "
-                  "Response " + std::to_string(number) + "."},
+      {"comment",
+       "The library is the only warm, quiet place I can work in the evenings. If it closed at five "
+       "I would lose that. Please keep two late evenings and open on Sunday afternoons. "
+       "Response " +
+           std::to_string(number) + "."},
   };
   r.personal = {{"sealed", std::string(110, 'Q') + "=="}};
   r.special = {{"sealed", std::string(70, 'Z') + "=="}};
