@@ -1,0 +1,100 @@
+// Parsing the kiosk's command line and reading its start-up settings from the store.
+#include "options.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "ui/staff_pin.h"
+
+namespace soundings::kiosk {
+
+std::string usage_text() {
+  return "usage: soundings-kiosk --data DIR [--consultations DIR] [--lang cy|en]\n"
+         "                       [--windowed WxH | --fullscreen] [--screenshot FILE]\n"
+         "                       [--field --staff NAME] [--tap-targets FILE]\n"
+         "       soundings-kiosk --data DIR --set-pin        (reads a 4-8 digit staff PIN from standard input)\n";
+}
+
+Result<Options> parse_options(int argc, char** argv) {
+  Options o;
+  auto bad = [](const std::string& message) { return Error{ErrorCode::InvalidInput, message}; };
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&](std::string& into) -> bool {
+      if (i + 1 >= argc) return false;
+      into = argv[++i];
+      return true;
+    };
+    if (arg == "--help" || arg == "-h") {
+      o.help = true;
+    } else if (arg == "--data") {
+      if (!value(o.data_dir)) return bad("--data needs a folder");
+    } else if (arg == "--consultations") {
+      if (!value(o.consultations_dir)) return bad("--consultations needs a folder");
+    } else if (arg == "--lang") {
+      if (!value(o.lang) || (o.lang != "cy" && o.lang != "en")) return bad("--lang must be cy or en");
+    } else if (arg == "--fullscreen") {
+      o.fullscreen = true;
+    } else if (arg == "--windowed") {
+      std::string size;
+      if (!value(size)) return bad("--windowed needs a size such as 1280x720");
+      int w = 0, h = 0;
+      char extra = 0;
+      if (std::sscanf(size.c_str(), "%dx%d%c", &w, &h, &extra) != 2 || w < 320 || h < 240 || w > 16384 || h > 16384)
+        return bad("--windowed " + size + ": expected WIDTHxHEIGHT, at least 320x240");
+      o.width = w;
+      o.height = h;
+      o.fullscreen = false;
+    } else if (arg == "--screenshot") {
+      if (!value(o.screenshot)) return bad("--screenshot needs a file name");
+    } else if (arg == "--tap-targets") {
+      if (!value(o.targets_file)) return bad("--tap-targets needs a file name");
+    } else if (arg == "--set-pin") {
+      o.set_pin = true;
+    } else if (arg == "--field") {
+      o.field = true;
+    } else if (arg == "--staff") {
+      if (!value(o.staff) || o.staff.empty()) return bad("--staff needs a name or staff id");
+    } else {
+      return bad("unknown option " + arg);
+    }
+  }
+  if (o.help) return o;
+  if (o.data_dir.empty()) return bad("--data DIR is required");
+  if (o.field && o.staff.empty()) return bad("--field needs --staff NAME (who is assisting)");
+  if (!o.field && !o.staff.empty()) return bad("--staff is for --field mode");
+  return o;
+}
+
+std::string store_path(const Options& options) { return options.data_dir + "/soundings.db"; }
+
+KioskConfig config_from(Store& store, const Options& options) {
+  KioskConfig config;
+  std::string lang = options.lang;
+  if (lang.empty()) lang = store.setting("lang_first").value_or("cy");
+  config.lang_first = (lang == "en") ? "en" : "cy";
+  config.device_id = store.setting("device_id").value_or("unenrolled");
+  config.venue = store.setting("venue").value_or("");
+  config.seal_public_key = store.setting("seal_public_key").value_or("");
+  config.staff_pin_hash = store.setting("staff_pin_hash").value_or("");
+  if (options.field) {
+    config.channel = Channel::Field;
+    config.staff_id = options.staff;
+  }
+  return config;
+}
+
+Status set_pin_from(Store& store, std::FILE* in) {
+  char line[64] = {};
+  if (std::fgets(line, sizeof line, in) == nullptr) return Error{ErrorCode::InvalidInput, "no PIN on standard input"};
+  std::string pin(line);
+  while (!pin.empty() && (pin.back() == '\n' || pin.back() == '\r')) pin.pop_back();
+  Result<std::string> hash = hash_pin(pin);
+  std::fill(pin.begin(), pin.end(), '\0');
+  std::memset(line, 0, sizeof line);
+  if (!hash) return hash.error();
+  return store.set_setting("staff_pin_hash", *hash);
+}
+
+}  // namespace soundings::kiosk

@@ -1,0 +1,36 @@
+// The kiosk's command line, and the start-up settings it reads from the device's store.
+#pragma once
+
+#include <string>
+
+#include "soundings/result.h"
+#include "soundings/store.h"
+#include "ui/app_state.h"
+
+namespace soundings::kiosk {
+
+struct Options {
+  std::string data_dir;            // --data: holds soundings.db
+  std::string consultations_dir;   // --consultations: definitions to load into the store
+  std::string lang;                // --lang cy|en: read first (else the store's "lang_first", else cy)
+  bool fullscreen = false;
+  int width = 1920;
+  int height = 1080;
+  std::string screenshot;          // --screenshot FILE: draw the first screen, write a PNG, exit
+  std::string targets_file;        // --tap-targets FILE: where things can be tapped, for automated tests
+  bool set_pin = false;            // --set-pin: read a PIN from standard input, store its hash, exit
+  bool field = false;              // --field --staff NAME: staff-led survey (Channel::Field)
+  std::string staff;
+  bool help = false;
+};
+
+Result<Options> parse_options(int argc, char** argv);
+std::string usage_text();
+
+std::string store_path(const Options& options);
+// Start-up settings: language order, device id, venue, sealing key, staff PIN hash, field mode.
+KioskConfig config_from(Store& store, const Options& options);
+// --set-pin: reads one line from `in`, checks it is 4-8 digits, stores the hash.
+Status set_pin_from(Store& store, std::FILE* in);
+
+}  // namespace soundings::kiosk

@@ -1,0 +1,47 @@
+// The one part of the kiosk that owns GLFW and OpenGL: the window, the event-driven frame loop, screenshots.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "soundings/result.h"
+#include "ui/app_state.h"
+#include "ui/controller.h"
+#include "ui/style.h"
+
+namespace soundings::kiosk {
+
+struct WindowOptions {
+  int width = 1920;
+  int height = 1080;
+  bool fullscreen = false;
+  std::string screenshot;    // non-empty: draw until stable, write this PNG, return
+  std::string targets_file;  // non-empty: write the tap targets after each frame that changed them
+};
+
+class Window {
+ public:
+  // Opens the window, the OpenGL context and ImGui, and builds the fonts before any frame.
+  static Result<std::unique_ptr<Window>> open(const WindowOptions& options);
+  ~Window();
+  Window(const Window&) = delete;
+  Window& operator=(const Window&) = delete;
+
+  // Safe from any thread: makes the frame loop draw soon (worker and sync completions).
+  static void wake();
+
+  void set_fullscreen(bool on);
+  void request_close();
+  const Fonts& fonts() const;
+
+  // Runs until the window closes or the controller asks to exit; 0 on success.
+  int run(AppState& state, Controller& controller);
+
+ private:
+  struct Impl;
+  explicit Window(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace soundings::kiosk

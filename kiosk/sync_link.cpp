@@ -1,0 +1,45 @@
+// The sync agent as the kiosk's SyncPort: a status snapshot for staff and a nudge after each saved response.
+#include "sync_link.h"
+
+#ifdef SOUNDINGS_KIOSK_WITH_AGENT
+#include "soundings/sync_agent.h"
+#endif
+
+namespace soundings::kiosk {
+
+#ifdef SOUNDINGS_KIOSK_WITH_AGENT
+namespace {
+class AgentLink final : public SyncPort {
+ public:
+  AgentLink(Store& store, std::function<void()> wake) : agent_(store, sync::AgentConfig{}) {
+    agent_.set_on_change(std::move(wake));
+    agent_.start();
+  }
+  ~AgentLink() override { agent_.stop(); }
+
+  SyncSnapshot status() const override {
+    sync::SyncStatus s = agent_.status();
+    SyncSnapshot out;
+    out.state = sync::sync_state_name(s.state);
+    out.waiting = s.waiting;
+    out.needs_review = s.needs_review;
+    out.last_success_at = s.last_success_at;
+    out.last_error = s.last_error;
+    out.consultations_generation = s.consultations_generation;
+    return out;
+  }
+  void response_saved() override { agent_.notify_response_saved(); }
+
+ private:
+  sync::SyncAgent agent_;
+};
+}  // namespace
+
+std::unique_ptr<SyncPort> start_sync_link(Store& store, std::function<void()> wake) {
+  return std::make_unique<AgentLink>(store, std::move(wake));
+}
+#else
+std::unique_ptr<SyncPort> start_sync_link(Store&, std::function<void()>) { return nullptr; }
+#endif
+
+}  // namespace soundings::kiosk

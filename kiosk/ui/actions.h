@@ -1,0 +1,83 @@
+// What the screens ask for: small requests recorded while drawing and applied by the controller afterwards.
+#pragma once
+
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "soundings/answer.h"
+#include "ui/app_state.h"
+
+namespace soundings::kiosk {
+
+namespace act {
+
+struct ChooseLanguage { std::string language; };
+struct OpenConsultation { std::string id; };
+struct StartSession {};
+struct LeaveConsultation {};   // asks "are you sure?"
+struct ConfirmLeave {};
+struct CancelLeave {};
+struct SetAnswer { std::string question_id; Answer answer; };
+struct ClearAnswer { std::string question_id; };
+struct FocusText { TextTarget target; };
+struct TypeText { std::string utf8; };
+struct Backspace {};
+struct SetKeyboardLayer { KeyboardLayer layer; };
+struct ToggleShift {};
+struct CloseKeyboard {};
+struct OpenDatePart { std::string question_id; DatePart part; };
+struct ChooseDecade { int decade; };
+struct CloseDatePicker {};
+struct Next {};
+struct Back {};
+struct GoToPage { size_t page_index; };
+struct Submit {};
+struct RetrySave {};
+struct ToggleHighContrast {};
+struct ToggleLargeText {};
+struct ContinueAfterWarning {};
+struct FinishThanks {};
+struct StaffGesture {};
+struct PinDigit { char digit; };
+struct PinBackspace {};
+struct PinSubmit {};
+struct CloseStaff {};
+struct StaffSetOffered { std::string id; bool offered; };
+struct StaffEditVenue {};
+struct StaffToggleFullscreen {};
+struct StaffExit {};
+struct StaffRefresh {};
+
+}  // namespace act
+
+using Action = std::variant<act::ChooseLanguage, act::OpenConsultation, act::StartSession, act::LeaveConsultation,
+                            act::ConfirmLeave, act::CancelLeave, act::SetAnswer, act::ClearAnswer, act::FocusText,
+                            act::TypeText, act::Backspace, act::SetKeyboardLayer, act::ToggleShift,
+                            act::CloseKeyboard, act::OpenDatePart, act::ChooseDecade, act::CloseDatePicker,
+                            act::Next, act::Back, act::GoToPage, act::Submit, act::RetrySave,
+                            act::ToggleHighContrast, act::ToggleLargeText, act::ContinueAfterWarning,
+                            act::FinishThanks, act::StaffGesture, act::PinDigit, act::PinBackspace, act::PinSubmit,
+                            act::CloseStaff, act::StaffSetOffered, act::StaffEditVenue, act::StaffToggleFullscreen,
+                            act::StaffExit, act::StaffRefresh>;
+
+// A tappable thing drawn this frame, by a stable name ("next", "option:transport:bus"),
+// in screen pixels: for tests and the real-window test to find where to tap.
+struct TapTarget {
+  std::string name;
+  float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+};
+
+// Everything one frame produced besides pixels.
+struct FrameOutput {
+  std::vector<Action> actions;
+  std::vector<TapTarget> targets;
+  bool pointer_seen = false;  // a press anywhere counts as activity for the idle policy
+  void clear() {
+    actions.clear();
+    targets.clear();
+    pointer_seen = false;
+  }
+};
+
+}  // namespace soundings::kiosk

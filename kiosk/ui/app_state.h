@@ -1,0 +1,154 @@
+// The kiosk's state: what the screens draw from. Only the controller changes it.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "soundings/clock.h"
+#include "soundings/consultation.h"
+#include "soundings/idle.h"
+#include "soundings/response.h"
+#include "soundings/session.h"
+#include "ui/staff_pin.h"
+
+namespace soundings::kiosk {
+
+enum class Screen {
+  Attract,     // bilingual welcome and the open consultations
+  Intro,       // purpose, what can change, dates, privacy; Start
+  Page,        // question pages
+  Review,      // check answers, submit
+  Saving,      // the store is committing the response
+  SaveFailed,  // the commit failed: try again
+  Thanks,      // shown only after the commit
+  StaffPin,    // PIN pad after the hidden gesture
+  Staff,       // staff screen
+};
+
+enum class KeyboardLayer { Letters, Numbers, Symbols };
+// Which keys a field wants first.
+enum class KeyboardKind { Text, Email, Number, Phone, Postcode, Venue };
+enum class DatePart { Day, Month, Year };
+
+// The text field the on-screen keyboard types into.
+struct TextTarget {
+  enum class Field { Answer, Other, ContactName, ContactEmail, ContactPhone, Venue };
+  Field field = Field::Answer;
+  std::string question_id;
+  std::string option_id;  // Field::Other: the "other" option
+  bool operator==(const TextTarget&) const = default;
+};
+
+// One consultation known to the device: loaded, or refused with the validator's messages.
+struct CatalogueEntry {
+  std::string id;
+  int version = 0;
+  std::string source;                  // file name or "store"
+  ConsultationPtr consultation;        // null when it failed to load
+  std::vector<std::string> problems;   // validator messages, for staff
+  bool offered = true;                 // staff may hide it
+  std::optional<Feedback> feedback;    // "you said, we did": from the hub, else from the definition
+};
+
+struct Catalogue {
+  std::vector<CatalogueEntry> entries;
+};
+
+// Fixed at start-up from the command line and the store's settings.
+struct KioskConfig {
+  std::string lang_first = "cy";       // which language the bilingual screens show first
+  std::string device_id;
+  std::string venue;
+  Channel channel = Channel::Kiosk;
+  std::string staff_id;                // field mode
+  std::string seal_public_key;         // empty: personal and equality questions are not asked
+  std::string staff_pin_hash;          // empty: no PIN set (demo only)
+  IdleSettings idle;
+  std::chrono::seconds thanks_for{12};
+  std::chrono::seconds attract_cycle{8};
+};
+
+// Status the staff screen displays (filled by the store worker and the sync link).
+struct StaffView {
+  bool counts_known = false;
+  int64_t today = 0;
+  int64_t waiting = 0;
+  int64_t confirmed = 0;
+  int64_t needs_review = 0;
+  std::string sync_state = "not_enrolled";
+  std::string last_sync;
+  std::string sync_error;
+  std::string store_error;
+};
+
+struct KeyboardState {
+  bool open = false;
+  TextTarget target;
+  KeyboardKind kind = KeyboardKind::Text;
+  KeyboardLayer layer = KeyboardLayer::Letters;
+  bool shift = false;
+};
+
+struct DatePickerState {
+  bool open = false;
+  std::string question_id;
+  DatePart part = DatePart::Day;
+  int decade = 0;  // Year part: 0 while choosing a decade
+};
+
+struct PinState {
+  std::string entry;         // digits typed so far (cleared after each try)
+  PinLock lock;              // wrong PINs and lockout
+  bool checking = false;     // the worker is verifying
+  std::string message_key;   // ui_text key of the last message ("kiosk.pin.wrong"...)
+};
+
+struct AppState {
+  KioskConfig config;
+  Catalogue catalogue;
+
+  Screen screen = Screen::Attract;
+  std::string language = "cy";         // the language in use (attract: chosen, else read first)
+  bool high_contrast = false;          // A2
+  bool large_text = false;             // A3
+
+  // Consultation chosen on the attract screen (intro), then the respondent's session.
+  ConsultationPtr open_consultation;
+  std::unique_ptr<Session> session;
+  bool show_problems = false;          // after a refused Next: say why under each question
+  std::vector<QuestionProblem> problems;
+  bool confirm_leave = false;
+  uint64_t page_generation = 0;        // changes whenever the visible page changes (scroll to top)
+
+  KeyboardState keyboard;
+  DatePickerState date_picker;
+
+  // Idle policy (A4).
+  bool idle_warning = false;
+  int idle_seconds_left = 0;
+
+  // Attract: which "you said, we did" card is showing.
+  size_t feedback_index = 0;
+
+  // Submit and thank-you.
+  std::string save_error;
+  ConsultationPtr thanks_consultation;  // what the thank-you screen talks about
+
+  // Staff.
+  PinState pin;
+  StaffView staff;
+  bool editing_venue = false;
+  std::string venue_draft;
+
+  // Calendar, from the controller's clock.
+  std::string today;                   // YYYY-MM-DD
+  int current_year = 2026;
+  int countdown_seconds = 0;           // thank-you: seconds until the attract screen
+  int lock_seconds_left = 0;           // PIN lockout
+};
+
+}  // namespace soundings::kiosk

@@ -1,0 +1,110 @@
+// The controller: applies the screens' actions after each frame, owns the respondent's session,
+// runs the idle policy and hands disk work to the store worker.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+
+#include "soundings/clock.h"
+#include "soundings/response.h"
+#include "ui/actions.h"
+#include "ui/app_state.h"
+#include "ui/store_worker.h"
+#include "ui/sync_port.h"
+
+namespace soundings::kiosk {
+
+// What the controller asks of the window system (none of it is needed in tests).
+struct PlatformHooks {
+  std::function<void(bool)> set_fullscreen;
+  std::function<void()> request_exit;
+};
+
+class Controller {
+ public:
+  // `worker` and `sync` may be null (tests of screens that never touch the store; no agent).
+  Controller(AppState& state, const TimeSource& clock, StoreWorker* worker, SyncPort* sync, PlatformHooks hooks = {});
+
+  // Before drawing: takes in finished disk jobs and sync status, runs the idle policy and timers.
+  void update();
+  // After drawing: applies the frame's actions in order.
+  void apply(const FrameOutput& frame);
+  void apply(const Action& action);
+
+  // How long the frame loop may sleep before something on screen needs to change
+  // (countdowns, the attract screen's cycling card); nullopt: until the next input.
+  std::optional<std::chrono::milliseconds> next_wake() const;
+
+  bool exit_requested() const { return exit_requested_; }
+  bool fullscreen() const { return fullscreen_; }
+  void set_fullscreen_state(bool on) { fullscreen_ = on; }
+
+  // Ends the respondent's session and wipes everything they entered (DESIGN invariant 3).
+  void wipe_session();
+
+ private:
+  void handle(const act::ChooseLanguage& a);
+  void handle(const act::OpenConsultation& a);
+  void handle(const act::StartSession& a);
+  void handle(const act::LeaveConsultation& a);
+  void handle(const act::ConfirmLeave& a);
+  void handle(const act::CancelLeave& a);
+  void handle(const act::SetAnswer& a);
+  void handle(const act::ClearAnswer& a);
+  void handle(const act::FocusText& a);
+  void handle(const act::TypeText& a);
+  void handle(const act::Backspace& a);
+  void handle(const act::SetKeyboardLayer& a);
+  void handle(const act::ToggleShift& a);
+  void handle(const act::CloseKeyboard& a);
+  void handle(const act::OpenDatePart& a);
+  void handle(const act::ChooseDecade& a);
+  void handle(const act::CloseDatePicker& a);
+  void handle(const act::Next& a);
+  void handle(const act::Back& a);
+  void handle(const act::GoToPage& a);
+  void handle(const act::Submit& a);
+  void handle(const act::RetrySave& a);
+  void handle(const act::ToggleHighContrast& a);
+  void handle(const act::ToggleLargeText& a);
+  void handle(const act::ContinueAfterWarning& a);
+  void handle(const act::FinishThanks& a);
+  void handle(const act::StaffGesture& a);
+  void handle(const act::PinDigit& a);
+  void handle(const act::PinBackspace& a);
+  void handle(const act::PinSubmit& a);
+  void handle(const act::CloseStaff& a);
+  void handle(const act::StaffSetOffered& a);
+  void handle(const act::StaffEditVenue& a);
+  void handle(const act::StaffToggleFullscreen& a);
+  void handle(const act::StaffExit& a);
+  void handle(const act::StaffRefresh& a);
+
+  void take_worker_events();
+  void run_idle_policy(TimePoint now);
+  void refresh_problems();
+  void edit_text(const std::function<std::string(const std::string&, size_t)>& edit);
+  void enter_page();
+  void go_to_attract();
+  void request_counts();
+  void take_pin_result(bool ok);
+  bool idle_applies() const;
+  const Question* find_question(const std::string& id) const;
+
+  AppState& state_;
+  const TimeSource& clock_;
+  StoreWorker* worker_;
+  SyncPort* sync_;
+  PlatformHooks hooks_;
+
+  TimePoint last_activity_;
+  TimePoint thanks_since_;
+  TimePoint attract_card_since_;
+  std::optional<Response> unsaved_;      // submitted, not yet committed
+  uint64_t seen_generation_ = 0;
+  bool exit_requested_ = false;
+  bool fullscreen_ = false;
+};
+
+}  // namespace soundings::kiosk

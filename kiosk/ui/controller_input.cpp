@@ -1,0 +1,229 @@
+// The controller's on-screen keyboard, staff screen and store-worker handling.
+#include <algorithm>
+
+#include "ui/answer_edit.h"
+#include "ui/controller.h"
+
+namespace soundings::kiosk {
+
+namespace {
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+constexpr size_t kVenueMaxChars = 60;
+}  // namespace
+
+void Controller::handle(const act::FocusText& a) {
+  state_.date_picker.open = false;
+  KeyboardState& kb = state_.keyboard;
+  if (a.target.field == TextTarget::Field::Venue) {
+    if (state_.screen != Screen::Staff) return;
+    kb = KeyboardState{true, a.target, KeyboardKind::Venue, KeyboardLayer::Letters, false};
+    return;
+  }
+  const Question* question = find_question(a.target.question_id);
+  if (question == nullptr) return;
+  KeyboardKind kind = keyboard_kind_for(*question, a.target);
+  KeyboardLayer layer = (kind == KeyboardKind::Number || kind == KeyboardKind::Phone) ? KeyboardLayer::Numbers
+                                                                                        : KeyboardLayer::Letters;
+  kb = KeyboardState{true, a.target, kind, layer, kind == KeyboardKind::Postcode};
+}
+
+void Controller::edit_text(const std::function<std::string(const std::string&, size_t)>& edit) {
+  const TextTarget& target = state_.keyboard.target;
+  if (!state_.keyboard.open) return;
+  if (target.field == TextTarget::Field::Venue) {
+    state_.venue_draft = edit(state_.venue_draft, kVenueMaxChars);
+    return;
+  }
+  const Question* question = find_question(target.question_id);
+  if (question == nullptr) return;
+  const Answer* current = state_.session->answer(question->id);
+  std::string before = target_text(current, target);
+  std::string after = edit(before, target_max_chars(*question, target));
+  if (after == before) return;
+  Answer updated = with_target_text(*question, current, target, std::move(after));
+  // An emptied text field is no answer at all (so "required" says so).
+  if (const auto* text = std::get_if<TextAnswer>(&updated); text != nullptr && text->text.empty()) {
+    state_.session->clear_answer(question->id);
+  } else {
+    auto stored = state_.session->set_answer(question->id, std::move(updated));
+    (void)stored;
+  }
+  refresh_problems();
+}
+
+void Controller::handle(const act::TypeText& a) {
+  edit_text([&](const std::string& text, size_t max_chars) { return append_limited(text, a.utf8, max_chars); });
+  // Shift is for one letter, except in postcodes (capitals throughout).
+  if (state_.keyboard.kind != KeyboardKind::Postcode) state_.keyboard.shift = false;
+}
+
+void Controller::handle(const act::Backspace&) {
+  edit_text([](const std::string& text, size_t) { return drop_last_code_point(text); });
+}
+
+void Controller::handle(const act::SetKeyboardLayer& a) { state_.keyboard.layer = a.layer; }
+void Controller::handle(const act::ToggleShift&) { state_.keyboard.shift = !state_.keyboard.shift; }
+
+void Controller::handle(const act::CloseKeyboard&) {
+  bool venue = state_.keyboard.target.field == TextTarget::Field::Venue;
+  state_.keyboard.open = false;
+  if (venue && state_.editing_venue) {
+    state_.editing_venue = false;
+    state_.config.venue = state_.venue_draft;
+    if (worker_) worker_->set_setting("venue", state_.venue_draft);
+    state_.venue_draft.clear();
+  }
+}
+
+void Controller::request_counts() {
+  if (worker_) worker_->refresh_counts(state_.today + "T00:00:00Z");
+}
+
+void Controller::handle(const act::StaffGesture&) {
+  if (state_.screen != Screen::Attract) return;
+  wipe_session();
+  if (state_.config.staff_pin_hash.empty()) {
+    // No PIN yet: the demo set-up. The attract screen says so in a staff banner.
+    state_.screen = Screen::Staff;
+    request_counts();
+    return;
+  }
+  state_.screen = Screen::StaffPin;
+  state_.pin.entry.clear();
+  state_.pin.message_key.clear();
+}
+
+void Controller::handle(const act::PinDigit& a) {
+  if (state_.screen != Screen::StaffPin || state_.pin.checking || a.digit < '0' || a.digit > '9') return;
+  if (pin_locked(state_.pin.lock, clock_.now())) return;
+  if (state_.pin.entry.size() < 8) state_.pin.entry.push_back(a.digit);
+  state_.pin.message_key.clear();
+}
+
+void Controller::handle(const act::PinBackspace&) {
+  if (!state_.pin.entry.empty()) state_.pin.entry.pop_back();
+}
+
+void Controller::handle(const act::PinSubmit&) {
+  if (state_.screen != Screen::StaffPin || state_.pin.checking) return;
+  if (pin_locked(state_.pin.lock, clock_.now())) {
+    state_.pin.message_key = "kiosk.pin.locked";
+    return;
+  }
+  if (state_.pin.entry.size() < 4) {
+    state_.pin.message_key = "kiosk.pin.too_short";
+    return;
+  }
+  std::string entry;
+  entry.swap(state_.pin.entry);
+  if (worker_) {
+    state_.pin.checking = true;
+    state_.pin.message_key = "kiosk.pin.checking";
+    worker_->verify_pin(std::move(entry), state_.config.staff_pin_hash);
+  } else {
+    bool ok = verify_pin(entry, state_.config.staff_pin_hash);
+    take_pin_result(ok);
+  }
+}
+
+void Controller::take_pin_result(bool ok) {
+  state_.pin.checking = false;
+  if (state_.screen != Screen::StaffPin) return;
+  if (ok) {
+    state_.pin.lock = after_right_pin(state_.pin.lock);
+    state_.pin.message_key.clear();
+    state_.screen = Screen::Staff;
+    request_counts();
+    return;
+  }
+  TimePoint now = clock_.now();
+  state_.pin.lock = after_wrong_pin(state_.pin.lock, now);
+  state_.pin.message_key = pin_locked(state_.pin.lock, now) ? "kiosk.pin.locked" : "kiosk.pin.wrong";
+  state_.lock_seconds_left = pin_lock_seconds_left(state_.pin.lock, now);
+}
+
+void Controller::handle(const act::CloseStaff&) {
+  if (state_.screen == Screen::Staff || state_.screen == Screen::StaffPin) go_to_attract();
+}
+
+void Controller::handle(const act::StaffSetOffered& a) {
+  if (state_.screen != Screen::Staff) return;
+  for (CatalogueEntry& entry : state_.catalogue.entries) {
+    if (entry.id != a.id || !entry.consultation) continue;
+    entry.offered = a.offered;
+    if (worker_) worker_->set_offered(a.id, a.offered);
+  }
+}
+
+void Controller::handle(const act::StaffEditVenue&) {
+  if (state_.screen != Screen::Staff) return;
+  state_.editing_venue = true;
+  state_.venue_draft = state_.config.venue;
+  handle(act::FocusText{TextTarget{TextTarget::Field::Venue, {}, {}}});
+}
+
+void Controller::handle(const act::StaffToggleFullscreen&) {
+  if (state_.screen != Screen::Staff) return;
+  fullscreen_ = !fullscreen_;
+  if (hooks_.set_fullscreen) hooks_.set_fullscreen(fullscreen_);
+}
+
+void Controller::handle(const act::StaffExit&) {
+  if (state_.screen != Screen::Staff) return;
+  exit_requested_ = true;
+  if (hooks_.request_exit) hooks_.request_exit();
+}
+
+void Controller::handle(const act::StaffRefresh&) {
+  if (state_.screen == Screen::Staff) request_counts();
+}
+
+void Controller::take_worker_events() {
+  if (!worker_) return;
+  for (WorkerEvent& event : worker_->take_events()) {
+    std::visit(Overloaded{
+                   [&](worker_event::Saved&) {
+                     unsaved_.reset();
+                     if (state_.screen == Screen::Saving) {
+                       state_.screen = Screen::Thanks;
+                       thanks_since_ = clock_.now();
+                       state_.countdown_seconds = static_cast<int>(state_.config.thanks_for.count());
+                     }
+                     if (sync_) sync_->response_saved();
+                   },
+                   [&](worker_event::SaveFailed& e) {
+                     state_.save_error = e.message;
+                     if (state_.screen == Screen::Saving) {
+                       state_.screen = Screen::SaveFailed;
+                       last_activity_ = clock_.now();
+                     }
+                   },
+                   [&](worker_event::PinChecked& e) { take_pin_result(e.ok); },
+                   [&](worker_event::Counts& e) {
+                     state_.staff.counts_known = true;
+                     state_.staff.today = e.today;
+                     state_.staff.waiting = e.outbox.pending;
+                     state_.staff.confirmed = e.outbox.confirmed;
+                     state_.staff.needs_review = e.outbox.needs_review;
+                   },
+                   [&](worker_event::CatalogueRead& e) {
+                     // Files refused at start-up stay listed for staff; the store's entries are replaced.
+                     std::vector<CatalogueEntry> merged = std::move(e.catalogue.entries);
+                     for (CatalogueEntry& old : state_.catalogue.entries)
+                       if (old.source != "store") merged.push_back(std::move(old));
+                     state_.catalogue.entries = std::move(merged);
+                     if (state_.feedback_index >= state_.catalogue.entries.size()) state_.feedback_index = 0;
+                   },
+                   [&](worker_event::StoreFailed& e) { state_.staff.store_error = e.message; },
+               },
+               event);
+  }
+}
+
+}  // namespace soundings::kiosk

@@ -1,0 +1,156 @@
+// The on-screen keyboard: letters with the Welsh accented letters in their own row, numbers, symbols, an email row.
+#include <imgui_internal.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "ui/screens.h"
+
+namespace soundings::kiosk {
+
+namespace {
+
+struct Key {
+  const char* lower;
+  const char* upper;
+};
+
+// Welsh needs the circumflex (to bach) and the diaeresis forms within reach, ŵ and ŷ above all.
+const Key kWelshRow[] = {{"â", "Â"}, {"ê", "Ê"}, {"î", "Î"}, {"ô", "Ô"}, {"û", "Û"}, {"ŵ", "Ŵ"}, {"ŷ", "Ŷ"},
+                         {"ä", "Ä"}, {"ë", "Ë"}, {"ï", "Ï"}, {"ö", "Ö"}, {"ü", "Ü"}, {"ẅ", "Ẅ"}, {"ÿ", "Ÿ"}};
+const Key kRow1[] = {{"q", "Q"}, {"w", "W"}, {"e", "E"}, {"r", "R"}, {"t", "T"},
+                     {"y", "Y"}, {"u", "U"}, {"i", "I"}, {"o", "O"}, {"p", "P"}};
+const Key kRow2[] = {{"a", "A"}, {"s", "S"}, {"d", "D"}, {"f", "F"}, {"g", "G"},
+                     {"h", "H"}, {"j", "J"}, {"k", "K"}, {"l", "L"}, {"'", "'"}};
+const Key kRow3[] = {{"z", "Z"}, {"x", "X"}, {"c", "C"}, {"v", "V"}, {"b", "B"}, {"n", "N"}, {"m", "M"}};
+const char* const kDigits[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0"};
+const char* const kNumbersRow2[] = {"-", "/", ":", ";", "(", ")", "£", "&", "@", "\""};
+const char* const kNumbersRow3[] = {".", ",", "?", "!", "'", "+", "#"};
+const char* const kSymbolsRow1[] = {"[", "]", "{", "}", "%", "^", "*", "=", "<", ">"};
+const char* const kSymbolsRow2[] = {"_", "\\", "|", "~", "€", "$", "`", "§", "°", "¬"};
+const char* const kEmailEndings[] = {".cymru", ".wales", ".co.uk", ".com"};
+
+constexpr int kRows = 5;
+
+float key_height(const Ui& ui) { return 86.0f * ui.s * (ui.state.large_text ? 1.15f : 1.0f); }
+
+class Layout {
+ public:
+  Layout(Ui& ui, ImVec2 pos, float width) : ui_(ui), pos_(pos), width_(width) { unit_ = (width - 13 * gap()) / 14.0f; }
+  float gap() const { return 10.0f * ui_.s; }
+  float unit() const { return unit_; }
+
+  // Starts a row of `units` key widths, centred.
+  void row(float units) {
+    float w = units * unit_ + (std::ceil(units) - 1) * gap();
+    x_ = pos_.x + (width_ - w) * 0.5f;
+    y_ = pos_.y + static_cast<float>(row_) * (key_height(ui_) + gap());
+    ++row_;
+  }
+  bool key(const std::string& name, const std::string& label, float units = 1.0f, Tone tone = Tone::Secondary,
+           bool selected = false) {
+    float w = units * unit_ + (units - 1.0f) * gap();
+    ImGui::SetCursorScreenPos(ImVec2(x_, y_));
+    x_ += w + gap();
+    return button(ui_, name, label, ImVec2(w, key_height(ui_)), tone, selected);
+  }
+  void typed(const std::string& utf8, const std::string& label = {}) {
+    if (key("key:" + utf8, label.empty() ? utf8 : label)) ui_.push(act::TypeText{utf8});
+  }
+
+ private:
+  Ui& ui_;
+  ImVec2 pos_;
+  float width_;
+  float unit_ = 0;
+  float x_ = 0, y_ = 0;
+  int row_ = 0;
+};
+
+void physical_keys(Ui& ui) {
+  // A USB keyboard (staff set-up, field tablets) types into the same field.
+  ImGuiIO& io = ImGui::GetIO();
+  for (ImWchar c : io.InputQueueCharacters) {
+    if (c < 0x20) continue;
+    char utf8[5] = {};
+    ImTextCharToUtf8(utf8, c);
+    ui.push(act::TypeText{utf8});
+  }
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace))) ui.push(act::Backspace{});
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter)) ||
+      ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter)))
+    ui.push(act::CloseKeyboard{});
+}
+
+}  // namespace
+
+float keyboard_height(const Ui& ui) { return kRows * (key_height(ui) + 10.0f * ui.s) + 2 * ui.gap(); }
+
+void draw_keyboard(Ui& ui, ImVec2 pos, ImVec2 size) {
+  const KeyboardState& kb = ui.state.keyboard;
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  draw->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), ui.pal.surface);
+  draw->AddLine(pos, ImVec2(pos.x + size.x, pos.y), ui.pal.border, 3 * ui.s);
+  physical_keys(ui);
+
+  float width = std::min(size.x - 2 * ui.pad(), 1700.0f * ui.s);
+  Layout k(ui, ImVec2(pos.x + (size.x - width) * 0.5f, pos.y + ui.gap()), width);
+  bool email = kb.kind == KeyboardKind::Email;
+  std::string done = ui.t("kiosk.done");
+  std::string del = ui.t("kiosk.key.delete");
+  std::string space = ui.t("kiosk.key.space");
+
+  if (kb.layer == KeyboardLayer::Letters) {
+    k.row(14);
+    for (const Key& key : kWelshRow) k.typed(kb.shift ? key.upper : key.lower);
+    k.row(10);
+    for (const Key& key : kRow1) k.typed(kb.shift ? key.upper : key.lower);
+    k.row(10);
+    for (const Key& key : kRow2) k.typed(kb.shift ? key.upper : key.lower);
+    k.row(13);
+    if (k.key("key:shift", kb.shift ? "ABC" : "abc", 2.5f, Tone::Secondary, kb.shift)) ui.push(act::ToggleShift{});
+    for (const Key& key : kRow3) k.typed(kb.shift ? key.upper : key.lower);
+    if (k.key("key:backspace", del, 3.5f, Tone::Quiet)) ui.push(act::Backspace{});
+  } else if (kb.layer == KeyboardLayer::Numbers) {
+    k.row(14);
+    for (const Key& key : kWelshRow) k.typed(kb.shift ? key.upper : key.lower);
+    k.row(10);
+    for (const char* d : kDigits) k.typed(d);
+    k.row(10);
+    for (const char* c : kNumbersRow2) k.typed(c);
+    k.row(13);
+    if (k.key("key:layer:symbols", "#+=", 2.5f, Tone::Secondary)) ui.push(act::SetKeyboardLayer{KeyboardLayer::Symbols});
+    for (const char* c : kNumbersRow3) k.typed(c);
+    if (k.key("key:backspace", del, 3.5f, Tone::Quiet)) ui.push(act::Backspace{});
+  } else {
+    k.row(14);
+    for (const Key& key : kWelshRow) k.typed(kb.shift ? key.upper : key.lower);
+    k.row(10);
+    for (const char* c : kSymbolsRow1) k.typed(c);
+    k.row(10);
+    for (const char* c : kSymbolsRow2) k.typed(c);
+    k.row(13);
+    if (k.key("key:layer:numbers", "123", 2.5f, Tone::Secondary)) ui.push(act::SetKeyboardLayer{KeyboardLayer::Numbers});
+    for (const char* c : kNumbersRow3) k.typed(c);
+    if (k.key("key:backspace", del, 3.5f, Tone::Quiet)) ui.push(act::Backspace{});
+  }
+
+  // Bottom row: switch layer, space or the email keys, Done.
+  k.row(14);
+  bool letters = kb.layer == KeyboardLayer::Letters;
+  if (k.key(letters ? "key:layer:numbers" : "key:layer:letters", letters ? "123" : "ABC", 2.0f))
+    ui.push(act::SetKeyboardLayer{letters ? KeyboardLayer::Numbers : KeyboardLayer::Letters});
+  if (email) {
+    k.typed("@");
+    k.typed(".");
+    for (const char* ending : kEmailEndings) {
+      float units = 1.75f;
+      if (k.key(std::string("key:") + ending, ending, units)) ui.push(act::TypeText{ending});
+    }
+  } else {
+    if (k.key("key:space", space, 8.0f)) ui.push(act::TypeText{" "});
+  }
+  if (k.key("key:done", done, 3.0f, Tone::Primary)) ui.push(act::CloseKeyboard{});
+}
+
+}  // namespace soundings::kiosk

@@ -1,0 +1,91 @@
+// Overlays above a screen: the bilingual "Are you still there?" warning and "leave and clear your answers?".
+#include <algorithm>
+
+#include "ui/screens.h"
+
+namespace soundings::kiosk {
+
+namespace {
+// Dims the whole screen and opens a centred panel window; returns the panel's inner width.
+float begin_overlay(Ui& ui, const char* id, float panel_width) {
+  ImGuiIO& io = ImGui::GetIO();
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(io.DisplaySize);
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(ui.pal.dim));
+  ImGui::Begin(id, nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoScrollWithMouse);
+  ImGui::PopStyleColor();
+  float w = std::min(panel_width, io.DisplaySize.x - 2 * ui.pad());
+  return w;
+}
+
+void panel_background(Ui& ui, ImVec2 min, ImVec2 max) {
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  draw->AddRectFilled(min, max, ui.pal.surface, 20 * ui.s);
+  draw->AddRect(min, max, ui.pal.border, 20 * ui.s, 0, 4 * ui.s);
+}
+
+// Draws `content` into a centred panel: measured on channel 1, background on channel 0.
+template <typename Content>
+void centred_panel(Ui& ui, float w, Content content) {
+  ImGuiIO& io = ImGui::GetIO();
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  ImGuiStorage* storage = ImGui::GetStateStorage();
+  ImGuiID height_key = ImGui::GetID("##panel_height");
+  // Last frame's height centres this frame's panel; the first frame starts a little high.
+  float h = storage->GetFloat(height_key, io.DisplaySize.y * 0.5f);
+  ImVec2 min((io.DisplaySize.x - w) * 0.5f, std::max(ui.pad(), (io.DisplaySize.y - h) * 0.5f));
+  draw->ChannelsSplit(2);
+  draw->ChannelsSetCurrent(1);
+  ImGui::SetCursorScreenPos(ImVec2(min.x + ui.pad() * 1.5f, min.y + ui.pad() * 1.5f));
+  ImGui::BeginGroup();
+  content(w - ui.pad() * 3.0f);
+  ImGui::EndGroup();
+  float bottom = ImGui::GetItemRectMax().y + ui.pad() * 1.5f;
+  storage->SetFloat(height_key, bottom - min.y);
+  draw->ChannelsSetCurrent(0);
+  panel_background(ui, min, ImVec2(min.x + w, bottom));
+  draw->ChannelsMerge();
+}
+}  // namespace
+
+void draw_idle_warning(Ui& ui) {
+  float w = begin_overlay(ui, "##idle", 1200.0f * ui.s);
+  const AppState& st = ui.state;
+  std::vector<std::pair<std::string, std::string>> n = {{"seconds", std::to_string(st.idle_seconds_left)}};
+  centred_panel(ui, w, [&](float inner) {
+    // Both languages: the person may have walked away and someone else may be reading.
+    text_centered(ui, ui.fonts.heading, ui.first("kiosk.idle.title"), ui.pal.text, inner);
+    text_centered(ui, ui.fonts.heading, ui.second("kiosk.idle.title"), ui.pal.text, inner);
+    vspace(ui.gap());
+    text_centered(ui, ui.fonts.display, std::to_string(st.idle_seconds_left), ui.pal.text, inner);
+    vspace(ui.gap());
+    text_centered(ui, ui.fonts.body, ui_text("kiosk.idle.body", ui.lang_first(), n), ui.pal.text, inner);
+    text_centered(ui, ui.fonts.body, ui_text("kiosk.idle.body", ui.lang_second(), n), ui.pal.muted, inner);
+    vspace(ui.pad());
+    std::string label = ui.first("kiosk.idle.continue") + " / " + ui.second("kiosk.idle.continue");
+    if (button(ui, "idle:continue", label, ImVec2(inner, ui.touch() * 1.4f), Tone::Primary))
+      ui.push(act::ContinueAfterWarning{});
+  });
+  ImGui::End();
+}
+
+void draw_leave_confirmation(Ui& ui) {
+  float w = begin_overlay(ui, "##leave", 1100.0f * ui.s);
+  centred_panel(ui, w, [&](float inner) {
+    text_centered(ui, ui.fonts.heading, ui.t("kiosk.leave.title"), ui.pal.text, inner);
+    vspace(ui.gap());
+    text_centered(ui, ui.fonts.body, ui.t("kiosk.leave.body"), ui.pal.text, inner);
+    vspace(ui.pad());
+    float half = (inner - ui.gap()) * 0.5f;
+    if (button(ui, "leave:no", ui.t("kiosk.leave.no"), ImVec2(half, ui.touch() * 1.2f), Tone::Primary))
+      ui.push(act::CancelLeave{});
+    ImGui::SameLine(0, ui.gap());
+    if (button(ui, "leave:yes", ui.t("kiosk.leave.yes"), ImVec2(half, ui.touch() * 1.2f), Tone::Secondary))
+      ui.push(act::ConfirmLeave{});
+  });
+  ImGui::End();
+}
+
+}  // namespace soundings::kiosk

@@ -1,0 +1,109 @@
+// The end of a visit: review and submit, saving, a failed save, and the thank-you screen.
+#include <algorithm>
+
+#include "ui/screens.h"
+
+namespace soundings::kiosk {
+
+void draw_review(Ui& ui) {
+  const AppState& st = ui.state;
+  if (!st.session) return;
+  const Session& session = *st.session;
+  const std::string& lang = st.language;
+  draw_top_bar(ui, session.consultation().title.in(lang), true);
+
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  float width = content_width(ui, avail.x);
+  float margin = (avail.x - width) * 0.5f;
+  begin_scroll_area(ui, "review", ImVec2(avail.x, avail.y - nav_bar_height(ui)), st.page_generation);
+  ImGui::Indent(margin);
+  vspace(ui.pad());
+  text(ui, ui.fonts.heading, ui.t("kiosk.review.title"), ui.pal.text, width);
+  text(ui, ui.fonts.body, ui.t("kiosk.review.intro"), ui.pal.muted, width);
+  vspace(ui.pad());
+  float change_w = std::min(320.0f * ui.s, width * 0.3f);
+  float words_w = width - change_w - ui.pad();
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  for (const ReviewItem& item : session.review()) {
+    ImGui::PushID(item.question_id.c_str());
+    ImVec2 top = ImGui::GetCursorScreenPos();
+    ImGui::BeginGroup();
+    text(ui, ui.fonts.body, item.question_text, ui.pal.muted, words_w);
+    std::string answer = item.answer_text.empty() ? ui.t("kiosk.review.no_answer") : item.answer_text;
+    text(ui, ui.fonts.heading, answer, ui.pal.text, words_w);
+    ImGui::EndGroup();
+    float bottom = ImGui::GetItemRectMax().y;
+    ImGui::SetCursorScreenPos(ImVec2(top.x + width - change_w, top.y));
+    if (button(ui, "change:" + item.question_id, ui.t("kiosk.review.change"), ImVec2(change_w, 0)))
+      ui.push(act::GoToPage{item.page_index});
+    bottom = std::max(bottom, ImGui::GetItemRectMax().y) + ui.gap();
+    draw->AddLine(ImVec2(top.x, bottom), ImVec2(top.x + width, bottom), ui.pal.border, 1.5f * ui.s);
+    ImGui::SetCursorScreenPos(ImVec2(top.x, bottom + ui.gap()));
+    ImGui::PopID();
+  }
+  ImGui::Unindent(margin);
+  end_scroll_area(ui);
+  draw_nav_bar(ui, true, std::string(), "submit", ui.t("kiosk.review.submit"), act::Submit{});
+}
+
+namespace {
+// A centred column of text for the short status screens.
+void centred_message(Ui& ui, const std::string& title, const std::vector<std::string>& lines, float top_fraction) {
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  float width = content_width(ui, avail.x);
+  ImVec2 origin = ImGui::GetCursorScreenPos();
+  ImGui::SetCursorScreenPos(ImVec2(origin.x + (avail.x - width) * 0.5f, origin.y + avail.y * top_fraction));
+  ImGui::BeginGroup();
+  text_centered(ui, ui.fonts.display, title, ui.pal.text, width);
+  vspace(ui.pad());
+  for (const std::string& line : lines) {
+    if (line.empty()) continue;
+    text_centered(ui, ui.fonts.body, line, ui.pal.text, width);
+    vspace(ui.gap());
+  }
+  ImGui::EndGroup();
+}
+}  // namespace
+
+void draw_saving(Ui& ui) {
+  draw_top_bar(ui, std::string(), false);
+  centred_message(ui, ui.t("kiosk.saving.title"), {ui.t("kiosk.saving.body")}, 0.25f);
+}
+
+void draw_save_failed(Ui& ui) {
+  draw_top_bar(ui, std::string(), false);
+  centred_message(ui, ui.t("kiosk.save_failed.title"), {ui.t("kiosk.save_failed.body")}, 0.15f);
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  float w = std::min(600.0f * ui.s, avail.x - 2 * ui.pad());
+  ImGui::SetCursorScreenPos(ImVec2(ImGui::GetCursorScreenPos().x + (avail.x - w) * 0.5f, ImGui::GetCursorScreenPos().y + ui.pad()));
+  if (button(ui, "retry", ui.t("kiosk.save_failed.retry"), ImVec2(w, ui.touch() * 1.2f), Tone::Primary))
+    ui.push(act::RetrySave{});
+  vspace(ui.pad());
+  // For staff: what the store said.
+  text_centered(ui, ui.fonts.body, ui.state.save_error, ui.pal.muted, avail.x);
+}
+
+void draw_thanks(Ui& ui) {
+  const AppState& st = ui.state;
+  const std::string& lang = st.language;
+  draw_top_bar(ui, std::string(), false);
+  std::vector<std::string> lines = {ui.t("kiosk.thanks.saved")};
+  if (st.thanks_consultation) {
+    const Consultation& c = *st.thanks_consultation;
+    lines.push_back(ui.t("kiosk.thanks.next"));
+    lines.push_back(c.results_how.in(lang));
+    if (!c.results_date.empty())
+      lines.push_back(ui.t("kiosk.thanks.results_by", {{"date", format_date(ui, c.results_date, lang)}}));
+  }
+  centred_message(ui, ui.t("kiosk.thanks.title"), lines, 0.1f);
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  vspace(ui.pad());
+  text_centered(ui, ui.fonts.body, ui.t("kiosk.thanks.returning", {{"seconds", std::to_string(st.countdown_seconds)}}),
+                ui.pal.muted, avail.x);
+  float w = std::min(600.0f * ui.s, avail.x - 2 * ui.pad());
+  ImGui::SetCursorScreenPos(ImVec2(ImGui::GetCursorScreenPos().x + (avail.x - w) * 0.5f, ImGui::GetCursorScreenPos().y + ui.gap()));
+  if (button(ui, "finish", ui.t("kiosk.thanks.finish"), ImVec2(w, ui.touch() * 1.2f), Tone::Primary))
+    ui.push(act::FinishThanks{});
+}
+
+}  // namespace soundings::kiosk

@@ -1,0 +1,179 @@
+// A question page: the visible questions with their answer widgets, problems, and Back / Next or a keyboard.
+#include <algorithm>
+
+#include "ui/answer_edit.h"
+#include "ui/screens.h"
+
+namespace soundings::kiosk {
+
+float content_width(const Ui& ui, float available) {
+  return std::min(1400.0f * ui.s, available - 2.0f * (ui.touch() + ui.pad()));
+}
+
+float nav_bar_height(const Ui& ui) { return ui.touch() * 1.2f + 2.0f * ui.gap(); }
+
+void draw_nav_bar(Ui& ui, bool show_back, const std::string& centre, const std::string& forward_name,
+                  const std::string& forward_label, const Action& forward) {
+  ImVec2 origin = ImGui::GetCursorScreenPos();
+  float width = ImGui::GetContentRegionAvail().x;
+  float h = ui.touch() * 1.2f;
+  float y = origin.y + ui.gap();
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  draw->AddLine(origin, ImVec2(origin.x + width, origin.y), ui.pal.border, 2.0f * ui.s);
+  float side = std::min(440.0f * ui.s, width * 0.3f);
+  if (show_back) {
+    ImGui::SetCursorScreenPos(ImVec2(origin.x + ui.pad(), y));
+    if (button(ui, "back", ui.t("kiosk.back"), ImVec2(side, h))) ui.push(act::Back{});
+  }
+  if (!centre.empty()) {
+    ImGui::SetCursorScreenPos(ImVec2(origin.x + ui.pad() + side + ui.gap(), y + (h - ui.fonts.body->FontSize) * 0.5f));
+    text_centered(ui, ui.fonts.body, centre, ui.pal.text, width - 2 * (side + ui.pad() + ui.gap()));
+  }
+  if (!forward_name.empty()) {
+    ImGui::SetCursorScreenPos(ImVec2(origin.x + width - ui.pad() - side, y));
+    if (button(ui, forward_name, forward_label, ImVec2(side, h), Tone::Primary)) ui.push(forward);
+  }
+}
+
+void draw_question_widget(Ui& ui, const Question& question, float width) {
+  switch (question.type) {
+    case QuestionType::SingleChoice:
+    case QuestionType::MultipleChoice:
+    case QuestionType::Agreement:
+      draw_choice_widget(ui, question, width);
+      break;
+    case QuestionType::Smiley: draw_faces_widget(ui, question, width); break;
+    case QuestionType::Scale10: draw_scale_widget(ui, question, width); break;
+    case QuestionType::ShortText:
+    case QuestionType::LongText:
+    case QuestionType::Number:
+    case QuestionType::Postcode:
+    case QuestionType::Email:
+    case QuestionType::Phone:
+      draw_text_widget(ui, question, width);
+      break;
+    case QuestionType::Date: draw_date_widget(ui, question, width); break;
+    case QuestionType::Ranking: draw_ranking_widget(ui, question, width); break;
+    case QuestionType::Consent: draw_consent_widget(ui, question, width); break;
+    case QuestionType::Contact: draw_contact_widget(ui, question, width); break;
+  }
+}
+
+namespace {
+
+const std::string* problem_for(const AppState& st, const std::string& question_id) {
+  if (!st.show_problems) return nullptr;
+  for (const QuestionProblem& p : st.problems)
+    if (p.question_id == question_id) return &p.message;
+  return nullptr;
+}
+
+// What the field being typed into is called, for the panel above the keyboard.
+std::string field_label(const Ui& ui, const Question* question, const TextTarget& target) {
+  switch (target.field) {
+    case TextTarget::Field::Other: return ui.t("kiosk.other_please_specify");
+    case TextTarget::Field::ContactName: return ui.t("kiosk.contact.name");
+    case TextTarget::Field::ContactEmail: return ui.t("kiosk.contact.email");
+    case TextTarget::Field::ContactPhone: return ui.t("kiosk.contact.phone");
+    case TextTarget::Field::Venue: return ui.t("kiosk.staff.venue");
+    case TextTarget::Field::Answer: break;
+  }
+  return question ? question->text.in(ui.state.language) : std::string();
+}
+
+}  // namespace
+
+// The field being typed into, shown just above the keyboard so it is never hidden by it.
+float draw_typing_panel(Ui& ui, float width) {
+  const AppState& st = ui.state;
+  const TextTarget& target = st.keyboard.target;
+  const Question* question = st.session ? st.session->consultation().find_question(target.question_id) : nullptr;
+  std::string value = target.field == TextTarget::Field::Venue
+                          ? st.venue_draft
+                          : (question ? target_text(st.session->answer(question->id), target) : std::string());
+  ImVec2 start = ImGui::GetCursorScreenPos();
+  text(ui, ui.fonts.body, field_label(ui, question, target), ui.pal.text, width);
+  // Long answers: show the end, where typing happens (at most three lines).
+  ImFont* font = ui.fonts.body;
+  float wrap = width - 2 * ui.pad();
+  std::string shown = value;
+  while (text_size(font, shown, wrap).y > font->FontSize * 3.2f && shown.size() > 1) {
+    size_t cut = shown.find(' ', std::min<size_t>(shown.size() - 1, 20));
+    shown = "…" + shown.substr(cut == std::string::npos ? shown.size() / 2 : cut);
+  }
+  text_field(ui, "typing", shown, true, width, false);
+  if (question) {
+    if (const std::string* problem = problem_for(st, question->id)) problem_text(ui, *problem, width);
+  }
+  return ImGui::GetCursorScreenPos().y - start.y;
+}
+
+void draw_page(Ui& ui) {
+  const AppState& st = ui.state;
+  if (!st.session) return;
+  const Session& session = *st.session;
+  const Consultation& c = session.consultation();
+  const std::string& lang = st.language;
+  if (session.at_review()) return;
+  const Page& page = c.pages[session.page_index()];
+  draw_top_bar(ui, c.title.in(lang), true);
+
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  float width = content_width(ui, avail.x);
+  float margin = (avail.x - width) * 0.5f;
+  bool typing = st.keyboard.open;
+  bool picking = st.date_picker.open;
+  float below = nav_bar_height(ui);
+  if (typing) below = keyboard_height(ui) + ui.fonts.body->FontSize * 4.5f + ui.touch();
+  if (picking) below = avail.y * 0.5f;
+
+  begin_scroll_area(ui, "page", ImVec2(avail.x, std::max(avail.y - below, ui.touch())), st.page_generation);
+  ImGui::Indent(margin);
+  vspace(ui.pad());
+  text(ui, ui.fonts.heading, page.title.in(lang), ui.pal.text, width);
+  if (!page.intro.empty()) text(ui, ui.fonts.body, page.intro.in(lang), ui.pal.muted, width);
+  if (st.show_problems && !st.problems.empty()) {
+    vspace(ui.gap());
+    problem_text(ui, ui.t("kiosk.page.fix_problems"), width);
+  }
+  vspace(ui.pad());
+  for (const Question* q : session.visible_questions()) {
+    ImGui::PushID(q->id.c_str());
+    std::string heading = q->text.in(lang);
+    text(ui, ui.fonts.heading, heading, ui.pal.text, width);
+    text(ui, ui.fonts.body, q->required ? ui.t("kiosk.page.required") : ui.t("kiosk.page.optional"), ui.pal.muted, width);
+    if (!q->help.empty()) text(ui, ui.fonts.body, q->help.in(lang), ui.pal.muted, width);
+    vspace(ui.gap() * 0.5f);
+    draw_question_widget(ui, *q, width);
+    if (const std::string* problem = problem_for(st, q->id)) {
+      vspace(ui.gap() * 0.5f);
+      problem_text(ui, *problem, width);
+    }
+    vspace(ui.pad() * 2.0f);
+    ImGui::PopID();
+  }
+  ImGui::Unindent(margin);
+  end_scroll_area(ui);
+
+  if (typing) {
+    ImVec2 origin = ImGui::GetCursorScreenPos();
+    ImGui::GetWindowDrawList()->AddLine(origin, ImVec2(origin.x + avail.x, origin.y), ui.pal.border, 2.0f * ui.s);
+    ImGui::SetCursorScreenPos(ImVec2(origin.x + margin, origin.y + ui.gap()));
+    draw_typing_panel(ui, width);
+    float kb_h = keyboard_height(ui);
+    ImVec2 end = ImGui::GetWindowPos();
+    draw_keyboard(ui, ImVec2(end.x, end.y + ImGui::GetWindowSize().y - kb_h), ImVec2(avail.x, kb_h));
+    return;
+  }
+  if (picking) {
+    ImVec2 origin = ImGui::GetCursorScreenPos();
+    draw_date_picker(ui, origin, ImVec2(avail.x, ImGui::GetWindowPos().y + ImGui::GetWindowSize().y - origin.y));
+    return;
+  }
+  Progress progress = session.progress();
+  std::string centre = ui.t("kiosk.page.progress", {{"current", std::to_string(progress.current)},
+                                                     {"total", std::to_string(progress.total)}});
+  draw_nav_bar(ui, true, centre, "next", ui.t("kiosk.next"), act::Next{});
+}
+
+}  // namespace soundings::kiosk

@@ -1,0 +1,149 @@
+// Staff screens: the PIN pad (with lockout) and the staff screen (consultations shown, venue, counts, sync, exit).
+#include <algorithm>
+
+#include "ui/screens.h"
+
+namespace soundings::kiosk {
+
+void draw_staff_pin(Ui& ui) {
+  const AppState& st = ui.state;
+  draw_top_bar(ui, ui.t("kiosk.staff.title"), false);
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  float key = std::min(150.0f * ui.s, (avail.y - 5 * ui.touch()) / 4.0f);
+  key = std::max(key, ui.touch());
+  float pad_w = key * 3 + ui.gap() * 2;
+  ImVec2 origin = ImGui::GetCursorScreenPos();
+  float x0 = origin.x + (avail.x - pad_w) * 0.5f;
+  ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + ui.pad()));
+  text_centered(ui, ui.fonts.heading, ui.t("kiosk.pin.enter"), ui.pal.text, avail.x);
+
+  // One dot per digit typed; the digits themselves are never shown.
+  ImVec2 dots = ImGui::GetCursorScreenPos();
+  float r = 16 * ui.s;
+  float dots_w = 8 * r * 3;
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  for (int i = 0; i < 8; ++i) {
+    ImVec2 c(dots.x + (avail.x - dots_w) * 0.5f + static_cast<float>(i) * r * 3 + r, dots.y + ui.gap() + r);
+    if (i < static_cast<int>(st.pin.entry.size())) draw->AddCircleFilled(c, r, ui.pal.text, 24);
+    else draw->AddCircle(c, r, ui.pal.border, 24, 2.5f * ui.s);
+  }
+  ImGui::SetCursorScreenPos(ImVec2(origin.x, dots.y + 2 * r + 2 * ui.gap()));
+  std::string message;
+  if (st.lock_seconds_left > 0)
+    message = ui.t("kiosk.pin.locked", {{"seconds", std::to_string(st.lock_seconds_left)}});
+  else if (!st.pin.message_key.empty())
+    message = ui.t(st.pin.message_key);
+  text_centered(ui, ui.fonts.body, message.empty() ? std::string(" ") : message, ui.pal.error, avail.x);
+
+  const char* keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "back", "0", "ok"};
+  float y = ImGui::GetCursorScreenPos().y + ui.gap();
+  for (int i = 0; i < 12; ++i) {
+    float x = x0 + static_cast<float>(i % 3) * (key + ui.gap());
+    float ky = y + static_cast<float>(i / 3) * (key * 0.7f + ui.gap());
+    ImGui::SetCursorScreenPos(ImVec2(x, ky));
+    std::string k = keys[i];
+    if (k == "back") {
+      if (button(ui, "pin:back", ui.t("kiosk.key.delete"), ImVec2(key, key * 0.7f), Tone::Quiet)) ui.push(act::PinBackspace{});
+    } else if (k == "ok") {
+      if (button(ui, "pin:ok", ui.t("kiosk.pin.ok"), ImVec2(key, key * 0.7f), Tone::Primary)) ui.push(act::PinSubmit{});
+    } else if (button(ui, "pin:" + k, k, ImVec2(key, key * 0.7f))) {
+      ui.push(act::PinDigit{k[0]});
+    }
+  }
+  ImGui::SetCursorScreenPos(ImVec2(x0, y + 4 * (key * 0.7f + ui.gap()) + ui.gap()));
+  if (button(ui, "pin:cancel", ui.t("kiosk.pin.cancel"), ImVec2(pad_w, 0), Tone::Secondary)) ui.push(act::CloseStaff{});
+}
+
+namespace {
+void row(Ui& ui, const std::string& label, const std::string& value, float width) {
+  float label_w = width * 0.4f;
+  ImVec2 pos = ImGui::GetCursorScreenPos();
+  text(ui, ui.fonts.body, label, ui.pal.muted, label_w);
+  float end = ImGui::GetCursorScreenPos().y;
+  ImGui::SetCursorScreenPos(ImVec2(pos.x + label_w + ui.gap(), pos.y));
+  text(ui, ui.fonts.body, value.empty() ? "—" : value, ui.pal.text, width - label_w - ui.gap());
+  ImGui::SetCursorScreenPos(ImVec2(pos.x, std::max(end, ImGui::GetCursorScreenPos().y) + ui.gap() * 0.5f));
+}
+}  // namespace
+
+void draw_staff(Ui& ui) {
+  const AppState& st = ui.state;
+  const std::string& lang = st.language;
+  draw_top_bar(ui, ui.t("kiosk.staff.title"), false);
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  float width = content_width(ui, avail.x);
+  float margin = (avail.x - width) * 0.5f;
+  bool typing = st.keyboard.open && st.editing_venue;
+  float below = typing ? keyboard_height(ui) + ui.fonts.body->FontSize * 2 + ui.touch() + ui.pad() : nav_bar_height(ui);
+  begin_scroll_area(ui, "staff", ImVec2(avail.x, avail.y - below), 0);
+  ImGui::Indent(margin);
+  vspace(ui.pad());
+
+  if (st.config.staff_pin_hash.empty()) {
+    problem_text(ui, ui.t("kiosk.staff.pin_not_set"), width);
+    vspace(ui.gap());
+  }
+  if (st.config.seal_public_key.empty()) {
+    problem_text(ui, ui.t("kiosk.staff.no_seal_key"), width);
+    vspace(ui.gap());
+  }
+
+  text(ui, ui.fonts.heading, ui.t("kiosk.staff.counts"), ui.pal.text, width);
+  const StaffView& v = st.staff;
+  row(ui, ui.t("kiosk.staff.today"), v.counts_known ? std::to_string(v.today) : "…", width);
+  row(ui, ui.t("kiosk.staff.waiting"), v.counts_known ? std::to_string(v.waiting) : "…", width);
+  row(ui, ui.t("kiosk.staff.needs_review"), v.counts_known ? std::to_string(v.needs_review) : "…", width);
+  row(ui, ui.t("kiosk.staff.sync_state"), ui.t("kiosk.sync." + v.sync_state), width);
+  row(ui, ui.t("kiosk.staff.last_sync"), v.last_sync, width);
+  if (!v.sync_error.empty()) row(ui, ui.t("kiosk.staff.sync_error"), v.sync_error, width);
+  if (!v.store_error.empty()) row(ui, ui.t("kiosk.staff.store_error"), v.store_error, width);
+  if (button(ui, "staff:refresh", ui.t("kiosk.staff.refresh"), ImVec2(std::min(width, 420 * ui.s), 0), Tone::Quiet))
+    ui.push(act::StaffRefresh{});
+  vspace(ui.pad());
+
+  text(ui, ui.fonts.heading, ui.t("kiosk.staff.venue"), ui.pal.text, width);
+  text(ui, ui.fonts.body, ui.t("kiosk.staff.venue_help"), ui.pal.muted, width);
+  std::string venue = st.editing_venue ? st.venue_draft : st.config.venue;
+  if (text_field(ui, "staff:venue", venue, typing, width)) ui.push(act::StaffEditVenue{});
+  vspace(ui.pad());
+
+  text(ui, ui.fonts.heading, ui.t("kiosk.staff.consultations"), ui.pal.text, width);
+  text(ui, ui.fonts.body, ui.t("kiosk.staff.consultations_help"), ui.pal.muted, width);
+  for (const CatalogueEntry& e : st.catalogue.entries) {
+    ImGui::PushID(e.id.c_str());
+    ImGui::PushID(e.source.c_str());
+    if (e.consultation) {
+      std::string label = e.consultation->title.in(lang) + "  (" + e.id + " v" + std::to_string(e.version) + ", " +
+                          e.consultation->opens + " – " + e.consultation->closes + ")";
+      if (option_row(ui, "staff:offer:" + e.id, label, e.offered, Mark::Check, width))
+        ui.push(act::StaffSetOffered{e.id, !e.offered});
+    } else {
+      // A refused file: the validator's own words, so staff can pass them on.
+      problem_text(ui, ui.t("kiosk.staff.refused", {{"source", e.source.empty() ? e.id : e.source}}), width);
+      for (const std::string& p : e.problems) text(ui, ui.fonts.body, "  " + p, ui.pal.text, width);
+    }
+    vspace(ui.gap() * 0.5f);
+    ImGui::PopID();
+    ImGui::PopID();
+  }
+  vspace(ui.pad());
+  float third = (width - 2 * ui.gap()) / 3.0f;
+  if (button(ui, "staff:fullscreen", ui.t("kiosk.staff.fullscreen"), ImVec2(third, 0))) ui.push(act::StaffToggleFullscreen{});
+  ImGui::SameLine(0, ui.gap());
+  if (button(ui, "staff:exit", ui.t("kiosk.staff.exit"), ImVec2(third, 0), Tone::Warning)) ui.push(act::StaffExit{});
+  ImGui::Unindent(margin);
+  end_scroll_area(ui);
+
+  if (typing) {
+    ImVec2 origin = ImGui::GetCursorScreenPos();
+    ImGui::SetCursorScreenPos(ImVec2(origin.x + margin, origin.y + ui.gap()));
+    draw_typing_panel(ui, width);
+    float kb_h = keyboard_height(ui);
+    ImVec2 wpos = ImGui::GetWindowPos();
+    draw_keyboard(ui, ImVec2(wpos.x, wpos.y + ImGui::GetWindowSize().y - kb_h), ImVec2(avail.x, kb_h));
+    return;
+  }
+  draw_nav_bar(ui, false, std::string(), "staff:close", ui.t("kiosk.staff.close"), act::CloseStaff{});
+}
+
+}  // namespace soundings::kiosk

@@ -1,0 +1,58 @@
+// Draw functions for every kiosk screen: they read the state and push actions, nothing else.
+#pragma once
+
+#include "soundings/consultation.h"
+#include "ui/widgets.h"
+
+namespace soundings::kiosk {
+
+// The whole frame: the current screen, then any overlay (idle warning, leave confirmation).
+// Call between ImGui::NewFrame() and ImGui::Render().
+void draw_kiosk(const AppState& state, const Fonts& fonts, FrameOutput& out);
+
+// Chrome shared by screens.
+void draw_top_bar(Ui& ui, const std::string& title, bool show_leave);
+void draw_bilingual_toggles(Ui& ui, float right_edge, float y, float height);
+// The bottom bar: Back on the left, `centre` text (progress), the forward button on the right.
+float nav_bar_height(const Ui& ui);
+void draw_nav_bar(Ui& ui, bool show_back, const std::string& centre, const std::string& forward_name,
+                  const std::string& forward_label, const Action& forward);
+// The content column: centred, at most about 1400 design pixels wide.
+float content_width(const Ui& ui, float available);
+
+void draw_attract(Ui& ui);
+void draw_intro(Ui& ui);
+void draw_page(Ui& ui);
+void draw_review(Ui& ui);
+void draw_saving(Ui& ui);
+void draw_save_failed(Ui& ui);
+void draw_thanks(Ui& ui);
+void draw_staff_pin(Ui& ui);
+void draw_staff(Ui& ui);
+
+// One question's answer widget, `width` wide, at the cursor.
+void draw_question_widget(Ui& ui, const Question& question, float width);
+void draw_choice_widget(Ui& ui, const Question& question, float width);
+void draw_faces_widget(Ui& ui, const Question& question, float width);
+void draw_scale_widget(Ui& ui, const Question& question, float width);
+void draw_text_widget(Ui& ui, const Question& question, float width);
+void draw_date_widget(Ui& ui, const Question& question, float width);
+void draw_ranking_widget(Ui& ui, const Question& question, float width);
+void draw_consent_widget(Ui& ui, const Question& question, float width);
+void draw_contact_widget(Ui& ui, const Question& question, float width);
+
+// Panels that take the lower part of the screen.
+void draw_keyboard(Ui& ui, ImVec2 pos, ImVec2 size);
+float keyboard_height(const Ui& ui);
+void draw_date_picker(Ui& ui, ImVec2 pos, ImVec2 size);
+// The field being typed into, with its label, at the cursor; returns its height.
+float draw_typing_panel(Ui& ui, float width);
+
+// Overlays.
+void draw_idle_warning(Ui& ui);
+void draw_leave_confirmation(Ui& ui);
+
+// "31 January 2027" / "31 Ionawr 2027" from YYYY-MM-DD (as given when it does not parse).
+std::string format_date(const Ui& ui, const std::string& iso_date, const std::string& language);
+
+}  // namespace soundings::kiosk

@@ -1,0 +1,112 @@
+// Font atlas building, colour themes and ImGui style for the kiosk.
+#include "ui/style.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+namespace soundings::kiosk {
+
+namespace {
+// Basic Latin + Latin-1 (â ê î ô û ä ë ï ö ü ÿ), Latin Extended-A (ŵ ŷ Ÿ), the Welsh forms
+// in Latin Extended Additional (ẁ ẃ ẅ ỳ), dashes, quotes, bullet, ellipsis, euro.
+const ImWchar kRanges[] = {
+    0x0020, 0x00FF, 0x0100, 0x017F, 0x1E80, 0x1E85, 0x1EF2, 0x1EF3,
+    0x2013, 0x2014, 0x2018, 0x201E, 0x2022, 0x2022, 0x2026, 0x2026, 0x20AC, 0x20AC, 0,
+};
+
+constexpr float kBody = 34.0f;
+constexpr float kHeading = 46.0f;
+constexpr float kDisplay = 66.0f;
+constexpr float kLarge = 1.5f;
+
+ImU32 rgb(int r, int g, int b, int a = 255) { return IM_COL32(r, g, b, a); }
+}  // namespace
+
+const ImWchar* kiosk_glyph_ranges() { return kRanges; }
+
+float ui_scale_for(float width, float height) {
+  float s = std::min(width, height) / 1080.0f;
+  return std::clamp(s, 0.5f, 3.0f);
+}
+
+Result<Fonts> build_fonts(ImFontAtlas& atlas, float scale, const std::string& font_dir) {
+  std::string regular = font_dir + "/DejaVuSans.ttf";
+  std::string bold = font_dir + "/DejaVuSans-Bold.ttf";
+  for (const std::string& file : {regular, bold})
+    if (!std::filesystem::exists(file))
+      return Error{ErrorCode::NotFound, file + ": font not found (install fonts-dejavu-core)"};
+
+  atlas.Clear();
+  ImFontConfig config;
+  // Big glyphs need no horizontal oversampling; it would triple the atlas.
+  config.OversampleH = 1;
+  config.OversampleV = 1;
+  config.PixelSnapH = true;
+  auto add = [&](const std::string& file, float size) {
+    return atlas.AddFontFromFileTTF(file.c_str(), std::round(size * scale), &config, kRanges);
+  };
+  Fonts fonts;
+  fonts.scale = scale;
+  fonts.normal.body = add(regular, kBody);
+  fonts.normal.heading = add(bold, kHeading);
+  fonts.normal.display = add(bold, kDisplay);
+  fonts.large.body = add(regular, kBody * kLarge);
+  fonts.large.heading = add(bold, kHeading * kLarge);
+  fonts.large.display = fonts.normal.display;  // already large
+  if (!fonts.normal.body || !fonts.normal.heading || !fonts.normal.display || !fonts.large.body || !fonts.large.heading)
+    return Error{ErrorCode::Corrupt, font_dir + ": a DejaVu font could not be read"};
+  if (!atlas.Build()) return Error{ErrorCode::Internal, "the font atlas could not be built"};
+  return fonts;
+}
+
+Palette palette(bool high_contrast) {
+  Palette p{};
+  if (high_contrast) {
+    p.background = rgb(0, 0, 0);
+    p.surface = rgb(0, 0, 0);
+    p.text = rgb(255, 255, 255);
+    p.muted = rgb(255, 255, 255);
+    p.border = rgb(255, 230, 0);
+    p.primary = rgb(255, 230, 0);
+    p.on_primary = rgb(0, 0, 0);
+    p.selected = rgb(255, 230, 0);
+    p.on_selected = rgb(0, 0, 0);
+    p.tick = rgb(255, 230, 0);
+    p.error = rgb(255, 150, 150);
+    p.warning_bg = rgb(0, 0, 0);
+    p.warning_text = rgb(255, 230, 0);
+    p.dim = rgb(0, 0, 0, 220);
+    p.focus = rgb(0, 255, 255);
+  } else {
+    p.background = rgb(244, 242, 236);
+    p.surface = rgb(255, 255, 255);
+    p.text = rgb(26, 26, 26);
+    p.muted = rgb(72, 72, 72);
+    p.border = rgb(96, 96, 96);
+    p.primary = rgb(0, 84, 107);
+    p.on_primary = rgb(255, 255, 255);
+    p.selected = rgb(218, 237, 242);
+    p.on_selected = rgb(26, 26, 26);
+    p.tick = rgb(0, 84, 107);
+    p.error = rgb(164, 0, 15);
+    p.warning_bg = rgb(255, 236, 179);
+    p.warning_text = rgb(26, 26, 26);
+    p.dim = rgb(0, 0, 0, 150);
+    p.focus = rgb(0, 84, 107);
+  }
+  return p;
+}
+
+void apply_imgui_style(ImGuiStyle& style, float scale) {
+  style = ImGuiStyle();
+  style.WindowPadding = ImVec2(0, 0);
+  style.WindowBorderSize = 0;
+  style.ChildBorderSize = 0;
+  style.WindowRounding = 0;
+  style.ItemSpacing = ImVec2(16 * scale, 16 * scale);
+  style.ScrollbarSize = 0;
+  style.TouchExtraPadding = ImVec2(0, 0);
+}
+
+}  // namespace soundings::kiosk

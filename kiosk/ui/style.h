@@ -1,0 +1,44 @@
+// Fonts, colours and sizes for a touchscreen: scaled from the window, a high-contrast theme, large text.
+#pragma once
+
+#include <imgui.h>
+
+#include <string>
+
+#include "soundings/result.h"
+
+namespace soundings::kiosk {
+
+struct FontSet {
+  ImFont* body = nullptr;
+  ImFont* heading = nullptr;
+  ImFont* display = nullptr;  // the attract screen's welcome
+};
+
+struct Fonts {
+  FontSet normal;
+  FontSet large;  // A3: about one and a half times the normal size
+  float scale = 1.0f;
+};
+
+// Design units are pixels on a 1080-pixel-high screen; smaller and larger screens scale.
+float ui_scale_for(float width, float height);
+
+// Adds DejaVu Sans (regular and bold, Latin Extended-A for ŵ and ŷ) to `atlas` at sizes for
+// `scale`, normal and large, and builds it. Must run before the first NewFrame, or between frames.
+Result<Fonts> build_fonts(ImFontAtlas& atlas, float scale, const std::string& font_dir = SOUNDINGS_KIOSK_FONT_DIR);
+
+// The characters the atlas holds (Basic Latin, Latin-1, Latin Extended-A, Welsh ẁẃẅỳ, punctuation).
+const ImWchar* kiosk_glyph_ranges();
+
+struct Palette {
+  ImU32 background, surface, text, muted, border, primary, on_primary, selected, on_selected, tick, error, warning_bg,
+      warning_text, dim, focus;
+};
+// Normal: dark text on light; high contrast (A2): white and yellow on black. Text pairs meet 4.5:1.
+Palette palette(bool high_contrast);
+
+// ImGui's own style for the kiosk (no window padding or borders; the screens draw their own).
+void apply_imgui_style(ImGuiStyle& style, float scale);
+
+}  // namespace soundings::kiosk

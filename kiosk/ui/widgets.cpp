@@ -1,0 +1,285 @@
+// Finger-sized widgets drawn with ImDrawList over ImGui's invisible buttons.
+#include "ui/widgets.h"
+
+#include <imgui_internal.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "soundings/ui_text.h"
+
+namespace soundings::kiosk {
+
+std::string Ui::t(std::string_view key, const std::vector<std::pair<std::string, std::string>>& values) const {
+  return ui_text(key, state.language, values);
+}
+std::string Ui::first(std::string_view key) const { return ui_text(key, lang_first()); }
+std::string Ui::second(std::string_view key) const { return ui_text(key, lang_second()); }
+
+ImVec2 text_size(ImFont* font, const std::string& words, float wrap_width) {
+  return font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap_width, words.data(), words.data() + words.size());
+}
+
+void vspace(float height) { ImGui::Dummy(ImVec2(1.0f, height)); }
+
+void record_target(Ui& ui, const std::string& name, ImVec2 min, ImVec2 max) {
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  ImVec2 clip_min = draw->GetClipRectMin();
+  ImVec2 clip_max = draw->GetClipRectMax();
+  ImVec2 centre((min.x + max.x) * 0.5f, (min.y + max.y) * 0.5f);
+  if (centre.x < clip_min.x || centre.x > clip_max.x || centre.y < clip_min.y || centre.y > clip_max.y) return;
+  ui.out.targets.push_back(TapTarget{name, std::max(min.x, clip_min.x), std::max(min.y, clip_min.y),
+                                     std::min(max.x, clip_max.x), std::min(max.y, clip_max.y)});
+}
+
+bool was_tap(const Ui& ui) {
+  float limit = 30.0f * ui.s;
+  return ImGui::GetIO().MouseDragMaxDistanceSqr[0] <= limit * limit;
+}
+
+void draw_tick(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 colour, float thickness) {
+  float w = max.x - min.x;
+  float h = max.y - min.y;
+  ImVec2 points[3] = {ImVec2(min.x + w * 0.18f, min.y + h * 0.52f), ImVec2(min.x + w * 0.42f, min.y + h * 0.76f),
+                      ImVec2(min.x + w * 0.84f, min.y + h * 0.26f)};
+  draw->AddPolyline(points, 3, colour, ImDrawFlags_None, thickness);
+}
+
+void draw_warning_sign(ImDrawList* draw, ImVec2 min, float size, ImU32 colour) {
+  ImVec2 a(min.x + size * 0.5f, min.y), b(min.x + size, min.y + size * 0.9f), c(min.x, min.y + size * 0.9f);
+  draw->AddTriangleFilled(a, b, c, colour);
+  float bar = size * 0.1f;
+  draw->AddRectFilled(ImVec2(a.x - bar * 0.5f, min.y + size * 0.3f), ImVec2(a.x + bar * 0.5f, min.y + size * 0.62f),
+                      IM_COL32(255, 255, 255, 255));
+  draw->AddRectFilled(ImVec2(a.x - bar * 0.5f, min.y + size * 0.7f), ImVec2(a.x + bar * 0.5f, min.y + size * 0.8f),
+                      IM_COL32(255, 255, 255, 255));
+}
+
+void text(Ui& ui, ImFont* font, const std::string& words, ImU32 colour, float width) {
+  (void)ui;
+  if (width <= 0.0f) width = ImGui::GetContentRegionAvail().x;
+  ImVec2 pos = ImGui::GetCursorScreenPos();
+  ImVec2 size = text_size(font, words, width);
+  ImGui::GetWindowDrawList()->AddText(font, font->FontSize, pos, colour, words.data(), words.data() + words.size(),
+                                      width);
+  ImGui::Dummy(ImVec2(width, std::max(size.y, 1.0f)));
+}
+
+void text_centered(Ui& ui, ImFont* font, const std::string& words, ImU32 colour, float width) {
+  (void)ui;
+  ImVec2 pos = ImGui::GetCursorScreenPos();
+  ImVec2 size = text_size(font, words, width);
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  // Centre each wrapped line on its own.
+  const char* start = words.data();
+  const char* end = words.data() + words.size();
+  float y = pos.y;
+  while (start < end) {
+    const char* line_end = font->CalcWordWrapPositionA(1.0f, start, end, width);
+    if (line_end == start) line_end = start + 1;
+    const char* trimmed = line_end;
+    while (trimmed > start && (trimmed[-1] == ' ' || trimmed[-1] == '\n')) --trimmed;
+    ImVec2 line = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.0f, start, trimmed);
+    draw->AddText(font, font->FontSize, ImVec2(pos.x + (width - line.x) * 0.5f, y), colour, start, trimmed);
+    y += font->FontSize;
+    start = line_end;
+    while (start < end && (*start == ' ' || *start == '\n')) ++start;
+  }
+  ImGui::Dummy(ImVec2(width, std::max(size.y, y - pos.y)));
+}
+
+void problem_text(Ui& ui, const std::string& words, float width) {
+  ImFont* font = ui.fonts.body;
+  float sign = font->FontSize;
+  ImVec2 pos = ImGui::GetCursorScreenPos();
+  draw_warning_sign(ImGui::GetWindowDrawList(), ImVec2(pos.x, pos.y + 2 * ui.s), sign, ui.pal.error);
+  ImGui::SetCursorScreenPos(ImVec2(pos.x + sign + ui.gap(), pos.y));
+  text(ui, font, words, ui.pal.error, width - sign - ui.gap());
+  ImGui::SetCursorScreenPos(ImVec2(pos.x, ImGui::GetCursorScreenPos().y));
+}
+
+bool button(Ui& ui, const std::string& name, const std::string& label, ImVec2 size, Tone tone, bool selected) {
+  ImFont* font = (tone == Tone::Primary) ? ui.fonts.heading : ui.fonts.body;
+  float inner = (size.x > 0 ? size.x : ImGui::GetContentRegionAvail().x) - 2 * ui.pad();
+  ImVec2 label_size = text_size(font, label, std::max(inner, 10.0f));
+  if (size.x <= 0) size.x = ImGui::GetContentRegionAvail().x;
+  size.y = std::max({size.y, ui.touch(), label_size.y + ui.pad()});
+  ImVec2 pos = ImGui::GetCursorScreenPos();
+  bool pressed = ImGui::InvisibleButton(name.c_str(), size) && was_tap(ui);
+  bool held = ImGui::IsItemActive();
+  record_target(ui, name, pos, ImVec2(pos.x + size.x, pos.y + size.y));
+
+  const Palette& p = ui.pal;
+  ImU32 fill = p.surface, ink = p.text, edge = p.border;
+  switch (tone) {
+    case Tone::Primary: fill = p.primary; ink = p.on_primary; edge = p.primary; break;
+    case Tone::Secondary: break;
+    case Tone::Quiet: fill = p.background; break;
+    case Tone::Warning: fill = p.warning_bg; ink = p.warning_text; edge = p.border; break;
+  }
+  if (selected) {
+    fill = p.selected;
+    ink = p.on_selected;
+    edge = p.on_selected;
+  }
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  ImVec2 max(pos.x + size.x, pos.y + size.y);
+  float rounding = 14.0f * ui.s;
+  draw->AddRectFilled(pos, max, fill, rounding);
+  draw->AddRect(pos, max, edge, rounding, 0, (selected ? 5.0f : 3.0f) * ui.s);
+  if (held) draw->AddRect(ImVec2(pos.x + 5 * ui.s, pos.y + 5 * ui.s), ImVec2(max.x - 5 * ui.s, max.y - 5 * ui.s), ink, rounding, 0, 2.0f * ui.s);
+  float tick_space = 0;
+  if (selected) {
+    tick_space = font->FontSize * 1.1f;
+    float box = font->FontSize;
+    ImVec2 tmin(pos.x + ui.pad() * 0.6f, pos.y + (size.y - box) * 0.5f);
+    draw_tick(draw, tmin, ImVec2(tmin.x + box, tmin.y + box), ink, 5.0f * ui.s);
+  }
+  float wrap = std::max(size.x - 2 * ui.pad() - tick_space, 10.0f);
+  ImVec2 ls = text_size(font, label, wrap);
+  ImVec2 at(pos.x + tick_space + (size.x - tick_space - ls.x) * 0.5f, pos.y + (size.y - ls.y) * 0.5f);
+  draw->AddText(font, font->FontSize, at, ink, label.data(), label.data() + label.size(), wrap);
+  return pressed;
+}
+
+bool option_row(Ui& ui, const std::string& name, const std::string& label, bool selected, Mark mark, float width,
+                const std::string& badge) {
+  ImFont* font = ui.fonts.body;
+  float box = std::max(font->FontSize * 1.25f, 52.0f * ui.s);
+  float left = ui.pad() + box + ui.pad();
+  float wrap = std::max(width - left - ui.pad(), 10.0f);
+  ImVec2 ls = text_size(font, label, wrap);
+  ImVec2 size(width, std::max(ui.touch(), ls.y + 2 * ui.pad()));
+  ImVec2 pos = ImGui::GetCursorScreenPos();
+  bool pressed = ImGui::InvisibleButton(name.c_str(), size) && was_tap(ui);
+  bool held = ImGui::IsItemActive();
+  record_target(ui, name, pos, ImVec2(pos.x + size.x, pos.y + size.y));
+
+  const Palette& p = ui.pal;
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  ImVec2 max(pos.x + size.x, pos.y + size.y);
+  float rounding = 12.0f * ui.s;
+  ImU32 fill = selected ? p.selected : p.surface;
+  ImU32 ink = selected ? p.on_selected : p.text;
+  draw->AddRectFilled(pos, max, fill, rounding);
+  draw->AddRect(pos, max, selected ? p.on_selected : p.border, rounding, 0, (selected ? 5.0f : 2.5f) * ui.s);
+  if (held) draw->AddRect(ImVec2(pos.x + 6 * ui.s, pos.y + 6 * ui.s), ImVec2(max.x - 6 * ui.s, max.y - 6 * ui.s), ink, rounding, 0, 2.0f * ui.s);
+
+  ImVec2 bmin(pos.x + ui.pad(), pos.y + (size.y - box) * 0.5f);
+  ImVec2 bmax(bmin.x + box, bmin.y + box);
+  // The mark sits on the surface colour; the tick is drawn in the tick colour (teal, or yellow on black).
+  ImU32 box_edge = selected ? p.on_selected : p.border;
+  if (!badge.empty()) {
+    draw->AddCircleFilled(ImVec2(bmin.x + box * 0.5f, bmin.y + box * 0.5f), box * 0.5f, p.surface, 32);
+    draw->AddCircle(ImVec2(bmin.x + box * 0.5f, bmin.y + box * 0.5f), box * 0.5f, box_edge, 32, 3.0f * ui.s);
+    ImFont* bf = ui.fonts.heading;
+    ImVec2 bs = text_size(bf, badge, 0);
+    draw->AddText(bf, bf->FontSize, ImVec2(bmin.x + (box - bs.x) * 0.5f, bmin.y + (box - bs.y) * 0.5f), p.text,
+                  badge.c_str());
+  } else if (mark == Mark::Radio) {
+    ImVec2 c((bmin.x + bmax.x) * 0.5f, (bmin.y + bmax.y) * 0.5f);
+    draw->AddCircleFilled(c, box * 0.5f, p.surface, 32);
+    draw->AddCircle(c, box * 0.5f, box_edge, 32, 3.0f * ui.s);
+    if (selected)
+      draw_tick(draw, ImVec2(bmin.x + box * 0.1f, bmin.y + box * 0.1f), ImVec2(bmax.x - box * 0.1f, bmax.y - box * 0.1f),
+                p.tick, 5.0f * ui.s);
+  } else if (mark == Mark::Check) {
+    draw->AddRectFilled(bmin, bmax, p.surface, 6.0f * ui.s);
+    draw->AddRect(bmin, bmax, box_edge, 6.0f * ui.s, 0, 3.0f * ui.s);
+    if (selected) draw_tick(draw, bmin, bmax, p.tick, 6.0f * ui.s);
+  }
+  draw->AddText(font, font->FontSize, ImVec2(pos.x + left, pos.y + (size.y - ls.y) * 0.5f), ink, label.data(),
+                label.data() + label.size(), wrap);
+  return pressed;
+}
+
+bool text_field(Ui& ui, const std::string& name, const std::string& value, bool focused, float width, bool multiline) {
+  ImFont* font = ui.fonts.body;
+  float wrap = std::max(width - 2 * ui.pad(), 10.0f);
+  ImVec2 ts = text_size(font, value.empty() ? std::string(" ") : value, wrap);
+  float min_h = multiline ? ui.touch() * 2.0f : ui.touch();
+  ImVec2 size(width, std::max(min_h, ts.y + 2 * ui.pad()));
+  ImVec2 pos = ImGui::GetCursorScreenPos();
+  bool pressed = ImGui::InvisibleButton(name.c_str(), size) && was_tap(ui);
+  record_target(ui, name, pos, ImVec2(pos.x + size.x, pos.y + size.y));
+  const Palette& p = ui.pal;
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  ImVec2 max(pos.x + size.x, pos.y + size.y);
+  draw->AddRectFilled(pos, max, p.surface, 8.0f * ui.s);
+  draw->AddRect(pos, max, focused ? p.focus : p.border, 8.0f * ui.s, 0, (focused ? 6.0f : 3.0f) * ui.s);
+  ImVec2 at(pos.x + ui.pad(), pos.y + ui.pad());
+  draw->AddText(font, font->FontSize, at, p.text, value.data(), value.data() + value.size(), wrap);
+  if (focused) {
+    // A caret after the last character shows where typing goes.
+    ImVec2 end = at;
+    if (!value.empty()) {
+      const char* last_line = value.data();
+      const char* stop = value.data() + value.size();
+      float y = at.y;
+      while (last_line < stop) {
+        const char* next = font->CalcWordWrapPositionA(1.0f, last_line, stop, wrap);
+        if (next >= stop || next == last_line) break;
+        last_line = next;
+        while (last_line < stop && (*last_line == ' ' || *last_line == '\n')) ++last_line;
+        y += font->FontSize;
+      }
+      ImVec2 tail = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, last_line, stop);
+      end = ImVec2(at.x + tail.x + 2 * ui.s, y);
+    }
+    draw->AddRectFilled(end, ImVec2(end.x + 4 * ui.s, end.y + font->FontSize), p.text);
+  }
+  return pressed;
+}
+
+void begin_scroll_area(Ui& ui, const char* id, ImVec2 size, uint64_t reset_key) {
+  (void)ui;
+  ImGui::BeginChild(id, size, false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoBackground);
+  ImGuiStorage* storage = ImGui::GetStateStorage();
+  ImGuiID key = ImGui::GetID("##reset_key");
+  int wanted = static_cast<int>(reset_key & 0x7fffffff);
+  if (storage->GetInt(key, -1) != wanted) {
+    storage->SetInt(key, wanted);
+    ImGui::SetScrollY(0.0f);
+  }
+}
+
+void end_scroll_area(Ui& ui) {
+  ImGuiIO& io = ImGui::GetIO();
+  ImVec2 wpos = ImGui::GetWindowPos();
+  ImVec2 wsize = ImGui::GetWindowSize();
+  float scroll = ImGui::GetScrollY();
+  float max_scroll = ImGui::GetScrollMaxY();
+  vspace(ui.pad());  // room below the last item
+
+  // Finger drag: the press began inside this area and has moved beyond a tap.
+  ImVec2 from = io.MouseClickedPos[0];
+  bool began_inside = from.x >= wpos.x && from.x < wpos.x + wsize.x && from.y >= wpos.y && from.y < wpos.y + wsize.y;
+  if (io.MouseDown[0] && began_inside && !was_tap(ui) && io.MouseDelta.y != 0.0f)
+    ImGui::SetScrollY(std::clamp(scroll - io.MouseDelta.y, 0.0f, max_scroll));
+
+  if (max_scroll > 0.5f) {
+    ImVec2 keep = ImGui::GetCursorPos();
+    float b = ui.touch();
+    float x = wpos.x + wsize.x - b - 8 * ui.s;
+    float step = wsize.y * 0.6f;
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    auto arrow = [&](const char* name, float y, bool up) {
+      ImGui::SetCursorScreenPos(ImVec2(x, y));
+      bool pressed = ImGui::InvisibleButton(name, ImVec2(b, b)) && was_tap(ui);
+      record_target(ui, name, ImVec2(x, y), ImVec2(x + b, y + b));
+      draw->AddRectFilled(ImVec2(x, y), ImVec2(x + b, y + b), ui.pal.primary, b * 0.5f);
+      float m = b * 0.28f;
+      ImVec2 c(x + b * 0.5f, y + b * 0.5f);
+      if (up) draw->AddTriangleFilled(ImVec2(c.x, c.y - m), ImVec2(c.x + m, c.y + m * 0.6f), ImVec2(c.x - m, c.y + m * 0.6f), ui.pal.on_primary);
+      else draw->AddTriangleFilled(ImVec2(c.x - m, c.y - m * 0.6f), ImVec2(c.x + m, c.y - m * 0.6f), ImVec2(c.x, c.y + m), ui.pal.on_primary);
+      return pressed;
+    };
+    if (scroll > 0.5f && arrow("scroll_up", wpos.y + 8 * ui.s, true)) ImGui::SetScrollY(std::max(0.0f, scroll - step));
+    if (scroll < max_scroll - 0.5f && arrow("scroll_down", wpos.y + wsize.y - b - 8 * ui.s, false))
+      ImGui::SetScrollY(std::min(max_scroll, scroll + step));
+    ImGui::SetCursorPos(keep);
+  }
+  ImGui::EndChild();
+}
+
+}  // namespace soundings::kiosk

@@ -1,0 +1,75 @@
+// Finger-sized drawing helpers shared by the screens: buttons, option rows with ticks, text, fields.
+#pragma once
+
+#include <imgui.h>
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "ui/actions.h"
+#include "ui/app_state.h"
+#include "soundings/ui_text.h"
+#include "ui/style.h"
+
+namespace soundings::kiosk {
+
+// What a draw function needs: the state to read, where to put actions, fonts, colours, scale.
+struct Ui {
+  const AppState& state;
+  FrameOutput& out;
+  const FontSet& fonts;
+  Palette pal;
+  float s = 1.0f;  // pixels per design unit
+
+  std::string t(std::string_view key, const std::vector<std::pair<std::string, std::string>>& values = {}) const;
+  // The bilingual screens: the text in the read-first language, and in the other one.
+  std::string first(std::string_view key) const;
+  std::string second(std::string_view key) const;
+  const std::string& lang_first() const { return state.config.lang_first; }
+  std::string lang_second() const { return state.config.lang_first == "cy" ? "en" : "cy"; }
+
+  void push(Action action) { out.actions.push_back(std::move(action)); }
+  float touch() const { return 96.0f * s; }  // minimum height of anything tappable
+  float pad() const { return 24.0f * s; }
+  float gap() const { return 16.0f * s; }
+};
+
+enum class Tone { Primary, Secondary, Quiet, Warning };
+enum class Mark { None, Radio, Check };
+
+// True when a finger lifted on it (not at the end of a scroll drag). Records a tap target.
+bool button(Ui& ui, const std::string& name, const std::string& label, ImVec2 size, Tone tone = Tone::Secondary,
+            bool selected = false);
+// A full-width answer row: a radio or tick box then the label; selection shown by a tick, not colour alone.
+// `badge` (e.g. a rank number) replaces the mark when not empty.
+bool option_row(Ui& ui, const std::string& name, const std::string& label, bool selected, Mark mark, float width,
+                const std::string& badge = {});
+// A text field that opens the on-screen keyboard when tapped.
+bool text_field(Ui& ui, const std::string& name, const std::string& value, bool focused, float width,
+                bool multiline = false);
+
+void draw_tick(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 colour, float thickness);
+void draw_warning_sign(ImDrawList* draw, ImVec2 min, float size, ImU32 colour);
+
+// Wrapped text at the cursor in `font` and `colour`, `width` wide (0: to the right edge).
+void text(Ui& ui, ImFont* font, const std::string& words, ImU32 colour, float width = 0.0f);
+// Text centred in [x, x+width] at the cursor.
+void text_centered(Ui& ui, ImFont* font, const std::string& words, ImU32 colour, float width);
+// A problem message: a warning sign and words, so meaning is not carried by colour alone.
+void problem_text(Ui& ui, const std::string& words, float width);
+ImVec2 text_size(ImFont* font, const std::string& words, float wrap_width);
+void vspace(float height);
+
+// Records a tap target when its centre is visible in the current clip rectangle.
+void record_target(Ui& ui, const std::string& name, ImVec2 min, ImVec2 max);
+// True when the press that just ended was a tap, not a scroll drag.
+bool was_tap(const Ui& ui);
+
+// A scrolling region that scrolls with a finger drag and with large up/down buttons;
+// `reset_key` changing scrolls it back to the top. Call end_scroll_area() after the content.
+void begin_scroll_area(Ui& ui, const char* id, ImVec2 size, uint64_t reset_key);
+void end_scroll_area(Ui& ui);
+
+}  // namespace soundings::kiosk
