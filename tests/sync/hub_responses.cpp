@@ -176,6 +176,8 @@ TEST_CASE("items that are not responses are rejected one by one and still kept",
     CHECK(!results[i]["reason"].get<std::string>().empty());
   }
   CHECK(results[1]["id"].is_null());
+  CHECK(results[3]["id"].is_null());
+  CHECK(results[4]["id"] == "not-a-uuid");
   CHECK(results[5]["id"] == wrong_type["id"]);
   CHECK(mentions(results[5], "consultation_version"));
   CHECK(served.hub().stored_count() == 1);

@@ -100,6 +100,7 @@ Result<int> Hub::listen(const std::string& host, int port) {
   server->set_read_timeout(30, 0);
   server->set_write_timeout(30, 0);
   server->set_keep_alive_timeout(10);
+  server->set_keep_alive_max_count(1000);
   detail::install_routes(*server, *impl_);
 
   const int bound = port == 0 ? server->bind_to_any_port(host) : (server->bind_to_port(host, port) ? port : -1);

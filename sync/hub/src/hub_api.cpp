@@ -217,8 +217,10 @@ void responses(HubState& hub, const Request& req, const ContentReader& reader, R
 
   json answer = json::array();
   for (size_t i = 0; i < batch.size(); ++i) {
-    json entry{{"id", batch[i].response_id.empty() ? json() : json(batch[i].response_id)},
-               {"status", fate_name(results[i].fate)}};
+    // The id as sent, so that a device can match even an item the hub could not use.
+    const json& item = (*items)[i];
+    const bool has_id = item.is_object() && item.contains("id") && item["id"].is_string();
+    json entry{{"id", has_id ? item["id"] : json()}, {"status", fate_name(results[i].fate)}};
     if (!results[i].reason.empty()) entry["reason"] = results[i].reason;
     answer.push_back(std::move(entry));
   }
