@@ -36,8 +36,9 @@ SyncState state_after(const CycleReport& report) {
     case CycleResult::NotEnrolled: return SyncState::NotEnrolled;
     case CycleResult::Failed: break;
   }
-  // A store problem after the hub answered is not "offline": the hub is there.
-  if (report.error.kind == SyncErrorKind::Local && report.outcome.reached_hub) return SyncState::Online;
+  // The hub answered but refused a request, or this device's store failed: the hub is there, not "offline".
+  const bool hub_is_there = report.error.kind == SyncErrorKind::Local || report.error.kind == SyncErrorKind::BadRequest;
+  if (hub_is_there && report.outcome.reached_hub) return SyncState::Online;
   return SyncState::Offline;
 }
 
