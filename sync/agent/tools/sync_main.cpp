@@ -144,6 +144,11 @@ int run_once(soundings::Store& store, const Options& options) {
 }
 
 int run_daemon(soundings::Store& store, const Options& options) {
+  if (store.setting(sync::setting::kDeviceToken).value_or("").empty()) {
+    std::cerr << "soundings-sync: this device is not enrolled with a hub yet "
+                 "(soundings-sync --data DIR --enrol URL CODE)\n";
+    return kExitError;
+  }
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
