@@ -114,3 +114,11 @@ std::string answer_text(const Question& question, const Answer& answer, std::str
 }
 
 }  // namespace soundings::detail
+
+namespace soundings {
+
+std::string describe_issue(const Question& question, const AnswerIssue& issue, std::string_view language) {
+  return detail::issue_message(question, issue, language);
+}
+
+}  // namespace soundings

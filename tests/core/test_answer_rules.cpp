@@ -280,3 +280,24 @@ TEST_CASE("conditions see options, numbers, text and ticks of an answer", "[answ
   CHECK(view_of(question_of(QuestionType::Consent), ConsentAnswer{true}).ticked);
   CHECK(view_of(question_of(QuestionType::Scale10), ScaleAnswer{0}).number == std::optional<double>(0));
 }
+
+TEST_CASE("an issue reads with the question's own limits and labels filled in", "[answer_rules]") {
+  Question age = question_of(QuestionType::Number);
+  age.min_value = 16;
+  age.max_value = 120;
+  const auto range = check_answer(age, TextAnswer{"7"});
+  REQUIRE(range);
+  CHECK(describe_issue(age, *range, "en") == "Enter a number from 16 to 120");
+  CHECK(describe_issue(age, *range, "cy") == "Rhowch rif o 16 i 120");
+
+  Question name = question_of(QuestionType::ShortText);
+  name.max_length = 5;
+  const auto long_name = check_answer(name, TextAnswer{"Bethan Wyn"});
+  REQUIRE(long_name);
+  CHECK(describe_issue(name, *long_name, "en") == "Your answer is too long: use 5 characters or fewer");
+
+  const Question services = choice_question(QuestionType::MultipleChoice);
+  const auto exclusive = check_answer(services, MultiChoiceAnswer{{"pool", "none"}, ""});
+  REQUIRE(exclusive);
+  CHECK(describe_issue(services, *exclusive, "cy") == "Does dim modd dewis “None of these (cy)” gydag atebion eraill");
+}

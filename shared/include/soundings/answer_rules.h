@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -24,6 +25,10 @@ struct AnswerIssue {
 std::optional<AnswerIssue> check_answer(const Question& question, const Answer& answer);
 // The same, with "now" given (the session's injected clock), so that date rules are testable.
 std::optional<AnswerIssue> check_answer(const Question& question, const Answer& answer, TimePoint now);
+
+// The issue as a resident reads it in `language` ("cy", "en"), with the question's limits
+// filled in ({min}, {max}, {option}, {detail}): use this rather than ui_text(issue.key).
+std::string describe_issue(const Question& question, const AnswerIssue& issue, std::string_view language);
 
 // Is `answer` the kind of answer this question takes (ChoiceAnswer for single choice, ...)?
 bool answer_fits(const Question& question, const Answer& answer);
