@@ -141,12 +141,14 @@ void draw_keyboard(Ui& ui, ImVec2 pos, ImVec2 size) {
   if (k.key(letters ? "key:layer:numbers" : "key:layer:letters", letters ? "123" : "ABC", 2.0f))
     ui.push(act::SetKeyboardLayer{letters ? KeyboardLayer::Numbers : KeyboardLayer::Letters});
   if (email) {
-    k.typed("@");
-    k.typed(".");
-    for (const char* ending : kEmailEndings) {
-      float units = 1.75f;
-      if (k.key(std::string("key:") + ending, ending, units)) ui.push(act::TypeText{ending});
+    // "@" and "." are on the numbers layer already; one key per name.
+    bool extra = kb.layer == KeyboardLayer::Letters;
+    if (extra) {
+      k.typed("@");
+      k.typed(".");
     }
+    for (const char* ending : kEmailEndings)
+      if (k.key(std::string("key:") + ending, ending, extra ? 1.75f : 2.25f)) ui.push(act::TypeText{ending});
   } else {
     if (k.key("key:space", space, 8.0f)) ui.push(act::TypeText{" "});
   }

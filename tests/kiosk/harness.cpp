@@ -1,0 +1,199 @@
+// The headless kiosk harness: real screens and controller driven by synthetic finger taps.
+#include "harness.h"
+
+#include <chrono>
+#include <random>
+#include <stdexcept>
+#include <thread>
+
+#include "soundings/loader.h"
+#include "soundings/sealing.h"
+#include "ui/catalogue.h"
+#include "ui/kiosk_frame.h"
+#include "ui/staff_pin.h"
+
+namespace soundings::kiosk::testing {
+
+TimePoint test_now() {
+  TimePoint t;
+  parse_iso8601_utc("2026-11-20T10:00:00Z", t);
+  return t;
+}
+
+Harness::Harness(HarnessOptions options) {
+  std::random_device random;
+  dir = std::filesystem::temp_directory_path() / ("soundings-kiosk-test-" + std::to_string(random()));
+  std::filesystem::create_directories(dir);
+  auto opened = Store::open((dir / "soundings.db").string());
+  if (!opened) throw std::runtime_error("store: " + opened.error().message);
+  store = std::move(*opened);
+
+  // Consultations arrive as they do with --consultations: validated files cached in the store.
+  std::filesystem::path files = dir / "consultations";
+  std::filesystem::create_directories(files);
+  if (options.consultation_files.empty()) {
+    for (const auto& entry : std::filesystem::directory_iterator(std::string(SOUNDINGS_ASSETS_DIR) + "/consultations"))
+      options.consultation_files.push_back(entry.path().string());
+  }
+  for (const std::string& f : options.consultation_files)
+    std::filesystem::copy_file(f, files / std::filesystem::path(f).filename());
+  std::vector<CatalogueEntry> refused =
+      import_consultation_files(*store, files.string(), std::string(SOUNDINGS_ASSETS_DIR) + "/blocks");
+  state.catalogue = read_catalogue(*store);
+  for (CatalogueEntry& r : refused) state.catalogue.entries.push_back(std::move(r));
+
+  state.config.lang_first = options.lang_first;
+  state.config.device_id = "test-device";
+  state.config.venue = "Test Library";
+  if (options.with_seal_key) {
+    keys = make_key_pair();
+    state.config.seal_public_key = keys.public_key_b64;
+  }
+  if (!options.staff_pin.empty()) {
+    auto hash = hash_pin(options.staff_pin);
+    if (!hash) throw std::runtime_error(hash.error().message);
+    state.config.staff_pin_hash = *hash;
+  }
+
+  context_ = ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;
+  io.LogFilename = nullptr;
+  io.DisplaySize = ImVec2(options.width, options.height);
+  io.DeltaTime = 1.0f / 60.0f;
+  auto built = build_fonts(*io.Fonts, ui_scale_for(options.width, options.height));
+  if (!built) throw std::runtime_error(built.error().message);
+  fonts = *built;
+  unsigned char* pixels = nullptr;
+  int w = 0, h = 0;
+  io.Fonts->GetTexDataAsAlpha8(&pixels, &w, &h);  // a renderer would upload this; headless, nobody does
+  apply_imgui_style(ImGui::GetStyle(), fonts.scale);
+
+  worker = std::make_unique<StoreWorker>(*store, nullptr);
+  controller = std::make_unique<Controller>(state, clock, worker.get(), nullptr);
+  frame();
+  frame();
+}
+
+Harness::~Harness() {
+  controller.reset();
+  worker.reset();
+  ImGui::DestroyContext(context_);
+  store.reset();
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+void Harness::frame() {
+  ImGuiIO& io = ImGui::GetIO();
+  io.DeltaTime = 1.0f / 60.0f;
+  ImGui::NewFrame();
+  run_kiosk_frame(state, *controller, fonts, last);
+  ImGui::Render();
+  all_actions.insert(all_actions.end(), last.actions.begin(), last.actions.end());
+  ++frames;
+}
+
+const TapTarget* Harness::target(const std::string& name) const {
+  for (const TapTarget& t : last.targets)
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+bool Harness::has_target(const std::string& name) const { return target(name) != nullptr; }
+
+std::vector<std::string> Harness::target_names() const {
+  std::vector<std::string> names;
+  for (const TapTarget& t : last.targets) names.push_back(t.name);
+  return names;
+}
+
+bool Harness::press_at(float x, float y) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.MousePos = ImVec2(x, y);
+  io.MouseDown[0] = false;
+  frame();
+  io.MouseDown[0] = true;
+  frame();
+  io.MouseDown[0] = false;
+  frame();  // the tap: its actions apply after this frame
+  frame();  // draw what the tap changed
+  frame();  // scroll limits follow the new content a frame later
+  return true;
+}
+
+bool Harness::tap(const std::string& name) {
+  for (int attempt = 0; attempt < 40; ++attempt) {
+    if (const TapTarget* t = target(name)) {
+      // Tap inside, away from the clipped edge.
+      return press_at((t->x0 + t->x1) * 0.5f, (t->y0 + t->y1) * 0.5f);
+    }
+    const TapTarget* down = target("scroll_down");
+    if (!down) break;
+    press_at((down->x0 + down->x1) * 0.5f, (down->y0 + down->y1) * 0.5f);
+  }
+  // Maybe it is above: scroll back up and look again.
+  for (int attempt = 0; attempt < 40; ++attempt) {
+    if (const TapTarget* t = target(name)) return press_at((t->x0 + t->x1) * 0.5f, (t->y0 + t->y1) * 0.5f);
+    const TapTarget* up = target("scroll_up");
+    if (!up) break;
+    press_at((up->x0 + up->x1) * 0.5f, (up->y0 + up->y1) * 0.5f);
+  }
+  return false;
+}
+
+void Harness::hold(float x, float y, float seconds) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.MousePos = ImVec2(x, y);
+  io.MouseDown[0] = true;
+  int count = static_cast<int>(seconds * 60.0f) + 2;
+  for (int i = 0; i < count; ++i) frame();
+  io.MouseDown[0] = false;
+  frame();
+  frame();
+}
+
+void Harness::settle(int max_ms) {
+  // A finished job may queue another (a right PIN asks for counts): wait until a frame leaves nothing queued.
+  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(max_ms);
+  do {
+    while (worker->busy() && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    frame();
+  } while (worker->busy() && std::chrono::steady_clock::now() < until);
+  frame();
+}
+
+bool Harness::type(const std::string& words) {
+  auto is_ascii_letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  size_t i = 0;
+  while (i < words.size()) {
+    if (!state.keyboard.open) return false;
+    unsigned char c = static_cast<unsigned char>(words[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : 4;
+    std::string ch = words.substr(i, len);
+    i += len;
+    if (ch == " ") {
+      if (!tap("key:space")) return false;
+      continue;
+    }
+    if (ch.size() == 1 && is_ascii_letter(ch[0])) {
+      if (state.keyboard.layer != KeyboardLayer::Letters && !tap("key:layer:letters")) return false;
+      bool upper = ch[0] >= 'A' && ch[0] <= 'Z';
+      if (upper != state.keyboard.shift && !tap("key:shift")) return false;
+      if (!tap("key:" + ch)) return false;
+      continue;
+    }
+    if (has_target("key:" + ch)) {  // on this layer (Welsh letters, @ and . on the email row...)
+      if (!tap("key:" + ch)) return false;
+      continue;
+    }
+    // Digits and punctuation live on the numbers layer, the rest on symbols.
+    if (state.keyboard.layer == KeyboardLayer::Letters) tap("key:layer:numbers");
+    if (!has_target("key:" + ch) && state.keyboard.layer == KeyboardLayer::Numbers) tap("key:layer:symbols");
+    if (!tap("key:" + ch)) return false;
+  }
+  return true;
+}
+
+}  // namespace soundings::kiosk::testing

@@ -1,0 +1,72 @@
+// Headless kiosk for tests: a real ImGui context and font atlas, the real screens and controller, a temporary
+// store, a clock that only moves when told, and finger taps fed through io.MousePos / io.MouseDown.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <imgui.h>
+
+#include "soundings/clock.h"
+#include "soundings/sealing.h"
+#include "soundings/store.h"
+#include "ui/app_state.h"
+#include "ui/controller.h"
+#include "ui/store_worker.h"
+#include "ui/style.h"
+
+namespace soundings::kiosk::testing {
+
+struct HarnessOptions {
+  std::vector<std::string> consultation_files;  // default: every file in assets/consultations
+  std::string lang_first = "cy";
+  bool with_seal_key = true;                   // enrolled: personal questions are asked and sealed
+  std::string staff_pin;                       // empty: no PIN set
+  float width = 1920, height = 1080;
+};
+
+// Today for the tests: every demo consultation is open.
+TimePoint test_now();
+
+class Harness {
+ public:
+  explicit Harness(HarnessOptions options = {});
+  ~Harness();
+  Harness(const Harness&) = delete;
+  Harness& operator=(const Harness&) = delete;
+
+  // One frame at the current pointer state.
+  void frame();
+  // Finger down and up on the named target, then a frame to draw the result. Scrolls with the
+  // scroll buttons when the target is out of view. False when it cannot be found.
+  bool tap(const std::string& name);
+  bool has_target(const std::string& name) const;
+  const TapTarget* target(const std::string& name) const;
+  std::vector<std::string> target_names() const;
+  // Holds a finger at (x, y) for `seconds` of frames, then lifts it.
+  void hold(float x, float y, float seconds);
+  // Frames until the store worker has nothing left to do (bounded by `max_ms` of real time).
+  void settle(int max_ms = 5000);
+  // Types `words` on the on-screen keyboard, switching layers and shift as a person would.
+  bool type(const std::string& words);
+
+  AppState state;
+  ManualTimeSource clock{test_now()};
+  std::unique_ptr<Store> store;
+  std::filesystem::path dir;
+  KeyPair keys;  // the "head office" key pair when with_seal_key
+  FrameOutput last;
+  std::vector<Action> all_actions;  // every action of every frame, for assertions
+  std::unique_ptr<StoreWorker> worker;
+  std::unique_ptr<Controller> controller;
+  Fonts fonts;
+  int frames = 0;
+
+ private:
+  bool press_at(float x, float y);
+  ImGuiContext* context_ = nullptr;
+};
+
+}  // namespace soundings::kiosk::testing

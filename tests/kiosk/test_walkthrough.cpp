@@ -1,0 +1,225 @@
+// Headless UI tests: residents tap through real screens, in Welsh and in English, to a committed response.
+#include <catch2/catch.hpp>
+
+#include "harness.h"
+#include "soundings/sealing.h"
+#include "walk.h"
+
+using namespace soundings;
+using namespace soundings::kiosk;
+using namespace soundings::kiosk::testing;
+
+namespace {
+const std::string kEveryType = std::string(KIOSK_TEST_DATA_DIR) + "/every-type.json";
+
+HarnessOptions every_type() {
+  HarnessOptions o;
+  o.consultation_files = {kEveryType};
+  return o;
+}
+
+void submit_and_wait(Harness& h) {
+  REQUIRE(h.tap("submit"));
+  h.settle();
+  REQUIRE(h.state.screen == Screen::Thanks);
+}
+}  // namespace
+
+TEST_CASE("every demo consultation can be completed by tapping, in Welsh and in English", "[kiosk][walk]") {
+  std::string id = GENERATE(as<std::string>{}, "influencing-decisions", "involvement-strategy", "library-opening-hours");
+  std::string language = GENERATE(as<std::string>{}, "cy", "en");
+  CAPTURE(id, language);
+  Harness h;
+  walk_to_review(h, id, language);
+  submit_and_wait(h);
+  std::optional<Response> saved = stored_response(h, id);
+  REQUIRE(saved);
+  CHECK(saved->language == language);
+  CHECK(saved->channel == Channel::Kiosk);
+  CHECK(saved->venue == "Test Library");
+  CHECK_FALSE(saved->answers.empty());
+  CHECK(saved->is_sealed());
+  // The thank-you screen says when results come, then goes back to the start by itself.
+  h.clock.advance(std::chrono::seconds(13));
+  h.frame();
+  CHECK(h.state.screen == Screen::Attract);
+  CHECK_FALSE(h.state.session);
+}
+
+TEST_CASE("every question type is answered by tapping and lands in the response", "[kiosk][walk]") {
+  Harness h(every_type());
+  walk_to_review(h, "every-type", "en");
+  submit_and_wait(h);
+  std::optional<Response> saved = stored_response(h, "every-type");
+  REQUIRE(saved);
+  const nlohmann::json& a = saved->answers;
+  for (const char* q : {"transport", "services", "agree", "feeling", "likely", "short", "long", "visits", "postcode",
+                        "moved_in", "priorities", "quote_ok"}) {
+    INFO(q);
+    CHECK(a.contains(q));
+  }
+  CHECK(a.dump().find("LL11 1AY") != std::string::npos);
+  CHECK(a.dump().find("1985") != std::string::npos);
+  // Personal answers are sealed on the device and open only with head office's key.
+  REQUIRE(saved->personal.contains("sealed"));
+  auto opened = open_sealed(saved->personal, h.keys);
+  REQUIRE(opened);
+  CHECK(opened->dump().find("dewi@enghraifft.cymru") != std::string::npos);
+  CHECK(opened->dump().find("Dewi Sant") != std::string::npos);
+}
+
+TEST_CASE("the thank-you screen is drawn only after the response is committed", "[kiosk][walk]") {
+  Harness h(every_type());
+  walk_to_review(h, "every-type", "cy");
+  int64_t before = h.store->response_count();
+  REQUIRE(h.tap("submit"));
+  bool saw_thanks = false;
+  for (int i = 0; i < 2000 && !saw_thanks; ++i) {
+    h.frame();  // run_kiosk_frame draws whatever screen the controller chose this frame
+    if (h.state.screen == Screen::Thanks) {
+      saw_thanks = true;
+      CHECK(h.store->response_count() == before + 1);
+      CHECK(stored_response(h, "every-type"));
+    } else {
+      CHECK(h.state.screen == Screen::Saving);
+    }
+  }
+  CHECK(saw_thanks);
+}
+
+TEST_CASE("switching language half-way keeps every answer, including half-typed text", "[kiosk][walk]") {
+  Harness h(every_type());
+  REQUIRE(h.tap("lang:en"));
+  REQUIRE(h.tap("card:every-type"));
+  REQUIRE(h.tap("start"));
+  answer_page(h);
+  REQUIRE(h.tap("next"));
+  answer_page(h);
+  REQUIRE(h.tap("next"));
+  REQUIRE(h.state.session->page_index() == 2);
+  Answer transport = *h.state.session->answer("transport");
+  Answer feeling = *h.state.session->answer("feeling");
+
+  REQUIRE(h.tap("field:short"));
+  REQUIRE(h.type("Hanner"));
+  REQUIRE(h.state.keyboard.open);  // not confirmed with Done
+  REQUIRE(h.tap("lang:cy"));
+  CHECK(h.state.language == "cy");
+  CHECK(h.state.session->language() == "cy");
+  CHECK(h.state.keyboard.open);
+  CHECK(std::get<TextAnswer>(*h.state.session->answer("short")).text == "Hanner");
+  CHECK(*h.state.session->answer("transport") == transport);
+  CHECK(*h.state.session->answer("feeling") == feeling);
+  // Keep typing in Welsh where the English left off.
+  REQUIRE(h.type(" ŵyr"));
+  REQUIRE(h.tap("key:done"));
+  answer_page(h);
+  REQUIRE(h.tap("next"));
+  answer_page(h);
+  REQUIRE(h.tap("next"));
+  answer_page(h);
+  REQUIRE(h.tap("next"));
+  REQUIRE(h.state.screen == Screen::Review);
+  submit_and_wait(h);
+  std::optional<Response> saved = stored_response(h, "every-type");
+  REQUIRE(saved);
+  CHECK(saved->language == "cy");
+  CHECK(saved->answers.dump().find("Hanner ŵyr") != std::string::npos);
+}
+
+TEST_CASE("a required question blocks Next and says why, in the language on screen", "[kiosk][walk]") {
+  Harness h(every_type());
+  REQUIRE(h.tap("lang:en"));
+  REQUIRE(h.tap("card:every-type"));
+  REQUIRE(h.tap("start"));
+  REQUIRE(h.tap("next"));
+  CHECK(h.state.screen == Screen::Page);
+  CHECK(h.state.session->page_index() == 0);
+  REQUIRE(h.state.show_problems);
+  REQUIRE(h.state.problems.size() == 1);
+  CHECK(h.state.problems[0].question_id == "transport");
+  std::string english = h.state.problems[0].message;
+  CHECK_FALSE(english.empty());
+  REQUIRE(h.tap("lang:cy"));
+  REQUIRE(h.state.problems.size() == 1);
+  CHECK(h.state.problems[0].message != english);
+  CHECK_FALSE(h.state.problems[0].message.empty());
+  // Answering clears the problem and Next moves on.
+  REQUIRE(h.tap("option:transport:bus"));
+  CHECK(h.state.problems.empty());
+  REQUIRE(h.tap("next"));
+  CHECK(h.state.session->page_index() == 1);
+}
+
+TEST_CASE("\"Other, please specify\" opens a text field and keeps what is typed", "[kiosk][walk]") {
+  Harness h(every_type());
+  REQUIRE(h.tap("card:every-type"));
+  REQUIRE(h.tap("start"));
+  REQUIRE(h.tap("option:transport:other"));
+  REQUIRE(h.state.keyboard.open);  // choosing "other" goes straight to typing
+  CHECK(h.state.keyboard.target.field == TextTarget::Field::Other);
+  REQUIRE(h.type("Beic"));
+  REQUIRE(h.tap("key:done"));
+  const auto& choice = std::get<ChoiceAnswer>(*h.state.session->answer("transport"));
+  CHECK(choice.option == "other");
+  CHECK(choice.other_text == "Beic");
+  REQUIRE(h.has_target("other:transport"));
+  // Choosing another option drops the other text.
+  REQUIRE(h.tap("option:transport:bus"));
+  CHECK(std::get<ChoiceAnswer>(*h.state.session->answer("transport")).other_text.empty());
+  CHECK_FALSE(h.has_target("other:transport"));
+}
+
+TEST_CASE("the on-screen keyboard types Welsh letters into an answer", "[kiosk][keyboard]") {
+  Harness h(every_type());
+  REQUIRE(h.tap("card:every-type"));
+  REQUIRE(h.tap("start"));
+  REQUIRE(h.tap("option:transport:bus"));
+  REQUIRE(h.tap("next"));
+  REQUIRE(h.tap("next"));
+  REQUIRE(h.tap("field:short"));
+  for (const char* key : {"key:ŵ", "key:ŷ", "key:â", "key:ë", "key:ẅ"}) REQUIRE(h.tap(key));
+  REQUIRE(h.tap("key:shift"));
+  REQUIRE(h.tap("key:Ŵ"));
+  CHECK(std::get<TextAnswer>(*h.state.session->answer("short")).text == "ŵŷâëẅŴ");
+  CHECK_FALSE(h.state.keyboard.shift);  // shift is for one letter
+  REQUIRE(h.tap("key:backspace"));
+  CHECK(std::get<TextAnswer>(*h.state.session->answer("short")).text == "ŵŷâëẅ");
+  // The field being typed into is drawn above the keyboard.
+  const TapTarget* field = h.target("typing");
+  const TapTarget* key = h.target("key:ŵ");
+  REQUIRE(field);
+  REQUIRE(key);
+  CHECK(field->y1 <= key->y0);
+}
+
+TEST_CASE("an email field offers @ and the Welsh domain endings", "[kiosk][keyboard]") {
+  Harness h(every_type());
+  REQUIRE(h.tap("card:every-type"));
+  REQUIRE(h.tap("start"));
+  REQUIRE(h.tap("option:transport:bus"));
+  for (int i = 0; i < 4; ++i) REQUIRE(h.tap("next"));
+  REQUIRE(h.tap("field:email"));
+  CHECK(h.state.keyboard.kind == KeyboardKind::Email);
+  REQUIRE(h.type("siân"));
+  REQUIRE(h.tap("key:@"));
+  REQUIRE(h.type("enghraifft"));
+  REQUIRE(h.tap("key:.cymru"));
+  CHECK(std::get<TextAnswer>(*h.state.session->answer("email")).text == "siân@enghraifft.cymru");
+}
+
+TEST_CASE("leaving a consultation asks first, then wipes the answers", "[kiosk][walk]") {
+  Harness h(every_type());
+  REQUIRE(h.tap("card:every-type"));
+  REQUIRE(h.tap("start"));
+  REQUIRE(h.tap("option:transport:walk"));
+  REQUIRE(h.tap("leave"));
+  REQUIRE(h.state.confirm_leave);
+  REQUIRE(h.tap("leave:no"));
+  CHECK(h.state.session->answer("transport") != nullptr);
+  REQUIRE(h.tap("leave"));
+  REQUIRE(h.tap("leave:yes"));
+  CHECK(h.state.screen == Screen::Attract);
+  CHECK_FALSE(h.state.session);
+  CHECK(h.store->response_count() == 0);
+}
