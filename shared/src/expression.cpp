@@ -170,7 +170,10 @@ class Tokenizer {
         return ParseFailure{start, std::string("write \"") + word + "\" instead of \"" + written + "\""};
       } else {
         const unsigned char u = static_cast<unsigned char>(c);
-        std::string shown = u >= 0x20 && u < 0x7F ? quoted(std::string(1, c)) : "character outside plain ASCII (question ids use a-z, 0-9, _ and -)";
+        std::string shown = u >= 0x20 && u < 0x7F ? quoted(std::string(1, c))
+                            : u < 0x20 || u == 0x7F
+                                ? "control character"
+                                : "character outside plain ASCII (question ids use a-z, 0-9, _ and -)";
         if (u >= 0xE2 && src_.compare(i, 3, "\xE2\x80\x9C") == 0) shown = "curly quote (use straight quotes)";
         if (u >= 0xE2 && src_.compare(i, 3, "\xE2\x80\x9D") == 0) shown = "curly quote (use straight quotes)";
         return ParseFailure{start, "unexpected " + shown};

@@ -306,7 +306,9 @@ LoadOutcome refuse(Problems& problems) {
 
 }  // namespace
 
-LoadOutcome load_consultation(const std::string& json_text, const LoadOptions& options) {
+namespace {
+
+LoadOutcome load_checked(const std::string& json_text, const LoadOptions& options) {
   Problems problems;
   auto document = loader::parse_document(problems, json_text, "", "the definition");
   if (!document) return refuse(problems);
@@ -375,6 +377,19 @@ LoadOutcome load_consultation(const std::string& json_text, const LoadOptions& o
   LoadOutcome outcome;
   outcome.consultation = std::move(consultation);
   return outcome;
+}
+
+}  // namespace
+
+LoadOutcome load_consultation(const std::string& json_text, const LoadOptions& options) {
+  // Problems are values; an exception here would be a bug, and it still must not take a kiosk down.
+  try {
+    return load_checked(json_text, options);
+  } catch (const std::exception& error) {
+    LoadOutcome outcome;
+    outcome.problems.push_back({"", std::string("internal error while checking the definition: ") + error.what()});
+    return outcome;
+  }
 }
 
 LoadOutcome load_consultation_file(const std::string& path, const LoadOptions& options) {
