@@ -73,8 +73,7 @@ void expand_block(Problems& problems, const Json& block, const std::string& name
   for (const auto& [key, value] : block.items()) {
     const std::string p = field(path, key);
     if (key == "format") {
-      auto format = loader::read_int(problems, value, p, kFormat, kFormat);
-      (void)format;
+      loader::read_int(problems, value, p, kFormat, kFormat);
     } else if (key == "block") {
       auto id = loader::read_string(problems, value, p);
       if (id && *id != name) {

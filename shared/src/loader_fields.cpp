@@ -282,8 +282,8 @@ LocalText read_text(Problems& problems, const Json& value, const std::string& pa
     const bool allowed = std::find(languages.allowed.begin(), languages.allowed.end(), language) !=
                          languages.allowed.end();
     if (!allowed) {
-      std::string message = in_quotes(language) + " is not a declared language (declared:";
-      for (const std::string& declared : languages.allowed) message += " " + declared;
+      std::string message = in_quotes(language) + " is not a declared language (declared: ";
+      for (size_t i = 0; i < languages.allowed.size(); ++i) message += (i ? ", " : "") + languages.allowed[i];
       message += ")";
       const std::string suggestion = nearest(language, languages.allowed);
       if (!suggestion.empty()) message += "; did you mean " + in_quotes(suggestion) + "?";

@@ -225,7 +225,9 @@ void check_comparison(Problems& problems, const ExprComparison& comparison, cons
         (target.type == QuestionType::MultipleChoice || target.type == QuestionType::Ranking)) {
       problems.add(path, what + "; use \"contains\" or \"in\" to ask about its options, not \"" + comparison.op + "\"");
     }
-    if (std::find(target.options.begin(), target.options.end(), comparison.literal) == target.options.end()) {
+    // An empty option list is reported at the question itself; naming each missing option again adds nothing.
+    if (!target.options.empty() &&
+        std::find(target.options.begin(), target.options.end(), comparison.literal) == target.options.end()) {
       std::string message = id + " has no option " + in_quotes(comparison.literal) + " (its options: " +
                             join_ids(target.options) + ")";
       const std::string suggestion = nearest(comparison.literal, target.options);

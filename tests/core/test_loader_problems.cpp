@@ -165,6 +165,8 @@ TEST_CASE("option lists: never empty, and scales take exactly five points plus a
   auto outcome = load(doc);
   INFO(listing(outcome));
   CHECK(has_problem(outcome, "pages[0].questions[0].options", "the option list is empty"));
+  // Conditions naming its options are not blamed again for the same mistake.
+  CHECK_FALSE(has_problem(outcome, "pages[0].questions[1].show_if", "has no option"));
   CHECK(has_problem(outcome, "pages[0].questions[2].options", "agreement questions take exactly 5 options (plus an optional refusal), found 4"));
   CHECK(has_problem(outcome, "pages[0].questions[3].options", "found 6"));
   CHECK(has_problem(outcome, "pages[0].questions[2].options[0].other", "does not apply to the options of agreement questions"));
