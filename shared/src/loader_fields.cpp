@@ -261,8 +261,7 @@ const std::map<std::string, std::string, std::less<>> kLanguageNames = {
 }  // namespace
 
 std::string language_name(std::string_view code) {
-  const auto& kNames = kLanguageNames;
-  if (auto it = kNames.find(code); it != kNames.end()) return it->second + " (" + std::string(code) + ")";
+  if (auto it = kLanguageNames.find(code); it != kLanguageNames.end()) return it->second + " (" + std::string(code) + ")";
   return in_quotes(code);
 }
 
