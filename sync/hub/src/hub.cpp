@@ -100,6 +100,9 @@ Result<int> Hub::listen(const std::string& host, int port) {
   server->set_read_timeout(30, 0);
   server->set_write_timeout(30, 0);
   server->set_keep_alive_timeout(10);
+  // httplib writes an answer's headers and body separately; with Nagle on, the body waits for the
+  // device's delayed ACK (40 ms on Linux) on every batch.
+  server->set_tcp_nodelay(true);
   server->set_keep_alive_max_count(1000);
   detail::install_routes(*server, *impl_);
 

@@ -178,7 +178,9 @@ void consultations(HubState& hub, const Request& req, Response& res) {
                         {"feedback", std::move(feedback)}});
   }
   const std::string body = json{{"consultations", std::move(list)}}.dump();
-  const std::string etag = "\"" + to_hex(content_hash(body)).substr(0, 32) + "\"";
+  std::string etag = to_hex(content_hash(body)).substr(0, 32);
+  etag.insert(etag.begin(), '"');
+  etag.push_back('"');
   res.set_header("ETag", etag);
   res.set_header("Cache-Control", "no-cache");
   if (req.has_header("If-None-Match") && if_none_match(req.get_header_value("If-None-Match"), etag)) {

@@ -52,6 +52,15 @@ std::string csv_field(const std::string& value) {
   return quoted;
 }
 
+// One CSV record, CRLF-terminated as RFC 4180 and Excel expect.
+void append_row(std::string& out, const std::vector<std::string>& cells) {
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (i > 0) out += ',';
+    out += csv_field(cells[i]);
+  }
+  out += "\r\n";
+}
+
 std::string join(const std::vector<std::string>& parts, const char* separator) {
   std::string out;
   for (const auto& part : parts) {
@@ -65,7 +74,11 @@ std::string with_other(std::string chosen, const std::string& other_text) {
   return other_text.empty() ? chosen : chosen + ": " + other_text;
 }
 
-std::string two_digits(int value) { return (value < 10 ? "0" : "") + std::to_string(value); }
+std::string two_digits(int value) {
+  std::string text = std::to_string(value);
+  if (text.size() < 2) text.insert(text.begin(), '0');
+  return text;
+}
 
 std::string render(const Answer& answer) {
   return std::visit(
@@ -166,8 +179,7 @@ Result<std::string> Hub::export_responses(const std::string& consultation_id, co
   header.insert(header.end(), columns.begin(), columns.end());
   header.push_back("personal_sealed");
   header.push_back("special_sealed");
-  for (size_t i = 0; i < header.size(); ++i) out += (i ? "," : "") + csv_field(header[i]);
-  out += "\r\n";
+  append_row(out, header);
 
   for (const auto& row : rows) {
     const json body = json::parse(row.body, nullptr, false);
@@ -191,8 +203,7 @@ Result<std::string> Hub::export_responses(const std::string& consultation_id, co
     }
     cells.push_back(holds_sealed(body, "personal") ? "yes" : "no");
     cells.push_back(holds_sealed(body, "special") ? "yes" : "no");
-    for (size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + csv_field(cells[i]);
-    out += "\r\n";
+    append_row(out, cells);
   }
   return out;
 }

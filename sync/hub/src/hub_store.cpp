@@ -12,6 +12,10 @@ namespace {
 // "SnHb": marks the file as a hub database so that a device store or a stray file is refused.
 constexpr int64_t kApplicationId = 0x536e4862;
 constexpr int64_t kSchemaVersion = 1;
+// WAL pages (4 KiB each) after which the checkpointer copies the WAL into the database.
+constexpr int kCheckpointPages = 1000;
+// WAL pages after which the writer itself completes the checkpoint (about 40 MiB).
+constexpr int kWriterCheckpointPages = 10000;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta (
@@ -122,7 +126,48 @@ struct Store::Statements {
 
 Store::Store(const std::string& path) : path_(path) {}
 
-Store::~Store() = default;
+Store::~Store() {
+  {
+    const std::lock_guard lock(checkpoint_mutex_);
+    checkpoint_stopping_ = true;
+  }
+  checkpoint_wake_.notify_all();
+  if (checkpointer_.joinable()) checkpointer_.join();
+  if (writer_) sqlite3_wal_hook(writer_->handle(), nullptr, nullptr);
+}
+
+int Store::on_wal_commit(void* self, sqlite3* db, const char*, int wal_pages) {
+  // SQLite's own auto-checkpoint would copy the WAL into the database inside the commit
+  // that crosses the threshold, holding up every waiting batch for two more disk syncs.
+  // Here the checkpointer thread does it beside the writer instead. Under unbroken load
+  // it can never reach the end of the log, so past a hard limit the writer finishes the
+  // job itself (most pages are already copied by then), and the log can start over.
+  if (wal_pages >= kWriterCheckpointPages) {
+    sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  } else if (wal_pages >= kCheckpointPages) {
+    auto* store = static_cast<Store*>(self);
+    {
+      const std::lock_guard lock(store->checkpoint_mutex_);
+      store->checkpoint_wanted_ = true;
+    }
+    store->checkpoint_wake_.notify_one();
+  }
+  return SQLITE_OK;
+}
+
+void Store::run_checkpoints() {
+  std::unique_lock lock(checkpoint_mutex_);
+  while (!checkpoint_stopping_) {
+    checkpoint_wake_.wait(lock, [this] { return checkpoint_wanted_ || checkpoint_stopping_; });
+    if (checkpoint_stopping_) break;
+    checkpoint_wanted_ = false;
+    lock.unlock();
+    // PASSIVE never blocks the writer or readers; whatever it cannot copy now waits for the next round.
+    sqlite3_wal_checkpoint_v2(checkpoint_connection_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                              nullptr);
+    lock.lock();
+  }
+}
 
 Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
   std::unique_ptr<Store> store(new Store(path));
@@ -146,6 +191,8 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = FULL");
     db.exec("PRAGMA foreign_keys = ON");
+    // After the log starts over, its file is cut back to this size rather than kept at its peak.
+    db.exec("PRAGMA journal_size_limit = 67108864");
     {
       Transaction transaction(db);
       db.exec(kSchema);
@@ -158,6 +205,11 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
     Statement read_id(db, "SELECT value FROM meta WHERE key = 'hub_id'");
     if (read_id.step()) store->hub_id_ = read_id.text(0);
     store->statements_ = std::make_unique<Statements>(db);
+    store->checkpoint_connection_ = std::make_unique<Connection>(path);
+    // A connection checkpoints only once it has read the database and found it in WAL mode.
+    store->checkpoint_connection_->exec("SELECT count(*) FROM meta");
+    sqlite3_wal_hook(db.handle(), &Store::on_wal_commit, store.get());
+    store->checkpointer_ = std::thread([raw = store.get()] { raw->run_checkpoints(); });
   } catch (const SqliteError& error) {
     const bool corrupt = (error.code() & 0xff) == SQLITE_NOTADB || (error.code() & 0xff) == SQLITE_CORRUPT;
     return Error{corrupt ? ErrorCode::Corrupt : ErrorCode::Storage, path + ": " + error.what()};
@@ -181,13 +233,61 @@ Store::ReaderLease Store::reader() {
   return ReaderLease(*this, std::move(connection));
 }
 
+// One request's batch waiting in the group-commit queue.
+struct Store::PendingBatch {
+  const std::string& device_id;
+  const std::vector<BatchItem>& items;
+  const std::string& now;
+  std::vector<ItemResult> results;
+  std::optional<SqliteError> error;
+  bool done = false;
+};
+
 std::vector<ItemResult> Store::commit_batch(const std::string& device_id, const std::vector<BatchItem>& items,
                                             const std::string& now) {
+  PendingBatch mine{device_id, items, now, {}, std::nullopt, false};
+  std::unique_lock lock(group_mutex_);
+  group_queue_.push_back(&mine);
+  // Leader and followers: whoever finds no commit under way takes every waiting batch
+  // (its own included) into one transaction; the others wait for their batch to be done.
+  while (!mine.done) {
+    if (group_leader_busy_) {
+      group_committed_.wait(lock);
+      continue;
+    }
+    group_leader_busy_ = true;
+    std::vector<PendingBatch*> group;
+    group.swap(group_queue_);
+    lock.unlock();
+    commit_group(group);
+    lock.lock();
+    for (PendingBatch* batch : group) batch->done = true;
+    group_leader_busy_ = false;
+    group_committed_.notify_all();
+  }
+  if (mine.error) throw *mine.error;
+  return std::move(mine.results);
+}
+
+void Store::commit_group(const std::vector<PendingBatch*>& group) {
+  std::vector<std::vector<ItemResult>> results;
+  try {
+    const std::lock_guard lock(write_mutex_);
+    Transaction transaction(*writer_);
+    for (const PendingBatch* batch : group) results.push_back(apply_batch(*batch));
+    transaction.commit();
+  } catch (const SqliteError& error) {
+    // Rolled back: no batch of the group may be told that anything was stored.
+    for (PendingBatch* batch : group) batch->error = error;
+    return;
+  }
+  for (size_t i = 0; i < group.size(); ++i) group[i]->results = std::move(results[i]);
+}
+
+std::vector<ItemResult> Store::apply_batch(const PendingBatch& batch) {
   std::vector<ItemResult> results;
-  results.reserve(items.size());
-  const std::lock_guard lock(write_mutex_);
+  results.reserve(batch.items.size());
   Statements& s = *statements_;
-  Transaction transaction(*writer_);
   const auto quarantine = [&](const BatchItem& item, const char* kind, const std::string& reason) {
     s.quarantine.reset();
     s.quarantine.bind(1, std::string_view(kind))
@@ -196,11 +296,11 @@ std::vector<ItemResult> Store::commit_batch(const std::string& device_id, const 
         .bind(4, reason)
         .bind(5, item.canonical)
         .bind_blob(6, item.hash)
-        .bind(7, device_id)
-        .bind(8, now)
+        .bind(7, batch.device_id)
+        .bind(8, batch.now)
         .run();
   };
-  for (const BatchItem& item : items) {
+  for (const BatchItem& item : batch.items) {
     if (!item.response_id.empty()) {
       s.find_response.reset();
       s.find_response.bind(1, item.response_id);
@@ -230,14 +330,13 @@ std::vector<ItemResult> Store::commit_batch(const std::string& device_id, const 
         .bind(4, item.submitted_at)
         .bind(5, item.canonical)
         .bind_blob(6, item.hash)
-        .bind(7, device_id)
-        .bind(8, now)
+        .bind(7, batch.device_id)
+        .bind(8, batch.now)
         .run();
     results.push_back({Fate::Stored, ""});
   }
   s.contact.reset();
-  s.contact.bind(1, device_id).bind(2, now).run();
-  transaction.commit();
+  s.contact.bind(1, batch.device_id).bind(2, batch.now).run();
   return results;
 }
 

@@ -230,6 +230,11 @@ int main(int argc, char** argv) {
                      static_cast<long long>((*hub)->stored_count()), total, s.failed_requests + r.failed_requests);
         return 1;
       }
+      std::error_code no_wal;
+      const auto wal_bytes = std::filesystem::file_size(dir / "hub.sqlite-wal", no_wal);
+      std::printf("         database %.1f MiB, write-ahead log %.1f MiB\n",
+                  static_cast<double>(std::filesystem::file_size(dir / "hub.sqlite")) / 1048576.0,
+                  no_wal ? 0.0 : static_cast<double>(wal_bytes) / 1048576.0);
       (*hub)->stop();
     }
     std::filesystem::remove_all(dir);
