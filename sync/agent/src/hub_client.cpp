@@ -47,16 +47,19 @@ HubClient::HubClient(HttpTransport& transport, const std::string& base_url, std:
   if (base_url_.empty()) base_url_ = base_url;  // perform() reports the bad address
 }
 
-SyncError HubClient::call(bool post, const std::string& path, const std::string* body,
-                          const std::string& if_none_match, nlohmann::json& parsed, HttpReply& reply) {
+HttpRequest HubClient::request(bool post, const std::string& path, const std::string* body,
+                               const std::string& if_none_match) const {
   HttpRequest request;
   request.post = post;
   request.url = base_url_ + kApi + path;
   request.body = body;
   request.bearer = token_;
   request.if_none_match = if_none_match;
-  if (auto error = transport_.perform(request, reply); !error.ok()) return error;
+  return request;
+}
 
+SyncError HubClient::judge(const HttpReply& reply, const std::string& url, bool not_modified_ok,
+                           nlohmann::json& parsed) const {
   const bool is_json = reply.content_type == "application/json";
   parsed = nlohmann::json();
   if (is_json && !reply.body.empty()) {
@@ -66,16 +69,21 @@ SyncError HubClient::call(bool post, const std::string& path, const std::string*
   if (parsed.is_object() && parsed.contains("message") && parsed["message"].is_string()) {
     hub_message = parsed["message"].get<std::string>();
   }
-  if (auto error = classify_status(reply.status, hub_message, request.url, !if_none_match.empty()); !error.ok()) {
-    return error;
-  }
+  if (auto error = classify_status(reply.status, hub_message, url, not_modified_ok); !error.ok()) return error;
   if (reply.status == 304) return {};
   if (!is_json) {
-    return not_the_hub(request.url, "the answer is \"" + (reply.content_type.empty() ? "untyped" : reply.content_type) +
-                                        "\", not JSON (a captive portal's login page?)");
+    return not_the_hub(url, "the answer is \"" + (reply.content_type.empty() ? "untyped" : reply.content_type) +
+                                "\", not JSON (a captive portal's login page?)");
   }
-  if (!parsed.is_object()) return not_the_hub(request.url, "the answer is not a JSON object");
+  if (!parsed.is_object()) return not_the_hub(url, "the answer is not a JSON object");
   return {};
+}
+
+SyncError HubClient::call(bool post, const std::string& path, const std::string* body,
+                          const std::string& if_none_match, nlohmann::json& parsed, HttpReply& reply) {
+  const HttpRequest sent = request(post, path, body, if_none_match);
+  if (auto error = transport_.perform(sent, reply); !error.ok()) return error;
+  return judge(reply, sent.url, !if_none_match.empty(), parsed);
 }
 
 SyncError HubClient::health(HealthAnswer& answer) {
@@ -129,8 +137,7 @@ SyncError HubClient::enrol(const std::string& code, const std::string& name, Enr
   return {};
 }
 
-SyncError HubClient::push(std::span<const OutboxItem> items, std::vector<ItemResult>& results) {
-  results.clear();
+std::string HubClient::push_body(std::span<const OutboxItem> items) {
   size_t total = 16;
   for (const auto& item : items) total += item.body.size() + 1;
   // The stored bodies are already the JSON the hub wants: join them instead of parsing 500 responses.
@@ -142,11 +149,27 @@ SyncError HubClient::push(std::span<const OutboxItem> items, std::vector<ItemRes
     body += items[i].body;
   }
   body += "]}";
+  return body;
+}
 
-  nlohmann::json parsed;
+SyncError HubClient::start_push(int slot, const std::string& body, HttpReply& reply) {
+  return transport_.start(slot, request(true, "/responses", &body, ""), reply);
+}
+
+SyncError HubClient::push(std::span<const OutboxItem> items, std::vector<ItemResult>& results) {
+  const std::string body = push_body(items);
   HttpReply reply;
-  if (auto error = call(true, "/responses", &body, "", parsed, reply); !error.ok()) return error;
+  const SyncError error = transport_.perform(request(true, "/responses", &body, ""), reply);
+  return read_push_answer(items, error, reply, results);
+}
+
+SyncError HubClient::read_push_answer(std::span<const OutboxItem> items, const SyncError& transport_error,
+                                      const HttpReply& reply, std::vector<ItemResult>& results) {
+  results.clear();
+  if (!transport_error.ok()) return transport_error;
   const std::string url = base_url_ + kApi + "/responses";
+  nlohmann::json parsed;
+  if (auto error = judge(reply, url, false, parsed); !error.ok()) return error;
   const auto found = parsed.find("results");
   if (found == parsed.end() || !found->is_array()) return not_the_hub(url, "the answer has no results list");
   if (found->size() != items.size()) {

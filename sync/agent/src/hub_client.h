@@ -55,12 +55,22 @@ class HubClient {
   SyncError enrol(const std::string& code, const std::string& name, EnrolAnswer& answer);
   // One result per item, in order, with the items' ids: anything else is an error and confirms nothing.
   SyncError push(std::span<const OutboxItem> items, std::vector<ItemResult>& results);
+  // The same in two steps, so that two batches can be at the hub at once: `body` and `reply`
+  // must live until the transport's wait_any() has returned `slot`.
+  static std::string push_body(std::span<const OutboxItem> items);
+  SyncError start_push(int slot, const std::string& body, HttpReply& reply);
+  SyncError read_push_answer(std::span<const OutboxItem> items, const SyncError& transport_error,
+                             const HttpReply& reply, std::vector<ItemResult>& results);
   SyncError pull(const std::string& etag, PullAnswer& answer);
   SyncError heartbeat(const nlohmann::json& body);
 
   const std::string& base_url() const { return base_url_; }
 
  private:
+  HttpRequest request(bool post, const std::string& path, const std::string* body,
+                      const std::string& if_none_match) const;
+  // Is this a 2xx (or allowed 304) JSON object answer? Fills `parsed` with the body.
+  SyncError judge(const HttpReply& reply, const std::string& url, bool not_modified_ok, nlohmann::json& parsed) const;
   SyncError call(bool post, const std::string& path, const std::string* body, const std::string& if_none_match,
                  nlohmann::json& parsed, HttpReply& reply);
 

@@ -4,6 +4,8 @@
 #include <sys/statvfs.h>
 
 #include <algorithm>
+#include <array>
+#include <set>
 #include <filesystem>
 
 #include "soundings/clock.h"
@@ -43,7 +45,11 @@ CycleResult result_of(const SyncError& error) {
 }  // namespace
 
 SyncCycle::SyncCycle(Store& store, HttpTransport& transport, const AgentConfig& config)
-    : store_(store), transport_(transport), config_(config) {}
+    : store_(store),
+      transport_(transport),
+      config_(config),
+      max_count_(std::clamp<size_t>(config.batch_max_count, 1, kHubMaxItems)),
+      max_bytes_(std::clamp<size_t>(config.batch_max_bytes, 1024, kHubMaxBodyBytes)) {}
 
 CycleReport SyncCycle::run(const ProgressCallback& progress) {
   CycleReport report;
@@ -82,28 +88,121 @@ CycleReport SyncCycle::run(const ProgressCallback& progress) {
   return finish(heartbeat(client));
 }
 
-SyncError SyncCycle::push_all(HubClient& client, CycleReport& report, const ProgressCallback& progress) {
-  const size_t max_count = std::clamp<size_t>(config_.batch_max_count, 1, kHubMaxItems);
-  const size_t max_bytes = std::clamp<size_t>(config_.batch_max_bytes, 1024, kHubMaxBodyBytes);
-  int64_t waiting = store_.outbox_counts().pending;
-  std::string previous_first;
-  // Every round settles at least one response or returns, so the loop ends when the outbox is empty;
-  // the cap only guards against a store that keeps handing back settled items.
-  const int64_t max_rounds = waiting + 1000;
-  for (int64_t round = 0; round < max_rounds; ++round) {
-    const std::vector<OutboxItem> batch = store_.pending_batch(max_count, max_bytes);
-    if (batch.empty()) return {};
-    if (batch.front().response_id == previous_first) {
-      return {SyncErrorKind::Local, "The device store handed back response " + previous_first +
-                                        " after it was settled; stopping this cycle"};
+std::vector<OutboxItem> SyncCycle::next_batch(std::span<const OutboxItem> flying_a, std::span<const OutboxItem> flying_b) {
+  std::set<std::string, std::less<>> flying;
+  size_t flying_bytes = 0;
+  for (const auto flying_batch : {flying_a, flying_b}) {
+    for (const auto& item : flying_batch) {
+      flying.insert(item.response_id);
+      flying_bytes += item.body.size();
     }
-    if (auto error = push_items(client, batch, report); !error.ok()) return error;
-    // Every item of the batch is now confirmed or put aside, so the next batch must start elsewhere.
-    previous_first = batch.front().response_id;
-    waiting = std::max<int64_t>(0, waiting - static_cast<int64_t>(batch.size()));
-    if (progress) progress(waiting);
   }
-  return {SyncErrorKind::Local, "The outbox did not empty after " + std::to_string(max_rounds) + " batches"};
+  // The batches at the hub are the oldest pending ones, so asking for that much more finds the next.
+  std::vector<OutboxItem> candidates =
+      store_.pending_batch(max_count_ + flying.size(), max_bytes_ + flying_bytes);
+  std::vector<OutboxItem> batch;
+  size_t bytes = 0;
+  for (auto& item : candidates) {
+    if (flying.count(item.response_id)) continue;
+    if (!batch.empty() && (batch.size() >= max_count_ || bytes + item.body.size() > max_bytes_)) break;
+    bytes += item.body.size();
+    batch.push_back(std::move(item));
+  }
+  return batch;
+}
+
+SyncError SyncCycle::push_all(HubClient& client, CycleReport& report, const ProgressCallback& progress) {
+  struct InFlight {
+    std::vector<OutboxItem> items;
+    std::string body;
+    HttpReply reply;
+  };
+  std::array<InFlight, HttpTransport::kSlots> flights;
+  static_assert(HttpTransport::kSlots == 2, "next_batch() leaves out the other slot's batch");
+  int64_t waiting = store_.outbox_counts().pending;
+  const auto settled = [&](const std::vector<OutboxItem>& items) {
+    waiting = std::max<int64_t>(0, waiting - static_cast<int64_t>(items.size()));
+    if (progress) progress(waiting);
+  };
+
+  SyncError failure;               // the first failure: nothing new is sent after it
+  std::vector<OutboxItem> refused;  // a batch the hub refused as a whole, halved once the other is back
+  std::string last_settled_first;
+  // Every batch settles its responses or ends the cycle, so the loop ends when the outbox is empty;
+  // the cap only guards against a store that keeps handing back settled items.
+  const int64_t max_batches = waiting + 1000;
+  int64_t batches = 0;
+  while (true) {
+    // Two batches at the hub at once: the device reads and confirms one while the hub checks the other.
+    for (int slot = 0; slot < HttpTransport::kSlots && failure.ok() && refused.empty(); ++slot) {
+      if (transport_.busy(slot)) continue;
+      std::vector<OutboxItem> batch = next_batch(flights[0].items, flights[1].items);
+      if (batch.empty()) break;
+      if (++batches > max_batches || batch.front().response_id == last_settled_first) {
+        failure = {SyncErrorKind::Local, "The device store handed back response " + batch.front().response_id +
+                                             " after it was settled; stopping this cycle"};
+        break;
+      }
+      InFlight& flight = flights[static_cast<size_t>(slot)];
+      flight.items = std::move(batch);
+      flight.body = HubClient::push_body(flight.items);
+      if (auto error = client.start_push(slot, flight.body, flight.reply); !error.ok()) {
+        failure = error;
+        flight.items.clear();
+      }
+    }
+    if (transport_.busy_count() == 0) break;
+
+    SyncError transport_error;
+    const int slot = transport_.wait_any(transport_error);
+    if (slot < 0) break;
+    InFlight& flight = flights[static_cast<size_t>(slot)];
+    std::vector<ItemResult> results;
+    const SyncError error = client.read_push_answer(flight.items, transport_error, flight.reply, results);
+    if (error.kind == SyncErrorKind::BadRequest && failure.ok() && refused.empty()) {
+      refused = std::move(flight.items);
+    } else if (!error.ok()) {
+      if (failure.ok()) failure = error;
+    } else if (auto applied = apply_results(results, report); !applied.ok()) {
+      if (failure.ok()) failure = applied;
+    } else {
+      last_settled_first = flight.items.front().response_id;
+      settled(flight.items);
+    }
+    flight = InFlight{};
+
+    if (!refused.empty() && transport_.busy_count() == 0) {
+      if (failure.ok()) {
+        if (auto halved = push_items(client, refused, report); !halved.ok()) failure = halved;
+        else settled(refused);
+      }
+      refused.clear();
+    }
+  }
+  return failure;
+}
+
+SyncError SyncCycle::apply_results(const std::vector<ItemResult>& results, CycleReport& report) {
+  std::vector<std::string> confirmed;
+  confirmed.reserve(results.size());
+  for (const auto& result : results) {
+    if (result.status == "stored" || result.status == "duplicate") {
+      confirmed.push_back(result.id);
+    } else {
+      // Conflicts and rejections stay on the device for staff and are not sent again.
+      const std::string reason = result.status + (result.reason.empty() ? std::string() : ": " + result.reason);
+      if (auto status = store_.mark_needs_review(result.id, reason); !status.ok()) {
+        return local_error("putting response " + result.id + " aside", status.error());
+      }
+    }
+  }
+  if (!confirmed.empty()) {
+    if (auto status = store_.mark_confirmed(confirmed); !status.ok()) {
+      return local_error("marking responses confirmed", status.error());
+    }
+  }
+  report.outcome.pushed += static_cast<int64_t>(confirmed.size());
+  return {};
 }
 
 SyncError SyncCycle::push_items(HubClient& client, std::span<const OutboxItem> items, CycleReport& report) {
@@ -130,27 +229,7 @@ SyncError SyncCycle::push_items(HubClient& client, std::span<const OutboxItem> i
     return {};
   }
   if (!error.ok()) return error;
-
-  std::vector<std::string> confirmed;
-  confirmed.reserve(results.size());
-  for (const auto& result : results) {
-    if (result.status == "stored" || result.status == "duplicate") {
-      confirmed.push_back(result.id);
-    } else {
-      // Conflicts and rejections stay on the device for staff and are not sent again.
-      const std::string reason = result.status + (result.reason.empty() ? std::string() : ": " + result.reason);
-      if (auto status = store_.mark_needs_review(result.id, reason); !status.ok()) {
-        return local_error("putting response " + result.id + " aside", status.error());
-      }
-    }
-  }
-  if (!confirmed.empty()) {
-    if (auto status = store_.mark_confirmed(confirmed); !status.ok()) {
-      return local_error("marking responses confirmed", status.error());
-    }
-  }
-  report.outcome.pushed += static_cast<int64_t>(confirmed.size());
-  return {};
+  return apply_results(results, report);
 }
 
 SyncError SyncCycle::pull(HubClient& client, CycleReport& report) {

@@ -35,13 +35,19 @@ class SyncCycle {
 
  private:
   SyncError push_all(HubClient& client, CycleReport& report, const ProgressCallback& progress);
+  // The oldest pending responses (bounded by count and bytes) that are not in the batches at the hub.
+  std::vector<OutboxItem> next_batch(std::span<const OutboxItem> flying_a, std::span<const OutboxItem> flying_b);
+  // One batch on its own, halving it while the hub refuses it as a whole.
   SyncError push_items(HubClient& client, std::span<const OutboxItem> items, CycleReport& report);
+  SyncError apply_results(const std::vector<ItemResult>& results, CycleReport& report);
   SyncError pull(HubClient& client, CycleReport& report);
   SyncError heartbeat(HubClient& client);
 
   Store& store_;
   HttpTransport& transport_;
   const AgentConfig& config_;
+  const size_t max_count_;
+  const size_t max_bytes_;
 };
 
 }  // namespace soundings::sync
