@@ -12,9 +12,8 @@ namespace {
 
 Error enrol_error(const SyncError& error) {
   // Status carries the core's codes: a refused code is bad input; anything on the way is "hub not found".
-  const ErrorCode code = error.kind == SyncErrorKind::Unauthorized ? ErrorCode::InvalidInput
-                         : error.kind == SyncErrorKind::Local      ? ErrorCode::Internal
-                                                                   : ErrorCode::NotFound;
+  const bool bad_input = error.kind == SyncErrorKind::Unauthorized || error.kind == SyncErrorKind::Local;
+  const ErrorCode code = bad_input ? ErrorCode::InvalidInput : ErrorCode::NotFound;
   return Error{code, "Enrolment failed: " + error.message};
 }
 

@@ -54,6 +54,9 @@ struct OnceOutcome {
 };
 
 // Enrols the store with a hub: stores hub URL, device id, token and the hub's sealing key.
+// Errors: InvalidInput for a bad address, CA file or a refused code, NotFound when the hub could
+// not be reached (or something else answered), Storage when the store failed. A refused code or
+// an unreachable hub changes nothing in the store.
 Status enrol(Store& store, const std::string& hub_url, const std::string& code, const std::string& device_name,
              const AgentConfig& config = {});
 
@@ -64,7 +67,8 @@ class SyncAgent {
   SyncAgent(const SyncAgent&) = delete;
   SyncAgent& operator=(const SyncAgent&) = delete;
 
-  // Pushes everything waiting and pulls consultations once, on the calling thread.
+  // Pushes everything waiting and pulls consultations once, on the calling thread (after any
+  // cycle the background thread has under way).
   OnceOutcome run_once();
 
   // Background thread: never blocks the caller.
