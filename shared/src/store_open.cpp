@@ -28,7 +28,8 @@ Error sqlite_error(sqlite3* db, int rc, std::string_view doing) {
     case SQLITE_FULL: return Error{ErrorCode::Storage, std::move(message) + " (the disk is full)"};
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return Error{ErrorCode::Storage, std::move(message) + " (another program has the database open)"};
+      return Error{ErrorCode::Storage, std::move(message) + " (another program has this database open; only one "
+                                                             "program may use a device's database at a time)"};
     default: return Error{ErrorCode::Storage, std::move(message)};
   }
 }
