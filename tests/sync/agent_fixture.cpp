@@ -49,9 +49,12 @@ sync::AgentConfig fast_config() {
   return config;
 }
 
-TestHub::TestHub() {
+TestHub::TestHub(const std::string& tls_cert_file, const std::string& tls_key_file) {
   hub::HubConfig config;
   config.data_dir = dir_.str();
+  config.tls_cert_file = tls_cert_file;
+  config.tls_key_file = tls_key_file;
+  tls_ = !tls_cert_file.empty();
   config.worker_threads = 4;
   auto opened = hub::Hub::open(config);
   INFO((opened ? std::string() : opened.error().message));

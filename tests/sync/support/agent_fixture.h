@@ -24,11 +24,13 @@ sync::AgentConfig fast_config();
 
 class TestHub {
  public:
-  TestHub();  // opens a hub in a temp folder, publishes the test consultation, serves on a free port
+  // Opens a hub in a temp folder, publishes the test consultation, serves on a free port
+  // (HTTPS when given a certificate and key).
+  explicit TestHub(const std::string& tls_cert_file = "", const std::string& tls_key_file = "");
   ~TestHub();
   hub::Hub& hub() { return *hub_; }
   int port() const { return port_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const { return (tls_ ? "https" : "http") + std::string("://127.0.0.1:") + std::to_string(port_); }
   const std::string& consultation_json() const { return consultation_json_; }
   std::string enrol_code(const std::string& device_name = "test device");
   void go_down();  // stops serving; the port is left free
@@ -38,6 +40,7 @@ class TestHub {
   TempDir dir_{"soundings-hub"};
   std::unique_ptr<hub::Hub> hub_;
   int port_ = 0;
+  bool tls_ = false;
   std::string consultation_json_;
 };
 
