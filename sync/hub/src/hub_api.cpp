@@ -1,6 +1,9 @@
 // API v1 over cpp-httplib: health, enrolment, consultations, response batches, heartbeats.
 #include <httplib.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include <nlohmann/json.hpp>
 
 #include "hub_credentials.h"
@@ -42,8 +45,13 @@ void send_storage_error(Response& res, const SqliteError& error) {
 // The device behind the bearer token, or nullopt after answering 401.
 std::optional<std::string> authenticate(HubState& hub, const Request& req, Response& res) {
   const std::string header = req.get_header_value("Authorization");
-  constexpr std::string_view prefix = "Bearer ";
-  if (header.size() <= prefix.size() || header.compare(0, prefix.size(), prefix) != 0) {
+  constexpr std::string_view prefix = "bearer ";
+  // The scheme name is case-insensitive (RFC 7235); the token is not.
+  const bool is_bearer =
+      header.size() > prefix.size() && std::equal(prefix.begin(), prefix.end(), header.begin(), [](char a, char b) {
+        return a == std::tolower(static_cast<unsigned char>(b));
+      });
+  if (!is_bearer) {
     send_error(res, 401, "unauthorized", "Authorization: Bearer <token> is missing; enrol this device first");
     return std::nullopt;
   }

@@ -1,0 +1,228 @@
+// Hub tests: the soundings-hub command as staff and scripts use it — exit codes, messages, serve and stop.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "hub_fixture.h"
+#include "soundings/loader.h"
+
+using nlohmann::json;
+
+namespace {
+
+struct Run {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+
+  std::string last_line() const {
+    std::string text = output;
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    const auto newline = text.rfind('\n');
+    return newline == std::string::npos ? text : text.substr(newline + 1);
+  }
+};
+
+// Runs soundings-hub with these arguments (no shell), waiting at most 60 seconds.
+Run run_hub(const std::vector<std::string>& args) {
+  // Built before fork: the child of a threaded process may only call async-signal-safe functions.
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(SOUNDINGS_HUB_EXE));
+  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  int pipe_fds[2];
+  REQUIRE(::pipe(pipe_fds) == 0);
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::dup2(pipe_fds[1], STDOUT_FILENO);
+    ::dup2(pipe_fds[1], STDERR_FILENO);
+    ::close(pipe_fds[0]);
+    ::close(pipe_fds[1]);
+    ::execv(SOUNDINGS_HUB_EXE, argv.data());
+    ::_exit(127);
+  }
+  ::close(pipe_fds[1]);
+  Run run;
+  char buffer[4096];
+  ssize_t got = 0;
+  while ((got = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0) run.output.append(buffer, static_cast<size_t>(got));
+  ::close(pipe_fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+std::string read_all(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+TEST_CASE("soundings-hub publish refuses an invalid file with the loader's messages and publishes a valid one",
+          "[hub][cli]") {
+  hubtest::TempDir dir;
+  const std::string data = (dir.path() / "data").string();
+  auto broken = json::parse(hubtest::town_square_json());
+  broken["title"].erase("cy");
+  broken["closes"] = "2027-13-45";
+  const auto broken_path = dir.path() / "broken.json";
+  std::ofstream(broken_path) << broken.dump(2);
+
+  const Run refused = run_hub({"publish", "--data", data, broken_path.string()});
+  CHECK(refused.exit_code == 1);
+  const auto loaded = soundings::load_consultation_file(broken_path.string());
+  REQUIRE(loaded.problems.size() >= 2);
+  for (const auto& problem : loaded.problems) {
+    INFO(refused.output);
+    CHECK(refused.output.find(soundings::describe(problem)) != std::string::npos);
+  }
+
+  const std::string good = hubtest::data_file("town-square.json").string();
+  const Run published = run_hub({"publish", "--data", data, good});
+  CHECK(published.exit_code == 0);
+  CHECK(published.output.find("published town-square version 1") != std::string::npos);
+
+  const Run again = run_hub({"publish", "--data", data, good});
+  CHECK(again.exit_code == 1);
+  CHECK(again.output.find("not higher than version 1") != std::string::npos);
+
+  const Run status = run_hub({"status", "--data", data});
+  CHECK(status.exit_code == 0);
+  CHECK(status.output.find("town-square") != std::string::npos);
+  CHECK(status.output.find("open") != std::string::npos);
+}
+
+TEST_CASE("soundings-hub enrol-code prints on its last line a code that enrols one device", "[hub][cli]") {
+  hubtest::ServedHub served;  // the command and the serving hub share the data folder
+  const Run made = run_hub({"enrol-code", "--data", served.data_dir().string(), "--name", "Caffi'r Orsaf kiosk"});
+  REQUIRE(made.exit_code == 0);
+  const std::string code = made.last_line();
+  CHECK(code.size() == 11);
+
+  auto client = served.client();
+  const auto first = client.Post("/api/v1/enrol", json{{"code", code}}.dump(), "application/json");
+  REQUIRE(first);
+  CHECK(first->status == 200);
+  const auto second = client.Post("/api/v1/enrol", json{{"code", code}}.dump(), "application/json");
+  REQUIRE(second);
+  CHECK(second->status == 403);
+
+  const Run devices = run_hub({"devices", "--data", served.data_dir().string()});
+  CHECK(devices.exit_code == 0);
+  CHECK(devices.output.find("Caffi'r Orsaf kiosk") != std::string::npos);
+  const std::string device_id = json::parse(first->body)["device_id"];
+  CHECK(devices.output.find(device_id) != std::string::npos);
+
+  const Run revoked = run_hub({"revoke", "--data", served.data_dir().string(), device_id});
+  CHECK(revoked.exit_code == 0);
+  const auto refused = client.Get("/api/v1/consultations", hubtest::bearer(json::parse(first->body)["token"]));
+  REQUIRE(refused);
+  CHECK(refused->status == 401);
+  CHECK(run_hub({"revoke", "--data", served.data_dir().string(), "no-such-device"}).exit_code == 1);
+}
+
+TEST_CASE("soundings-hub export writes the CSV to a file and refuses an unknown consultation", "[hub][cli]") {
+  hubtest::ServedHub served;
+  auto client = served.client();
+  const std::string token = served.enrol();
+  auto response = hubtest::good_response();
+  response.answers["comments"] = "Gwych, diolch — ŵ ŷ";
+  int status = 0;
+  hubtest::post_batch(client, token, hubtest::batch_of({response}), &status);
+  REQUIRE(status == 200);
+
+  const auto csv_path = served.data_dir() / "export.csv";
+  const Run exported = run_hub({"export", "--data", served.data_dir().string(), "--consultation", "town-square",
+                                "--format", "csv", "--output", csv_path.string()});
+  CHECK(exported.exit_code == 0);
+  const std::string csv = read_all(csv_path);
+  CHECK(csv.rfind("\xEF\xBB\xBF" "id,", 0) == 0);
+  CHECK(csv.find(response.id) != std::string::npos);
+  CHECK(csv.find("Gwych, diolch — ŵ ŷ") != std::string::npos);
+
+  const Run json_export = run_hub(
+      {"export", "--data", served.data_dir().string(), "--consultation", "town-square", "--format", "json"});
+  CHECK(json_export.exit_code == 0);
+  CHECK(json::parse(json_export.output).at(0)["id"] == response.id);
+
+  const Run unknown = run_hub(
+      {"export", "--data", served.data_dir().string(), "--consultation", "nowhere", "--format", "csv"});
+  CHECK(unknown.exit_code == 1);
+  CHECK(unknown.output.find("nowhere") != std::string::npos);
+}
+
+TEST_CASE("soundings-hub refuses bad usage with exit status 2 and says how to use it", "[hub][cli]") {
+  hubtest::TempDir dir;
+  const Run nothing = run_hub({});
+  CHECK(nothing.exit_code == 2);
+  CHECK(nothing.output.find("usage:") != std::string::npos);
+  CHECK(run_hub({"publish"}).exit_code == 2);
+  CHECK(run_hub({"frobnicate", "--data", dir.path().string()}).exit_code == 2);
+  CHECK(run_hub({"serve", "--data", dir.path().string(), "--listen", "nowhere"}).exit_code == 2);
+  CHECK(run_hub({"help"}).exit_code == 0);
+}
+
+TEST_CASE("soundings-hub serve answers health on the port it reports and stops on SIGTERM", "[hub][cli]") {
+  hubtest::TempDir dir;
+  const std::string data = (dir.path() / "data").string();
+  int pipe_fds[2];
+  REQUIRE(::pipe(pipe_fds) == 0);
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::dup2(pipe_fds[1], STDOUT_FILENO);
+    ::close(pipe_fds[0]);
+    ::close(pipe_fds[1]);
+    ::execl(SOUNDINGS_HUB_EXE, SOUNDINGS_HUB_EXE, "serve", "--data", data.c_str(), "--listen", "127.0.0.1:0",
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(pipe_fds[1]);
+  // The first line names the address: "... serving API v1 on http://127.0.0.1:PORT (hub ...)".
+  std::string line;
+  char c = 0;
+  while (line.find('\n') == std::string::npos && ::read(pipe_fds[0], &c, 1) == 1) line += c;
+  const auto colon = line.find("127.0.0.1:");
+  int port = 0;
+  if (colon != std::string::npos) port = std::atoi(line.c_str() + colon + 10);
+  INFO(line);
+  CHECK(port > 0);
+
+  if (port > 0) {
+    httplib::Client client("127.0.0.1", port);
+    client.set_connection_timeout(5, 0);
+    const auto health = client.Get("/api/v1/health");
+    REQUIRE(health);
+    CHECK(health->status == 200);
+    CHECK(json::parse(health->body)["service"] == "soundings-hub");
+  }
+
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  pid_t ended = 0;
+  for (int i = 0; i < 200 && ended == 0; ++i) {
+    ended = ::waitpid(pid, &status, WNOHANG);
+    if (ended == 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (ended == 0) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+  }
+  ::close(pipe_fds[0]);
+  CHECK(ended == pid);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
