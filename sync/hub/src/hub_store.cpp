@@ -280,6 +280,10 @@ void Store::commit_group(const std::vector<PendingBatch*>& group) {
     // Rolled back: no batch of the group may be told that anything was stored.
     for (PendingBatch* batch : group) batch->error = error;
     return;
+  } catch (const std::exception& error) {
+    // Even out of memory, the followers must be woken with an answer, never left waiting.
+    for (PendingBatch* batch : group) batch->error = SqliteError(SQLITE_ERROR, error.what());
+    return;
   }
   for (size_t i = 0; i < group.size(); ++i) group[i]->results = std::move(results[i]);
 }
