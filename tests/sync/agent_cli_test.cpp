@@ -140,9 +140,14 @@ TEST_CASE("2,000 responses through a proxy that drops and cuts: exactly 2,000 di
     if (last.exit_code == 0) break;
     REQUIRE(last.exit_code == 75);  // only ever "try again later"
   }
-  INFO("runs: " << runs + 1 << ", last: " << last.output);
+  const FaultCounts faults = proxy.counts();
+  // Shown with -s: how hard the network was on the device.
+  WARN("--once runs: " << runs + 1 << "; requests " << faults.exchanges << ", dropped " << faults.dropped
+                        << ", cut after the request " << faults.cut_after_request << ", cut mid-answer "
+                        << faults.cut_mid_answer);
+  INFO("last: " << last.output);
   CHECK(last.exit_code == 0);
-  CHECK(proxy.counts().faults() > 0);
+  CHECK(faults.faults() > 0);
 
   const std::vector<std::string> stored = hub.hub().stored_ids();
   const std::set<std::string> distinct(stored.begin(), stored.end());

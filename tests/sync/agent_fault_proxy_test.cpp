@@ -37,8 +37,10 @@ TEST_CASE("1,200 responses through a faulty network arrive exactly once, none mi
   }
   INFO("runs: " << runs << ", last error: " << outcome.error);
   const FaultCounts faults = proxy.counts();
-  INFO("faults: dropped " << faults.dropped << ", cut after request " << faults.cut_after_request
-                          << ", cut mid answer " << faults.cut_mid_answer << ", delayed " << faults.delayed);
+  // Shown with -s: how hard the network was on the device.
+  WARN("runs: " << runs + 1 << "; requests " << faults.exchanges << ", dropped " << faults.dropped
+                << ", cut after the request " << faults.cut_after_request << ", cut mid-answer "
+                << faults.cut_mid_answer << ", delayed " << faults.delayed);
   CHECK(outcome.waiting == 0);
   CHECK(faults.dropped > 0);
   CHECK(faults.cut_after_request > 0);
