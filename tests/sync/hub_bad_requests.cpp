@@ -72,6 +72,8 @@ TEST_CASE("each bad request is answered with the right 4xx and a JSON reason, an
       {"revoked token", "/api/v1/responses", good_batch, true, revoked_token, 401, "unauthorized"},
       {"heartbeat with wrong types", "/api/v1/heartbeat", "{\"pending\": \"lots\"}", true, "", 400, "bad_request"},
       {"heartbeat with negative count", "/api/v1/heartbeat", "{\"pending\": -3}", true, "", 400, "bad_request"},
+      {"heartbeat with a time that is not a time", "/api/v1/heartbeat", "{\"oldest_pending_at\": \"yesterday\"}",
+       true, "", 400, "bad_request"},
       {"heartbeat with malformed JSON", "/api/v1/heartbeat", "{pending: 3}", true, "", 400, "bad_json"},
       {"heartbeat without token", "/api/v1/heartbeat", "{\"pending\": 3}", false, "", 401, "unauthorized"},
       {"enrol with wrong types", "/api/v1/enrol", "{\"code\": 12345}", false, "", 400, "bad_request"},

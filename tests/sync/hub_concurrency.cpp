@@ -91,3 +91,29 @@ TEST_CASE("two devices racing with the same response store it once", "[hub]") {
   CHECK(stored == 200);
   CHECK(served.hub().stored_count() == 200);
 }
+
+TEST_CASE("the write-ahead log is copied into the database while devices keep sending", "[hub]") {
+  ServedHub served;
+  const std::string token = served.enrol();
+  auto client = served.client();
+  // About 10 MB of log: well past the 1000 pages (4 MiB) at which the checkpointer is woken.
+  for (int b = 0; b < 12; ++b) {
+    std::vector<soundings::Response> responses;
+    for (int i = 0; i < 200; ++i) {
+      responses.push_back(good_response());
+      responses.back().answers["comments"] = std::string(480, 'w');
+      responses.back().page_seconds.assign(40, {"views", 3});
+    }
+    int status = 0;
+    hubtest::post_batch(client, token, hubtest::batch_of(responses), &status);
+    REQUIRE(status == 200);
+  }
+  const auto database = served.data_dir() / "hub.sqlite";
+  std::uintmax_t size = 0;
+  for (int i = 0; i < 100 && size < 1024 * 1024; ++i) {
+    size = std::filesystem::file_size(database);
+    if (size < 1024 * 1024) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(size >= 1024 * 1024);
+  CHECK(served.hub().stored_count() == 2400);
+}

@@ -266,6 +266,13 @@ void heartbeat(HubState& hub, const Request& req, const ContentReader& reader, R
   }
   if (const auto it = request->find("oldest_pending_at"); it != request->end() && it->is_string()) {
     beat.oldest_pending_at = it->get<std::string>();
+    TimePoint parsed;
+    if (!beat.oldest_pending_at.empty() && !parse_iso8601_utc(beat.oldest_pending_at, parsed)) {
+      send_error(res, 400, "bad_request",
+                 "\"oldest_pending_at\" must be a UTC time like 2026-11-23T16:01:30Z, not \"" +
+                     beat.oldest_pending_at + "\"");
+      return;
+    }
   }
   if (const auto it = request->find("app_version"); it != request->end() && it->is_string()) {
     beat.app_version = it->get<std::string>();
