@@ -88,10 +88,10 @@ CycleReport SyncCycle::run(const ProgressCallback& progress) {
   return finish(heartbeat(client));
 }
 
-std::vector<OutboxItem> SyncCycle::next_batch(std::span<const OutboxItem> flying_a, std::span<const OutboxItem> flying_b) {
+std::vector<OutboxItem> SyncCycle::next_batch(const std::vector<std::span<const OutboxItem>>& at_hub) {
   std::set<std::string, std::less<>> flying;
   size_t flying_bytes = 0;
-  for (const auto flying_batch : {flying_a, flying_b}) {
+  for (const auto& flying_batch : at_hub) {
     for (const auto& item : flying_batch) {
       flying.insert(item.response_id);
       flying_bytes += item.body.size();
@@ -118,7 +118,6 @@ SyncError SyncCycle::push_all(HubClient& client, CycleReport& report, const Prog
     HttpReply reply;
   };
   std::array<InFlight, HttpTransport::kSlots> flights;
-  static_assert(HttpTransport::kSlots == 2, "next_batch() leaves out the other slot's batch");
   int64_t waiting = store_.outbox_counts().pending;
   const auto settled = [&](const std::vector<OutboxItem>& items) {
     waiting = std::max<int64_t>(0, waiting - static_cast<int64_t>(items.size()));
@@ -136,7 +135,9 @@ SyncError SyncCycle::push_all(HubClient& client, CycleReport& report, const Prog
     // Two batches at the hub at once: the device reads and confirms one while the hub checks the other.
     for (int slot = 0; slot < HttpTransport::kSlots && failure.ok() && refused.empty(); ++slot) {
       if (transport_.busy(slot)) continue;
-      std::vector<OutboxItem> batch = next_batch(flights[0].items, flights[1].items);
+      std::vector<std::span<const OutboxItem>> at_hub;
+      for (const auto& flight : flights) at_hub.emplace_back(flight.items);
+      std::vector<OutboxItem> batch = next_batch(at_hub);
       if (batch.empty()) break;
       if (++batches > max_batches || batch.front().response_id == last_settled_first) {
         failure = {SyncErrorKind::Local, "The device store handed back response " + batch.front().response_id +

@@ -36,7 +36,7 @@ class SyncCycle {
  private:
   SyncError push_all(HubClient& client, CycleReport& report, const ProgressCallback& progress);
   // The oldest pending responses (bounded by count and bytes) that are not in the batches at the hub.
-  std::vector<OutboxItem> next_batch(std::span<const OutboxItem> flying_a, std::span<const OutboxItem> flying_b);
+  std::vector<OutboxItem> next_batch(const std::vector<std::span<const OutboxItem>>& flying);
   // One batch on its own, halving it while the hub refuses it as a whole.
   SyncError push_items(HubClient& client, std::span<const OutboxItem> items, CycleReport& report);
   SyncError apply_results(const std::vector<ItemResult>& results, CycleReport& report);
