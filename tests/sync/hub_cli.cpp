@@ -99,6 +99,10 @@ TEST_CASE("soundings-hub publish refuses an invalid file with the loader's messa
   CHECK(again.exit_code == 1);
   CHECK(again.output.find("not higher than version 1") != std::string::npos);
 
+  const Run empty_quarantine = run_hub({"quarantine", "--data", data});
+  CHECK(empty_quarantine.exit_code == 0);
+  CHECK(empty_quarantine.output.find("nothing in quarantine") != std::string::npos);
+
   const Run status = run_hub({"status", "--data", data});
   CHECK(status.exit_code == 0);
   CHECK(status.output.find("town-square") != std::string::npos);
@@ -132,6 +136,17 @@ TEST_CASE("soundings-hub enrol-code prints on its last line a code that enrols o
   REQUIRE(refused);
   CHECK(refused->status == 401);
   CHECK(run_hub({"revoke", "--data", served.data_dir().string(), "no-such-device"}).exit_code == 1);
+
+  // A rejected item shows in the quarantine listing with its reason.
+  const std::string other = served.enrol("Second kiosk");
+  auto unknown = hubtest::good_response();
+  unknown.consultation_id = "no-such-consultation";
+  hubtest::post_batch(client, other, hubtest::batch_of({unknown}));
+  const Run held = run_hub({"quarantine", "--data", served.data_dir().string(), "--bodies", "yes"});
+  CHECK(held.exit_code == 0);
+  CHECK(held.output.find("rejected") != std::string::npos);
+  CHECK(held.output.find(unknown.id) != std::string::npos);
+  CHECK(held.output.find("no consultation \"no-such-consultation\"") != std::string::npos);
 }
 
 TEST_CASE("soundings-hub export writes the CSV to a file and refuses an unknown consultation", "[hub][cli]") {

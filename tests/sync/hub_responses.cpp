@@ -69,6 +69,17 @@ TEST_CASE("a changed resend is a conflict kept in quarantine and the stored orig
   // The same conflicting copy sent again is still a conflict, and is held once.
   CHECK(post_one(served, client, token, soundings::response_to_json(response))["status"] == "conflict");
   CHECK(served.hub().quarantine_count() == 1);
+
+  // Staff can review it: what arrived, from which device, why it was held, how often.
+  const auto held = served.hub().quarantined();
+  REQUIRE(held.size() == 1);
+  CHECK(held[0].kind == "conflict");
+  CHECK(held[0].response_id == response.id);
+  CHECK(held[0].consultation_id == "town-square");
+  CHECK(held[0].received_from == served.last_device_id());
+  CHECK(held[0].times_seen == 2);
+  CHECK(json::parse(held[0].body) == soundings::response_to_json(response));
+  CHECK(served.hub().quarantined("another-consultation").empty());
 }
 
 TEST_CASE("a response for an unknown consultation or version is rejected and kept in quarantine", "[hub]") {

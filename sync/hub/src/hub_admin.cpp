@@ -124,6 +124,14 @@ std::vector<DeviceInfo> Hub::devices() {
   }
 }
 
+std::vector<QuarantinedItem> Hub::quarantined(const std::string& consultation_id) {
+  try {
+    return impl_->store->quarantined(consultation_id);
+  } catch (const detail::SqliteError&) {
+    return {};
+  }
+}
+
 std::vector<ConsultationSummary> Hub::consultations() {
   std::vector<ConsultationSummary> out;
   try {

@@ -109,6 +109,7 @@ class Store {
   int64_t quarantine_count(const std::string& consultation_id);
   std::vector<std::string> stored_ids();
   std::vector<StoredResponse> responses_of(const std::string& consultation_id);  // by submitted_at, id
+  std::vector<QuarantinedItem> quarantined(const std::string& consultation_id);  // empty: all
 
  private:
   struct Statements;

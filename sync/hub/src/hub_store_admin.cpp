@@ -1,4 +1,4 @@
-// The hub store's device side: enrolment codes, device tokens, heartbeats and revocation.
+// The hub store's admin side: enrolment codes, device tokens, heartbeats, revocation and the quarantine.
 #include "hub_store.h"
 
 namespace soundings::hub::detail {
@@ -92,6 +92,20 @@ std::vector<DeviceInfo> Store::devices() {
     info.free_disk_bytes = query.int64(8);
     info.revoked = query.int64(9) != 0;
     out.push_back(std::move(info));
+  }
+  return out;
+}
+
+std::vector<QuarantinedItem> Store::quarantined(const std::string& consultation_id) {
+  auto db = reader();
+  Statement query(*db,
+                  "SELECT seq, kind, response_id, consultation_id, reason, body, received_from, received_at, "
+                  "last_seen_at, times_seen FROM quarantine WHERE ?1 = '' OR consultation_id = ?1 ORDER BY seq");
+  query.bind(1, consultation_id);
+  std::vector<QuarantinedItem> out;
+  while (query.step()) {
+    out.push_back(QuarantinedItem{query.int64(0), query.text(1), query.text(2), query.text(3), query.text(4),
+                                  query.text(5), query.text(6), query.text(7), query.text(8), query.int64(9)});
   }
   return out;
 }

@@ -30,6 +30,7 @@ constexpr const char* kUsage = R"(usage:
   soundings-hub revoke     --data DIR DEVICE
   soundings-hub export     --data DIR --consultation ID --format csv|json [--output FILE]
   soundings-hub status     --data DIR
+  soundings-hub quarantine --data DIR [--consultation ID] [--bodies yes]
 )";
 
 struct Arguments {
@@ -202,6 +203,24 @@ int status(Hub& hub) {
   return 0;
 }
 
+// Conflicts and rejected items, for staff to review; --bodies yes adds each item as received.
+int quarantine(const Arguments& args, Hub& hub) {
+  const auto items = hub.quarantined(args.option("consultation"));
+  if (items.empty()) {
+    std::cout << "nothing in quarantine\n";
+    return 0;
+  }
+  for (const auto& item : items) {
+    std::cout << "#" << item.seq << "  " << item.kind << "  " << or_dash(item.response_id) << "  "
+              << or_dash(item.consultation_id) << "\n"
+              << "  " << item.reason << "\n"
+              << "  from device " << item.received_from << ", first " << item.first_seen_at << ", last "
+              << item.last_seen_at << " (" << item.times_seen << (item.times_seen == 1 ? " time" : " times") << ")\n";
+    if (args.option("bodies") == "yes") std::cout << "  " << item.body << "\n";
+  }
+  return 0;
+}
+
 int export_responses(const Arguments& args, Hub& hub) {
   if (args.option("consultation").empty() || args.option("format").empty()) {
     return usage_error("export takes --consultation ID --format csv|json");
@@ -234,7 +253,7 @@ int main(int argc, char** argv) {
 
   if (args.command == "serve") return serve(args, config);
   const std::vector<std::string> commands = {"publish", "feedback", "enrol-code", "devices",
-                                                    "revoke",  "export",   "status"};
+                                                    "revoke",  "export",   "status",   "quarantine"};
   if (std::find(commands.begin(), commands.end(), args.command) == commands.end()) {
     return usage_error("unknown command \"" + args.command + "\"");
   }
@@ -247,6 +266,7 @@ int main(int argc, char** argv) {
   if (args.command == "devices") return devices(hub);
   if (args.command == "export") return export_responses(args, hub);
   if (args.command == "status") return status(hub);
+  if (args.command == "quarantine") return quarantine(args, hub);
   if (args.positional.size() != 1) return usage_error("revoke takes one device id");
   const auto revoked = hub.revoke(args.positional[0]);
   if (!revoked) return fail(revoked.error());

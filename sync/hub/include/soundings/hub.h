@@ -47,6 +47,20 @@ struct ConsultationSummary {
   int64_t quarantined = 0;    // conflicts and rejected items naming this consultation
 };
 
+// A conflicting or rejected item held for review (`soundings-hub quarantine`).
+struct QuarantinedItem {
+  int64_t seq = 0;
+  std::string kind;              // "conflict" or "rejected"
+  std::string response_id;       // empty when the item had no usable id
+  std::string consultation_id;   // empty when the item named none
+  std::string reason;
+  std::string body;              // the item as received (canonical JSON)
+  std::string received_from;     // device id
+  std::string first_seen_at;
+  std::string last_seen_at;
+  int64_t times_seen = 1;
+};
+
 struct PublishOutcome {
   std::vector<Problem> problems;   // empty on success
   std::string id;
@@ -75,6 +89,7 @@ class Hub {
   int64_t stored_count(const std::string& consultation_id = "");
   int64_t quarantine_count();
   std::vector<ConsultationSummary> consultations();
+  std::vector<QuarantinedItem> quarantined(const std::string& consultation_id = "");  // oldest first
   std::string seal_public_key() const;
   std::vector<std::string> stored_ids();
   std::string hub_id() const;
