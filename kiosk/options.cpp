@@ -12,7 +12,7 @@ namespace soundings::kiosk {
 std::string usage_text() {
   return "usage: soundings-kiosk --data DIR [--consultations DIR] [--lang cy|en]\n"
          "                       [--windowed WxH | --fullscreen] [--screenshot FILE]\n"
-         "                       [--field --staff NAME] [--tap-targets FILE]\n"
+         "                       [--field --staff NAME] [--idle SECONDS] [--tap-targets FILE]\n"
          "       soundings-kiosk --data DIR --set-pin        (reads a 4-8 digit staff PIN from standard input)\n";
 }
 
@@ -50,6 +50,14 @@ Result<Options> parse_options(int argc, char** argv) {
       if (!value(o.screenshot)) return bad("--screenshot needs a file name");
     } else if (arg == "--tap-targets") {
       if (!value(o.targets_file)) return bad("--tap-targets needs a file name");
+    } else if (arg == "--idle") {
+      std::string seconds;
+      if (!value(seconds)) return bad("--idle needs a number of seconds");
+      char* end = nullptr;
+      long n = std::strtol(seconds.c_str(), &end, 10);
+      if (end == seconds.c_str() || *end != '\0' || n < 3 || n > 3600)
+        return bad("--idle " + seconds + ": expected whole seconds from 3 to 3600");
+      o.idle_warn_seconds = static_cast<int>(n);
     } else if (arg == "--set-pin") {
       o.set_pin = true;
     } else if (arg == "--field") {
@@ -78,6 +86,7 @@ KioskConfig config_from(Store& store, const Options& options) {
   config.venue = store.setting("venue").value_or("");
   config.seal_public_key = store.setting("seal_public_key").value_or("");
   config.staff_pin_hash = store.setting("staff_pin_hash").value_or("");
+  if (options.idle_warn_seconds > 0) config.idle.warn_after = std::chrono::seconds(options.idle_warn_seconds);
   if (options.field) {
     config.channel = Channel::Field;
     config.staff_id = options.staff;

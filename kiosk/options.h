@@ -21,6 +21,7 @@ struct Options {
   bool set_pin = false;            // --set-pin: read a PIN from standard input, store its hash, exit
   bool field = false;              // --field --staff NAME: staff-led survey (Channel::Field)
   std::string staff;
+  int idle_warn_seconds = 0;       // --idle SECONDS: inactivity before "Are you still there?" (0: the default)
   bool help = false;
 };
 

@@ -31,7 +31,6 @@ struct Window::Impl {
   bool glfw_backend = false;
   bool gl_backend = false;
   int windowed[4] = {0, 0, 0, 0};  // x, y, w, h before going full screen
-  std::string last_targets;
 
   ~Impl() {
     if (gl_backend) ImGui_ImplOpenGL3_Shutdown();
@@ -66,8 +65,9 @@ struct Window::Impl {
     }
   }
 
-  void write_targets(const AppState& state, const FrameOutput& out) {
+  void write_targets(const AppState& state, const FrameOutput& out, int frame) {
     nlohmann::json doc;
+    doc["frame"] = frame;
     doc["screen"] = screen_name(state.screen);
     doc["language"] = state.language;
     doc["keyboard"] = state.keyboard.open;
@@ -80,8 +80,6 @@ struct Window::Impl {
                       {"w", std::lround(t.x1 - t.x0)}, {"h", std::lround(t.y1 - t.y0)}});
     doc["targets"] = std::move(list);
     std::string text = doc.dump();
-    if (text == last_targets) return;
-    last_targets = text;
     std::string tmp = options.targets_file + ".tmp";
     {
       std::ofstream file(tmp, std::ios::trunc);
@@ -199,6 +197,9 @@ int Window::run(AppState& state, Controller& controller) {
   int frames_to_draw = 3;  // ImGui settles hover and layout over a couple of frames
   uint64_t last_hash = 0;
   int stable = 0;
+  std::vector<TapTarget> last_targets;
+  int settling = 0;
+  constexpr int kMaxSettlingFrames = 10;
   for (int frame = 0; !glfwWindowShouldClose(im.window); ++frame) {
     if (frames_to_draw <= 0 && !screenshot) {
       std::optional<std::chrono::milliseconds> wait = controller.next_wake();
@@ -227,8 +228,20 @@ int Window::run(AppState& state, Controller& controller) {
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
     --frames_to_draw;
-    if (!out.actions.empty()) frames_to_draw = 2;
-    if (!im.options.targets_file.empty()) im.write_targets(state, out);
+    if (!out.actions.empty() || out.redraw) frames_to_draw = 2;
+    // ImGui learns a new page's size a frame late (scroll limits): keep drawing until the layout
+    // holds still, so that what is on screen is where the next tap lands.
+    if (out.targets != last_targets && settling < kMaxSettlingFrames) {
+      frames_to_draw = std::max(frames_to_draw, 1);
+      ++settling;
+    } else if (frames_to_draw <= 0) {
+      settling = 0;
+    }
+    last_targets = out.targets;
+    // A press and its release can arrive together: ImGui has seen the press, so draw the release now.
+    for (int b = 0; b < 3; ++b)
+      if (io.MouseDown[b] && glfwGetMouseButton(im.window, b) == GLFW_RELEASE) frames_to_draw = std::max(frames_to_draw, 1);
+    if (!im.options.targets_file.empty()) im.write_targets(state, out, frame);
 
     if (screenshot) {
       uint64_t hash = draw_data_hash(ImGui::GetDrawData());

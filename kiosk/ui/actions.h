@@ -66,6 +66,7 @@ using Action = std::variant<act::ChooseLanguage, act::OpenConsultation, act::Sta
 struct TapTarget {
   std::string name;
   float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  bool operator==(const TapTarget&) const = default;
 };
 
 // Everything one frame produced besides pixels.
@@ -73,10 +74,12 @@ struct FrameOutput {
   std::vector<Action> actions;
   std::vector<TapTarget> targets;
   bool pointer_seen = false;  // a press anywhere counts as activity for the idle policy
+  bool redraw = false;        // something moves on the next frame (a scroll): draw it before sleeping
   void clear() {
     actions.clear();
     targets.clear();
     pointer_seen = false;
+    redraw = false;
   }
 };
 

@@ -97,7 +97,7 @@ void draw_keyboard(Ui& ui, ImVec2 pos, ImVec2 size) {
   Layout k(ui, ImVec2(pos.x + (size.x - width) * 0.5f, pos.y + ui.gap()), width);
   bool email = kb.kind == KeyboardKind::Email;
   std::string done = ui.t("kiosk.done");
-  std::string del = ui.t("kiosk.key.delete");
+  std::string del = "⌫ " + ui.t("kiosk.key.delete");
   std::string space = ui.t("kiosk.key.space");
 
   if (kb.layer == KeyboardLayer::Letters) {
@@ -108,7 +108,7 @@ void draw_keyboard(Ui& ui, ImVec2 pos, ImVec2 size) {
     k.row(10);
     for (const Key& key : kRow2) k.typed(kb.shift ? key.upper : key.lower);
     k.row(13);
-    if (k.key("key:shift", kb.shift ? "ABC" : "abc", 2.5f, Tone::Secondary, kb.shift)) ui.push(act::ToggleShift{});
+    if (k.key("key:shift", "⇧", 2.5f, Tone::Secondary, kb.shift)) ui.push(act::ToggleShift{});
     for (const Key& key : kRow3) k.typed(kb.shift ? key.upper : key.lower);
     if (k.key("key:backspace", del, 3.5f, Tone::Quiet)) ui.push(act::Backspace{});
   } else if (kb.layer == KeyboardLayer::Numbers) {

@@ -232,7 +232,6 @@ bool text_field(Ui& ui, const std::string& name, const std::string& value, bool 
 }
 
 void begin_scroll_area(Ui& ui, const char* id, ImVec2 size, uint64_t reset_key) {
-  (void)ui;
   ImGui::BeginChild(id, size, false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoBackground);
   ImGuiStorage* storage = ImGui::GetStateStorage();
   ImGuiID key = ImGui::GetID("##reset_key");
@@ -240,6 +239,7 @@ void begin_scroll_area(Ui& ui, const char* id, ImVec2 size, uint64_t reset_key) 
   if (storage->GetInt(key, -1) != wanted) {
     storage->SetInt(key, wanted);
     ImGui::SetScrollY(0.0f);
+    ui.out.redraw = true;
   }
 }
 
@@ -254,8 +254,10 @@ void end_scroll_area(Ui& ui) {
   // Finger drag: the press began inside this area and has moved beyond a tap.
   ImVec2 from = io.MouseClickedPos[0];
   bool began_inside = from.x >= wpos.x && from.x < wpos.x + wsize.x && from.y >= wpos.y && from.y < wpos.y + wsize.y;
-  if (io.MouseDown[0] && began_inside && !was_tap(ui) && io.MouseDelta.y != 0.0f)
+  if (io.MouseDown[0] && began_inside && !was_tap(ui) && io.MouseDelta.y != 0.0f) {
     ImGui::SetScrollY(std::clamp(scroll - io.MouseDelta.y, 0.0f, max_scroll));
+    ui.out.redraw = true;  // ImGui moves the content on the next frame
+  }
 
   if (max_scroll > 0.5f) {
     ImVec2 keep = ImGui::GetCursorPos();
@@ -274,9 +276,14 @@ void end_scroll_area(Ui& ui) {
       else draw->AddTriangleFilled(ImVec2(c.x - m, c.y - m * 0.6f), ImVec2(c.x + m, c.y - m * 0.6f), ImVec2(c.x, c.y + m), ui.pal.on_primary);
       return pressed;
     };
-    if (scroll > 0.5f && arrow("scroll_up", wpos.y + 8 * ui.s, true)) ImGui::SetScrollY(std::max(0.0f, scroll - step));
-    if (scroll < max_scroll - 0.5f && arrow("scroll_down", wpos.y + wsize.y - b - 8 * ui.s, false))
+    if (scroll > 0.5f && arrow("scroll_up", wpos.y + 8 * ui.s, true)) {
+      ImGui::SetScrollY(std::max(0.0f, scroll - step));
+      ui.out.redraw = true;
+    }
+    if (scroll < max_scroll - 0.5f && arrow("scroll_down", wpos.y + wsize.y - b - 8 * ui.s, false)) {
       ImGui::SetScrollY(std::min(max_scroll, scroll + step));
+      ui.out.redraw = true;
+    }
     ImGui::SetCursorPos(keep);
   }
   ImGui::EndChild();
