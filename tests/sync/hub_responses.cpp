@@ -119,12 +119,16 @@ TEST_CASE("an answer that breaks its question's rules is rejected with a reason 
   const json second = post_one(served, client, token, soundings::response_to_json(too_long));
   CHECK(second["status"] == "rejected");
   CHECK(mentions(second, "answers.comments"));
+  // The reason is the sentence a resident would read, with the limit filled in.
+  CHECK(mentions(second, "500"));
+  CHECK_FALSE(mentions(second, "{"));
 
   auto too_many = good_response();
   too_many.answers["wanted"] = {{"options", {"seats", "stalls", "fountain"}}};
   const json third = post_one(served, client, token, soundings::response_to_json(too_many));
   CHECK(third["status"] == "rejected");
   CHECK(mentions(third, "answers.wanted"));
+  CHECK_FALSE(mentions(third, "{"));
 
   auto no_such_question = good_response();
   no_such_question.answers["colour"] = "green";

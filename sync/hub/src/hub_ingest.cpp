@@ -45,10 +45,8 @@ std::optional<std::string> check_answers(const Consultation& consultation, const
     if (!answer) return where + ": " + error;
     // Judged as at submission, as the device judged it: "not in the future" means then.
     if (const auto issue = check_answer(*question, *answer, submitted)) {
-      std::string text = ui_text(issue->key, "en", {{"detail", issue->detail}});
-      if (text == issue->key) text = "breaks the rule " + issue->key;
-      if (!issue->detail.empty()) text += " (" + issue->detail + ")";
-      return where + ": " + text;
+      // The sentence a resident would read, with the question's own limits filled in.
+      return where + ": " + describe_issue(*question, *issue, "en");
     }
   }
   return std::nullopt;
