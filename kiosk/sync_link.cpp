@@ -9,6 +9,18 @@ namespace soundings::kiosk {
 
 #ifdef SOUNDINGS_KIOSK_WITH_AGENT
 namespace {
+// The kiosk's string keys (kiosk.sync.*), independent of how the agent spells its states in logs.
+const char* state_key(sync::SyncState state) {
+  switch (state) {
+    case sync::SyncState::NotEnrolled: return "not_enrolled";
+    case sync::SyncState::Offline: return "offline";
+    case sync::SyncState::Syncing: return "syncing";
+    case sync::SyncState::Online: return "online";
+    case sync::SyncState::Refused: return "refused";
+  }
+  return "offline";
+}
+
 class AgentLink final : public SyncPort {
  public:
   AgentLink(Store& store, std::function<void()> wake) : agent_(store, sync::AgentConfig{}) {
@@ -20,7 +32,7 @@ class AgentLink final : public SyncPort {
   SyncSnapshot status() const override {
     sync::SyncStatus s = agent_.status();
     SyncSnapshot out;
-    out.state = sync::sync_state_name(s.state);
+    out.state = state_key(s.state);
     out.waiting = s.waiting;
     out.needs_review = s.needs_review;
     out.last_success_at = s.last_success_at;

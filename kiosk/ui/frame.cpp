@@ -97,14 +97,11 @@ void draw_top_bar(Ui& ui, const std::string& title, bool show_leave) {
   }
   float title_right = two_rows ? right : right - controls - ui.gap();
   float title_w = std::max(title_right - title_x, 10.0f);
-  ImFont* tf = ui.fonts.heading;
-  if (text_size(tf, title, title_w).y > h) tf = ui.fonts.body;
+  // One line: the heading font when it fits, else the body font, shortened if it must be.
+  ImFont* tf = text_size(ui.fonts.heading, title, 0).x <= title_w ? ui.fonts.heading : ui.fonts.body;
+  std::string shown = fit_line(tf, title, title_w);
   ImDrawList* draw = ImGui::GetWindowDrawList();
-  ImVec2 ts = text_size(tf, title, title_w);
-  draw->PushClipRect(ImVec2(title_x, row_y), ImVec2(title_right, row_y + h), true);
-  draw->AddText(tf, tf->FontSize, ImVec2(title_x, row_y + std::max(0.0f, (h - ts.y) * 0.5f)), ui.pal.text, title.data(),
-                title.data() + title.size(), title_w);
-  draw->PopClipRect();
+  draw->AddText(tf, tf->FontSize, ImVec2(title_x, row_y + (h - tf->FontSize) * 0.5f), ui.pal.text, shown.c_str());
 
   float bottom = row_y + h + ui.gap();
   draw->AddLine(ImVec2(origin.x, bottom), ImVec2(origin.x + width, bottom), ui.pal.border, 2.0f * ui.s);

@@ -114,7 +114,7 @@ void draw_date_widget(Ui& ui, const Question& q, float width) {
     if (i > 0) ImGui::SameLine(0, ui.gap());
     bool open = picker.open && picker.question_id == q.id && picker.part == parts[i].part;
     std::string label = ui.t(parts[i].key) + ": " + parts[i].value;
-    if (button(ui, "date:" + q.id + ":" + parts[i].name, label, ImVec2(part_w, 0), Tone::Secondary, open))
+    if (button(ui, "date:" + q.id + ":" + parts[i].name, label, ImVec2(part_w, 0), open ? Tone::Focus : Tone::Secondary))
       ui.push(act::OpenDatePart{q.id, parts[i].part});
   }
   if (d.year > 0 || d.month > 0 || d.day > 0) {
@@ -154,7 +154,7 @@ void draw_date_picker(Ui& ui, ImVec2 pos, ImVec2 size) {
     float cell = (width - ui.gap() * static_cast<float>(columns - 1)) / static_cast<float>(columns);
     float h = ui.touch() * 0.95f;
     for (int i = 0; i < count; ++i) {
-      if (i % columns != 0) ImGui::SameLine(0, ui.gap() * 0.5f);
+      if (i % columns != 0) ImGui::SameLine(0, ui.gap());
       if (button(ui, name_of(i), label_of(i), ImVec2(cell, h), Tone::Secondary, selected_of(i))) on_pick(i);
     }
   };
@@ -181,7 +181,7 @@ void draw_date_picker(Ui& ui, ImVec2 pos, ImVec2 size) {
         int first = 1900;
         int count = (this_decade - first) / 10 + 1;
         // Newest decades first: most people answering are not born in 1900.
-        grid(count, 7, [&](int i) { return std::to_string(this_decade - 10 * i) + "–" + std::to_string(this_decade - 10 * i + 9); },
+        grid(count, 7, [&](int i) { return ui.t("kiosk.date.decade", {{"decade", std::to_string(this_decade - 10 * i)}}); },
              [&](int i) { return "pick:decade:" + std::to_string(this_decade - 10 * i); },
              [&](int i) { return date && date->year / 10 * 10 == this_decade - 10 * i; },
              [&](int i) { ui.push(act::ChooseDecade{this_decade - 10 * i}); });

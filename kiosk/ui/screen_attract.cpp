@@ -18,76 +18,108 @@ const CatalogueEntry* current_feedback(const AppState& st, size_t& count) {
 }
 
 // One consultation card: title in the chosen language, then in the other, and the closing date.
-void card(Ui& ui, const CatalogueEntry& entry, float width, float min_height) {
+struct CardText {
+  std::string title, title_other, closes;
+};
+
+CardText card_text(const Ui& ui, const CatalogueEntry& entry) {
   const Consultation& c = *entry.consultation;
   const std::string& lang = ui.state.language;
   std::string other = lang == "cy" ? "en" : "cy";
-  std::string title = c.title.in(lang);
-  std::string title_other = c.declares(other) ? c.title.in(other) : std::string();
-  std::string closes = ui.t("kiosk.attract.closes", {{"date", format_date(ui, c.closes, lang)}});
-  float inner = width - 2 * ui.pad();
-  float h = ui.pad() + text_size(ui.fonts.heading, title, inner).y + ui.gap() +
-            (title_other.empty() ? 0.0f : text_size(ui.fonts.body, title_other, inner).y + ui.gap()) +
-            text_size(ui.fonts.body, closes, inner).y + ui.pad();
-  h = std::max(h, min_height);
+  return CardText{c.title.in(lang), c.declares(other) ? c.title.in(other) : std::string(),
+                  ui.t("kiosk.attract.closes", {{"date", format_date(ui, c.closes, lang)}})};
+}
+
+float card_inner_width(const Ui& ui, float width) { return width - 2 * ui.pad() - 8 * ui.s; }
+
+float card_height(const Ui& ui, const CatalogueEntry& entry, float width) {
+  CardText t = card_text(ui, entry);
+  float inner = card_inner_width(ui, width);
+  return ui.pad() + text_size(ui.fonts.bold, t.title, inner).y + ui.gap() +
+         (t.title_other.empty() ? 0.0f : text_size(ui.fonts.body, t.title_other, inner).y + ui.gap()) +
+         text_size(ui.fonts.body, t.closes, inner).y + ui.pad();
+}
+
+void card(Ui& ui, const CatalogueEntry& entry, float width, float height) {
+  CardText t = card_text(ui, entry);
+  float inner = card_inner_width(ui, width);
   ImVec2 pos = ImGui::GetCursorScreenPos();
   std::string name = "card:" + entry.id;
-  bool pressed = ImGui::InvisibleButton(name.c_str(), ImVec2(width, h)) && was_tap(ui);
+  bool pressed = ImGui::InvisibleButton(name.c_str(), ImVec2(width, height)) && was_tap(ui);
   bool held = ImGui::IsItemActive();
-  record_target(ui, name, pos, ImVec2(pos.x + width, pos.y + h));
+  record_target(ui, name, pos, ImVec2(pos.x + width, pos.y + height));
   if (pressed) ui.push(act::OpenConsultation{entry.id});
 
   const Palette& p = ui.pal;
   ImDrawList* draw = ImGui::GetWindowDrawList();
-  ImVec2 max(pos.x + width, pos.y + h);
+  ImVec2 max(pos.x + width, pos.y + height);
   draw->AddRectFilled(pos, max, p.surface, 16 * ui.s);
   draw->AddRect(pos, max, held ? p.focus : p.border, 16 * ui.s, 0, (held ? 6.0f : 3.0f) * ui.s);
   draw->AddRectFilled(pos, ImVec2(pos.x + 14 * ui.s, max.y), p.primary, 16 * ui.s, ImDrawFlags_RoundCornersLeft);
   float x = pos.x + ui.pad() + 8 * ui.s;
   float y = pos.y + ui.pad();
-  draw->AddText(ui.fonts.heading, ui.fonts.heading->FontSize, ImVec2(x, y), p.text, title.c_str(), nullptr, inner - 8 * ui.s);
-  y += text_size(ui.fonts.heading, title, inner - 8 * ui.s).y + ui.gap();
-  if (!title_other.empty()) {
-    draw->AddText(ui.fonts.body, ui.fonts.body->FontSize, ImVec2(x, y), p.muted, title_other.c_str(), nullptr, inner - 8 * ui.s);
-    y += text_size(ui.fonts.body, title_other, inner - 8 * ui.s).y + ui.gap();
+  draw->AddText(ui.fonts.bold, ui.fonts.bold->FontSize, ImVec2(x, y), p.text, t.title.c_str(), nullptr, inner);
+  y += text_size(ui.fonts.bold, t.title, inner).y + ui.gap();
+  if (!t.title_other.empty()) {
+    draw->AddText(ui.fonts.body, ui.fonts.body->FontSize, ImVec2(x, y), p.muted, t.title_other.c_str(), nullptr, inner);
+    y += text_size(ui.fonts.body, t.title_other, inner).y + ui.gap();
   }
-  draw->AddText(ui.fonts.body, ui.fonts.body->FontSize, ImVec2(x, y), p.text, closes.c_str(), nullptr, inner - 8 * ui.s);
+  draw->AddText(ui.fonts.body, ui.fonts.body->FontSize, ImVec2(x, y), p.text, t.closes.c_str(), nullptr, inner);
 }
 
-void feedback_panel(Ui& ui, float width) {
+// "You said, we did": one published result at a time, changing every few seconds so passers-by see
+// the kiosk is alive. `max_height` bounds it; when both parts do not fit, "we did" is kept.
+void feedback_panel(Ui& ui, float width, float max_height) {
   size_t count = 0;
   const CatalogueEntry* entry = current_feedback(ui.state, count);
   if (entry == nullptr) return;
   const std::string& lang = ui.state.language;
   const Feedback& f = *entry->feedback;
+  float inner = width - 2 * ui.pad();
+  float heading_w = inner - (count > 1 ? static_cast<float>(count) * 32.0f * ui.s : 0.0f);  // room for the dots
+  std::string heading_first = ui.first("kiosk.attract.you_said_we_did");
+  std::string heading_second = ui.second("kiosk.attract.you_said_we_did");
+  std::string title = entry->consultation->title.in(lang);
+  std::string said = ui.t("kiosk.attract.you_said") + " " + f.you_said.in(lang);
+  std::string did = ui.t("kiosk.attract.we_did") + " " + f.we_did.in(lang);
+  float fixed = 2 * ui.pad() + text_size(ui.fonts.heading, heading_first, heading_w).y +
+                text_size(ui.fonts.body, heading_second, heading_w).y + text_size(ui.fonts.body, title, inner).y +
+                4 * ui.gap();
+  bool show_said = fixed + text_size(ui.fonts.body, said, inner).y + text_size(ui.fonts.body, did, inner).y <= max_height;
+
   ImVec2 pos = ImGui::GetCursorScreenPos();
   ImDrawList* draw = ImGui::GetWindowDrawList();
   draw->ChannelsSplit(2);
   draw->ChannelsSetCurrent(1);
-  float inner = width - 2 * ui.pad();
+  draw->PushClipRect(pos, ImVec2(pos.x + width, pos.y + max_height), true);
   ImGui::SetCursorScreenPos(ImVec2(pos.x + ui.pad(), pos.y + ui.pad()));
   ImGui::BeginGroup();
-  text(ui, ui.fonts.heading, ui.first("kiosk.attract.you_said_we_did") + " / " + ui.second("kiosk.attract.you_said_we_did"),
-       ui.pal.text, inner);
-  text(ui, ui.fonts.body, entry->consultation->title.in(lang), ui.pal.muted, inner);
-  vspace(ui.gap() * 0.5f);
-  text(ui, ui.fonts.body, ui.t("kiosk.attract.you_said") + " " + f.you_said.in(lang), ui.pal.text, inner);
-  vspace(ui.gap() * 0.5f);
-  text(ui, ui.fonts.body, ui.t("kiosk.attract.we_did") + " " + f.we_did.in(lang), ui.pal.text, inner);
-  if (count > 1) {
-    // Which of the results is showing: filled dot for the current one.
+  text(ui, ui.fonts.heading, heading_first, ui.pal.text, heading_w);
+  text(ui, ui.fonts.body, heading_second, ui.pal.muted, heading_w);
+  vspace(ui.gap());
+  text(ui, ui.fonts.body, title, ui.pal.muted, inner);
+  vspace(ui.gap());
+  if (show_said) {
+    text(ui, ui.fonts.body, said, ui.pal.text, inner);
     vspace(ui.gap());
-    ImVec2 d = ImGui::GetCursorScreenPos();
+  }
+  // What was done matters most: it gets the room that is left, cut at a word if it must be.
+  float left_for_did = pos.y + max_height - ui.pad() - ImGui::GetCursorScreenPos().y;
+  text(ui, ui.fonts.body, fit_block(ui.fonts.body, did, inner, std::max(left_for_did, ui.fonts.body->FontSize)), ui.pal.text,
+       inner);
+  ImGui::EndGroup();
+  draw->PopClipRect();
+  float bottom = std::min(ImGui::GetItemRectMax().y + ui.pad(), pos.y + max_height);
+  if (count > 1) {
+    // Which of the results is showing: the filled dot, in the top corner.
     float r = 9 * ui.s;
+    float x0 = pos.x + width - ui.pad() - static_cast<float>(count) * r * 3.5f + r * 1.5f;
     for (size_t i = 0; i < count; ++i) {
-      ImVec2 c(d.x + r + static_cast<float>(i) * r * 3.5f, d.y + r);
+      ImVec2 c(x0 + static_cast<float>(i) * r * 3.5f, pos.y + ui.pad() + r);
       if (i == ui.state.feedback_index % count) draw->AddCircleFilled(c, r, ui.pal.text, 20);
       else draw->AddCircle(c, r, ui.pal.text, 20, 2.5f * ui.s);
     }
-    vspace(2 * r);
   }
-  ImGui::EndGroup();
-  float bottom = ImGui::GetItemRectMax().y + ui.pad();
   draw->ChannelsSetCurrent(0);
   draw->AddRectFilled(pos, ImVec2(pos.x + width, bottom), ui.pal.surface, 16 * ui.s);
   draw->AddRect(pos, ImVec2(pos.x + width, bottom), ui.pal.border, 16 * ui.s, 0, 3.0f * ui.s);
@@ -101,9 +133,8 @@ void feedback_panel(Ui& ui, float width) {
 void draw_attract(Ui& ui) {
   const AppState& st = ui.state;
   ImVec2 full = ImGui::GetContentRegionAvail();
-  float margin = std::max(ui.pad() * 2.0f, (full.x - 1760.0f * ui.s) * 0.5f);
+  float margin = std::max(ui.touch() + ui.pad(), (full.x - 1760.0f * ui.s) * 0.5f);
   float width = full.x - 2 * margin;
-  float top = ui.gap();
 
   // Council name, in both languages (from the consultations: each names its council).
   std::string council_first, council_second;
@@ -115,31 +146,44 @@ void draw_attract(Ui& ui) {
     }
 
   bool pin_missing = st.config.staff_pin_hash.empty();
-  float banner_h = pin_missing ? ui.touch() : 0.0f;
-  begin_scroll_area(ui, "attract", ImVec2(full.x, full.y - banner_h), 0);
-  ImGui::Indent(margin);
-  vspace(top);
-  float toggles_top = ImGui::GetCursorScreenPos().y;
-  draw_bilingual_toggles(ui, ImGui::GetWindowPos().x + margin + width, toggles_top, ui.touch());
-  ImGui::SetCursorScreenPos(ImVec2(ImGui::GetWindowPos().x + margin, toggles_top));
-  float council_w = width * 0.45f;
+  std::string banner = ui.first("kiosk.staff.pin_not_set") + " / " + ui.second("kiosk.staff.pin_not_set");
+  float banner_text_x = ui.pad() * 2 + ui.fonts.body->FontSize;
+  float banner_wrap = full.x - banner_text_x - ui.pad();
+  float banner_h =
+      pin_missing ? std::max(ui.touch(), text_size(ui.fonts.body, banner, banner_wrap).y + 2 * ui.pad()) : 0.0f;
+  float area_h = full.y - banner_h;
+  begin_scroll_area(ui, "attract", ImVec2(full.x, area_h), 0);
+  float left = ImGui::GetWindowPos().x + margin;
+  float top = ImGui::GetCursorScreenPos().y + ui.gap();
+
+  // Row 1: the council on the left, contrast and text size on the right (labels in both languages).
+  draw_bilingual_toggles(ui, left + width, top, ui.touch());
+  ImGui::SetCursorScreenPos(ImVec2(left, top));
+  ImGui::BeginGroup();
   if (!council_first.empty()) {
-    text(ui, ui.fonts.body, council_first, ui.pal.text, council_w);
-    if (council_second != council_first) text(ui, ui.fonts.body, council_second, ui.pal.muted, council_w);
+    text(ui, ui.fonts.body, council_first, ui.pal.text, width * 0.4f);
+    if (council_second != council_first) text(ui, ui.fonts.body, council_second, ui.pal.muted, width * 0.4f);
   }
-  ImGui::SetCursorScreenPos(ImVec2(ImGui::GetWindowPos().x + margin,
-                                   std::max(ImGui::GetCursorScreenPos().y, toggles_top + ui.touch()) + ui.gap()));
+  ImGui::EndGroup();
+  float y = std::max(ImGui::GetItemRectMax().y, top + ui.touch()) + ui.pad();
 
-  // Welcome in both languages, the read-first one first.
-  text(ui, ui.fonts.display, ui.first("kiosk.attract.welcome") + " · " + ui.second("kiosk.attract.welcome"), ui.pal.text, width);
-  text(ui, ui.fonts.heading, ui.first("kiosk.attract.have_your_say"), ui.pal.text, width);
-  text(ui, ui.fonts.body, ui.second("kiosk.attract.have_your_say"), ui.pal.muted, width);
-  vspace(ui.gap());
-
-  // The language choice, in words (W3).
+  // Row 2: welcome in both languages, read-first first; the language choice in words beside it (W3).
+  bool wide = width > 1300.0f * ui.s;
+  float lang_w = std::min(360.0f * ui.s, (width - ui.gap()) * 0.5f);
+  float choice_w = 2 * lang_w + ui.gap();
+  float welcome_w = wide ? width - choice_w - ui.pad() : width;
+  ImGui::SetCursorScreenPos(ImVec2(left, y));
+  ImGui::BeginGroup();
+  text(ui, ui.fonts.display, ui.first("kiosk.attract.welcome") + " · " + ui.second("kiosk.attract.welcome"), ui.pal.text,
+       welcome_w);
+  text(ui, ui.fonts.heading, ui.first("kiosk.attract.have_your_say"), ui.pal.text, welcome_w);
+  text(ui, ui.fonts.body, ui.second("kiosk.attract.have_your_say"), ui.pal.muted, welcome_w);
+  ImGui::EndGroup();
+  float welcome_bottom = ImGui::GetItemRectMax().y;
+  ImGui::SetCursorScreenPos(wide ? ImVec2(left + width - choice_w, y) : ImVec2(left, welcome_bottom + ui.gap()));
+  ImGui::BeginGroup();
   text(ui, ui.fonts.body, ui.first("kiosk.attract.choose_language") + " / " + ui.second("kiosk.attract.choose_language"),
-       ui.pal.text, width);
-  float lang_w = std::min(420.0f * ui.s, (width - ui.gap()) * 0.5f);
+       ui.pal.text, choice_w);
   for (const std::string& code : {ui.lang_first(), ui.lang_second()}) {
     if (button(ui, "lang:" + code, ui_text("kiosk.language_name", code), ImVec2(lang_w, ui.touch() * 1.1f),
                Tone::Secondary, st.language == code))
@@ -147,9 +191,10 @@ void draw_attract(Ui& ui) {
     ImGui::SameLine(0, ui.gap());
   }
   ImGui::NewLine();
-  vspace(ui.gap());
+  ImGui::EndGroup();
+  y = std::max(welcome_bottom, ImGui::GetItemRectMax().y) + ui.pad();
 
-  // The menu of involvement: open consultations as cards, feedback beside them.
+  // Row 3: the menu of involvement (open consultations as cards), "you said, we did" beside it.
   std::vector<const CatalogueEntry*> open, upcoming;
   for (const CatalogueEntry& e : st.catalogue.entries) {
     if (is_open_on(e, st.today)) open.push_back(&e);
@@ -157,19 +202,23 @@ void draw_attract(Ui& ui) {
   }
   size_t fb_count = 0;
   bool feedback = current_feedback(st, fb_count) != nullptr;
-  bool side = feedback && width > 1300.0f * ui.s && !st.large_text;
-  float cards_w = side ? width * 0.62f : width;
-  float side_x = ImGui::GetCursorScreenPos().x + cards_w + ui.pad();
-  float section_y = ImGui::GetCursorScreenPos().y;
-
+  bool side = feedback && wide && !st.large_text;
+  float cards_w = side ? width * 0.64f : width;
+  ImGui::SetCursorScreenPos(ImVec2(left, y));
   ImGui::BeginGroup();
   text(ui, ui.fonts.heading, ui.t("kiosk.attract.open_consultations"), ui.pal.text, cards_w);
   if (open.empty()) text(ui, ui.fonts.body, ui.t("kiosk.attract.none_open"), ui.pal.text, cards_w);
   int columns = (cards_w > 1000.0f * ui.s && !st.large_text) ? 2 : 1;
   float card_w = (cards_w - ui.gap() * static_cast<float>(columns - 1)) / static_cast<float>(columns);
-  for (size_t i = 0; i < open.size(); ++i) {
-    if (i % static_cast<size_t>(columns) != 0) ImGui::SameLine(0, ui.gap());
-    card(ui, *open[i], card_w, 200.0f * ui.s);
+  // Cards in a row share the tallest one's height.
+  for (size_t row = 0; row < open.size(); row += static_cast<size_t>(columns)) {
+    size_t end = std::min(open.size(), row + static_cast<size_t>(columns));
+    float h = 160.0f * ui.s;
+    for (size_t i = row; i < end; ++i) h = std::max(h, card_height(ui, *open[i], card_w));
+    for (size_t i = row; i < end; ++i) {
+      if (i != row) ImGui::SameLine(0, ui.gap());
+      card(ui, *open[i], card_w, h);
+    }
   }
   if (!upcoming.empty()) {
     vspace(ui.gap());
@@ -181,13 +230,20 @@ void draw_attract(Ui& ui) {
            ui.pal.muted, cards_w);
   }
   ImGui::EndGroup();
+  float cards_bottom = ImGui::GetItemRectMax().y;
 
   if (feedback) {
-    if (side) ImGui::SetCursorScreenPos(ImVec2(side_x, section_y));
-    else vspace(ui.gap());
-    feedback_panel(ui, side ? width - cards_w - ui.pad() : width);
+    float window_bottom = ImGui::GetWindowPos().y + area_h - ui.gap();
+    if (side) {
+      ImGui::SetCursorScreenPos(ImVec2(left + cards_w + ui.pad(), y));
+      // Leaves room for the scroll area's own bottom margin, so that nothing scrolls when all fits.
+      float room = std::max(window_bottom, cards_bottom) - y - 2 * ui.pad() - ui.gap();
+      feedback_panel(ui, width - cards_w - ui.pad(), room);
+    } else {
+      ImGui::SetCursorScreenPos(ImVec2(left, cards_bottom + ui.pad()));
+      feedback_panel(ui, width, 2000.0f * ui.s);
+    }
   }
-  ImGui::Unindent(margin);
   end_scroll_area(ui);
 
   if (pin_missing) {
@@ -195,11 +251,11 @@ void draw_attract(Ui& ui) {
     ImDrawList* draw = ImGui::GetWindowDrawList();
     draw->AddRectFilled(pos, ImVec2(pos.x + full.x, pos.y + banner_h), ui.pal.warning_bg);
     draw->AddLine(pos, ImVec2(pos.x + full.x, pos.y), ui.pal.border, 3 * ui.s);
-    std::string words = ui.first("kiosk.staff.pin_not_set") + " / " + ui.second("kiosk.staff.pin_not_set");
+    const std::string& words = banner;
     draw_warning_sign(draw, ImVec2(pos.x + ui.pad(), pos.y + (banner_h - ui.fonts.body->FontSize) * 0.5f),
                       ui.fonts.body->FontSize, ui.pal.warning_text);
-    float x = pos.x + ui.pad() * 2 + ui.fonts.body->FontSize;
-    float wrap = full.x - x - ui.pad();
+    float x = pos.x + banner_text_x;
+    float wrap = banner_wrap;
     ImVec2 ts = text_size(ui.fonts.body, words, wrap);
     draw->AddText(ui.fonts.body, ui.fonts.body->FontSize, ImVec2(x, pos.y + std::max(0.0f, (banner_h - ts.y) * 0.5f)),
                   ui.pal.warning_text, words.c_str(), nullptr, wrap);

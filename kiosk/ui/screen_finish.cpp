@@ -30,7 +30,7 @@ void draw_review(Ui& ui) {
     ImGui::BeginGroup();
     text(ui, ui.fonts.body, item.question_text, ui.pal.muted, words_w);
     std::string answer = item.answer_text.empty() ? ui.t("kiosk.review.no_answer") : item.answer_text;
-    text(ui, ui.fonts.heading, answer, ui.pal.text, words_w);
+    text(ui, ui.fonts.bold, answer, ui.pal.text, words_w);
     ImGui::EndGroup();
     float bottom = ImGui::GetItemRectMax().y;
     ImGui::SetCursorScreenPos(ImVec2(top.x + width - change_w, top.y));
@@ -48,12 +48,23 @@ void draw_review(Ui& ui) {
 
 namespace {
 // A centred column of text for the short status screens.
-void centred_message(Ui& ui, const std::string& title, const std::vector<std::string>& lines, float top_fraction) {
+void centred_message(Ui& ui, const std::string& title, const std::vector<std::string>& lines, float top_fraction,
+                     bool tick = false) {
   ImVec2 avail = ImGui::GetContentRegionAvail();
   float width = content_width(ui, avail.x);
   ImVec2 origin = ImGui::GetCursorScreenPos();
   ImGui::SetCursorScreenPos(ImVec2(origin.x + (avail.x - width) * 0.5f, origin.y + avail.y * top_fraction));
   ImGui::BeginGroup();
+  if (tick) {
+    // A large tick: done, and safely saved.
+    float r = 56.0f * ui.s;
+    ImVec2 at = ImGui::GetCursorScreenPos();
+    ImVec2 c(at.x + width * 0.5f, at.y + r);
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    draw->AddCircleFilled(c, r, ui.pal.primary, 48);
+    draw_tick(draw, ImVec2(c.x - r * 0.6f, c.y - r * 0.6f), ImVec2(c.x + r * 0.6f, c.y + r * 0.6f), ui.pal.on_primary, 9.0f * ui.s);
+    vspace(2 * r + ui.gap());
+  }
   text_centered(ui, ui.fonts.display, title, ui.pal.text, width);
   vspace(ui.pad());
   for (const std::string& line : lines) {
@@ -95,7 +106,7 @@ void draw_thanks(Ui& ui) {
     if (!c.results_date.empty())
       lines.push_back(ui.t("kiosk.thanks.results_by", {{"date", format_date(ui, c.results_date, lang)}}));
   }
-  centred_message(ui, ui.t("kiosk.thanks.title"), lines, 0.1f);
+  centred_message(ui, ui.t("kiosk.thanks.title"), lines, 0.06f, true);
   ImVec2 avail = ImGui::GetContentRegionAvail();
   vspace(ui.pad());
   text_centered(ui, ui.fonts.body, ui.t("kiosk.thanks.returning", {{"seconds", std::to_string(st.countdown_seconds)}}),

@@ -92,6 +92,7 @@ float draw_typing_panel(Ui& ui, float width) {
                           ? st.venue_draft
                           : (question ? target_text(st.session->answer(question->id), target) : std::string());
   ImVec2 start = ImGui::GetCursorScreenPos();
+  ImGui::BeginGroup();
   text(ui, ui.fonts.body, field_label(ui, question, target), ui.pal.text, width);
   // Long answers: show the end, where typing happens (at most three lines).
   ImFont* font = ui.fonts.body;
@@ -105,7 +106,8 @@ float draw_typing_panel(Ui& ui, float width) {
   if (question) {
     if (const std::string* problem = problem_for(st, question->id)) problem_text(ui, *problem, width);
   }
-  return ImGui::GetCursorScreenPos().y - start.y;
+  ImGui::EndGroup();
+  return ImGui::GetItemRectMax().y - start.y;
 }
 
 void draw_page(Ui& ui) {
@@ -143,12 +145,10 @@ void draw_page(Ui& ui) {
     text(ui, ui.fonts.heading, heading, ui.pal.text, width);
     text(ui, ui.fonts.body, q->required ? ui.t("kiosk.page.required") : ui.t("kiosk.page.optional"), ui.pal.muted, width);
     if (!q->help.empty()) text(ui, ui.fonts.body, q->help.in(lang), ui.pal.muted, width);
+    // The reason sits between the question and its answer, where the eye goes next.
+    if (const std::string* problem = problem_for(st, q->id)) problem_text(ui, *problem, width);
     vspace(ui.gap() * 0.5f);
     draw_question_widget(ui, *q, width);
-    if (const std::string* problem = problem_for(st, q->id)) {
-      vspace(ui.gap() * 0.5f);
-      problem_text(ui, *problem, width);
-    }
     vspace(ui.pad() * 2.0f);
     ImGui::PopID();
   }

@@ -9,8 +9,8 @@ void draw_staff_pin(Ui& ui) {
   const AppState& st = ui.state;
   draw_top_bar(ui, ui.t("kiosk.staff.title"), false);
   ImVec2 avail = ImGui::GetContentRegionAvail();
-  float key = std::min(150.0f * ui.s, (avail.y - 5 * ui.touch()) / 4.0f);
-  key = std::max(key, ui.touch());
+  float key = 240.0f * ui.s;         // wide enough for "Dileu" / "Delete" at large text
+  float key_h = ui.touch();
   float pad_w = key * 3 + ui.gap() * 2;
   ImVec2 origin = ImGui::GetCursorScreenPos();
   float x0 = origin.x + (avail.x - pad_w) * 0.5f;
@@ -39,18 +39,18 @@ void draw_staff_pin(Ui& ui) {
   float y = ImGui::GetCursorScreenPos().y + ui.gap();
   for (int i = 0; i < 12; ++i) {
     float x = x0 + static_cast<float>(i % 3) * (key + ui.gap());
-    float ky = y + static_cast<float>(i / 3) * (key * 0.7f + ui.gap());
+    float ky = y + static_cast<float>(i / 3) * (key_h + ui.gap());
     ImGui::SetCursorScreenPos(ImVec2(x, ky));
     std::string k = keys[i];
     if (k == "back") {
-      if (button(ui, "pin:back", ui.t("kiosk.key.delete"), ImVec2(key, key * 0.7f), Tone::Quiet)) ui.push(act::PinBackspace{});
+      if (button(ui, "pin:back", ui.t("kiosk.key.delete"), ImVec2(key, key_h), Tone::Quiet)) ui.push(act::PinBackspace{});
     } else if (k == "ok") {
-      if (button(ui, "pin:ok", ui.t("kiosk.pin.ok"), ImVec2(key, key * 0.7f), Tone::Primary)) ui.push(act::PinSubmit{});
-    } else if (button(ui, "pin:" + k, k, ImVec2(key, key * 0.7f))) {
+      if (button(ui, "pin:ok", ui.t("kiosk.pin.ok"), ImVec2(key, key_h), Tone::Primary)) ui.push(act::PinSubmit{});
+    } else if (button(ui, "pin:" + k, k, ImVec2(key, key_h))) {
       ui.push(act::PinDigit{k[0]});
     }
   }
-  ImGui::SetCursorScreenPos(ImVec2(x0, y + 4 * (key * 0.7f + ui.gap()) + ui.gap()));
+  ImGui::SetCursorScreenPos(ImVec2(x0, y + 4 * (key_h + ui.gap()) + ui.gap()));
   if (button(ui, "pin:cancel", ui.t("kiosk.pin.cancel"), ImVec2(pad_w, 0), Tone::Secondary)) ui.push(act::CloseStaff{});
 }
 

@@ -51,12 +51,15 @@ Result<Fonts> build_fonts(ImFontAtlas& atlas, float scale, const std::string& fo
   Fonts fonts;
   fonts.scale = scale;
   fonts.normal.body = add(regular, kBody);
+  fonts.normal.bold = add(bold, kBody);
   fonts.normal.heading = add(bold, kHeading);
   fonts.normal.display = add(bold, kDisplay);
   fonts.large.body = add(regular, kBody * kLarge);
+  fonts.large.bold = add(bold, kBody * kLarge);
   fonts.large.heading = add(bold, kHeading * kLarge);
   fonts.large.display = fonts.normal.display;  // already large
-  if (!fonts.normal.body || !fonts.normal.heading || !fonts.normal.display || !fonts.large.body || !fonts.large.heading)
+  if (!fonts.normal.body || !fonts.normal.bold || !fonts.normal.heading || !fonts.normal.display || !fonts.large.body ||
+      !fonts.large.bold || !fonts.large.heading)
     return Error{ErrorCode::Corrupt, font_dir + ": a DejaVu font could not be read"};
   if (!atlas.Build()) return Error{ErrorCode::Internal, "the font atlas could not be built"};
   return fonts;

@@ -11,6 +11,7 @@ namespace soundings::kiosk {
 
 struct FontSet {
   ImFont* body = nullptr;
+  ImFont* bold = nullptr;     // body size, bold: card titles, answers on the review screen
   ImFont* heading = nullptr;
   ImFont* display = nullptr;  // the attract screen's welcome
 };

@@ -7,7 +7,7 @@
 namespace soundings::kiosk {
 
 struct SyncSnapshot {
-  std::string state = "not_enrolled";  // sync_state_name(): not_enrolled, offline, syncing, online, refused
+  std::string state = "not_enrolled";  // not_enrolled, offline, syncing, online or refused
   int64_t waiting = 0;
   int64_t needs_review = 0;
   std::string last_success_at;

@@ -20,6 +20,31 @@ ImVec2 text_size(ImFont* font, const std::string& words, float wrap_width) {
   return font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap_width, words.data(), words.data() + words.size());
 }
 
+std::string fit_line(ImFont* font, const std::string& words, float width) {
+  if (text_size(font, words, 0).x <= width) return words;
+  std::string cut = words;
+  while (!cut.empty()) {
+    cut.pop_back();
+    while (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80) cut.pop_back();  // whole letters
+    if (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0xC0) cut.pop_back();
+    if (text_size(font, cut + "…", 0).x <= width) return cut + "…";
+  }
+  return "…";
+}
+
+std::string fit_block(ImFont* font, const std::string& words, float width, float max_height) {
+  if (text_size(font, words, width).y <= max_height) return words;
+  std::string cut = words;
+  while (!cut.empty()) {
+    size_t space = cut.find_last_of(' ');
+    if (space == std::string::npos) return fit_line(font, words, width);
+    cut.resize(space);
+    while (!cut.empty() && (cut.back() == ',' || cut.back() == ';' || cut.back() == ':')) cut.pop_back();
+    if (text_size(font, cut + "…", width).y <= max_height) return cut + "…";
+  }
+  return std::string();
+}
+
 void vspace(float height) { ImGui::Dummy(ImVec2(1.0f, height)); }
 
 void record_target(Ui& ui, const std::string& name, ImVec2 min, ImVec2 max) {
@@ -116,6 +141,7 @@ bool button(Ui& ui, const std::string& name, const std::string& label, ImVec2 si
     case Tone::Secondary: break;
     case Tone::Quiet: fill = p.background; break;
     case Tone::Warning: fill = p.warning_bg; ink = p.warning_text; edge = p.border; break;
+    case Tone::Focus: edge = p.focus; break;
   }
   if (selected) {
     fill = p.selected;
@@ -126,7 +152,7 @@ bool button(Ui& ui, const std::string& name, const std::string& label, ImVec2 si
   ImVec2 max(pos.x + size.x, pos.y + size.y);
   float rounding = 14.0f * ui.s;
   draw->AddRectFilled(pos, max, fill, rounding);
-  draw->AddRect(pos, max, edge, rounding, 0, (selected ? 5.0f : 3.0f) * ui.s);
+  draw->AddRect(pos, max, edge, rounding, 0, (selected || tone == Tone::Focus ? 6.0f : 3.0f) * ui.s);
   if (held) draw->AddRect(ImVec2(pos.x + 5 * ui.s, pos.y + 5 * ui.s), ImVec2(max.x - 5 * ui.s, max.y - 5 * ui.s), ink, rounding, 0, 2.0f * ui.s);
   float tick_space = 0;
   if (selected) {

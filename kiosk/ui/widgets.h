@@ -36,7 +36,7 @@ struct Ui {
   float gap() const { return 16.0f * s; }
 };
 
-enum class Tone { Primary, Secondary, Quiet, Warning };
+enum class Tone { Primary, Secondary, Quiet, Warning, Focus };  // Focus: the part being edited
 enum class Mark { None, Radio, Check };
 
 // True when a finger lifted on it (not at the end of a scroll drag). Records a tap target.
@@ -60,6 +60,10 @@ void text_centered(Ui& ui, ImFont* font, const std::string& words, ImU32 colour,
 // A problem message: a warning sign and words, so meaning is not carried by colour alone.
 void problem_text(Ui& ui, const std::string& words, float width);
 ImVec2 text_size(ImFont* font, const std::string& words, float wrap_width);
+// `words` on one line of `width`, shortened with an ellipsis when it does not fit.
+std::string fit_line(ImFont* font, const std::string& words, float width);
+// `words` wrapped at `width` and cut at a word with an ellipsis so that it is at most `max_height` tall.
+std::string fit_block(ImFont* font, const std::string& words, float width, float max_height);
 void vspace(float height);
 
 // Records a tap target when its centre is visible in the current clip rectangle.
