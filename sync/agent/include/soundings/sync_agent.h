@@ -54,6 +54,7 @@ struct OnceOutcome {
 };
 
 // Enrols the store with a hub: stores hub URL, device id, token and the hub's sealing key.
+// Blocks for up to the config's timeouts (two requests): never call it from a UI frame.
 // Errors: InvalidInput for a bad address, CA file or a refused code, NotFound when the hub could
 // not be reached (or something else answered), Storage when the store failed. A refused code or
 // an unreachable hub changes nothing in the store.
