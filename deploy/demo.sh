@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Runs Soundings end to end on this machine: a head-office hub on an embedded SQLite file with the
+# demo consultations published, and a kiosk enrolled with it that syncs every response it takes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
+
+bash deploy/install-deps.sh
+
+BUILD_DIR="${SOUNDINGS_BUILD_DIR:-build}"
+cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$BUILD_DIR" -j "$(nproc)" --target soundings-hub soundings-sync soundings-kiosk soundings-loadgen
+
+HUB="$BUILD_DIR/sync/hub/soundings-hub"
+SYNC="$BUILD_DIR/sync/agent/soundings-sync"
+KIOSK="$BUILD_DIR/kiosk/soundings-kiosk"
+LOADGEN="$BUILD_DIR/sync/loadgen/soundings-loadgen"
+
+# A fresh demo each run, kept under the build folder so it never mixes with real data.
+DEMO="${SOUNDINGS_DEMO_DIR:-$ROOT/$BUILD_DIR/demo}"
+rm -rf "$DEMO"
+mkdir -p "$DEMO/hub" "$DEMO/kiosk"
+
+PORT="${SOUNDINGS_DEMO_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
+URL="http://127.0.0.1:$PORT"
+
+echo "== Publishing the demo consultations at head office"
+for f in assets/consultations/*.json; do
+  "$HUB" publish --data "$DEMO/hub" "$f"
+done
+
+echo "== Starting the hub on $URL (data in $DEMO/hub)"
+"$HUB" serve --data "$DEMO/hub" --listen "127.0.0.1:$PORT" >"$DEMO/hub.log" 2>&1 &
+HUB_PID=$!
+cleanup() { kill "$HUB_PID" 2>/dev/null || true; wait "$HUB_PID" 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+for _ in $(seq 1 50); do
+  if python3 -c "import urllib.request,sys; urllib.request.urlopen('$URL/api/v1/health', timeout=1)" 2>/dev/null; then break; fi
+  sleep 0.1
+done
+
+echo "== Enrolling the kiosk"
+CODE="$("$HUB" enrol-code --data "$DEMO/hub" --name "Demo kiosk, Wrexham Library" | tail -n 1)"
+"$SYNC" --data "$DEMO/kiosk" --enrol "$URL" "$CODE" --name "Demo kiosk, Wrexham Library"
+"$SYNC" --data "$DEMO/kiosk" --once >/dev/null || true   # pull the published consultations
+
+# A staff PIN is required and never defaulted: make one for this demo and say it.
+PIN="${SOUNDINGS_DEMO_PIN:-$(python3 -c 'import secrets; print(f"{secrets.randbelow(10**6):06d}")')}"
+echo "$PIN" | "$KIOSK" --data "$DEMO/kiosk" --set-pin >/dev/null
+
+echo
+echo "Hub:        $URL   (log: $DEMO/hub.log)"
+echo "Staff PIN:  $PIN   (long-press the top-left corner of the kiosk for the staff screen)"
+echo "Export:     $HUB export --data $DEMO/hub --consultation influencing-decisions --format csv"
+echo
+
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ "${CI:-}" != "true" ]; then
+  echo "== Starting the kiosk (close the window, or use the staff screen's Exit, to stop the demo)"
+  "$KIOSK" --data "$DEMO/kiosk" --windowed 1920x1080
+  echo
+  echo "== What head office received"
+  "$HUB" status --data "$DEMO/hub"
+else
+  echo "There is no display here, so the kiosk cannot open a window."
+  echo "To see its screens, take screenshots under Xvfb, for example:"
+  echo "  xvfb-run -a -s '-screen 0 1920x1080x24' $KIOSK --data $DEMO/kiosk --lang cy --screenshot attract-cy.png"
+  echo
+  echo "== Instead: three responses taken through the kiosk's session path, synced to the hub"
+  "$LOADGEN" --data "$DEMO/kiosk" --consultation assets/consultations/influencing-decisions.json --count 3 --seed 7
+  "$SYNC" --data "$DEMO/kiosk" --once
+  echo
+  echo "== What head office received"
+  "$HUB" status --data "$DEMO/hub"
+  "$HUB" export --data "$DEMO/hub" --consultation influencing-decisions --format csv | head -n 4 | cut -c 1-200
+fi
