@@ -41,8 +41,9 @@ ConsultationPtr load_test_consultation(const std::string& json) {
 sync::AgentConfig fast_config() {
   sync::AgentConfig config;
   config.connect_timeout = std::chrono::seconds(1);
-  config.low_speed_window = std::chrono::seconds(1);
-  config.request_timeout = std::chrono::seconds(3);
+  // Long enough for a batch on a loaded machine under the sanitizers, short enough for a test.
+  config.low_speed_window = std::chrono::seconds(2);
+  config.request_timeout = std::chrono::seconds(5);
   config.backoff_base = std::chrono::seconds(1);
   config.backoff_cap = std::chrono::seconds(2);
   config.poll_interval = std::chrono::seconds(30);
