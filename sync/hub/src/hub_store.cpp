@@ -191,6 +191,10 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = FULL");
     db.exec("PRAGMA foreign_keys = ON");
+    // Response ids are random UUIDs, so inserts touch index pages all over the file: with
+    // SQLite's default 2 MB cache a large backlog kept re-reading pages from disk. 64 MiB
+    // holds the indexes of a few million responses.
+    db.exec("PRAGMA cache_size = -65536");
     // After the log starts over, its file is cut back to this size rather than kept at its peak.
     db.exec("PRAGMA journal_size_limit = 67108864");
     {
