@@ -1,18 +1,21 @@
 // soundings-kiosk: parses the command line, opens the store, loads consultations and wires the window to the UI.
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 
 #include "options.h"
 #include "platform_glfw.h"
-#include "soundings/loader.h"
 #include "soundings/store.h"
 #include "sync_link.h"
-#include "ui/catalogue.h"
 #include "ui/controller.h"
 #include "ui/store_worker.h"
 
 using namespace soundings;
 using namespace soundings::kiosk;
+
+static double ms_between(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
 
 static int fail(const std::string& message) {
   std::fprintf(stderr, "soundings-kiosk: %s\n", message.c_str());
@@ -20,6 +23,7 @@ static int fail(const std::string& message) {
 }
 
 int main(int argc, char** argv) {
+  const auto started = std::chrono::steady_clock::now();
   Result<Options> parsed = parse_options(argc, argv);
   if (!parsed) return fail(parsed.error().message + "\n" + usage_text());
   const Options& options = *parsed;
@@ -37,18 +41,18 @@ int main(int argc, char** argv) {
 
   AppState state;
   state.config = config_from(store, options);
-  std::vector<CatalogueEntry> refused;
-  if (!options.consultations_dir.empty()) {
-    std::string blocks = options.consultations_dir + "/../blocks";
-    if (!std::filesystem::is_directory(blocks)) blocks = default_blocks_directory();
-    refused = import_consultation_files(store, options.consultations_dir, blocks);
-    for (const CatalogueEntry& r : refused)
-      for (const std::string& p : r.problems) std::fprintf(stderr, "soundings-kiosk: %s: %s\n", r.source.c_str(), p.c_str());
-  }
-  state.catalogue = read_catalogue(store);
-  for (CatalogueEntry& r : refused) state.catalogue.entries.push_back(std::move(r));
+  state.catalogue = start_catalogue(store, options);
+  const auto catalogue_ready = std::chrono::steady_clock::now();
 
-  WindowOptions window_options{options.width, options.height, options.fullscreen, options.screenshot, options.targets_file};
+  WindowOptions window_options;
+  window_options.width = options.width;
+  window_options.height = options.height;
+  window_options.fullscreen = options.fullscreen;
+  window_options.screenshot = options.screenshot;
+  window_options.targets_file = options.targets_file;
+  window_options.stats = options.stats;
+  window_options.started = started;
+  window_options.startup_ms = {{"store_and_catalogue_ms", ms_between(started, catalogue_ready)}};
   Result<std::unique_ptr<Window>> window = Window::open(window_options);
   if (!window) return fail(window.error().message);
 

@@ -5,6 +5,10 @@
 #include <cstdlib>
 #include <cstring>
 
+#include <filesystem>
+
+#include "soundings/loader.h"
+#include "ui/catalogue.h"
 #include "ui/staff_pin.h"
 
 namespace soundings::kiosk {
@@ -12,7 +16,7 @@ namespace soundings::kiosk {
 std::string usage_text() {
   return "usage: soundings-kiosk --data DIR [--consultations DIR] [--lang cy|en]\n"
          "                       [--windowed WxH | --fullscreen] [--screenshot FILE]\n"
-         "                       [--field --staff NAME] [--idle SECONDS] [--tap-targets FILE]\n"
+         "                       [--field --staff NAME] [--idle SECONDS] [--stats] [--tap-targets FILE]\n"
          "       soundings-kiosk --data DIR --set-pin        (reads a 4-8 digit staff PIN from standard input)\n";
 }
 
@@ -58,6 +62,8 @@ Result<Options> parse_options(int argc, char** argv) {
       if (end == seconds.c_str() || *end != '\0' || n < 3 || n > 3600)
         return bad("--idle " + seconds + ": expected whole seconds from 3 to 3600");
       o.idle_warn_seconds = static_cast<int>(n);
+    } else if (arg == "--stats") {
+      o.stats = true;
     } else if (arg == "--set-pin") {
       o.set_pin = true;
     } else if (arg == "--field") {
@@ -104,6 +110,21 @@ Status set_pin_from(Store& store, std::FILE* in) {
   std::memset(line, 0, sizeof line);
   if (!hash) return hash.error();
   return store.set_setting("staff_pin_hash", *hash);
+}
+
+Catalogue start_catalogue(Store& store, const Options& options) {
+  std::vector<CatalogueEntry> refused;
+  if (!options.consultations_dir.empty()) {
+    // Blocks beside the consultations folder (assets/consultations + assets/blocks), else the default.
+    std::string blocks = options.consultations_dir + "/../blocks";
+    if (!std::filesystem::is_directory(blocks)) blocks = default_blocks_directory();
+    refused = import_consultation_files(store, options.consultations_dir, blocks);
+    for (const CatalogueEntry& r : refused)
+      for (const std::string& p : r.problems) std::fprintf(stderr, "soundings-kiosk: %s: %s\n", r.source.c_str(), p.c_str());
+  }
+  Catalogue catalogue = read_catalogue(store);
+  for (CatalogueEntry& r : refused) catalogue.entries.push_back(std::move(r));
+  return catalogue;
 }
 
 }  // namespace soundings::kiosk

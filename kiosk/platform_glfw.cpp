@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -27,12 +28,22 @@ namespace soundings::kiosk {
 struct Window::Impl {
   WindowOptions options;
   GLFWwindow* window = nullptr;
+  uint64_t input_events = 0;  // pointer, keys, resizes: anything a person did (ImGui chains to these callbacks)
+  std::vector<float> frame_ms;  // whole frames: events, UI, rendering, swap
+  std::vector<float> ui_ms;     // the UI's part: controller, screens, ImGui::Render
+  double first_frame_ms = -1;
+  double window_ms = 0;  // GLFW, the OpenGL context and ImGui's backends
+  double fonts_ms = 0;   // building and uploading the atlas
+  uint64_t wakes = 0;
   Fonts fonts;
+  std::unique_ptr<ImFontAtlas> atlas;  // outlives the ImGui context that shares it
   bool glfw_backend = false;
   bool gl_backend = false;
+  GLuint font_texture = 0;
   int windowed[4] = {0, 0, 0, 0};  // x, y, w, h before going full screen
 
   ~Impl() {
+    if (font_texture != 0) glDeleteTextures(1, &font_texture);
     if (gl_backend) ImGui_ImplOpenGL3_Shutdown();
     if (glfw_backend) ImGui_ImplGlfw_Shutdown();
     if (ImGui::GetCurrentContext()) ImGui::DestroyContext();
@@ -41,17 +52,38 @@ struct Window::Impl {
   }
 
   Status load_fonts(float scale) {
+    auto begin = std::chrono::steady_clock::now();
     ImGuiIO& io = ImGui::GetIO();
-    if (gl_backend) ImGui_ImplOpenGL3_DestroyFontsTexture();
     Result<Fonts> built = build_fonts(*io.Fonts, scale);
     if (!built) return built.error();
     fonts = *built;
     apply_imgui_style(ImGui::GetStyle(), scale);
-    if (gl_backend) {
-      ImGui_ImplOpenGL3_CreateFontsTexture();
-      io.Fonts->ClearTexData();  // the texture is on the GPU side now; keep memory low
-    }
+    upload_font_texture();
+    fonts_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - begin).count();
     return Status::success();
+  }
+
+  // The atlas goes to OpenGL as one byte per pixel (the backend's own upload converts it to four):
+  // a swizzle turns the coverage into white with alpha, which is what ImGui's shader expects.
+  void upload_font_texture() {
+    ImGuiIO& io = ImGui::GetIO();
+    unsigned char* pixels = nullptr;
+    int width = 0, height = 0;
+    io.Fonts->GetTexDataAsAlpha8(&pixels, &width, &height);
+    if (font_texture != 0) glDeleteTextures(1, &font_texture);
+    GLint previous = 0;
+    glGetIntegerv(GL_TEXTURE_BINDING_2D, &previous);
+    glGenTextures(1, &font_texture);
+    glBindTexture(GL_TEXTURE_2D, font_texture);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, width, height, 0, GL_RED, GL_UNSIGNED_BYTE, pixels);
+    const GLint swizzle[4] = {GL_ONE, GL_ONE, GL_ONE, GL_RED};
+    glTexParameteriv(GL_TEXTURE_2D, GL_TEXTURE_SWIZZLE_RGBA, swizzle);
+    glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(previous));
+    io.Fonts->SetTexID(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(font_texture)));
+    io.Fonts->ClearTexData();  // OpenGL holds the pixels now
   }
 
   void follow_window_size() {
@@ -89,6 +121,28 @@ struct Window::Impl {
     std::filesystem::rename(tmp, options.targets_file, ec);
   }
 
+  void print_stats() const {
+    std::vector<float> sorted = frame_ms;
+    std::sort(sorted.begin(), sorted.end());
+    auto at = [&](double q) { return sorted.empty() ? 0.0f : sorted[static_cast<size_t>(q * static_cast<double>(sorted.size() - 1))]; };
+    double total = 0;
+    for (float ms : sorted) total += ms;
+    double ui_total = 0;
+    for (float ms : ui_ms) ui_total += ms;
+    nlohmann::json doc = {{"first_frame_ms", first_frame_ms},
+                          {"ui_ms_mean", ui_ms.empty() ? 0.0 : ui_total / static_cast<double>(ui_ms.size())},
+                          {"window_ms", window_ms},
+                          {"fonts_ms", fonts_ms},
+                          {"frames", sorted.size()},
+                          {"wakes", wakes},
+                          {"frame_ms_mean", sorted.empty() ? 0.0 : total / static_cast<double>(sorted.size())},
+                          {"frame_ms_p50", at(0.5)},
+                          {"frame_ms_p95", at(0.95)},
+                          {"frame_ms_max", at(1.0)}};
+    for (const auto& [name, ms] : options.startup_ms) doc[name] = ms;
+    std::fprintf(stderr, "soundings-kiosk stats: %s\n", doc.dump().c_str());
+  }
+
   bool write_png(int width, int height) {
     std::vector<unsigned char> pixels(static_cast<size_t>(width) * static_cast<size_t>(height) * 4);
     glPixelStorei(GL_PACK_ALIGNMENT, 1);
@@ -119,6 +173,22 @@ uint64_t draw_data_hash(const ImDrawData* data) {
   return h;
 }
 
+// Counts input so the loop can tell a person's touch from a timer or another thread's wake-up.
+void count_input(GLFWwindow* window) {
+  if (auto* impl = static_cast<Window::Impl*>(glfwGetWindowUserPointer(window))) impl->input_events++;
+}
+void install_input_counters(GLFWwindow* window) {
+  glfwSetCursorPosCallback(window, [](GLFWwindow* w, double, double) { count_input(w); });
+  glfwSetMouseButtonCallback(window, [](GLFWwindow* w, int, int, int) { count_input(w); });
+  glfwSetScrollCallback(window, [](GLFWwindow* w, double, double) { count_input(w); });
+  glfwSetKeyCallback(window, [](GLFWwindow* w, int, int, int, int) { count_input(w); });
+  glfwSetCharCallback(window, [](GLFWwindow* w, unsigned int) { count_input(w); });
+  glfwSetCursorEnterCallback(window, [](GLFWwindow* w, int) { count_input(w); });
+  glfwSetWindowFocusCallback(window, [](GLFWwindow* w, int) { count_input(w); });
+  glfwSetWindowSizeCallback(window, [](GLFWwindow* w, int, int) { count_input(w); });
+  glfwSetWindowRefreshCallback(window, [](GLFWwindow* w) { count_input(w); });
+}
+
 void print_glfw_error(int code, const char* description) {
   std::fprintf(stderr, "soundings-kiosk: GLFW error %d: %s\n", code, description);
 }
@@ -128,6 +198,7 @@ Window::Window(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Window::~Window() = default;
 
 Result<std::unique_ptr<Window>> Window::open(const WindowOptions& options) {
+  auto begin = std::chrono::steady_clock::now();
   glfwSetErrorCallback(print_glfw_error);
   if (!glfwInit())
     return Error{ErrorCode::Internal, "cannot open a display: set DISPLAY, or run under xvfb-run for screenshots"};
@@ -144,24 +215,47 @@ Result<std::unique_ptr<Window>> Window::open(const WindowOptions& options) {
       h = mode->height;
     }
   }
+  // The fonts rasterise on another core while the window and its OpenGL context come up (no ImGui
+  // context exists yet, so nothing else touches ImGui meanwhile).
+  auto atlas = std::make_unique<ImFontAtlas>();
+  std::future<Result<Fonts>> fonts_built =
+      std::async(std::launch::async, [target = atlas.get(), scale = ui_scale_for(static_cast<float>(w), static_cast<float>(h)),
+                                      started = std::chrono::steady_clock::now(), ms = &impl->fonts_ms] {
+        Result<Fonts> fonts = build_fonts(*target, scale);
+        *ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+        return fonts;
+      });
   impl->window = glfwCreateWindow(w, h, "Soundings", monitor, nullptr);
   if (!impl->window) return Error{ErrorCode::Internal, "cannot create an OpenGL 3 window"};
   glfwMakeContextCurrent(impl->window);
   glfwSwapInterval(1);
+  glfwSetWindowUserPointer(impl->window, impl.get());
+  install_input_counters(impl->window);  // before ImGui's, which call these in turn
 
+  Result<Fonts> built = fonts_built.get();
+  if (!built) return built.error();
   IMGUI_CHECKVERSION();
-  ImGui::CreateContext();
+  ImGui::CreateContext(atlas.get());
+  impl->atlas = std::move(atlas);
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // a kiosk writes nothing into its working folder
   io.LogFilename = nullptr;
   impl->glfw_backend = ImGui_ImplGlfw_InitForOpenGL(impl->window, true);
   impl->gl_backend = ImGui_ImplOpenGL3_Init("#version 130");
   if (!impl->glfw_backend || !impl->gl_backend) return Error{ErrorCode::Internal, "cannot start ImGui's GLFW/OpenGL backends"};
-  // Device objects first, so the font texture below is uploaded now and its pixels freed.
-  ImGui_ImplOpenGL3_CreateDeviceObjects();
-  int ww = 0, wh = 0;
-  glfwGetWindowSize(impl->window, &ww, &wh);
-  if (Status s = impl->load_fonts(ui_scale_for(static_cast<float>(ww), static_cast<float>(wh))); !s) return s.error();
+  {
+    // The backend's shaders: it also uploads a font texture, in four bytes per pixel, so let it
+    // have a scratch atlas with ImGui's small default font; ours is uploaded below in one byte.
+    ImFontAtlas scratch;
+    io.Fonts = &scratch;
+    ImGui_ImplOpenGL3_CreateDeviceObjects();
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    io.Fonts = impl->atlas.get();
+  }
+  impl->window_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - begin).count();
+  impl->fonts = *built;
+  apply_imgui_style(ImGui::GetStyle(), impl->fonts.scale);
+  impl->upload_font_texture();
   glfwFocusWindow(impl->window);
   return std::unique_ptr<Window>(new Window(std::move(impl)));
 }
@@ -205,19 +299,25 @@ int Window::run(AppState& state, Controller& controller) {
       std::optional<std::chrono::milliseconds> wait = controller.next_wake();
       // A finger held down (the staff long press) needs time to pass on screen.
       if (io.MouseDown[0]) wait = std::min(wait.value_or(std::chrono::milliseconds(100)), std::chrono::milliseconds(100));
+      uint64_t inputs = im.input_events;
       if (wait) glfwWaitEventsTimeout(static_cast<double>(wait->count()) / 1000.0);
       else glfwWaitEvents();
-      frames_to_draw = 2;
+      ++im.wakes;
+      // A touch needs two frames (ImGui sees the press, then draws its effect); a timer or another
+      // thread's news needs one, and the settling below adds more only if the layout moves.
+      frames_to_draw = im.input_events != inputs ? 2 : 1;
     } else {
       glfwPollEvents();
     }
     im.follow_window_size();
+    auto frame_start = std::chrono::steady_clock::now();
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
     run_kiosk_frame(state, controller, im.fonts, out);
     ImGui::Render();
+    auto ui_end = std::chrono::steady_clock::now();
 
     int fb_w = 0, fb_h = 0;
     glfwGetFramebufferSize(im.window, &fb_w, &fb_h);
@@ -248,6 +348,9 @@ int Window::run(AppState& state, Controller& controller) {
       stable = (hash == last_hash) ? stable + 1 : 0;
       last_hash = hash;
       if ((stable >= 2 && frame >= 3) || frame >= 120) {
+        if (im.first_frame_ms < 0)
+          im.first_frame_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - im.options.started).count();
+        if (im.options.stats) im.print_stats();
         if (!im.write_png(fb_w, fb_h)) {
           std::fprintf(stderr, "soundings-kiosk: cannot write %s\n", im.options.screenshot.c_str());
           return 1;
@@ -256,8 +359,16 @@ int Window::run(AppState& state, Controller& controller) {
       }
     }
     glfwSwapBuffers(im.window);
+    auto frame_end = std::chrono::steady_clock::now();
+    if (im.first_frame_ms < 0)
+      im.first_frame_ms = std::chrono::duration<double, std::milli>(frame_end - im.options.started).count();
+    if (im.options.stats && im.frame_ms.size() < 1000000) {
+      im.frame_ms.push_back(std::chrono::duration<float, std::milli>(frame_end - frame_start).count());
+      im.ui_ms.push_back(std::chrono::duration<float, std::milli>(ui_end - frame_start).count());
+    }
     if (controller.exit_requested()) break;
   }
+  if (im.options.stats) im.print_stats();
   return 0;
 }
 

@@ -1,9 +1,12 @@
 // The one part of the kiosk that owns GLFW and OpenGL: the window, the event-driven frame loop, screenshots.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "soundings/result.h"
 #include "ui/app_state.h"
@@ -17,7 +20,10 @@ struct WindowOptions {
   int height = 1080;
   bool fullscreen = false;
   std::string screenshot;    // non-empty: draw until stable, write this PNG, return
-  std::string targets_file;  // non-empty: write the tap targets after each frame that changed them
+  std::string targets_file;  // non-empty: write the tap targets and the screen after each frame
+  bool stats = false;        // print frame timings as one JSON line on standard error at exit
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();  // for "first frame after"
+  std::vector<std::pair<std::string, double>> startup_ms;  // the caller's start-up phases, for --stats
 };
 
 class Window {
@@ -38,8 +44,9 @@ class Window {
   // Runs until the window closes or the controller asks to exit; 0 on success.
   int run(AppState& state, Controller& controller);
 
+  struct Impl;  // defined in platform_glfw.cpp only
+
  private:
-  struct Impl;
   explicit Window(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

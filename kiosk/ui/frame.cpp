@@ -120,7 +120,8 @@ void draw_kiosk(const AppState& state, const Fonts& fonts, FrameOutput& out) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ui.pal.text));
   ImGui::PushFont(set.body);
   ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                           ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse;
+                           ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse |
+                           ImGuiWindowFlags_NoBackground;  // the platform clears to the background colour
   ImGui::Begin("##kiosk", nullptr, flags);
   bool overlay = state.idle_warning || state.confirm_leave;
   if (overlay) ImGui::BeginDisabled();

@@ -33,14 +33,14 @@ void draw_intro(Ui& ui) {
   section(ui, "kiosk.intro.purpose", c.purpose.in(lang), width);
   std::string decision = c.decision.in(lang);
   if (!c.decision_maker.empty())
-    decision += "\n" + ui.t("kiosk.intro.decided_by", {{"who", c.decision_maker.in(lang)}});
+    decision.append("\n").append(ui.t("kiosk.intro.decided_by", {{"who", c.decision_maker.in(lang)}}));
   section(ui, "kiosk.intro.decision", decision, width);
   section(ui, "kiosk.intro.can_change", c.can_change.in(lang), width);
   section(ui, "kiosk.intro.cannot_change", c.cannot_change.in(lang), width);
   section(ui, "kiosk.intro.closes", ui.t("kiosk.intro.closes_on", {{"date", format_date(ui, c.closes, lang)}}), width);
   std::string results = c.results_how.in(lang);
   if (!c.results_date.empty())
-    results += "\n" + ui.t("kiosk.intro.results_by", {{"date", format_date(ui, c.results_date, lang)}});
+    results.append("\n").append(ui.t("kiosk.intro.results_by", {{"date", format_date(ui, c.results_date, lang)}}));
   section(ui, "kiosk.intro.results", results, width);
   section(ui, "kiosk.intro.privacy", c.privacy_notice.in(lang), width);
   if (st.config.seal_public_key.empty()) {

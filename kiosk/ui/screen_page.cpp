@@ -100,7 +100,7 @@ float draw_typing_panel(Ui& ui, float width) {
   std::string shown = value;
   while (text_size(font, shown, wrap).y > font->FontSize * 3.2f && shown.size() > 1) {
     size_t cut = shown.find(' ', std::min<size_t>(shown.size() - 1, 20));
-    shown = "…" + shown.substr(cut == std::string::npos ? shown.size() / 2 : cut);
+    shown = std::string("…").append(shown.substr(cut == std::string::npos ? shown.size() / 2 : cut));
   }
   text_field(ui, "typing", shown, true, width, false);
   if (question) {

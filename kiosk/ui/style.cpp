@@ -11,6 +11,9 @@ namespace {
 // Basic Latin + Latin-1 (â ê î ô û ä ë ï ö ü ÿ), Latin Extended-A (ŵ ŷ Ÿ), the Welsh forms
 // in Latin Extended Additional (ẁ ẃ ẅ ỳ), dashes, quotes, bullet, ellipsis, euro, and the keyboard's
 // shift and erase arrows.
+// The welcome and status titles (display size) come only from the kiosk's own strings.
+const ImWchar kDisplayRanges[] = {0x0020, 0x00FF, 0x0174, 0x0178, 0x2013, 0x2014, 0x2018, 0x2019, 0x2026, 0x2026, 0};
+
 const ImWchar kRanges[] = {
     0x0020, 0x00FF, 0x0100, 0x017F, 0x1E80, 0x1E85, 0x1EF2, 0x1EF3,
     0x2013, 0x2014, 0x2018, 0x201E, 0x2022, 0x2022, 0x2026, 0x2026, 0x20AC, 0x20AC,
@@ -45,15 +48,15 @@ Result<Fonts> build_fonts(ImFontAtlas& atlas, float scale, const std::string& fo
   config.OversampleH = 1;
   config.OversampleV = 1;
   config.PixelSnapH = true;
-  auto add = [&](const std::string& file, float size) {
-    return atlas.AddFontFromFileTTF(file.c_str(), std::round(size * scale), &config, kRanges);
+  auto add = [&](const std::string& file, float size, const ImWchar* ranges = kRanges) {
+    return atlas.AddFontFromFileTTF(file.c_str(), std::round(size * scale), &config, ranges);
   };
   Fonts fonts;
   fonts.scale = scale;
   fonts.normal.body = add(regular, kBody);
   fonts.normal.bold = add(bold, kBody);
   fonts.normal.heading = add(bold, kHeading);
-  fonts.normal.display = add(bold, kDisplay);
+  fonts.normal.display = add(bold, kDisplay, kDisplayRanges);
   fonts.large.body = add(regular, kBody * kLarge);
   fonts.large.bold = add(bold, kBody * kLarge);
   fonts.large.heading = add(bold, kHeading * kLarge);

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 
-from xwd_to_png import read_xwd, write_png
+from kiosk_driver import Kiosk
 
 P = argparse.ArgumentParser()
 P.add_argument("--kiosk", required=True)
@@ -28,125 +28,6 @@ def check(condition, message):
     if not condition:
         failures.append(message)
         print("FAIL:", message, flush=True)
-
-
-class Kiosk:
-    def __init__(self, data, lang, extra=()):
-        self.targets_file = os.path.join(ARGS.work, "targets.json")
-        if os.path.exists(self.targets_file):
-            os.remove(self.targets_file)
-        cmd = [ARGS.kiosk, "--data", data, "--consultations", os.path.join(ARGS.work, "consultations"),
-               "--lang", lang, "--windowed", "1920x1080", "--tap-targets", self.targets_file, *extra]
-        self.proc = subprocess.Popen(cmd)
-        self.doc = self.wait(lambda d: d["screen"] == "attract", "the attract screen", timeout=30)
-
-    def read(self):
-        try:
-            with open(self.targets_file) as f:
-                return json.load(f)
-        except (OSError, ValueError):
-            return None
-
-    def wait(self, pred, what, timeout=10.0):
-        end = time.time() + timeout
-        while time.time() < end:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"the kiosk exited ({self.proc.returncode}) while waiting for {what}")
-            d = self.read()
-            if d and pred(d):
-                self.doc = d
-                return d
-            time.sleep(0.03)
-        raise RuntimeError(f"timed out waiting for {what}; last screen {self.doc and self.doc['screen']}")
-
-    def frame(self):
-        d = self.read()
-        return d["frame"] if d else -1
-
-    def settle(self, since):
-        """Waits until the kiosk has drawn after an input given at frame `since`, then stopped drawing."""
-        self.wait(lambda d: d["frame"] > since, "a frame after the input", timeout=5)
-        last, quiet = self.doc["frame"], time.time()
-        while time.time() - quiet < 0.25:
-            time.sleep(0.03)
-            d = self.read()
-            if d and d["frame"] != last:
-                last, quiet = d["frame"], time.time()
-        self.doc = self.read()
-        return self.doc
-
-    def find(self, name):
-        for t in self.doc["targets"]:
-            if t["name"] == name:
-                return t
-        return None
-
-    def names(self):
-        return [t["name"] for t in self.doc["targets"]]
-
-    def tap(self, name):
-        for _ in range(30):
-            t = self.find(name)
-            if t:
-                x, y = t["x"] + t["w"] // 2, t["y"] + t["h"] // 2
-                before, since = self.doc["screen"], self.frame()
-                subprocess.run(["xdotool", "mousemove", "--sync", str(x), str(y), "click", "1"], check=True)
-                self.settle(since)
-                if os.environ.get("KIOSK_TRACE"):
-                    print(f"tap {name} at {x},{y}: {before} -> {self.doc['screen']} frame {self.doc['frame']}", flush=True)
-                return self.doc
-            down = self.find("scroll_down")
-            if not down:
-                break
-            self.press(down)
-        self.shot("failure")
-        raise RuntimeError(f"no '{name}' on the {self.doc['screen']} screen; targets: {self.names()}")
-
-    def press(self, t):
-        x, y = t["x"] + t["w"] // 2, t["y"] + t["h"] // 2
-        since = self.frame()
-        subprocess.run(["xdotool", "mousemove", "--sync", str(x), str(y), "click", "1"], check=True)
-        self.settle(since)
-        if os.environ.get("KIOSK_TRACE"):
-            print(f"press {t['name']} at {x},{y}: frame {self.doc['frame']} "
-                  f"{[(u['name'], u['y']) for u in self.doc['targets'] if u['name'].startswith('field')]}", flush=True)
-
-    def type(self, words):
-        for ch in words:
-            kb = self.doc
-            if ch == " ":
-                self.tap("key:space")
-            elif ch.isascii() and ch.isalpha():
-                if self.find("key:layer:letters"):
-                    self.tap("key:layer:letters")
-                upper = ch.isupper()
-                shifted = any(t["name"] == "key:Q" for t in self.doc["targets"])
-                if upper != shifted:
-                    self.tap("key:shift")
-                self.tap("key:" + ch)
-            elif self.find("key:" + ch):
-                self.tap("key:" + ch)
-            else:
-                if self.find("key:layer:numbers"):
-                    self.tap("key:layer:numbers")
-                if not self.find("key:" + ch) and self.find("key:layer:symbols"):
-                    self.tap("key:layer:symbols")
-                self.tap("key:" + ch)
-            del kb
-
-    def shot(self, name):
-        time.sleep(0.1)
-        w, h, rows = read_xwd(os.path.join(ARGS.fbdir, "Xvfb_screen0"))
-        write_png(os.path.join(ARGS.shots, name + ".png"), w, h, rows)
-        print("screenshot", name, flush=True)
-
-    def close(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
 
 
 def every_type_pass(k, lang):
@@ -252,7 +133,8 @@ def main():
     db.commit()
     db.close()
 
-    k = Kiosk(data, "cy")
+    consultations = os.path.join(ARGS.work, "consultations")
+    k = Kiosk(ARGS.kiosk, ARGS.work, data, consultations, "cy", fbdir=ARGS.fbdir, shots=ARGS.shots)
     try:
         every_type_pass(k, "en")
         every_type_pass(k, "cy")
@@ -289,7 +171,7 @@ def main():
         k.close()
 
     # Idle: a short warning time for the test; the reset still leaves 30 s to continue (A4).
-    k = Kiosk(data, "en", ["--idle", "3"])
+    k = Kiosk(ARGS.kiosk, ARGS.work, data, consultations, "en", ["--idle", "3"], fbdir=ARGS.fbdir, shots=ARGS.shots)
     try:
         k.tap("card:library-opening-hours")
         k.tap("start")

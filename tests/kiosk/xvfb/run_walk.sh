@@ -12,6 +12,6 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/fb" "$out"
 here="$(cd "$(dirname "$0")" && pwd)"
 # Mesa's software renderer; -fbdir exposes the screen as a file the test reads screenshots from.
-LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s "-screen 0 1920x1080x24 -fbdir $work/fb" \
+LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s "-screen 0 1920x1080x24 -noreset -fbdir $work/fb" \
   python3 "$here/drive.py" --kiosk "$kiosk" --assets "$assets" --fixtures "$fixtures" \
   --work "$work/run" --fbdir "$work/fb" --shots "$out"

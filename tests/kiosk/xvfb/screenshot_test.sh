@@ -13,7 +13,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$out"
 for lang in cy en; do
   rm -f "$out/screenshot-attract-$lang.png"
-  LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s "-screen 0 1920x1080x24" \
+  LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s "-screen 0 1920x1080x24 -noreset" \
     "$kiosk" --data "$work/data-$lang" --consultations "$assets/consultations" --lang "$lang" \
     --screenshot "$out/screenshot-attract-$lang.png"
 done
