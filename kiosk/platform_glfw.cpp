@@ -51,10 +51,10 @@ struct Window::Impl {
     glfwTerminate();
   }
 
-  Status load_fonts(float scale) {
+  Status load_fonts(float scale, LargeText large) {
     auto begin = std::chrono::steady_clock::now();
     ImGuiIO& io = ImGui::GetIO();
-    Result<Fonts> built = build_fonts(*io.Fonts, scale);
+    Result<Fonts> built = build_fonts(*io.Fonts, scale, large);
     if (!built) return built.error();
     fonts = *built;
     apply_imgui_style(ImGui::GetStyle(), scale);
@@ -86,14 +86,18 @@ struct Window::Impl {
     io.Fonts->ClearTexData();  // OpenGL holds the pixels now
   }
 
-  void follow_window_size() {
+  // Rebuilds the atlas when the window's size changes the scale, or the first time someone turns large
+  // text on (until then the large sizes are not built: about 1.2 MB of texture at 1080 pixels).
+  // Between frames only: the atlas must not change after NewFrame.
+  void follow_fonts(bool large_text) {
     int w = 0, h = 0;
     glfwGetWindowSize(window, &w, &h);
     if (w <= 0 || h <= 0) return;
     float scale = ui_scale_for(static_cast<float>(w), static_cast<float>(h));
-    // Between frames only: the atlas must not change after NewFrame.
-    if (std::fabs(scale - fonts.scale) > 0.02f) {
-      if (Status s = load_fonts(scale); !s) std::fprintf(stderr, "soundings-kiosk: %s\n", s.error().message.c_str());
+    bool want_large = fonts.has_large || large_text;
+    if (std::fabs(scale - fonts.scale) > 0.02f || want_large != fonts.has_large) {
+      if (Status s = load_fonts(scale, want_large ? LargeText::Build : LargeText::Defer); !s)
+        std::fprintf(stderr, "soundings-kiosk: %s\n", s.error().message.c_str());
     }
   }
 
@@ -206,6 +210,9 @@ Result<std::unique_ptr<Window>> Window::open(const WindowOptions& options) {
   impl->options = options;
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  // ImGui draws flat triangles in order: no depth or stencil buffer (at 1920x1080 one would be 8 MB).
+  glfwWindowHint(GLFW_DEPTH_BITS, 0);
+  glfwWindowHint(GLFW_STENCIL_BITS, 0);
   GLFWmonitor* monitor = nullptr;
   int w = options.width, h = options.height;
   if (options.fullscreen) {
@@ -221,7 +228,7 @@ Result<std::unique_ptr<Window>> Window::open(const WindowOptions& options) {
   std::future<Result<Fonts>> fonts_built =
       std::async(std::launch::async, [target = atlas.get(), scale = ui_scale_for(static_cast<float>(w), static_cast<float>(h)),
                                       started = std::chrono::steady_clock::now(), ms = &impl->fonts_ms] {
-        Result<Fonts> fonts = build_fonts(*target, scale);
+        Result<Fonts> fonts = build_fonts(*target, scale, LargeText::Defer);
         *ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
         return fonts;
       });
@@ -309,7 +316,7 @@ int Window::run(AppState& state, Controller& controller) {
     } else {
       glfwPollEvents();
     }
-    im.follow_window_size();
+    im.follow_fonts(state.large_text);
     auto frame_start = std::chrono::steady_clock::now();
 
     ImGui_ImplOpenGL3_NewFrame();

@@ -18,16 +18,22 @@ struct FontSet {
 
 struct Fonts {
   FontSet normal;
-  FontSet large;  // A3: about one and a half times the normal size
+  FontSet large;  // A3: about one and a half times the normal size; the normal set until has_large
+  bool has_large = false;
   float scale = 1.0f;
 };
+
+// Whether build_fonts adds the large-text sizes now, or leaves them until someone turns large text on.
+enum class LargeText { Build, Defer };
 
 // Design units are pixels on a 1080-pixel-high screen; smaller and larger screens scale.
 float ui_scale_for(float width, float height);
 
 // Adds DejaVu Sans (regular and bold, Latin Extended-A for ŵ and ŷ) to `atlas` at sizes for
-// `scale`, normal and large, and builds it. Must run before the first NewFrame, or between frames.
-Result<Fonts> build_fonts(ImFontAtlas& atlas, float scale, const std::string& font_dir = SOUNDINGS_KIOSK_FONT_DIR);
+// `scale`, normal and (unless deferred) large, and builds it. Must run before the first NewFrame, or
+// between frames. The atlas keeps no copy of the font files afterwards.
+Result<Fonts> build_fonts(ImFontAtlas& atlas, float scale, LargeText large = LargeText::Build,
+                          const std::string& font_dir = SOUNDINGS_KIOSK_FONT_DIR);
 
 // The characters the atlas holds (Basic Latin, Latin-1, Latin Extended-A, Welsh ẁẃẅỳ, punctuation).
 const ImWchar* kiosk_glyph_ranges();
