@@ -10,7 +10,9 @@
 // page_seconds is a list rather than an object so that page order survives a round trip.
 #include "soundings/response.h"
 
+#include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <set>
@@ -183,7 +185,8 @@ Result<Response> response_from_json(const nlohmann::json& value) {
   return response;
 }
 
-std::string make_uuid() {
+namespace {
+std::array<unsigned char, 16> random_bytes() {
   // sodium_init is idempotent and thread-safe; randombytes works without it but may
   // then open /dev/urandom lazily on each call.
   if (sodium_init() < 0) {
@@ -192,8 +195,12 @@ std::string make_uuid() {
   }
   std::array<unsigned char, 16> bytes{};
   randombytes_buf(bytes.data(), bytes.size());
-  bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0F) | 0x40);  // version 4
-  bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3F) | 0x80);  // RFC 4122 variant
+  return bytes;
+}
+
+std::string uuid_text(std::array<unsigned char, 16> bytes, unsigned char version) {
+  bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0F) | (version << 4));
+  bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3F) | 0x80);  // RFC 4122 / 9562 variant
   static constexpr char hex[] = "0123456789abcdef";
   std::string text;
   text.reserve(36);
@@ -203,6 +210,18 @@ std::string make_uuid() {
     text.push_back(hex[bytes[i] & 0x0F]);
   }
   return text;
+}
+}  // namespace
+
+std::string make_uuid() { return uuid_text(random_bytes(), 4); }
+
+std::string make_time_ordered_uuid(TimePoint when) {
+  const auto since_epoch = std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch()).count();
+  // A clock before 1970 (a device that lost its time) still gets a valid id, sorted first.
+  const auto ms = static_cast<uint64_t>(std::max<int64_t>(since_epoch, 0)) & 0xFFFFFFFFFFFFull;
+  std::array<unsigned char, 16> bytes = random_bytes();
+  for (int i = 0; i < 6; ++i) bytes[static_cast<size_t>(i)] = static_cast<unsigned char>(ms >> (8 * (5 - i)));
+  return uuid_text(bytes, 7);
 }
 
 bool is_uuid(const std::string& text) {

@@ -73,7 +73,7 @@ Session::Session(ConsultationPtr consultation, SessionStart start, const TimeSou
   started_at_ = clock_.now();
   page_entered_at_ = started_at_;
   last_activity_ = started_at_;
-  response_id_ = make_uuid();
+  response_id_ = make_time_ordered_uuid(started_at_);
   page_ = first_visible_page_from(0);
 }
 

@@ -79,7 +79,7 @@ TEST_CASE("a response from a newer format is refused as too new", "[response]") 
   CHECK(result.error().code == ErrorCode::TooNew);
 }
 
-TEST_CASE("response ids are random version-4 UUIDs", "[response]") {
+TEST_CASE("device and hub ids are random version-4 UUIDs", "[response]") {
   std::set<std::string> seen;
   for (int i = 0; i < 200; ++i) {
     const std::string id = make_uuid();
@@ -94,6 +94,31 @@ TEST_CASE("response ids are random version-4 UUIDs", "[response]") {
   CHECK_FALSE(is_uuid("123e4567e89b12d3a456426614174000"));
   CHECK_FALSE(is_uuid("123e4567-e89b-12d3-a456-42661417400g"));
   CHECK_FALSE(is_uuid(""));
+}
+
+TEST_CASE("response ids are version-7 UUIDs that sort in the order they were made", "[response]") {
+  // 2026-11-23T10:15:30.123Z is 1795428930123 ms since 1970, 0x01a207e7524b.
+  const TimePoint when = TimePoint{} + std::chrono::milliseconds(1795428930123LL);
+  const std::string id = make_time_ordered_uuid(when);
+  REQUIRE(is_uuid(id));
+  CHECK(id.substr(0, 13) == "01a207e7-524b");
+  CHECK(id[14] == '7');
+  CHECK(std::string("89ab").find(id[19]) != std::string::npos);
+
+  std::set<std::string> seen;
+  std::string previous;
+  for (int i = 0; i < 200; ++i) {
+    const std::string next = make_time_ordered_uuid(when + std::chrono::milliseconds(i));
+    REQUIRE(is_uuid(next));
+    CHECK(next > previous);  // a millisecond later sorts later, as text
+    previous = next;
+    seen.insert(next);
+  }
+  // The same millisecond still gives different ids (74 random bits).
+  for (int i = 0; i < 200; ++i) seen.insert(make_time_ordered_uuid(when));
+  CHECK(seen.size() == 400);
+  // A device whose clock lost its time still makes valid ids.
+  CHECK(is_uuid(make_time_ordered_uuid(TimePoint{} - std::chrono::hours(1))));
 }
 
 TEST_CASE("a response is sealed only when both personal parts are empty or sealed", "[response]") {

@@ -140,6 +140,8 @@ TEST_CASE("the record carries identity, language, channel, device, venue and UTC
   REQUIRE(record.ok());
 
   CHECK(is_uuid(record->id));
+  // A version-7 id made from the start time (2026-11-23T16:01:30Z is 0x01a209241790 ms since 1970).
+  CHECK(record->id.substr(0, 15) == "01a20924-1790-7");
   CHECK(record->consultation_id == "travel-survey");
   CHECK(record->consultation_version == 4);
   CHECK(record->language == "cy");  // the language at submit
@@ -174,17 +176,21 @@ TEST_CASE("seconds spent per page add up across visits", "[session][record]") {
   CHECK(record->page_seconds[2].seconds == 0);
 }
 
-TEST_CASE("each session gets its own response id", "[session][record]") {
+TEST_CASE("each session gets its own response id, later sessions sorting later", "[session][record]") {
   ManualTimeSource clock;
   const auto consultation = travel_consultation();
   std::set<std::string> ids;
+  std::string previous;
   for (int i = 0; i < 5; ++i) {
     Session session(consultation, start_in("en"), clock);
     REQUIRE(session.set_answer("transport", ChoiceAnswer{"walk", ""}).ok());
     walk_to_review(session);
     const auto record = session.submit();
     REQUIRE(record.ok());
+    CHECK(record->id > previous);
+    previous = record->id;
     ids.insert(record->id);
+    clock.advance(1s);
   }
   CHECK(ids.size() == 5);
 }

@@ -60,6 +60,16 @@ TEST_CASE("the load generator fills a store through Store::save and refuses a ne
   CHECK(device.store().response_count() == 25);
   CHECK(device.store().outbox_counts().pending == 25);
   CHECK(device.store().consultation("sync-test", 1).has_value());  // cached as a kiosk would have it
+  // One person after another, as a real backlog builds up: oldest first in the outbox, each id
+  // (time-ordered) above the one before, each session started before the next.
+  const auto queued = device.store().pending_batch(100, 1 << 24);
+  REQUIRE(queued.size() == 25);
+  for (size_t i = 1; i < queued.size(); ++i) {
+    CHECK(queued[i].response_id > queued[i - 1].response_id);
+    const auto earlier = nlohmann::json::parse(queued[i - 1].body);
+    const auto later = nlohmann::json::parse(queued[i].body);
+    CHECK(later.at("started_at").get<std::string>() >= earlier.at("started_at").get<std::string>());
+  }
 
   options.count = -1;
   const auto refused = loadgen::fill_store(device.store(), consultation, options);

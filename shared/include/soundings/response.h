@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "soundings/clock.h"
 #include "soundings/result.h"
 
 namespace soundings {
@@ -49,6 +50,11 @@ Result<Response> response_from_json(const nlohmann::json& value);
 
 // A random version-4 UUID from libsodium's CSPRNG, lower-case with hyphens.
 std::string make_uuid();
+// A version-7 UUID (RFC 9562) for a response: the milliseconds since 1970 of `when` first, then
+// 74 random bits. Ids made later sort later, so head office's index of response ids grows at its
+// end instead of being rewritten all over for every batch. The time is the session's start,
+// which the response carries anyway.
+std::string make_time_ordered_uuid(TimePoint when);
 bool is_uuid(const std::string& text);
 
 }  // namespace soundings

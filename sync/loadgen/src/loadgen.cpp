@@ -1,6 +1,8 @@
 // Drives real Sessions to submission with random valid answers and saves them as the kiosk does.
 #include "soundings/loadgen.h"
 
+#include <algorithm>
+#include <chrono>
 #include <set>
 
 #include "random_answers.h"
@@ -37,9 +39,10 @@ Error stuck(const Consultation& consultation, const std::vector<QuestionProblem>
 }  // namespace
 
 Result<Response> make_response(const ConsultationPtr& consultation, std::mt19937_64& rng, const std::string& device_id,
-                               const std::string& venue, Channel channel, const std::string& seal_public_key) {
+                               const std::string& venue, Channel channel, const std::string& seal_public_key,
+                               std::optional<TimePoint> started) {
   // Started within the last three days, so responses spread over days as at a real venue.
-  ManualTimeSource clock(Clock::now() - std::chrono::seconds(uniform(rng, 600, 3 * 24 * 3600)));
+  ManualTimeSource clock(started.value_or(Clock::now() - std::chrono::seconds(uniform(rng, 600, 3 * 24 * 3600))));
   SessionStart start;
   start.language = consultation->languages.empty()
                        ? std::string("en")
@@ -98,9 +101,15 @@ Result<int64_t> fill_store(Store& store, const ConsultationPtr& consultation, co
   if (device_id.empty()) device_id = store.setting(sync::setting::kDeviceId).value_or("loadgen-device");
   const std::string key = store.setting(sync::setting::kSealPublicKey).value_or("");
   std::mt19937_64 rng(options.seed);
+  // One person after another over the last three days, ending a quarter of an hour ago (so that no
+  // response is submitted in the future), as a device's backlog builds up: in the order saved.
+  const TimePoint last_start = Clock::now() - std::chrono::minutes(15);
+  const auto window = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::hours(72) - std::chrono::minutes(15));
+  const auto step = std::max<int64_t>(1, window.count() / std::max<int64_t>(1, options.count));
   int64_t saved = 0;
   for (; saved < options.count; ++saved) {
-    auto response = make_response(consultation, rng, device_id, options.venue, options.channel, key);
+    const TimePoint started = last_start - window + std::chrono::milliseconds(saved * step);
+    auto response = make_response(consultation, rng, device_id, options.venue, options.channel, key, started);
     if (!response) return response.error();
     if (auto status = store.save(*response); !status) {
       return Error{status.error().code, "loadgen: saving response " + std::to_string(saved + 1) + ": " +

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <random>
 #include <string>
 
@@ -24,9 +25,11 @@ struct LoadgenOptions {
 
 // Walks one Session through `consultation` with random valid answers for every visible question
 // (optional ones sometimes left blank) and submits it. Personal questions are asked only when
-// `seal_public_key` is set, and then sealed with it. Same rng state, same answers.
+// `seal_public_key` is set, and then sealed with it. Same rng state, same answers. The session
+// starts at `started`, or at a random moment of the last three days when none is given.
 Result<Response> make_response(const ConsultationPtr& consultation, std::mt19937_64& rng, const std::string& device_id,
-                               const std::string& venue, Channel channel, const std::string& seal_public_key);
+                               const std::string& venue, Channel channel, const std::string& seal_public_key,
+                               std::optional<TimePoint> started = std::nullopt);
 
 // Caches the consultation in the store (as a kiosk would have it) and saves `count` responses with
 // Store::save, one transaction each, exactly as the kiosk's submit does. Returns how many were saved.
