@@ -66,13 +66,14 @@ std::string read_file(const std::string& path) {
 // A response of about 1 KB, like a kiosk's: choices, a scale and a paragraph of Welsh text.
 json sample_response(int device, int n) {
   soundings::Response response;
-  response.id = soundings::make_uuid();
+  const auto now = soundings::Clock::now();
+  // As a kiosk makes them: time-ordered from the session's start.
+  response.id = soundings::make_time_ordered_uuid(now - std::chrono::minutes(4));
   response.consultation_id = "town-square";
   response.consultation_version = 1;
   response.language = n % 2 ? "cy" : "en";
   response.device_id = "bench-kiosk-" + std::to_string(device);
   response.venue = "Llyfrgell Wrecsam";
-  const auto now = soundings::Clock::now();
   response.started_at = soundings::format_iso8601_utc(now - std::chrono::minutes(4));
   response.submitted_at = soundings::format_iso8601_utc(now);
   response.page_seconds = {{"views", 120 + n % 60}, {"about-you", 15}};
