@@ -14,6 +14,7 @@
 
 #include "hub_fixture.h"
 #include "soundings/loader.h"
+#include "soundings/sealing.h"
 
 using nlohmann::json;
 
@@ -177,6 +178,44 @@ TEST_CASE("soundings-hub export writes the CSV to a file and refuses an unknown 
       {"export", "--data", served.data_dir().string(), "--consultation", "nowhere", "--format", "csv"});
   CHECK(unknown.exit_code == 1);
   CHECK(unknown.output.find("nowhere") != std::string::npos);
+}
+
+TEST_CASE("soundings-hub reach writes counts of the sealed equality answers and refuses a bad threshold",
+          "[hub][cli][reach]") {
+  hubtest::ServedHub served;
+  auto client = served.client();
+  const std::string token = served.enrol();
+  std::vector<soundings::Response> responses;
+  for (int i = 0; i < 8; ++i) {  // 5 under 25, 1 over, 2 who did not say
+    responses.push_back(hubtest::good_response());
+    if (i >= 6) continue;
+    responses.back().special = {{"age_band", {{"option", i < 5 ? "under_25" : "25_plus"}}}};
+    REQUIRE(soundings::seal_response(responses.back(), served.hub().seal_public_key()));
+  }
+  int status = 0;
+  hubtest::post_batch(client, token, hubtest::batch_of(responses), &status);
+  REQUIRE(status == 200);
+
+  const auto csv_path = served.data_dir() / "reach.csv";
+  const Run written = run_hub({"reach", "--data", served.data_dir().string(), "--consultation", "town-square",
+                               "--output", csv_path.string()});
+  CHECK(written.exit_code == 0);
+  const std::string csv = read_all(csv_path);
+  CHECK(csv.rfind("\xEF\xBB\xBF" "question_id,question,answer,responses\r\n", 0) == 0);
+  CHECK(csv.find("age_band,What is your age?,Under 25,5\r\n") != std::string::npos);
+  CHECK(csv.find("age_band,What is your age?,25 or over,<5\r\n") != std::string::npos);
+  CHECK(csv.find("age_band,What is your age?,Not answered,<5\r\n") != std::string::npos);
+
+  const Run welsh = run_hub({"reach", "--data", served.data_dir().string(), "--consultation", "town-square",
+                             "--lang", "cy", "--min-count", "1"});
+  CHECK(welsh.exit_code == 0);
+  CHECK(welsh.output.find("age_band,Beth yw eich oedran?,25 neu hŷn,1\r\n") != std::string::npos);
+
+  const Run zero = run_hub({"reach", "--data", served.data_dir().string(), "--consultation", "town-square",
+                            "--min-count", "0"});
+  CHECK(zero.exit_code == 2);
+  CHECK(zero.output.find("--min-count must be 1 or more") != std::string::npos);
+  CHECK(run_hub({"reach", "--data", served.data_dir().string()}).exit_code == 2);
 }
 
 TEST_CASE("soundings-hub refuses bad usage with exit status 2 and says how to use it", "[hub][cli]") {

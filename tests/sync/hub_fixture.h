@@ -63,6 +63,9 @@ class ServedHub {
 
 httplib::Headers bearer(const std::string& token);
 
+// Splits RFC 4180 CSV into rows of fields (quoted fields may hold commas, quotes and newlines).
+std::vector<std::vector<std::string>> parse_csv(const std::string& text);
+
 // POSTs a batch and returns the parsed answer ({} when the request failed).
 nlohmann::json post_batch(httplib::Client& client, const std::string& token, const nlohmann::json& batch,
                           int* status = nullptr);

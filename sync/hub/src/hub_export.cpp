@@ -4,12 +4,14 @@
 // line ends, RFC 4180 quoting. One row per response; a column per ordinary question
 // (newest version's order, then questions only older versions had), holding option ids.
 // Personal and equality answers stay sealed: two yes/no columns say whether a response
-// holds any. Opening them is a separate, deliberate step for the data controller.
+// holds any. The equality answers are opened only to be counted (`soundings-hub reach`,
+// hub_reach.cpp).
 #include <set>
 #include <variant>
 
 #include <nlohmann/json.hpp>
 
+#include "hub_csv.h"
 #include "hub_impl.h"
 #include "soundings/answer_rules.h"
 
@@ -18,48 +20,6 @@ namespace soundings::hub {
 namespace {
 
 using nlohmann::json;
-
-bool looks_numeric(const std::string& text) {
-  if (text.empty()) return false;
-  size_t digits = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c >= '0' && c <= '9') {
-      ++digits;
-    } else if (!((c == '-' || c == '+') && i == 0) && c != '.') {
-      return false;
-    }
-  }
-  return digits > 0;
-}
-
-// One CSV field. A resident's text that starts like a formula is prefixed with an
-// apostrophe so that a spreadsheet shows it instead of running it.
-std::string csv_field(const std::string& value) {
-  std::string text = value;
-  if (!text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' || text[0] == '\t' ||
-                        text[0] == '\r') &&
-      !looks_numeric(text)) {
-    text.insert(text.begin(), '\'');
-  }
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (const char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  quoted += '"';
-  return quoted;
-}
-
-// One CSV record, CRLF-terminated as RFC 4180 and Excel expect.
-void append_row(std::string& out, const std::vector<std::string>& cells) {
-  for (size_t i = 0; i < cells.size(); ++i) {
-    if (i > 0) out += ',';
-    out += csv_field(cells[i]);
-  }
-  out += "\r\n";
-}
 
 std::string join(const std::vector<std::string>& parts, const char* separator) {
   std::string out;
@@ -172,14 +132,14 @@ Result<std::string> Hub::export_responses(const std::string& consultation_id, co
     return Error{ErrorCode::Storage, std::string("hub database: ") + error.what()};
   }
 
-  std::string out = "\xEF\xBB\xBF";
+  std::string out = detail::kUtf8ByteOrderMark;
   std::vector<std::string> header = {"id",    "consultation_version", "language",   "channel",
                                      "device", "venue",               "staff",      "started_at",
                                      "submitted_at"};
   header.insert(header.end(), columns.begin(), columns.end());
   header.push_back("personal_sealed");
   header.push_back("special_sealed");
-  append_row(out, header);
+  detail::append_csv_row(out, header);
 
   for (const auto& row : rows) {
     const json body = json::parse(row.body, nullptr, false);
@@ -203,7 +163,7 @@ Result<std::string> Hub::export_responses(const std::string& consultation_id, co
     }
     cells.push_back(holds_sealed(body, "personal") ? "yes" : "no");
     cells.push_back(holds_sealed(body, "special") ? "yes" : "no");
-    append_row(out, cells);
+    detail::append_csv_row(out, cells);
   }
   return out;
 }

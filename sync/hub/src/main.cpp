@@ -29,6 +29,7 @@ constexpr const char* kUsage = R"(usage:
   soundings-hub devices    --data DIR
   soundings-hub revoke     --data DIR DEVICE
   soundings-hub export     --data DIR --consultation ID --format csv|json [--output FILE]
+  soundings-hub reach      --data DIR --consultation ID [--min-count N] [--lang cy|en] [--output FILE]
   soundings-hub status     --data DIR
   soundings-hub quarantine --data DIR [--consultation ID] [--bodies yes]
 )";
@@ -221,21 +222,40 @@ int quarantine(const Arguments& args, Hub& hub) {
   return 0;
 }
 
+// Writes a report to --output FILE, or to standard output without one.
+int write_output(const Arguments& args, const std::string& text) {
+  const std::string output = args.option("output");
+  if (output.empty()) {
+    std::cout.write(text.data(), static_cast<std::streamsize>(text.size()));
+    return std::cout.good() ? 0 : 1;
+  }
+  std::ofstream out(output, std::ios::binary | std::ios::trunc);
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  if (!out.good()) return fail({soundings::ErrorCode::Storage, output + ": could not be written"});
+  return 0;
+}
+
 int export_responses(const Arguments& args, Hub& hub) {
   if (args.option("consultation").empty() || args.option("format").empty()) {
     return usage_error("export takes --consultation ID --format csv|json");
   }
   const auto text = hub.export_responses(args.option("consultation"), args.option("format"));
   if (!text) return fail(text.error());
-  const std::string output = args.option("output");
-  if (output.empty()) {
-    std::cout.write(text->data(), static_cast<std::streamsize>(text->size()));
-    return std::cout.good() ? 0 : 1;
+  return write_output(args, *text);
+}
+
+int reach(const Arguments& args, Hub& hub) {
+  if (args.option("consultation").empty()) return usage_error("reach takes --consultation ID");
+  soundings::hub::ReachOptions options;
+  if (!args.option("min-count").empty()) {
+    long long value = 0;
+    if (!parse_count(args.option("min-count"), 1, value)) return usage_error("--min-count must be 1 or more");
+    options.min_count = value;
   }
-  std::ofstream out(output, std::ios::binary | std::ios::trunc);
-  out.write(text->data(), static_cast<std::streamsize>(text->size()));
-  if (!out.good()) return fail({soundings::ErrorCode::Storage, output + ": could not be written"});
-  return 0;
+  if (!args.option("lang").empty()) options.language = args.option("lang");
+  const auto text = hub.reach_report(args.option("consultation"), options);
+  if (!text) return fail(text.error());
+  return write_output(args, *text);
 }
 
 }  // namespace
@@ -252,8 +272,8 @@ int main(int argc, char** argv) {
   if (config.data_dir.empty()) return usage_error("--data DIR is required");
 
   if (args.command == "serve") return serve(args, config);
-  const std::vector<std::string> commands = {"publish", "feedback", "enrol-code", "devices",
-                                                    "revoke",  "export",   "status",   "quarantine"};
+  const std::vector<std::string> commands = {"publish", "feedback", "enrol-code", "devices", "revoke",
+                                            "export",  "reach",    "status",     "quarantine"};
   if (std::find(commands.begin(), commands.end(), args.command) == commands.end()) {
     return usage_error("unknown command \"" + args.command + "\"");
   }
@@ -265,6 +285,7 @@ int main(int argc, char** argv) {
   if (args.command == "enrol-code") return enrol_code(args, hub);
   if (args.command == "devices") return devices(hub);
   if (args.command == "export") return export_responses(args, hub);
+  if (args.command == "reach") return reach(args, hub);
   if (args.command == "status") return status(hub);
   if (args.command == "quarantine") return quarantine(args, hub);
   if (args.positional.size() != 1) return usage_error("revoke takes one device id");

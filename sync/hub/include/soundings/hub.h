@@ -61,6 +61,12 @@ struct QuarantinedItem {
   int64_t times_seen = 1;
 };
 
+// How `Hub::reach_report` shows its counts.
+struct ReachOptions {
+  int64_t min_count = 5;         // a count from 1 to min_count - 1 is shown as "<min_count"
+  std::string language = "en";   // "cy" or "en": question and answer wording
+};
+
 struct PublishOutcome {
   std::vector<Problem> problems;   // empty on success
   std::string id;
@@ -84,6 +90,9 @@ class Hub {
   Status revoke(const std::string& device_id);
   std::vector<DeviceInfo> devices();
   Result<std::string> export_responses(const std::string& consultation_id, const std::string& format);  // "csv" | "json"
+  // Reach by equality group (REQUIREMENTS C5): the sealed equality answers opened with the hub's
+  // secret key and counted, small counts hidden. CSV of counts only, never a row per person.
+  Result<std::string> reach_report(const std::string& consultation_id, const ReachOptions& options = {});
 
   // Figures for tests, benchmarks and the devices listing.
   int64_t stored_count(const std::string& consultation_id = "");
