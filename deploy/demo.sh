@@ -52,6 +52,7 @@ echo
 echo "Hub:        $URL   (log: $DEMO/hub.log)"
 echo "Staff PIN:  $PIN   (long-press the top-left corner of the kiosk for the staff screen)"
 echo "Export:     $HUB export --data $DEMO/hub --consultation influencing-decisions --format csv"
+echo "Reach:      $HUB reach --data $DEMO/hub --consultation influencing-decisions   (equality answers, counted)"
 echo
 
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ "${CI:-}" != "true" ]; then
@@ -72,4 +73,7 @@ else
   echo "== What head office received"
   "$HUB" status --data "$DEMO/hub"
   "$HUB" export --data "$DEMO/hub" --consultation influencing-decisions --format csv | head -n 4 | cut -c 1-200
+  echo
+  echo "== Reach by equality group (sealed answers opened only to be counted; counts under 5 hidden)"
+  "$HUB" reach --data "$DEMO/hub" --consultation influencing-decisions | head -n 8
 fi
