@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
     if (Status s = set_pin_from(store, stdin); !s) return fail(s.error().message);
     return std::printf("staff PIN set\n"), 0;
   }
+  StopSignals stop_signals;  // before the first thread starts
 
   AppState state;
   state.config = config_from(store, options);

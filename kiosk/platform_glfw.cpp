@@ -10,13 +10,19 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <stb_image_write.h>
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <mutex>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -24,6 +30,19 @@
 #include "ui/kiosk_frame.h"
 
 namespace soundings::kiosk {
+
+namespace {
+// The signal that asked the kiosk to stop (0: none yet): set by StopSignals' thread, read by the frame loop.
+std::atomic<int> g_stop_signal{0};
+// Whether GLFW is up, so that StopSignals' thread never wakes a library that is still starting or gone.
+std::mutex g_glfw_mutex;
+bool g_glfw_up = false;
+
+void set_glfw_up(bool up) {
+  std::lock_guard lock(g_glfw_mutex);
+  g_glfw_up = up;
+}
+}  // namespace
 
 struct Window::Impl {
   WindowOptions options;
@@ -48,6 +67,7 @@ struct Window::Impl {
     if (glfw_backend) ImGui_ImplGlfw_Shutdown();
     if (ImGui::GetCurrentContext()) ImGui::DestroyContext();
     if (window) glfwDestroyWindow(window);
+    set_glfw_up(false);
     glfwTerminate();
   }
 
@@ -198,6 +218,39 @@ void print_glfw_error(int code, const char* description) {
 }
 }  // namespace
 
+StopSignals::StopSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  watcher_ = std::thread([this, set] {
+    for (;;) {
+      int sig = 0;
+      if (sigwait(&set, &sig) != 0) continue;
+      if (closing_) return;  // the destructor's own wake-up
+      if (g_stop_signal.exchange(sig) != 0) {
+        // Asked twice: stop now, the default way.
+        signal(sig, SIG_DFL);
+        sigset_t one;
+        sigemptyset(&one);
+        sigaddset(&one, sig);
+        pthread_sigmask(SIG_UNBLOCK, &one, nullptr);
+        raise(sig);
+        return;
+      }
+      std::lock_guard lock(g_glfw_mutex);
+      if (g_glfw_up) glfwPostEmptyEvent();
+    }
+  });
+}
+
+StopSignals::~StopSignals() {
+  closing_ = true;
+  pthread_kill(watcher_.native_handle(), SIGTERM);
+  watcher_.join();
+}
+
 Window::Window(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Window::~Window() = default;
 
@@ -206,7 +259,8 @@ Result<std::unique_ptr<Window>> Window::open(const WindowOptions& options) {
   glfwSetErrorCallback(print_glfw_error);
   if (!glfwInit())
     return Error{ErrorCode::Internal, "cannot open a display: set DISPLAY, or run under xvfb-run for screenshots"};
-  auto impl = std::make_unique<Impl>();
+  auto impl = std::make_unique<Impl>();  // from here on, its destructor ends GLFW
+  set_glfw_up(true);
   impl->options = options;
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
@@ -301,7 +355,7 @@ int Window::run(AppState& state, Controller& controller) {
   std::vector<TapTarget> last_targets;
   int settling = 0;
   constexpr int kMaxSettlingFrames = 10;
-  for (int frame = 0; !glfwWindowShouldClose(im.window); ++frame) {
+  for (int frame = 0; !glfwWindowShouldClose(im.window) && g_stop_signal == 0; ++frame) {
     if (frames_to_draw <= 0 && !screenshot) {
       std::optional<std::chrono::milliseconds> wait = controller.next_wake();
       // A finger held down (the staff long press) needs time to pass on screen.
@@ -310,6 +364,7 @@ int Window::run(AppState& state, Controller& controller) {
       if (wait) glfwWaitEventsTimeout(static_cast<double>(wait->count()) / 1000.0);
       else glfwWaitEvents();
       ++im.wakes;
+      if (g_stop_signal != 0) break;
       // A touch needs two frames (ImGui sees the press, then draws its effect); a timer or another
       // thread's news needs one, and the settling below adds more only if the layout moves.
       frames_to_draw = im.input_events != inputs ? 2 : 1;
@@ -375,6 +430,7 @@ int Window::run(AppState& state, Controller& controller) {
     }
     if (controller.exit_requested()) break;
   }
+  if (int sig = g_stop_signal; sig != 0) std::fprintf(stderr, "soundings-kiosk: stopping on SIG%s\n", sigabbrev_np(sig));
   if (im.options.stats) im.print_stats();
   return 0;
 }

@@ -1,10 +1,12 @@
 // The one part of the kiosk that owns GLFW and OpenGL: the window, the event-driven frame loop, screenshots.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -24,6 +26,23 @@ struct WindowOptions {
   bool stats = false;        // print frame timings as one JSON line on standard error at exit
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();  // for "first frame after"
   std::vector<std::pair<std::string, double>> startup_ms;  // the caller's start-up phases, for --stats
+};
+
+// From construction on, SIGINT and SIGTERM end Window::run the way the staff exit does, so that main
+// returns normally: the store worker finishes any save it has been given and the process exits 0. A
+// second signal ends the process at once. Construct it before any thread starts: it blocks both
+// signals for the threads started after it and waits for them on a thread of its own (nothing runs
+// inside a signal handler).
+class StopSignals {
+ public:
+  StopSignals();
+  ~StopSignals();
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+
+ private:
+  std::atomic<bool> closing_{false};
+  std::thread watcher_;
 };
 
 class Window {

@@ -87,6 +87,20 @@ TEST_CASE("the thank-you screen is drawn only after the response is committed", 
   CHECK(saw_thanks);
 }
 
+TEST_CASE("a response handed to the store worker is committed when the kiosk stops at once", "[kiosk][walk]") {
+  // What main does after SIGTERM ends the frame loop: the controller goes, then the worker, with the
+  // save possibly still queued or running.
+  Harness h(every_type());
+  walk_to_review(h, "every-type", "en");
+  int64_t before = h.store->response_count();
+  REQUIRE(h.tap("submit"));
+  REQUIRE(h.state.screen == Screen::Saving);
+  h.controller.reset();
+  h.worker.reset();
+  CHECK(h.store->response_count() == before + 1);
+  CHECK(stored_response(h, "every-type"));
+}
+
 TEST_CASE("switching language half-way keeps every answer, including half-typed text", "[kiosk][walk]") {
   Harness h(every_type());
   REQUIRE(h.tap("lang:en"));

@@ -61,7 +61,7 @@ def child_of(pid):
 
 
 def staff_exit(k):
-    subprocess.run(["xdotool", "mousemove", "--sync", "20", "20", "mousedown", "1", "sleep", "3.6", "mouseup", "1"], check=True)
+    k.long_press_at(20, 20, 3.6)
     k.wait(lambda d: d["screen"] == "staff_pin", "the PIN pad")
     k.settle(k.frame() - 1)
     for d in PIN:

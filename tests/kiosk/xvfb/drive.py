@@ -152,8 +152,7 @@ def main():
         k.tap("leave:yes")
         check(k.doc["screen"] == "attract", "leaving returns to the attract screen")
         # Staff: long press in the corner, then the PIN.
-        subprocess.run(["xdotool", "mousemove", "--sync", "20", "20", "mousedown", "1", "sleep", "3.6", "mouseup", "1"],
-                       check=True)
+        k.long_press_at(20, 20, 3.6)
         k.wait(lambda d: d["screen"] == "staff_pin", "the PIN pad")
         k.settle(k.frame() - 1)
         for d in "4821":

@@ -74,7 +74,7 @@ class Kiosk:
             if t:
                 x, y = t["x"] + t["w"] // 2, t["y"] + t["h"] // 2
                 before, since = self.doc["screen"], self.frame()
-                subprocess.run(["xdotool", "mousemove", "--sync", str(x), str(y), "click", "1"], check=True)
+                self.click_at(x, y)
                 self.settle(since)
                 if os.environ.get("KIOSK_TRACE"):
                     print(f"tap {name} at {x},{y}: {before} -> {self.doc['screen']} frame {self.doc['frame']}", flush=True)
@@ -86,10 +86,22 @@ class Kiosk:
         self.shot("failure")
         raise RuntimeError(f"no '{name}' on the {self.doc['screen']} screen; targets: {self.names()}")
 
+    def click_at(self, x, y):
+        # `mousemove --sync` waits for the pointer to move, which it never does when it is already
+        # there: xdotool gives up after about 15 s (a second tap on the same scroll button, Next then Submit).
+        move = [] if getattr(self, "pointer", None) == (x, y) else ["mousemove", "--sync", str(x), str(y)]
+        subprocess.run(["xdotool", *move, "click", "1"], check=True)
+        self.pointer = (x, y)
+
+    def long_press_at(self, x, y, seconds):
+        move = [] if getattr(self, "pointer", None) == (x, y) else ["mousemove", "--sync", str(x), str(y)]
+        subprocess.run(["xdotool", *move, "mousedown", "1", "sleep", str(seconds), "mouseup", "1"], check=True)
+        self.pointer = (x, y)
+
     def press(self, t):
         x, y = t["x"] + t["w"] // 2, t["y"] + t["h"] // 2
         since = self.frame()
-        subprocess.run(["xdotool", "mousemove", "--sync", str(x), str(y), "click", "1"], check=True)
+        self.click_at(x, y)
         self.settle(since)
         if os.environ.get("KIOSK_TRACE"):
             print(f"press {t['name']} at {x},{y}: frame {self.doc['frame']} "
