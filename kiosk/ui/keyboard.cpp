@@ -31,19 +31,24 @@ const char* const kSymbolsRow2[] = {"_", "\\", "|", "~", "€", "$", "`", "§", 
 const char* const kEmailEndings[] = {".cymru", ".wales", ".co.uk", ".com"};
 
 constexpr int kRows = 5;
+constexpr float kColumns = 14;  // the accented row's keys; every other row is laid on the same grid
 
-float key_height(const Ui& ui) { return 86.0f * ui.s * (ui.state.large_text ? 1.15f : 1.0f); }
+// Keys are exactly as tall as anything tappable must be (a little taller with large text), so rows
+// sit one gap apart.
+float key_height(const Ui& ui) { return ui.touch() * (ui.state.large_text ? 1.15f : 1.0f); }
+float key_gap(const Ui& ui) { return 10.0f * ui.s; }
 
+// A grid of kColumns key widths. Rows start at a whole or half column, so the letter rows are
+// staggered by half a key like a real keyboard: q at 2, a at 2.5, z at 3; the accented row, the
+// shift row and the bottom row fill the width.
 class Layout {
  public:
-  Layout(Ui& ui, ImVec2 pos, float width) : ui_(ui), pos_(pos), width_(width) { unit_ = (width - 13 * gap()) / 14.0f; }
-  float gap() const { return 10.0f * ui_.s; }
-  float unit() const { return unit_; }
+  Layout(Ui& ui, ImVec2 pos, float width) : ui_(ui), pos_(pos) { unit_ = (width - (kColumns - 1) * gap()) / kColumns; }
+  float gap() const { return key_gap(ui_); }
 
-  // Starts a row of `units` key widths, centred.
-  void row(float units) {
-    float w = units * unit_ + (std::ceil(units) - 1) * gap();
-    x_ = pos_.x + (width_ - w) * 0.5f;
+  // Starts the next row at column `column`.
+  void row(float column) {
+    x_ = pos_.x + column * (unit_ + gap());
     y_ = pos_.y + static_cast<float>(row_) * (key_height(ui_) + gap());
     ++row_;
   }
@@ -61,11 +66,15 @@ class Layout {
  private:
   Ui& ui_;
   ImVec2 pos_;
-  float width_;
   float unit_ = 0;
   float x_ = 0, y_ = 0;
   int row_ = 0;
 };
+
+// Column where each row starts (see Layout).
+constexpr float kAccentColumn = 0, kTopColumn = 2, kHomeColumn = 2.5f, kShiftColumn = 0, kBottomColumn = 0;
+// The shift row: shift or the layer key, seven keys, erase; 3 + 7 + 4 = kColumns.
+constexpr float kShiftUnits = 3, kEraseUnits = 4;
 
 void physical_keys(Ui& ui) {
   // A USB keyboard (staff set-up, field tablets) types into the same field.
@@ -84,7 +93,7 @@ void physical_keys(Ui& ui) {
 
 }  // namespace
 
-float keyboard_height(const Ui& ui) { return kRows * (key_height(ui) + 10.0f * ui.s) + 2 * ui.gap(); }
+float keyboard_height(const Ui& ui) { return kRows * key_height(ui) + (kRows - 1) * key_gap(ui) + 2 * ui.gap(); }
 
 void draw_keyboard(Ui& ui, ImVec2 pos, ImVec2 size) {
   const KeyboardState& kb = ui.state.keyboard;
@@ -101,42 +110,42 @@ void draw_keyboard(Ui& ui, ImVec2 pos, ImVec2 size) {
   std::string space = ui.t("kiosk.key.space");
 
   if (kb.layer == KeyboardLayer::Letters) {
-    k.row(14);
+    k.row(kAccentColumn);
     for (const Key& key : kWelshRow) k.typed(kb.shift ? key.upper : key.lower);
-    k.row(10);
+    k.row(kTopColumn);
     for (const Key& key : kRow1) k.typed(kb.shift ? key.upper : key.lower);
-    k.row(10);
+    k.row(kHomeColumn);
     for (const Key& key : kRow2) k.typed(kb.shift ? key.upper : key.lower);
-    k.row(13);
-    if (k.key("key:shift", "⇧", 2.5f, Tone::Secondary, kb.shift)) ui.push(act::ToggleShift{});
+    k.row(kShiftColumn);
+    if (k.key("key:shift", "⇧", kShiftUnits, Tone::Secondary, kb.shift)) ui.push(act::ToggleShift{});
     for (const Key& key : kRow3) k.typed(kb.shift ? key.upper : key.lower);
-    if (k.key("key:backspace", del, 3.5f, Tone::Quiet)) ui.push(act::Backspace{});
+    if (k.key("key:backspace", del, kEraseUnits, Tone::Quiet)) ui.push(act::Backspace{});
   } else if (kb.layer == KeyboardLayer::Numbers) {
-    k.row(14);
+    k.row(kAccentColumn);
     for (const Key& key : kWelshRow) k.typed(kb.shift ? key.upper : key.lower);
-    k.row(10);
+    k.row(kTopColumn);
     for (const char* d : kDigits) k.typed(d);
-    k.row(10);
+    k.row(kHomeColumn);
     for (const char* c : kNumbersRow2) k.typed(c);
-    k.row(13);
-    if (k.key("key:layer:symbols", "#+=", 2.5f, Tone::Secondary)) ui.push(act::SetKeyboardLayer{KeyboardLayer::Symbols});
+    k.row(kShiftColumn);
+    if (k.key("key:layer:symbols", "#+=", kShiftUnits, Tone::Secondary)) ui.push(act::SetKeyboardLayer{KeyboardLayer::Symbols});
     for (const char* c : kNumbersRow3) k.typed(c);
-    if (k.key("key:backspace", del, 3.5f, Tone::Quiet)) ui.push(act::Backspace{});
+    if (k.key("key:backspace", del, kEraseUnits, Tone::Quiet)) ui.push(act::Backspace{});
   } else {
-    k.row(14);
+    k.row(kAccentColumn);
     for (const Key& key : kWelshRow) k.typed(kb.shift ? key.upper : key.lower);
-    k.row(10);
+    k.row(kTopColumn);
     for (const char* c : kSymbolsRow1) k.typed(c);
-    k.row(10);
+    k.row(kHomeColumn);
     for (const char* c : kSymbolsRow2) k.typed(c);
-    k.row(13);
-    if (k.key("key:layer:numbers", "123", 2.5f, Tone::Secondary)) ui.push(act::SetKeyboardLayer{KeyboardLayer::Numbers});
+    k.row(kShiftColumn);
+    if (k.key("key:layer:numbers", "123", kShiftUnits, Tone::Secondary)) ui.push(act::SetKeyboardLayer{KeyboardLayer::Numbers});
     for (const char* c : kNumbersRow3) k.typed(c);
-    if (k.key("key:backspace", del, 3.5f, Tone::Quiet)) ui.push(act::Backspace{});
+    if (k.key("key:backspace", del, kEraseUnits, Tone::Quiet)) ui.push(act::Backspace{});
   }
 
-  // Bottom row: switch layer, space or the email keys, Done.
-  k.row(14);
+  // Bottom row: switch layer (2), space (9) or the email keys (9), Done (3).
+  k.row(kBottomColumn);
   bool letters = kb.layer == KeyboardLayer::Letters;
   if (k.key(letters ? "key:layer:numbers" : "key:layer:letters", letters ? "123" : "ABC", 2.0f))
     ui.push(act::SetKeyboardLayer{letters ? KeyboardLayer::Numbers : KeyboardLayer::Letters});
@@ -150,7 +159,7 @@ void draw_keyboard(Ui& ui, ImVec2 pos, ImVec2 size) {
     for (const char* ending : kEmailEndings)
       if (k.key(std::string("key:") + ending, ending, extra ? 1.75f : 2.25f)) ui.push(act::TypeText{ending});
   } else {
-    if (k.key("key:space", space, 8.0f)) ui.push(act::TypeText{" "});
+    if (k.key("key:space", space, 9.0f)) ui.push(act::TypeText{" "});
   }
   if (k.key("key:done", done, 3.0f, Tone::Primary)) ui.push(act::CloseKeyboard{});
 }

@@ -288,10 +288,17 @@ void end_scroll_area(Ui& ui) {
   if (max_scroll > 0.5f) {
     ImVec2 keep = ImGui::GetCursorPos();
     float b = ui.touch();
-    float x = wpos.x + wsize.x - b - 8 * ui.s;
+    float margin = 8 * ui.s;
+    float down_x = wpos.x + wsize.x - b - margin;
     float step = wsize.y * 0.6f;
+    // Up at the top and down at the bottom; in an area too short for both (above the keyboard), side
+    // by side, so that neither button covers the other.
+    bool stacked = wsize.y >= 2 * b + 3 * margin;
+    float up_x = stacked ? down_x : down_x - b - margin;
+    float up_y = wpos.y + margin;
+    float down_y = stacked ? wpos.y + wsize.y - b - margin : up_y;
     ImDrawList* draw = ImGui::GetWindowDrawList();
-    auto arrow = [&](const char* name, float y, bool up) {
+    auto arrow = [&](const char* name, float x, float y, bool up) {
       ImGui::SetCursorScreenPos(ImVec2(x, y));
       bool pressed = ImGui::InvisibleButton(name, ImVec2(b, b)) && was_tap(ui);
       record_target(ui, name, ImVec2(x, y), ImVec2(x + b, y + b));
@@ -302,11 +309,11 @@ void end_scroll_area(Ui& ui) {
       else draw->AddTriangleFilled(ImVec2(c.x - m, c.y - m * 0.6f), ImVec2(c.x + m, c.y - m * 0.6f), ImVec2(c.x, c.y + m), ui.pal.on_primary);
       return pressed;
     };
-    if (scroll > 0.5f && arrow("scroll_up", wpos.y + 8 * ui.s, true)) {
+    if (scroll > 0.5f && arrow("scroll_up", up_x, up_y, true)) {
       ImGui::SetScrollY(std::max(0.0f, scroll - step));
       ui.out.redraw = true;
     }
-    if (scroll < max_scroll - 0.5f && arrow("scroll_down", wpos.y + wsize.y - b - 8 * ui.s, false)) {
+    if (scroll < max_scroll - 0.5f && arrow("scroll_down", down_x, down_y, false)) {
       ImGui::SetScrollY(std::min(max_scroll, scroll + step));
       ui.out.redraw = true;
     }

@@ -1,6 +1,10 @@
 // Headless UI tests: residents tap through real screens, in Welsh and in English, to a committed response.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
+#include <map>
+
 #include "harness.h"
 #include "soundings/sealing.h"
 #include "walk.h"
@@ -205,6 +209,105 @@ TEST_CASE("the on-screen keyboard types Welsh letters into an answer", "[kiosk][
   REQUIRE(field);
   REQUIRE(key);
   CHECK(field->y1 <= key->y0);
+}
+
+namespace {
+// The keyboard's keys as drawn, checked for the layout every layer shares: finger-sized keys that
+// never touch, rows one gap apart, the letter rows staggered by half a key, and the accented, shift
+// and bottom rows exactly as wide as each other.
+void check_keyboard_layout(const Harness& h, const std::string& top_key, const std::string& home_key,
+                           const std::string& shift_row_key) {
+  const float touch = 96.0f * ui_scale_for(1920, 1080);
+  std::vector<TapTarget> keys;
+  for (const TapTarget& t : h.last.targets)
+    if (t.name.rfind("key:", 0) == 0) keys.push_back(t);
+  REQUIRE(keys.size() >= 40);
+  std::map<long, std::vector<TapTarget>> rows;  // by top edge
+  for (const TapTarget& k : keys) {
+    CHECK(k.x1 - k.x0 >= touch - 0.5f);
+    CHECK(k.y1 - k.y0 >= touch - 0.5f);
+    rows[std::lround(k.y0)].push_back(k);
+  }
+  for (size_t i = 0; i < keys.size(); ++i)
+    for (size_t j = i + 1; j < keys.size(); ++j) {
+      const TapTarget& a = keys[i];
+      const TapTarget& b = keys[j];
+      bool apart = a.x1 < b.x0 || b.x1 < a.x0 || a.y1 < b.y0 || b.y1 < a.y0;
+      INFO(a.name << " and " << b.name);
+      CHECK(apart);
+    }
+  REQUIRE(rows.size() == 5);
+  std::vector<std::pair<float, float>> spans;  // left and right edge of each row, top to bottom
+  float last_bottom = -1;
+  for (auto& [top, row] : rows) {
+    auto [lo, hi] = std::minmax_element(row.begin(), row.end(), [](const TapTarget& a, const TapTarget& b) { return a.x0 < b.x0; });
+    float right = 0;
+    for (const TapTarget& k : row) right = std::max(right, k.x1);
+    spans.emplace_back(lo->x0, right);
+    (void)hi;
+    if (last_bottom >= 0) CHECK(static_cast<float>(top) - last_bottom >= 5.0f);
+    last_bottom = row.front().y1;
+  }
+  // Accented (0), shift (3) and bottom (4) rows share both edges; the letter rows sit inside.
+  for (int r : {3, 4}) {
+    CHECK(std::fabs(spans[r].first - spans[0].first) < 1.5f);
+    CHECK(std::fabs(spans[r].second - spans[0].second) < 1.5f);
+  }
+  for (int r : {1, 2}) {
+    CHECK(spans[r].first > spans[0].first);
+    CHECK(spans[r].second < spans[0].second);
+  }
+  const TapTarget* top = h.target(top_key);
+  const TapTarget* home = h.target(home_key);
+  const TapTarget* bottom = h.target(shift_row_key);
+  REQUIRE(top);
+  REQUIRE(home);
+  REQUIRE(bottom);
+  float half_key = (top->x1 - top->x0) * 0.5f;
+  CHECK(home->x0 - top->x0 == Approx(half_key).margin(6.0));
+  CHECK(bottom->x0 - home->x0 == Approx(half_key).margin(6.0));
+}
+}  // namespace
+
+TEST_CASE("the on-screen keyboard's rows are staggered by half a key, never touch, and every key is finger-sized",
+          "[kiosk][keyboard]") {
+  Harness h(every_type());
+  REQUIRE(h.tap("card:every-type"));
+  REQUIRE(h.tap("start"));
+  REQUIRE(h.tap("option:transport:bus"));
+  REQUIRE(h.tap("next"));
+  REQUIRE(h.tap("next"));
+  REQUIRE(h.tap("field:short"));
+  SECTION("letters") { check_keyboard_layout(h, "key:q", "key:a", "key:z"); }
+  SECTION("numbers") {
+    REQUIRE(h.tap("key:layer:numbers"));
+    check_keyboard_layout(h, "key:1", "key:-", "key:.");
+  }
+  SECTION("symbols") {
+    REQUIRE(h.tap("key:layer:numbers"));
+    REQUIRE(h.tap("key:layer:symbols"));
+    check_keyboard_layout(h, "key:[", "key:_", "key:.");
+  }
+  SECTION("large text") {
+    REQUIRE(h.tap("key:done"));
+    REQUIRE(h.tap("toggle:large_text"));
+    REQUIRE(h.tap("field:short"));
+    check_keyboard_layout(h, "key:q", "key:a", "key:z");
+  }
+}
+
+TEST_CASE("the email keyboard's bottom row is as wide as the others", "[kiosk][keyboard]") {
+  Harness h(every_type());
+  REQUIRE(h.tap("card:every-type"));
+  REQUIRE(h.tap("start"));
+  REQUIRE(h.tap("option:transport:bus"));
+  for (int i = 0; i < 4; ++i) REQUIRE(h.tap("next"));
+  REQUIRE(h.tap("field:email"));
+  SECTION("letters") { check_keyboard_layout(h, "key:q", "key:a", "key:z"); }
+  SECTION("numbers") {
+    REQUIRE(h.tap("key:layer:numbers"));
+    check_keyboard_layout(h, "key:1", "key:-", "key:.");
+  }
 }
 
 TEST_CASE("an email field offers @ and the Welsh domain endings", "[kiosk][keyboard]") {
