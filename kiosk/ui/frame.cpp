@@ -33,7 +33,7 @@ std::string format_date(const Ui& ui, const std::string& iso_date, const std::st
          std::to_string(year);
 }
 
-void draw_bilingual_toggles(Ui& ui, float right_edge, float y, float height) {
+float draw_bilingual_toggles(Ui& ui, float right_edge, float y, float height) {
   // Used on the bilingual attract screen: each label in both languages.
   const AppState& st = ui.state;
   std::string contrast = ui.first("kiosk.high_contrast") + " / " + ui.second("kiosk.high_contrast");
@@ -50,6 +50,7 @@ void draw_bilingual_toggles(Ui& ui, float right_edge, float y, float height) {
   ImGui::SetCursorScreenPos(ImVec2(x, y));
   if (button(ui, "toggle:high_contrast", contrast, ImVec2(w_contrast, height), Tone::Secondary, st.high_contrast))
     ui.push(act::ToggleHighContrast{});
+  return x;
 }
 
 void draw_top_bar(Ui& ui, const std::string& title, bool show_leave) {

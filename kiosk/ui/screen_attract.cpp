@@ -157,12 +157,20 @@ void draw_attract(Ui& ui) {
   float top = ImGui::GetCursorScreenPos().y + ui.gap();
 
   // Row 1: the council on the left, contrast and text size on the right (labels in both languages).
-  draw_bilingual_toggles(ui, left + width, top, ui.touch());
-  ImGui::SetCursorScreenPos(ImVec2(left, top));
+  float toggles_left = draw_bilingual_toggles(ui, left + width, top, ui.touch());
+  // The council's name stops short of the buttons; with large text there may be no room beside
+  // them, and then it goes below.
+  float council_w = toggles_left - ui.gap() - left;
+  float council_top = top;
+  if (council_w < 320.0f * ui.s) {
+    council_w = width;
+    council_top = top + ui.touch() + ui.gap();
+  }
+  ImGui::SetCursorScreenPos(ImVec2(left, council_top));
   ImGui::BeginGroup();
   if (!council_first.empty()) {
-    text(ui, ui.fonts.body, council_first, ui.pal.text, width * 0.4f);
-    if (council_second != council_first) text(ui, ui.fonts.body, council_second, ui.pal.muted, width * 0.4f);
+    text(ui, ui.fonts.body, council_first, ui.pal.text, council_w);
+    if (council_second != council_first) text(ui, ui.fonts.body, council_second, ui.pal.muted, council_w);
   }
   ImGui::EndGroup();
   float y = std::max(ImGui::GetItemRectMax().y, top + ui.touch()) + ui.pad();

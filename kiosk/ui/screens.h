@@ -12,7 +12,8 @@ void draw_kiosk(const AppState& state, const Fonts& fonts, FrameOutput& out);
 
 // Chrome shared by screens.
 void draw_top_bar(Ui& ui, const std::string& title, bool show_leave);
-void draw_bilingual_toggles(Ui& ui, float right_edge, float y, float height);
+// Returns the left edge of the two buttons, so that whatever shares their row can stop short of them.
+float draw_bilingual_toggles(Ui& ui, float right_edge, float y, float height);
 // The bottom bar: Back on the left, `centre` text (progress), the forward button on the right.
 float nav_bar_height(const Ui& ui);
 void draw_nav_bar(Ui& ui, bool show_back, const std::string& centre, const std::string& forward_name,
