@@ -72,8 +72,13 @@ else
   echo
   echo "== What head office received"
   "$HUB" status --data "$DEMO/hub"
-  "$HUB" export --data "$DEMO/hub" --consultation influencing-decisions --format csv | head -n 4 | cut -c 1-200
+  # Written to files first: a pipe into head would end the writer early (and this script with it).
+  "$HUB" export --data "$DEMO/hub" --consultation influencing-decisions --format csv --output "$DEMO/export.csv"
+  head -n 4 "$DEMO/export.csv" | cut -c 1-200
+  echo "(the whole export: $DEMO/export.csv)"
   echo
   echo "== Reach by equality group (sealed answers opened only to be counted; counts under 5 hidden)"
-  "$HUB" reach --data "$DEMO/hub" --consultation influencing-decisions | head -n 8
+  "$HUB" reach --data "$DEMO/hub" --consultation influencing-decisions --output "$DEMO/reach.csv"
+  head -n 8 "$DEMO/reach.csv"
+  echo "(all of it: $DEMO/reach.csv)"
 fi
