@@ -212,6 +212,15 @@ TEST_CASE("the on-screen keyboard types Welsh letters into an answer", "[kiosk][
 }
 
 namespace {
+// From the attract screen to the every-type consultation's email question, its keyboard open.
+void open_email_keyboard(Harness& h) {
+  REQUIRE(h.tap("card:every-type"));
+  REQUIRE(h.tap("start"));
+  REQUIRE(h.tap("option:transport:bus"));
+  for (int i = 0; i < 4; ++i) REQUIRE(h.tap("next"));
+  REQUIRE(h.tap("field:email"));
+}
+
 // The keyboard's keys as drawn, checked for the layout every layer shares: finger-sized keys that
 // never touch, rows one gap apart, the letter rows staggered by half a key, and the accented, shift
 // and bottom rows exactly as wide as each other.
@@ -298,11 +307,7 @@ TEST_CASE("the on-screen keyboard's rows are staggered by half a key, never touc
 
 TEST_CASE("the email keyboard's bottom row is as wide as the others", "[kiosk][keyboard]") {
   Harness h(every_type());
-  REQUIRE(h.tap("card:every-type"));
-  REQUIRE(h.tap("start"));
-  REQUIRE(h.tap("option:transport:bus"));
-  for (int i = 0; i < 4; ++i) REQUIRE(h.tap("next"));
-  REQUIRE(h.tap("field:email"));
+  open_email_keyboard(h);
   SECTION("letters") { check_keyboard_layout(h, "key:q", "key:a", "key:z"); }
   SECTION("numbers") {
     REQUIRE(h.tap("key:layer:numbers"));
@@ -312,11 +317,7 @@ TEST_CASE("the email keyboard's bottom row is as wide as the others", "[kiosk][k
 
 TEST_CASE("an email field offers @ and the Welsh domain endings", "[kiosk][keyboard]") {
   Harness h(every_type());
-  REQUIRE(h.tap("card:every-type"));
-  REQUIRE(h.tap("start"));
-  REQUIRE(h.tap("option:transport:bus"));
-  for (int i = 0; i < 4; ++i) REQUIRE(h.tap("next"));
-  REQUIRE(h.tap("field:email"));
+  open_email_keyboard(h);
   CHECK(h.state.keyboard.kind == KeyboardKind::Email);
   REQUIRE(h.type("siân"));
   REQUIRE(h.tap("key:@"));
