@@ -47,6 +47,14 @@ struct QuestionCounts {
 // Age bands as the census reports them for consultation reach.
 const std::vector<std::pair<int, int>> kAgeBands = {{16, 24}, {25, 34}, {35, 44}, {45, 54}, {55, 64}, {65, 74}};
 
+// Every age row's key, youngest first.
+std::vector<std::string> age_keys() {
+  std::vector<std::string> keys = {"age:0"};
+  for (const auto& band : kAgeBands) keys.push_back("age:" + std::to_string(band.first));
+  keys.push_back("age:75");
+  return keys;
+}
+
 std::string age_key(int age) {
   if (age < 16) return "age:0";
   for (const auto& [from, to] : kAgeBands)
@@ -163,8 +171,7 @@ Result<std::string> Hub::reach_report(const std::string& consultation_id, const 
         QuestionCounts& counts = questions.back();
         for (const Option& option : question.options) counts.row("option:" + option.id, option.label.in(language));
         if (question.type == QuestionType::Date || question.type == QuestionType::Number) {
-          for (const std::string key : {"age:0", "age:16", "age:25", "age:35", "age:45", "age:55", "age:65", "age:75"})
-            counts.row(key, age_label(key, language));
+          for (const std::string& key : age_keys()) counts.row(key, age_label(key, language));
         }
       }
     }
