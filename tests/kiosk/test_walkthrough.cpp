@@ -27,6 +27,15 @@ void submit_and_wait(Harness& h) {
   h.settle();
   REQUIRE(h.state.screen == Screen::Thanks);
 }
+// From the attract screen into the every-type consultation, `pages` pages on, with the keyboard
+// open on `field`.
+void open_keyboard_on(Harness& h, const std::string& field, int pages) {
+  REQUIRE(h.tap("card:every-type"));
+  REQUIRE(h.tap("start"));
+  REQUIRE(h.tap("option:transport:bus"));
+  for (int i = 0; i < pages; ++i) REQUIRE(h.tap("next"));
+  REQUIRE(h.tap(field));
+}
 }  // namespace
 
 TEST_CASE("every demo consultation can be completed by tapping, in Welsh and in English", "[kiosk][walk]") {
@@ -190,12 +199,7 @@ TEST_CASE("\"Other, please specify\" opens a text field and keeps what is typed"
 
 TEST_CASE("the on-screen keyboard types Welsh letters into an answer", "[kiosk][keyboard]") {
   Harness h(every_type());
-  REQUIRE(h.tap("card:every-type"));
-  REQUIRE(h.tap("start"));
-  REQUIRE(h.tap("option:transport:bus"));
-  REQUIRE(h.tap("next"));
-  REQUIRE(h.tap("next"));
-  REQUIRE(h.tap("field:short"));
+  open_keyboard_on(h, "field:short", 2);
   for (const char* key : {"key:ŵ", "key:ŷ", "key:â", "key:ë", "key:ẅ"}) REQUIRE(h.tap(key));
   REQUIRE(h.tap("key:shift"));
   REQUIRE(h.tap("key:Ŵ"));
@@ -212,15 +216,6 @@ TEST_CASE("the on-screen keyboard types Welsh letters into an answer", "[kiosk][
 }
 
 namespace {
-// From the attract screen to the every-type consultation's email question, its keyboard open.
-void open_email_keyboard(Harness& h) {
-  REQUIRE(h.tap("card:every-type"));
-  REQUIRE(h.tap("start"));
-  REQUIRE(h.tap("option:transport:bus"));
-  for (int i = 0; i < 4; ++i) REQUIRE(h.tap("next"));
-  REQUIRE(h.tap("field:email"));
-}
-
 // The keyboard's keys as drawn, checked for the layout every layer shares: finger-sized keys that
 // never touch, rows one gap apart, the letter rows staggered by half a key, and the accented, shift
 // and bottom rows exactly as wide as each other.
@@ -281,12 +276,7 @@ void check_keyboard_layout(const Harness& h, const std::string& top_key, const s
 TEST_CASE("the on-screen keyboard's rows are staggered by half a key, never touch, and every key is finger-sized",
           "[kiosk][keyboard]") {
   Harness h(every_type());
-  REQUIRE(h.tap("card:every-type"));
-  REQUIRE(h.tap("start"));
-  REQUIRE(h.tap("option:transport:bus"));
-  REQUIRE(h.tap("next"));
-  REQUIRE(h.tap("next"));
-  REQUIRE(h.tap("field:short"));
+  open_keyboard_on(h, "field:short", 2);
   SECTION("letters") { check_keyboard_layout(h, "key:q", "key:a", "key:z"); }
   SECTION("numbers") {
     REQUIRE(h.tap("key:layer:numbers"));
@@ -307,7 +297,7 @@ TEST_CASE("the on-screen keyboard's rows are staggered by half a key, never touc
 
 TEST_CASE("the email keyboard's bottom row is as wide as the others", "[kiosk][keyboard]") {
   Harness h(every_type());
-  open_email_keyboard(h);
+  open_keyboard_on(h, "field:email", 4);
   SECTION("letters") { check_keyboard_layout(h, "key:q", "key:a", "key:z"); }
   SECTION("numbers") {
     REQUIRE(h.tap("key:layer:numbers"));
@@ -317,7 +307,7 @@ TEST_CASE("the email keyboard's bottom row is as wide as the others", "[kiosk][k
 
 TEST_CASE("an email field offers @ and the Welsh domain endings", "[kiosk][keyboard]") {
   Harness h(every_type());
-  open_email_keyboard(h);
+  open_keyboard_on(h, "field:email", 4);
   CHECK(h.state.keyboard.kind == KeyboardKind::Email);
   REQUIRE(h.type("siân"));
   REQUIRE(h.tap("key:@"));
