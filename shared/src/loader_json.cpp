@@ -1,6 +1,8 @@
 // JSON text to a document for the loader: syntax errors with line and column, nesting and duplicate-field checks.
 #include <set>
 
+#include "soundings/json_bounded.h"
+
 #include "loader_internal.h"
 
 namespace soundings::loader {
@@ -50,25 +52,6 @@ size_t skip_string(const std::string& text, size_t i, std::string* contents) {
     ++i;
   }
   return i + 1;
-}
-
-// Offset of the first bracket nested deeper than the limit, if any. Tolerates invalid JSON.
-std::optional<size_t> too_deep(const std::string& text) {
-  int depth = 0;
-  for (size_t i = 0; i < text.size();) {
-    const char c = text[i];
-    if (c == '"') {
-      i = skip_string(text, i, nullptr);
-      continue;
-    }
-    if (c == '{' || c == '[') {
-      if (++depth > kMaxNesting) return i;
-    } else if ((c == '}' || c == ']') && depth > 0) {
-      --depth;
-    }
-    ++i;
-  }
-  return std::nullopt;
 }
 
 // nlohmann's parser keeps the last of two equal keys silently; an officer who wrote a
@@ -125,36 +108,6 @@ void find_duplicate_fields(Problems& problems, const std::string& text, const st
   }
 }
 
-// Offset of the first byte that does not start a well-formed UTF-8 sequence (RFC 3629).
-std::optional<size_t> first_bad_utf8(const std::string& text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    const auto byte = [&](size_t k) { return k < text.size() ? static_cast<unsigned char>(text[k]) : 0u; };
-    const unsigned c = byte(i);
-    size_t length = 0;
-    unsigned low = 0x80;
-    unsigned high = 0xBF;  // allowed range of the second byte
-    if (c < 0x80) length = 1;
-    else if (c >= 0xC2 && c <= 0xDF) length = 2;
-    else if (c == 0xE0) length = 3, low = 0xA0;
-    else if (c >= 0xE1 && c <= 0xEC) length = 3;
-    else if (c == 0xED) length = 3, high = 0x9F;
-    else if (c >= 0xEE && c <= 0xEF) length = 3;
-    else if (c == 0xF0) length = 4, low = 0x90;
-    else if (c >= 0xF1 && c <= 0xF3) length = 4;
-    else if (c == 0xF4) length = 4, high = 0x8F;
-    else return i;
-    for (size_t k = 1; k < length; ++k) {
-      const unsigned next = byte(i + k);
-      const unsigned lo = k == 1 ? low : 0x80;
-      const unsigned hi = k == 1 ? high : 0xBF;
-      if (next < lo || next > hi) return i;
-    }
-    i += length;
-  }
-  return std::nullopt;
-}
-
 // nlohmann's messages read "[json.exception.parse_error.101] parse error at line 1, column 2:
 // syntax error while parsing value - invalid literal; last read: 'x'"; keep the part a person needs.
 std::string plain_reason(const std::string& what) {
@@ -182,8 +135,8 @@ std::optional<Json> parse_document(Problems& problems, const std::string& text, 
     problems.add(path, what + " is empty");
     return std::nullopt;
   }
-  if (auto deep = too_deep(text)) {
-    problems.add(path, "invalid JSON at " + at(position_of(text, *deep)) + ": nested more than " +
+  if (const size_t deep = first_too_deep(text, kMaxNesting); deep != std::string::npos) {
+    problems.add(path, "invalid JSON at " + at(position_of(text, deep)) + ": nested more than " +
                            std::to_string(kMaxNesting) + " levels deep");
     return std::nullopt;
   }
@@ -196,7 +149,7 @@ std::optional<Json> parse_document(Problems& problems, const std::string& text, 
     size_t offset = error.byte > 0 ? error.byte - 1 : 0;
     // The parser notices bad UTF-8 a byte or two late; point at the byte itself.
     if (std::string(error.what()).find("ill-formed UTF-8") != std::string::npos) {
-      offset = first_bad_utf8(text).value_or(offset);
+      if (const size_t bad = first_bad_utf8(text); bad != std::string::npos) offset = bad;
     }
     problems.add(path, "invalid JSON at " + at(position_of(text, offset)) + ": " + plain_reason(error.what()));
   } catch (const Json::out_of_range& error) {
