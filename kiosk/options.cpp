@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "soundings/device_store.h"
 #include "soundings/loader.h"
 #include "ui/catalogue.h"
 #include "ui/staff_pin.h"
@@ -81,17 +82,17 @@ Result<Options> parse_options(int argc, char** argv) {
   return o;
 }
 
-std::string store_path(const Options& options) { return options.data_dir + "/soundings.db"; }
+std::string store_path(const Options& options) { return device_store_path(options.data_dir); }
 
 KioskConfig config_from(Store& store, const Options& options) {
   KioskConfig config;
   std::string lang = options.lang;
-  if (lang.empty()) lang = store.setting("lang_first").value_or("cy");
+  if (lang.empty()) lang = store.setting(setting::kLangFirst).value_or("cy");
   config.lang_first = (lang == "en") ? "en" : "cy";
-  config.device_id = store.setting("device_id").value_or("unenrolled");
-  config.venue = store.setting("venue").value_or("");
-  config.seal_public_key = store.setting("seal_public_key").value_or("");
-  config.staff_pin_hash = store.setting("staff_pin_hash").value_or("");
+  config.device_id = store.setting(setting::kDeviceId).value_or("unenrolled");
+  config.venue = store.setting(setting::kVenue).value_or("");
+  config.seal_public_key = store.setting(setting::kSealPublicKey).value_or("");
+  config.staff_pin_hash = store.setting(setting::kStaffPinHash).value_or("");
   if (options.idle_warn_seconds > 0) config.idle.warn_after = std::chrono::seconds(options.idle_warn_seconds);
   if (options.field) {
     config.channel = Channel::Field;
@@ -109,7 +110,7 @@ Status set_pin_from(Store& store, std::FILE* in) {
   std::fill(pin.begin(), pin.end(), '\0');
   std::memset(line, 0, sizeof line);
   if (!hash) return hash.error();
-  return store.set_setting("staff_pin_hash", *hash);
+  return store.set_setting(setting::kStaffPinHash, *hash);
 }
 
 Catalogue start_catalogue(Store& store, const Options& options) {

@@ -10,7 +10,7 @@
 namespace soundings::kiosk {
 
 struct Options {
-  std::string data_dir;            // --data: holds soundings.db
+  std::string data_dir;            // --data: holds device.sqlite (soundings/device_store.h)
   std::string consultations_dir;   // --consultations: definitions to load into the store
   std::string lang;                // --lang cy|en: read first (else the store's "lang_first", else cy)
   bool fullscreen = false;

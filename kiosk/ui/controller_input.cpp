@@ -1,6 +1,7 @@
 // The controller's on-screen keyboard, staff screen and store-worker handling.
 #include <algorithm>
 
+#include "soundings/device_store.h"
 #include "ui/answer_edit.h"
 #include "ui/controller.h"
 
@@ -76,7 +77,7 @@ void Controller::handle(const act::CloseKeyboard&) {
   if (venue && state_.editing_venue) {
     state_.editing_venue = false;
     state_.config.venue = state_.venue_draft;
-    if (worker_) worker_->set_setting("venue", state_.venue_draft);
+    if (worker_) worker_->set_setting(setting::kVenue, state_.venue_draft);
     state_.venue_draft.clear();
   }
 }

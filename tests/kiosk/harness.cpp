@@ -1,6 +1,8 @@
 // The headless kiosk harness: real screens and controller driven by synthetic finger taps.
 #include "harness.h"
 
+#include "soundings/device_store.h"
+
 #include <chrono>
 #include <random>
 #include <stdexcept>
@@ -24,7 +26,7 @@ Harness::Harness(HarnessOptions options) {
   std::random_device random;
   dir = std::filesystem::temp_directory_path() / ("soundings-kiosk-test-" + std::to_string(random()));
   std::filesystem::create_directories(dir);
-  auto opened = Store::open((dir / "soundings.db").string());
+  auto opened = Store::open((dir / kDeviceStoreFile).string());
   if (!opened) throw std::runtime_error("store: " + opened.error().message);
   store = std::move(*opened);
 

@@ -6,7 +6,7 @@
 #include "agent_fixture.h"
 #include "fault_proxy.h"
 #include "soundings/loadgen.h"
-#include "soundings/sync_settings.h"
+#include "soundings/device_store.h"
 
 using namespace soundings;
 using namespace soundings::test;
@@ -16,8 +16,8 @@ namespace {
 Response kiosk_response(const std::string& consultation_json, Store& store, uint64_t seed) {
   std::mt19937_64 rng(seed);
   auto response = loadgen::make_response(load_test_consultation(consultation_json), rng,
-                                         store.setting(sync::setting::kDeviceId).value_or("kiosk"), "Wrexham Library",
-                                         Channel::Kiosk, store.setting(sync::setting::kSealPublicKey).value_or(""));
+                                         store.setting(setting::kDeviceId).value_or("kiosk"), "Wrexham Library",
+                                         Channel::Kiosk, store.setting(setting::kSealPublicKey).value_or(""));
   INFO((response ? std::string() : response.error().message));
   REQUIRE(response);
   return response.value();
@@ -59,7 +59,7 @@ TEST_CASE("a sync pulls the consultations, then asks with the ETag and gets noth
   CHECK(first.error.empty());
   CHECK(first.consultations_updated >= 1);
   CHECK(device.store().consultation("sync-test", 1).has_value());
-  CHECK_FALSE(device.store().setting(sync::setting::kConsultationsEtag).value_or("").empty());
+  CHECK_FALSE(device.store().setting(setting::kConsultationsEtag).value_or("").empty());
   const uint64_t generation = agent.status().consultations_generation;
   CHECK(generation > 0);
 
@@ -214,7 +214,7 @@ TEST_CASE("a revoked token leaves everything waiting and says the device was ref
   TestDevice device;
   device.enrol(hub);
   device.fill(hub.consultation_json(), 3, 61);
-  REQUIRE(hub.hub().revoke(device.store().setting(sync::setting::kDeviceId).value()));
+  REQUIRE(hub.hub().revoke(device.store().setting(setting::kDeviceId).value()));
   sync::SyncAgent agent(device.store(), fast_config());
   const auto outcome = agent.run_once();
   CHECK(outcome.pushed == 0);
@@ -229,14 +229,14 @@ TEST_CASE("enrolment with a used code is refused and changes nothing", "[agent][
   TestDevice device;
   const std::string code = hub.enrol_code();
   REQUIRE(sync::enrol(device.store(), hub.url(), code, "first", fast_config()));
-  const std::string token = device.store().setting(sync::setting::kDeviceToken).value();
+  const std::string token = device.store().setting(setting::kDeviceToken).value();
   TestDevice other;
   const Status again = sync::enrol(other.store(), hub.url(), code, "second", fast_config());
   REQUIRE_FALSE(again);
   CHECK(again.error().code == ErrorCode::InvalidInput);
   CHECK(again.error().message.find("enrolment code") != std::string::npos);
-  CHECK_FALSE(other.store().setting(sync::setting::kDeviceToken).has_value());
-  CHECK_FALSE(other.store().setting(sync::setting::kHubUrl).has_value());
+  CHECK_FALSE(other.store().setting(setting::kDeviceToken).has_value());
+  CHECK_FALSE(other.store().setting(setting::kHubUrl).has_value());
 }
 
 TEST_CASE("an unenrolled device says so and sends nothing", "[agent][e2e]") {

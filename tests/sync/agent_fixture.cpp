@@ -11,7 +11,7 @@
 
 #include "soundings/loader.h"
 #include "soundings/loadgen.h"
-#include "soundings/sync_settings.h"
+#include "soundings/device_store.h"
 
 namespace soundings::test {
 
@@ -97,7 +97,7 @@ TestDevice::TestDevice() { reopen(); }
 void TestDevice::close() { store_.reset(); }
 
 void TestDevice::reopen() {
-  auto opened = Store::open((dir_.path() / sync::kDeviceStoreFile).string());
+  auto opened = Store::open((dir_.path() / kDeviceStoreFile).string());
   INFO((opened ? std::string() : opened.error().message));
   REQUIRE(opened);
   store_ = std::move(opened.value());

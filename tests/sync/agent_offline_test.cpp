@@ -3,7 +3,7 @@
 
 #include "agent_fixture.h"
 #include "fake_server.h"
-#include "soundings/sync_settings.h"
+#include "soundings/device_store.h"
 
 using namespace soundings;
 using namespace soundings::test;
@@ -18,7 +18,7 @@ struct Stranded {
     device.enrol(hub);
     device.fill(hub.consultation_json(), 3, 5);
   }
-  std::string hub_id() { return device.store().setting(sync::setting::kHubId).value(); }
+  std::string hub_id() { return device.store().setting(setting::kHubId).value(); }
   sync::OnceOutcome sync_via(const std::string& url, sync::SyncState expected_state) {
     auto config = fast_config();
     config.hub_url_override = url;

@@ -6,7 +6,7 @@
 
 #include "agent_fixture.h"
 #include "fake_server.h"
-#include "soundings/sync_settings.h"
+#include "soundings/device_store.h"
 
 using namespace soundings;
 using namespace soundings::test;

@@ -4,7 +4,7 @@
 #include "agent_config.h"
 #include "hub_client.h"
 #include "soundings/sync_agent.h"
-#include "soundings/sync_settings.h"
+#include "soundings/device_store.h"
 
 namespace soundings::sync {
 

@@ -8,7 +8,7 @@
 
 #include "agent_config.h"
 #include "network_watch.h"
-#include "soundings/sync_settings.h"
+#include "soundings/device_store.h"
 #include "sync_cycle.h"
 
 namespace soundings::sync {

@@ -9,7 +9,7 @@
 #include <filesystem>
 
 #include "soundings/clock.h"
-#include "soundings/sync_settings.h"
+#include "soundings/device_store.h"
 
 namespace soundings::sync {
 

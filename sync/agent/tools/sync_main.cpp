@@ -10,7 +10,7 @@
 
 #include "soundings/store.h"
 #include "soundings/sync_agent.h"
-#include "soundings/sync_settings.h"
+#include "soundings/device_store.h"
 
 namespace {
 
@@ -122,8 +122,8 @@ int run_enrol(soundings::Store& store, const Options& options) {
     std::cerr << "soundings-sync: " << status.error().message << "\n";
     return status.error().code == soundings::ErrorCode::NotFound ? kExitTempFail : kExitError;
   }
-  std::cout << "soundings-sync: enrolled as \"" << name << "\" (device " << store.setting(sync::setting::kDeviceId).value_or("")
-            << ") with " << store.setting(sync::setting::kHubUrl).value_or("") << "\n";
+  std::cout << "soundings-sync: enrolled as \"" << name << "\" (device " << store.setting(soundings::setting::kDeviceId).value_or("")
+            << ") with " << store.setting(soundings::setting::kHubUrl).value_or("") << "\n";
   return kExitOk;
 }
 
@@ -144,7 +144,7 @@ int run_once(soundings::Store& store, const Options& options) {
 }
 
 int run_daemon(soundings::Store& store, const Options& options) {
-  if (store.setting(sync::setting::kDeviceToken).value_or("").empty()) {
+  if (store.setting(soundings::setting::kDeviceToken).value_or("").empty()) {
     std::cerr << "soundings-sync: this device is not enrolled with a hub yet "
                  "(soundings-sync --data DIR --enrol URL CODE)\n";
     return kExitError;
@@ -179,10 +179,10 @@ int run_daemon(soundings::Store& store, const Options& options) {
 
 int run_status(soundings::Store& store) {
   const auto counts = store.outbox_counts();
-  std::cout << "hub:          " << store.setting(sync::setting::kHubUrl).value_or("(not enrolled)") << "\n"
-            << "device:       " << store.setting(sync::setting::kDeviceName).value_or("") << " "
-            << store.setting(sync::setting::kDeviceId).value_or("") << "\n"
-            << "last success: " << store.setting(sync::setting::kLastSyncSuccessAt).value_or("never") << "\n"
+  std::cout << "hub:          " << store.setting(soundings::setting::kHubUrl).value_or("(not enrolled)") << "\n"
+            << "device:       " << store.setting(soundings::setting::kDeviceName).value_or("") << " "
+            << store.setting(soundings::setting::kDeviceId).value_or("") << "\n"
+            << "last success: " << store.setting(soundings::setting::kLastSyncSuccessAt).value_or("never") << "\n"
             << "waiting:      " << counts.pending
             << (counts.oldest_pending_at.empty() ? std::string() : " (oldest " + counts.oldest_pending_at + ")") << "\n"
             << "confirmed:    " << counts.confirmed << "\n"
@@ -207,7 +207,7 @@ int main(int argc, char** argv) {
   }
   std::error_code error;
   if (options.mode == "enrol") std::filesystem::create_directories(options.data_dir, error);
-  const std::filesystem::path path = std::filesystem::path(options.data_dir) / sync::kDeviceStoreFile;
+  const std::filesystem::path path = std::filesystem::path(options.data_dir) / soundings::kDeviceStoreFile;
   if (options.mode != "enrol" && !std::filesystem::exists(path)) {
     std::cerr << "soundings-sync: " << path.string() << ": no device store here (enrol first, or check --data)\n";
     return kExitError;

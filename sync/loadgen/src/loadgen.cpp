@@ -8,7 +8,7 @@
 #include "random_answers.h"
 #include "soundings/sealing.h"
 #include "soundings/session.h"
-#include "soundings/sync_settings.h"
+#include "soundings/device_store.h"
 
 namespace soundings::loadgen {
 
@@ -98,8 +98,8 @@ Result<int64_t> fill_store(Store& store, const ConsultationPtr& consultation, co
     return Error{cached.error().code, "loadgen: caching " + consultation->id + ": " + cached.error().message};
   }
   std::string device_id = options.device_id;
-  if (device_id.empty()) device_id = store.setting(sync::setting::kDeviceId).value_or("loadgen-device");
-  const std::string key = store.setting(sync::setting::kSealPublicKey).value_or("");
+  if (device_id.empty()) device_id = store.setting(setting::kDeviceId).value_or("loadgen-device");
+  const std::string key = store.setting(setting::kSealPublicKey).value_or("");
   std::mt19937_64 rng(options.seed);
   // One person after another over the last three days, ending a quarter of an hour ago (so that no
   // response is submitted in the future), as a device's backlog builds up: in the order saved.

@@ -7,7 +7,7 @@
 #include "soundings/loader.h"
 #include "soundings/loadgen.h"
 #include "soundings/store.h"
-#include "soundings/sync_settings.h"
+#include "soundings/device_store.h"
 
 namespace {
 
@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
   }
   std::error_code ignored;
   std::filesystem::create_directories(data_dir, ignored);
-  auto store = soundings::Store::open((std::filesystem::path(data_dir) / soundings::sync::kDeviceStoreFile).string());
+  auto store = soundings::Store::open((std::filesystem::path(data_dir) / soundings::kDeviceStoreFile).string());
   if (!store) {
     std::cerr << "soundings-loadgen: " << store.error().message << "\n";
     return 1;

@@ -127,7 +127,7 @@ def main():
 
     # A staff PIN from standard input; a head-office sealing key as enrolment would leave it.
     subprocess.run([ARGS.kiosk, "--data", data, "--set-pin"], input=b"4821\n", check=True)
-    db = sqlite3.connect(os.path.join(data, "soundings.db"))
+    db = sqlite3.connect(os.path.join(data, "device.sqlite"))
     db.execute("INSERT INTO settings (key, value) VALUES ('seal_public_key', ?)",
                (base64.b64encode(os.urandom(32)).decode(),))
     db.commit()
@@ -189,7 +189,7 @@ def main():
         k.close()
 
     # The store holds exactly the two submitted responses, in their languages, personal parts sealed.
-    db = sqlite3.connect(os.path.join(data, "soundings.db"))
+    db = sqlite3.connect(os.path.join(data, "device.sqlite"))
     rows = [json.loads(b) for (b,) in db.execute("SELECT body FROM responses ORDER BY seq")]
     pending = db.execute("SELECT COUNT(*) FROM outbox WHERE state = 'pending'").fetchone()[0]
     db.close()

@@ -29,7 +29,7 @@ def check(ok, what):
 
 
 def store_state(data):
-    db = sqlite3.connect(os.path.join(data, "soundings.db"))
+    db = sqlite3.connect(os.path.join(data, "device.sqlite"))
     try:
         integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
         responses = db.execute("SELECT COUNT(*) FROM responses").fetchone()[0]

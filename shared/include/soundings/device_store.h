@@ -1,0 +1,37 @@
+// The device store's contract, shared by the kiosk, its sync thread, soundings-sync and the load generator:
+// one file in the data folder, and the names of the settings kept in it (sync/PROTOCOL.md, "Device side").
+#pragma once
+
+#include <string>
+
+namespace soundings {
+
+// The one store file inside a device's data folder (--data DIR).
+inline constexpr const char* kDeviceStoreFile = "device.sqlite";
+// The file name kiosks before one-store used; merged into kDeviceStoreFile when found.
+inline constexpr const char* kLegacyKioskStoreFile = "soundings.db";
+
+// DIR/device.sqlite.
+std::string device_store_path(const std::string& data_dir);
+
+}  // namespace soundings
+
+namespace soundings::setting {
+
+// Written at enrolment and by the sync agent.
+inline constexpr const char* kHubUrl = "hub_url";                // enrolled hub address, e.g. https://hub.example.gov.uk
+inline constexpr const char* kHubId = "hub_id";                  // the hub's id from enrolment; /health must match it
+inline constexpr const char* kDeviceId = "device_id";            // set from the hub at enrolment
+inline constexpr const char* kDeviceToken = "device_token";      // bearer token; never shown or logged
+inline constexpr const char* kSealPublicKey = "seal_public_key";  // head office's sealing key (base64)
+inline constexpr const char* kDeviceName = "device_name";        // the name given at enrolment
+inline constexpr const char* kConsultationsEtag = "consultations_etag";    // last pull's ETag
+inline constexpr const char* kConsultationStatus = "consultation_status";  // JSON {"<id>": "open"|"closed"|...}
+inline constexpr const char* kLastSyncSuccessAt = "last_sync_success_at";  // ISO 8601 UTC
+
+// Written on the kiosk by staff.
+inline constexpr const char* kVenue = "venue";                  // where the kiosk stands, recorded on each response
+inline constexpr const char* kStaffPinHash = "staff_pin_hash";  // Argon2id hash of the staff PIN
+inline constexpr const char* kLangFirst = "lang_first";         // "cy" or "en": the language read first
+
+}  // namespace soundings::setting
