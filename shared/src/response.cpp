@@ -15,7 +15,9 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <set>
+#include <vector>
 
 #include <sodium.h>
 
@@ -33,12 +35,49 @@ const char* channel_name(Channel channel) {
 
 namespace {
 
-bool is_sealed_part(const nlohmann::json& part) {
-  return part.is_object() && part.size() == 1 && part.contains("sealed") && part["sealed"].is_string();
-}
-
 Error field_error(const std::string& field, const std::string& problem) {
   return Error{ErrorCode::InvalidInput, "response." + field + ": " + problem};
+}
+
+// A refused value quoted back, cut short at a character boundary: a reason must stay readable, and
+// a megabyte of junk sent back and kept in quarantine would be the very thing being refused.
+std::string shown(const std::string& text) {
+  constexpr size_t kShown = 40;
+  if (text.size() <= kShown) return "\"" + text + "\"";
+  size_t cut = kShown;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return "\"" + text.substr(0, cut) + "...\" (" + std::to_string(text.size()) + " bytes)";
+}
+
+std::string too_large(size_t size, size_t limit, const char* what = "bytes") {
+  return "is " + std::to_string(size) + " " + what + "; at most " + std::to_string(limit) + " are accepted";
+}
+
+// Why `part` is not a sealed box as seal_response makes it, or nullopt when it is one. Never quotes
+// the part: what arrives where a sealed box should be may be someone's name and phone number.
+std::optional<std::string> sealed_part_problem(const nlohmann::json& part) {
+  if (!part.is_object() || part.size() != 1 || !part.contains("sealed")) {
+    return "a sealed part must be exactly {\"sealed\": \"<base64>\"}, with nothing beside it";
+  }
+  const auto& sealed = part["sealed"];
+  if (!sealed.is_string()) return "\"sealed\" must be base64 text";
+  const std::string& text = sealed.get_ref<const std::string&>();
+  if (text.size() > kMaxSealedPartBytes) return "\"sealed\" " + too_large(text.size(), kMaxSealedPartBytes);
+  std::vector<unsigned char> bytes(text.size() / 4 * 3 + 3);
+  size_t length = 0;
+  const char* end = nullptr;
+  // Strict: the standard alphabet with its padding, nothing skipped, no bits left over.
+  if (sodium_base642bin(bytes.data(), bytes.size(), text.data(), text.size(), nullptr, &length, &end,
+                        sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      end != text.data() + text.size()) {
+    return "\"sealed\" is not standard base64, so it is not a sealed box (plain text must be sealed with the "
+           "hub's public key)";
+  }
+  if (length < crypto_box_SEALBYTES + 1) {
+    return "\"sealed\" holds " + std::to_string(length) + " bytes, too few for a sealed box (at least " +
+           std::to_string(crypto_box_SEALBYTES + 1) + ")";
+  }
+  return std::nullopt;
 }
 
 const std::set<std::string, std::less<>>& known_fields() {
@@ -49,22 +88,29 @@ const std::set<std::string, std::less<>>& known_fields() {
   return fields;
 }
 
-// Reads a required string field; `allow_empty` for tags that may legitimately be blank.
+// Reads a required string field of at most `max_bytes`; `allow_empty` for tags that may be blank.
 std::optional<Error> read_string(const nlohmann::json& value, const char* field, bool allow_empty,
-                                 std::string& out) {
+                                 size_t max_bytes, std::string& out) {
   const auto it = value.find(field);
   if (it == value.end()) return field_error(field, "missing");
   if (!it->is_string()) return field_error(field, "must be a string");
-  out = it->get<std::string>();
-  if (!allow_empty && out.empty()) return field_error(field, "must not be empty");
+  const std::string& text = it->get_ref<const std::string&>();
+  if (text.size() > max_bytes) return field_error(field, too_large(text.size(), max_bytes));
+  if (!allow_empty && text.empty()) return field_error(field, "must not be empty");
+  out = text;
   return std::nullopt;
 }
 
-std::optional<Error> read_time(const nlohmann::json& value, const char* field, std::string& out) {
-  if (auto error = read_string(value, field, false, out)) return error;
-  TimePoint parsed;
-  if (out.size() != 20 || !parse_iso8601_utc(out, parsed)) {
-    return field_error(field, "must be a UTC time like 2026-11-23T16:01:30Z, not \"" + out + "\"");
+std::optional<Error> read_time(const nlohmann::json& value, const char* field, TimePoint& when, std::string& out) {
+  if (auto error = read_string(value, field, false, SIZE_MAX, out)) return error;
+  if (out.size() != 20 || !parse_iso8601_utc(out, when)) {
+    return field_error(field, "must be a UTC time like 2026-11-23T16:01:30Z, not " + shown(out));
+  }
+  TimePoint earliest;
+  parse_iso8601_utc(kEarliestResponseTime, earliest);
+  if (when < earliest) {
+    return field_error(field, out + " is before " + kEarliestResponseTime +
+                                  "; the device's clock was wrong when this response was made");
   }
   return std::nullopt;
 }
@@ -73,18 +119,60 @@ std::optional<Error> read_part(const nlohmann::json& value, const char* field, n
   const auto it = value.find(field);
   if (it == value.end()) return field_error(field, "missing");
   if (!it->is_object()) return field_error(field, "must be an object");
-  if (it->contains("sealed") && !is_sealed_part(*it)) {
-    return field_error(field, "a sealed part must be exactly {\"sealed\": \"<base64>\"}");
+  if (it->contains("sealed")) {
+    if (auto problem = sealed_part_problem(*it)) return field_error(field, *problem);
   }
   out = *it;
   return std::nullopt;
 }
 
+// Sizes inside one answer: each text, each list or object, each key. `depth` guards the recursion
+// for callers that did not parse with a nesting limit.
+std::optional<Error> check_answer_size(const nlohmann::json& value, const std::string& where, int depth) {
+  constexpr int kMaxAnswerDepth = 8;  // a matrix answer nests three levels
+  if (depth > kMaxAnswerDepth) return field_error(where, "is nested more than " + std::to_string(kMaxAnswerDepth) + " levels deep");
+  if (value.is_string()) {
+    const size_t size = value.get_ref<const std::string&>().size();
+    if (size > kMaxAnswerTextBytes) return field_error(where, too_large(size, kMaxAnswerTextBytes, "bytes of text"));
+    return std::nullopt;
+  }
+  if (!value.is_structured()) return std::nullopt;
+  if (value.size() > kMaxAnswerListItems) return field_error(where, too_large(value.size(), kMaxAnswerListItems, "entries"));
+  if (value.is_array()) {
+    for (size_t i = 0; i < value.size(); ++i) {
+      if (auto error = check_answer_size(value[i], where + "[" + std::to_string(i) + "]", depth + 1)) return error;
+    }
+    return std::nullopt;
+  }
+  for (const auto& [key, child] : value.items()) {
+    if (key.size() > kMaxResponseIdBytes) {
+      return field_error(where, "has a key of " + std::to_string(key.size()) + " bytes; at most " +
+                                    std::to_string(kMaxResponseIdBytes) + " are accepted");
+    }
+    if (auto error = check_answer_size(child, where + "." + key, depth + 1)) return error;
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> check_answers_size(const nlohmann::json& answers) {
+  if (answers.size() > kMaxAnswers) return field_error("answers", too_large(answers.size(), kMaxAnswers, "answers"));
+  for (const auto& [question_id, answer] : answers.items()) {
+    if (question_id.size() > kMaxResponseIdBytes) {
+      return field_error("answers", "question id of " + std::to_string(question_id.size()) + " bytes; at most " +
+                                        std::to_string(kMaxResponseIdBytes) + " are accepted");
+    }
+    if (auto error = check_answer_size(answer, "answers." + question_id, 0)) return error;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+bool is_sealed_box_part(const nlohmann::json& part) { return !sealed_part_problem(part); }
 
 bool Response::is_sealed() const {
   const auto part_ok = [](const nlohmann::json& part) {
-    return (part.is_object() && part.empty()) || is_sealed_part(part);
+    return (part.is_object() && part.empty()) || is_sealed_box_part(part);
   };
   return part_ok(personal) && part_ok(special);
 }
@@ -130,9 +218,11 @@ Result<Response> response_from_json(const nlohmann::json& value) {
   if (format->get<int64_t>() != 1) return field_error("format", "must be 1");
   response.format = 1;
 
-  if (auto error = read_string(value, "id", false, response.id)) return *error;
-  if (!is_uuid(response.id)) return field_error("id", "must be a UUID, not \"" + response.id + "\"");
-  if (auto error = read_string(value, "consultation_id", false, response.consultation_id)) return *error;
+  if (auto error = read_string(value, "id", false, SIZE_MAX, response.id)) return *error;
+  if (!is_uuid(response.id)) return field_error("id", "must be a UUID, not " + shown(response.id));
+  if (auto error = read_string(value, "consultation_id", false, kMaxResponseIdBytes, response.consultation_id)) {
+    return *error;
+  }
 
   const auto version = value.find("consultation_version");
   if (version == value.end()) return field_error("consultation_version", "missing");
@@ -141,25 +231,32 @@ Result<Response> response_from_json(const nlohmann::json& value) {
   }
   response.consultation_version = version->get<int>();
 
-  if (auto error = read_string(value, "language", false, response.language)) return *error;
+  if (auto error = read_string(value, "language", false, kMaxLanguageBytes, response.language)) return *error;
   std::string channel;
-  if (auto error = read_string(value, "channel", false, channel)) return *error;
+  if (auto error = read_string(value, "channel", false, SIZE_MAX, channel)) return *error;
   if (channel == "kiosk") {
     response.channel = Channel::Kiosk;
   } else if (channel == "field") {
     response.channel = Channel::Field;
   } else {
-    return field_error("channel", "must be \"kiosk\" or \"field\", not \"" + channel + "\"");
+    return field_error("channel", "must be \"kiosk\" or \"field\", not " + shown(channel));
   }
-  if (auto error = read_string(value, "device_id", true, response.device_id)) return *error;
-  if (auto error = read_string(value, "venue", true, response.venue)) return *error;
-  if (auto error = read_string(value, "staff_id", true, response.staff_id)) return *error;
-  if (auto error = read_time(value, "started_at", response.started_at)) return *error;
-  if (auto error = read_time(value, "submitted_at", response.submitted_at)) return *error;
+  if (auto error = read_string(value, "device_id", true, kMaxResponseIdBytes, response.device_id)) return *error;
+  if (auto error = read_string(value, "venue", true, kMaxVenueBytes, response.venue)) return *error;
+  if (auto error = read_string(value, "staff_id", true, kMaxResponseIdBytes, response.staff_id)) return *error;
+  TimePoint started;
+  TimePoint submitted;
+  if (auto error = read_time(value, "started_at", started, response.started_at)) return *error;
+  if (auto error = read_time(value, "submitted_at", submitted, response.submitted_at)) return *error;
+  if (started > submitted) {
+    return field_error("started_at", "is after response.submitted_at (" + response.started_at + " > " +
+                                         response.submitted_at + "); a response ends after it starts");
+  }
 
   const auto pages = value.find("page_seconds");
   if (pages == value.end()) return field_error("page_seconds", "missing");
   if (!pages->is_array()) return field_error("page_seconds", "must be a list");
+  if (pages->size() > kMaxPages) return field_error("page_seconds", too_large(pages->size(), kMaxPages, "entries"));
   for (size_t i = 0; i < pages->size(); ++i) {
     const auto& entry = (*pages)[i];
     const std::string where = "page_seconds[" + std::to_string(i) + "]";
@@ -168,6 +265,9 @@ Result<Response> response_from_json(const nlohmann::json& value) {
     }
     if (!entry["page"].is_string() || entry["page"].get_ref<const std::string&>().empty()) {
       return field_error(where + ".page", "must be a page id");
+    }
+    if (const size_t size = entry["page"].get_ref<const std::string&>().size(); size > kMaxResponseIdBytes) {
+      return field_error(where + ".page", too_large(size, kMaxResponseIdBytes));
     }
     const auto& seconds = entry["seconds"];
     if (!seconds.is_number_integer() || seconds.get<int64_t>() < 0 || seconds.get<int64_t>() > INT32_MAX) {
@@ -179,6 +279,7 @@ Result<Response> response_from_json(const nlohmann::json& value) {
   const auto answers = value.find("answers");
   if (answers == value.end()) return field_error("answers", "missing");
   if (!answers->is_object()) return field_error("answers", "must be an object keyed by question id");
+  if (auto error = check_answers_size(*answers)) return *error;
   response.answers = *answers;
   if (auto error = read_part(value, "personal", response.personal)) return *error;
   if (auto error = read_part(value, "special", response.special)) return *error;

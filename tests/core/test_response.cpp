@@ -24,7 +24,7 @@ Response sample_response() {
   response.submitted_at = "2026-11-23T16:04:02Z";
   response.page_seconds = {{"your-library", 40}, {"evenings", 73}, {"about-you", 39}};
   response.answers = {{"library_used", {{"option", "brynteg"}}}, {"visits", 4}, {"comment", "Diolch yn fawr"}};
-  response.personal = {{"sealed", "AAAA"}};
+  response.personal = {{"sealed", std::string(96, 'A')}};  // base64 of a box-sized blob
   return response;
 }
 
@@ -124,7 +124,7 @@ TEST_CASE("response ids are version-7 UUIDs that sort in the order they were mad
 TEST_CASE("a response is sealed only when both personal parts are empty or sealed", "[response]") {
   Response response;
   CHECK(response.is_sealed());
-  response.personal = {{"sealed", "abc"}};
+  response.personal = {{"sealed", std::string(96, 'A')}};
   CHECK(response.is_sealed());
   response.special = {{"sex", {{"option", "female"}}}};
   CHECK_FALSE(response.is_sealed());

@@ -1,6 +1,7 @@
 // The immutable response record made when a respondent submits, and its JSON form.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
@@ -11,6 +12,22 @@
 #include "soundings/result.h"
 
 namespace soundings {
+
+// Limits of the response format, checked by response_from_json: the device checks them before it
+// saves a response and the hub again when it arrives, so a device never keeps what the hub would
+// refuse. Sizes are in bytes of UTF-8.
+inline constexpr size_t kMaxResponseIdBytes = 128;  // consultation, device, staff, page and question ids
+inline constexpr size_t kMaxLanguageBytes = 16;     // "cy", "en", or a longer BCP 47 tag
+inline constexpr size_t kMaxVenueBytes = 512;
+inline constexpr size_t kMaxPages = 500;            // entries in page_seconds
+inline constexpr size_t kMaxAnswers = 1000;         // questions answered
+// The loader allows max_length up to 100,000 characters, and a character takes up to 4 bytes.
+inline constexpr size_t kMaxAnswerTextBytes = 400000;
+inline constexpr size_t kMaxAnswerListItems = 1000;  // entries in one list or object inside an answer
+// Base64 text of one sealed part: contact details and equality answers are a few kilobytes at most.
+inline constexpr size_t kMaxSealedPartBytes = 256 * 1024;
+// No device made responses before Soundings existed; an earlier time is a clock that lost its time.
+inline constexpr const char* kEarliestResponseTime = "2020-01-01T00:00:00Z";
 
 enum class Channel { Kiosk, Field };
 const char* channel_name(Channel channel);  // "kiosk", "field"
@@ -45,8 +62,13 @@ struct Response {
 };
 
 nlohmann::json response_to_json(const Response& response);
-// Checks shape and types (not answers against a definition); errors name the field.
+// Checks shape, types and the limits above (not answers against a definition); errors name the
+// field and never repeat a refused value at length, nor anything of a personal part.
 Result<Response> response_from_json(const nlohmann::json& value);
+
+// True when `part` is exactly {"sealed": "<base64>"} as seal_response makes it: standard base64 with
+// padding, nothing else in the text, decoding to a whole sealed box with at least one byte inside.
+bool is_sealed_box_part(const nlohmann::json& part);
 
 // A random version-4 UUID from libsodium's CSPRNG, lower-case with hyphens.
 std::string make_uuid();
