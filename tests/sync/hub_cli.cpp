@@ -218,6 +218,22 @@ TEST_CASE("soundings-hub reach writes counts of the sealed equality answers and 
   CHECK(run_hub({"reach", "--data", served.data_dir().string()}).exit_code == 2);
 }
 
+TEST_CASE("soundings-hub enrol-code takes --valid-hours from 1 to 8760 and refuses anything else", "[hub][cli]") {
+  hubtest::TempDir dir;
+  const std::string data = dir.path().string();
+  for (const std::string hours : {"0", "-5", "8761", "99999999999999999999", "9223372036854775807", "12abc", "1e3"}) {
+    INFO("--valid-hours " << hours);
+    const Run refused = run_hub({"enrol-code", "--data", data, "--name", "Lobby", "--valid-hours", hours});
+    CHECK(refused.exit_code == 2);
+    CHECK(refused.output.find("--valid-hours must be a whole number of hours from 1 to 8760") != std::string::npos);
+  }
+  CHECK(run_hub({"devices", "--data", data}).output.find("no devices enrolled") != std::string::npos);
+  const Run year = run_hub({"enrol-code", "--data", data, "--name", "Lobby", "--valid-hours", "8760"});
+  CHECK(year.exit_code == 0);
+  CHECK(year.output.find("valid for 8760 hours") != std::string::npos);
+  CHECK(year.last_line().size() == 11);
+}
+
 TEST_CASE("soundings-hub refuses bad usage with exit status 2 and says how to use it", "[hub][cli]") {
   hubtest::TempDir dir;
   const Run nothing = run_hub({});

@@ -158,9 +158,13 @@ int feedback(const Arguments& args, Hub& hub) {
 }
 
 int enrol_code(const Arguments& args, Hub& hub) {
+  // A year at most: a code is a key to the hub, and hours past this would overflow the expiry time.
+  constexpr long long kMaxValidHours = 8760;
   long long hours = 24;
-  if (!args.option("valid-hours").empty() && !parse_count(args.option("valid-hours"), 1, hours)) {
-    return usage_error("--valid-hours must be 1 or more");
+  if (!args.option("valid-hours").empty() &&
+      (!parse_count(args.option("valid-hours"), 1, hours) || hours > kMaxValidHours)) {
+    return usage_error("--valid-hours must be a whole number of hours from 1 to " + std::to_string(kMaxValidHours) +
+                       " (a year), not \"" + args.option("valid-hours") + "\"");
   }
   const auto code = hub.make_enrol_code(args.option("name"), std::chrono::hours(hours));
   if (!code) return fail(code.error());
