@@ -9,6 +9,7 @@
 #include "hub_credentials.h"
 #include "hub_impl.h"
 #include "hub_ingest.h"
+#include "soundings/json_bounded.h"
 #include "soundings/response.h"
 
 #ifndef SOUNDINGS_VERSION
@@ -25,6 +26,14 @@ using httplib::Response;
 using nlohmann::json;
 
 constexpr const char* kJson = "application/json; charset=utf-8";
+// Sizes of what enrolment and heartbeats store about a device.
+constexpr size_t kMaxCodeBytes = 64;
+constexpr size_t kMaxNameBytes = 200;
+constexpr size_t kMaxAppVersionBytes = 64;
+constexpr size_t kMaxHeartbeatConsultations = 200;
+// How long a device over its quarantine allowance waits before trying again: head office must
+// first review what it sent, which takes people, not seconds.
+constexpr const char* kQuarantineRetryAfter = "3600";
 
 void send_json(Response& res, int status, const json& body) {
   res.status = status;
@@ -91,15 +100,16 @@ bool read_body(const ContentReader& reader, size_t limit, std::string& body, Res
   return false;
 }
 
-// Parses a JSON object body, or answers 400 naming the problem.
+// Parses a JSON object body, or answers 400 naming the problem. The nesting limit is checked on the
+// text before anything recurses (printing an item nested 100,000 deep would overflow the stack), and
+// text that is not UTF-8 or numbers beyond a double are refused here rather than failing later.
 std::optional<json> parse_object(const std::string& body, Response& res, const char* shape) {
-  json value;
-  try {
-    value = json::parse(body);
-  } catch (const json::parse_error& error) {
-    send_error(res, 400, "bad_json", std::string("the request body is not valid JSON: ") + error.what());
+  Result<json> parsed = parse_json_bounded(body, "the request body");
+  if (!parsed) {
+    send_error(res, 400, "bad_json", parsed.error().message);
     return std::nullopt;
   }
+  json value = std::move(parsed.value());
   if (!value.is_object()) {
     send_error(res, 400, "bad_request", std::string("the request body must be a JSON object: ") + shape);
     return std::nullopt;
@@ -135,13 +145,14 @@ void enrol(HubState& hub, const ContentReader& reader, Response& res) {
   const auto request = parse_object(body, res, "{\"code\": \"ABCDE-FGHJK\", \"name\": \"...\"}");
   if (!request) return;
   const auto code = request->find("code");
-  if (code == request->end() || !code->is_string()) {
+  if (code == request->end() || !code->is_string() || code->get_ref<const std::string&>().size() > kMaxCodeBytes) {
     send_error(res, 400, "bad_request", "\"code\" must be the enrolment code as a string");
     return;
   }
   const auto name = request->find("name");
-  if (name != request->end() && !name->is_string()) {
-    send_error(res, 400, "bad_request", "\"name\" must be a string");
+  if (name != request->end() && (!name->is_string() || name->get_ref<const std::string&>().size() > kMaxNameBytes)) {
+    send_error(res, 400, "bad_request",
+               "\"name\" must be a string of at most " + std::to_string(kMaxNameBytes) + " bytes");
     return;
   }
   const std::string device_id = make_uuid();
@@ -222,14 +233,30 @@ void responses(HubState& hub, const Request& req, const ContentReader& reader, R
   std::vector<BatchItem> batch;
   batch.reserve(items->size());
   const DefinitionLookup lookup = [&hub](const std::string& id, int version) { return hub.definition(id, version); };
-  for (size_t i = 0; i < items->size(); ++i) batch.push_back(prepare_item((*items)[i], i, lookup));
-  const std::vector<ItemResult> results = hub.store->commit_batch(*device, batch, hub.now_text());
+  const TimePoint now = hub.now();
+  for (size_t i = 0; i < items->size(); ++i) batch.push_back(prepare_item((*items)[i], i, lookup, now));
+  const BatchOutcome outcome = hub.store->commit_batch(
+      *device, batch, format_iso8601_utc(now),
+      QuarantineAllowance{hub.config.max_quarantine_items_per_device, hub.config.max_quarantine_bytes_per_device});
+  if (outcome.quarantine_full) {
+    res.set_header("Retry-After", kQuarantineRetryAfter);
+    send_error(res, 429, "quarantine_full",
+               "this device has sent more rejected or conflicting responses than the hub keeps for review (" +
+                   std::to_string(hub.config.max_quarantine_items_per_device) + " items or " +
+                   std::to_string(hub.config.max_quarantine_bytes_per_device) +
+                   " bytes); nothing from this batch was stored; keep it and send it again after head office "
+                   "has reviewed the quarantine");
+    return;
+  }
+  const std::vector<ItemResult>& results = outcome.results;
 
   json answer = json::array();
   for (size_t i = 0; i < batch.size(); ++i) {
     // The id as sent, so that a device can match even an item the hub could not use.
     const json& item = (*items)[i];
-    const bool has_id = item.is_object() && item.contains("id") && item["id"].is_string();
+    // A string of any length would be sent back whole; an id longer than any id is not one.
+    const bool has_id = item.is_object() && item.contains("id") && item["id"].is_string() &&
+                        item["id"].get_ref<const std::string&>().size() <= kMaxResponseIdBytes;
     json entry{{"id", has_id ? item["id"] : json()}, {"status", fate_name(results[i].fate)}};
     if (!results[i].reason.empty()) entry["reason"] = results[i].reason;
     answer.push_back(std::move(entry));
@@ -267,23 +294,33 @@ void heartbeat(HubState& hub, const Request& req, const ContentReader& reader, R
   if (const auto it = request->find("oldest_pending_at"); it != request->end() && it->is_string()) {
     beat.oldest_pending_at = it->get<std::string>();
     TimePoint parsed;
-    if (!beat.oldest_pending_at.empty() && !parse_iso8601_utc(beat.oldest_pending_at, parsed)) {
-      send_error(res, 400, "bad_request",
-                 "\"oldest_pending_at\" must be a UTC time like 2026-11-23T16:01:30Z, not \"" +
-                     beat.oldest_pending_at + "\"");
+    if (!beat.oldest_pending_at.empty() &&
+        (beat.oldest_pending_at.size() > 32 || !parse_iso8601_utc(beat.oldest_pending_at, parsed))) {
+      send_error(res, 400, "bad_request", "\"oldest_pending_at\" must be a UTC time like 2026-11-23T16:01:30Z");
       return;
     }
   }
   if (const auto it = request->find("app_version"); it != request->end() && it->is_string()) {
     beat.app_version = it->get<std::string>();
+    if (beat.app_version.size() > kMaxAppVersionBytes) {
+      send_error(res, 400, "bad_request",
+                 "\"app_version\" must be at most " + std::to_string(kMaxAppVersionBytes) + " bytes");
+      return;
+    }
   }
   if (const auto it = request->find("free_disk_bytes"); it != request->end() && it->is_number_integer()) {
     beat.free_disk_bytes = it->get<int64_t>();
   }
   if (const auto it = request->find("consultations"); it != request->end() && it->is_array()) {
+    if (it->size() > kMaxHeartbeatConsultations) {
+      send_error(res, 400, "bad_request",
+                 "\"consultations\" lists at most " + std::to_string(kMaxHeartbeatConsultations) + " entries");
+      return;
+    }
     for (size_t i = 0; i < it->size(); ++i) {
       const json& entry = (*it)[i];
-      if (!entry.is_object() || !entry.contains("id") || !entry["id"].is_string() || !entry.contains("version") ||
+      if (!entry.is_object() || !entry.contains("id") || !entry["id"].is_string() ||
+          entry["id"].get_ref<const std::string&>().size() > kMaxResponseIdBytes || !entry.contains("version") ||
           !entry["version"].is_number_integer()) {
         send_error(res, 400, "bad_request",
                    "\"consultations[" + std::to_string(i) + "]\" must be {\"id\": \"...\", \"version\": 1}");

@@ -1,7 +1,9 @@
 // Ingest checks: shape, identity, consultation and version, language, closing date, answers.
 #include "hub_ingest.h"
 
+#include <array>
 #include <optional>
+#include <utility>
 
 #include "hub_credentials.h"
 #include "soundings/answer_rules.h"
@@ -24,6 +26,55 @@ const char* data_class_name(DataClass data) {
 
 bool holds_plain_data(const nlohmann::json& part) {
   return part.is_object() && !part.empty() && !(part.size() == 1 && part.contains("sealed"));
+}
+
+constexpr std::array<const char*, 2> kPersonalParts = {"personal", "special"};
+
+// A personal part the hub may keep: absent, empty, or a sealed box it cannot read either.
+bool keepable_part(const nlohmann::json& item, const char* name) {
+  const auto it = item.find(name);
+  return it == item.end() || (it->is_object() && it->empty()) || is_sealed_box_part(*it);
+}
+
+// What quarantine keeps of an item. Staff review it, so it must not hold what the hub refused to
+// store: a personal part that is not a sealed box (a name and phone number sent as "sealed") is
+// replaced by a marker, and an item too large is kept as its id, size and hash only.
+std::string quarantine_copy(const nlohmann::json& item, const std::string& canonical, const std::string& hash) {
+  std::string copy = canonical;
+  if (item.is_object() && !(keepable_part(item, kPersonalParts[0]) && keepable_part(item, kPersonalParts[1]))) {
+    nlohmann::json redacted = item;
+    for (const char* name : kPersonalParts) {
+      if (!keepable_part(item, name)) {
+        redacted[name] = {{"refused", "not a sealed box: refused and not kept by the hub"}};
+      }
+    }
+    copy = redacted.dump();
+  }
+  if (copy.size() <= kMaxQuarantineCopyBytes) return copy;
+  nlohmann::json summary{{"not_kept", "the item was " + std::to_string(canonical.size()) +
+                                          " bytes; quarantine keeps items of at most " +
+                                          std::to_string(kMaxQuarantineCopyBytes) + " bytes"},
+                         {"hash", to_hex(hash)}};
+  if (item.is_object()) {
+    const auto id = item.find("id");
+    if (id != item.end() && id->is_string() && is_uuid(id->get<std::string>())) summary["id"] = *id;
+  }
+  return summary.dump();
+}
+
+// Times a device cannot have recorded yet, judged against the hub's clock with some skew allowed.
+std::optional<std::string> check_not_ahead(const Response& response, TimePoint now) {
+  const TimePoint latest = now + kDeviceClockSkew;
+  for (const auto& [field, text] : {std::pair<const char*, const std::string&>{"started_at", response.started_at},
+                                    std::pair<const char*, const std::string&>{"submitted_at", response.submitted_at}}) {
+    TimePoint when;
+    parse_iso8601_utc(text, when);  // response_from_json has checked it
+    if (when > latest) {
+      return std::string("response.") + field + ": " + text + " is more than a day after the hub's clock (" +
+             format_iso8601_utc(now) + "); the device's clock is wrong";
+    }
+  }
+  return std::nullopt;
 }
 
 // Every reason why the answers do not fit the definition, or nullopt when they all do.
@@ -61,13 +112,21 @@ bool submitted_in_time(const std::string& submitted_at, const std::string& close
   return submitted < closing_day + std::chrono::hours(24);
 }
 
-BatchItem prepare_item(const nlohmann::json& item, size_t index, const DefinitionLookup& lookup) {
+BatchItem prepare_item(const nlohmann::json& item, size_t index, const DefinitionLookup& lookup, TimePoint now) {
   BatchItem out;
   out.canonical = item.dump();
   out.hash = content_hash(out.canonical);
+  out.kept = quarantine_copy(item, out.canonical, out.hash);
   const std::string where = "responses[" + std::to_string(index) + "]";
   const auto reject = [&](std::string reason) {
     out.acceptable = false;
+    // A reason may quote an answer; it goes back to the device and into quarantine, so it stays short.
+    constexpr size_t kMaxReasonBytes = 1000;
+    if (reason.size() > kMaxReasonBytes) {
+      size_t cut = kMaxReasonBytes;
+      while (cut > 0 && (static_cast<unsigned char>(reason[cut]) & 0xC0) == 0x80) --cut;
+      reason = reason.substr(0, cut) + "...";
+    }
     out.reason = std::move(reason);
     return out;
   };
@@ -76,7 +135,9 @@ BatchItem prepare_item(const nlohmann::json& item, size_t index, const Definitio
   const auto id = item.find("id");
   if (id != item.end() && id->is_string() && is_uuid(id->get<std::string>())) out.response_id = id->get<std::string>();
   const auto consultation_id = item.find("consultation_id");
-  if (consultation_id != item.end() && consultation_id->is_string()) {
+  // Kept in its own quarantine column, so only when it is of a size an id can be.
+  if (consultation_id != item.end() && consultation_id->is_string() &&
+      consultation_id->get_ref<const std::string&>().size() <= kMaxResponseIdBytes) {
     out.consultation_id = consultation_id->get<std::string>();
   }
   if (out.response_id.empty()) return reject(where + ".id: missing or not a lower-case UUID");
@@ -86,6 +147,7 @@ BatchItem prepare_item(const nlohmann::json& item, size_t index, const Definitio
   const Response& response = parsed.value();
   out.consultation_version = response.consultation_version;
   out.submitted_at = response.submitted_at;
+  if (auto problem = check_not_ahead(response, now)) return reject(std::move(*problem));
 
   const ConsultationPtr definition = lookup(response.consultation_id, response.consultation_version);
   if (!definition) {

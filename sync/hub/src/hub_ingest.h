@@ -1,12 +1,15 @@
 // Checks each item of a response batch against its published definition, before any write.
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <functional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "hub_store.h"
+#include "soundings/clock.h"
 #include "soundings/consultation.h"
 
 namespace soundings::hub::detail {
@@ -14,9 +17,15 @@ namespace soundings::hub::detail {
 // The loaded definition of (id, version), or null when none is published.
 using DefinitionLookup = std::function<ConsultationPtr(const std::string& id, int version)>;
 
-// Canonical form, hash, identity and verdict of one batch item. `index` names the item
-// in reasons ("responses[3]") when it has no usable id.
-BatchItem prepare_item(const nlohmann::json& item, size_t index, const DefinitionLookup& lookup);
+// A device's clock may run this far ahead of the hub's before its times are refused as impossible.
+inline constexpr std::chrono::hours kDeviceClockSkew{24};
+// Quarantine keeps at most this much of one item; a larger one is kept as its id, size and hash.
+inline constexpr size_t kMaxQuarantineCopyBytes = 64 * 1024;
+
+// Canonical form, hash, identity, quarantine copy and verdict of one batch item, judged at the
+// hub's `now`. `item` comes from parse_json_bounded (nesting bounded, UTF-8, finite numbers).
+// `index` names the item in reasons ("responses[3]") when it has no usable id.
+BatchItem prepare_item(const nlohmann::json& item, size_t index, const DefinitionLookup& lookup, TimePoint now);
 
 // The closing-date rule (PROTOCOL.md): a response submitted up to the end of the closing
 // day, UTC, is on time, however late it arrives.

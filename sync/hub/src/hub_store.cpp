@@ -83,6 +83,7 @@ CREATE TABLE IF NOT EXISTS quarantine (
   times_seen INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS quarantine_by_consultation ON quarantine (consultation_id);
+CREATE INDEX IF NOT EXISTS quarantine_by_device ON quarantine (received_from);
 )sql";
 
 int64_t pragma_value(Connection& connection, const char* pragma) {
@@ -116,12 +117,17 @@ struct Store::Statements {
                    "ON CONFLICT (body_hash) DO UPDATE SET times_seen = times_seen + 1, "
                    "last_seen_at = excluded.last_seen_at",
                    true),
-        contact(c, "UPDATE devices SET last_contact_at = ?2 WHERE device_id = ?1", true) {}
+        contact(c, "UPDATE devices SET last_contact_at = ?2 WHERE device_id = ?1", true),
+        quarantine_usage(c,
+                         "SELECT count(*), coalesce(sum(length(CAST(body AS BLOB)) + length(CAST(reason AS BLOB))), 0) "
+                         "FROM quarantine WHERE received_from = ?1",
+                         true) {}
 
   Statement find_response;
   Statement insert_response;
   Statement quarantine;
   Statement contact;
+  Statement quarantine_usage;
 };
 
 Store::Store(const std::string& path) : path_(path) {}
@@ -242,14 +248,16 @@ struct Store::PendingBatch {
   const std::string& device_id;
   const std::vector<BatchItem>& items;
   const std::string& now;
+  const QuarantineAllowance& allowance;
   std::vector<ItemResult> results;
   std::optional<SqliteError> error;
   bool done = false;
+  bool over_allowance = false;
 };
 
-std::vector<ItemResult> Store::commit_batch(const std::string& device_id, const std::vector<BatchItem>& items,
-                                            const std::string& now) {
-  PendingBatch mine{device_id, items, now, {}, std::nullopt, false};
+BatchOutcome Store::commit_batch(const std::string& device_id, const std::vector<BatchItem>& items,
+                                 const std::string& now, const QuarantineAllowance& allowance) {
+  PendingBatch mine{device_id, items, now, allowance, {}, std::nullopt, false, false};
   std::unique_lock lock(group_mutex_);
   group_queue_.push_back(&mine);
   // Leader and followers: whoever finds no commit under way takes every waiting batch
@@ -270,7 +278,8 @@ std::vector<ItemResult> Store::commit_batch(const std::string& device_id, const 
     group_committed_.notify_all();
   }
   if (mine.error) throw *mine.error;
-  return std::move(mine.results);
+  if (mine.over_allowance) return BatchOutcome{{}, true};
+  return BatchOutcome{std::move(mine.results), false};
 }
 
 void Store::commit_group(const std::vector<PendingBatch*>& group) {
@@ -278,7 +287,13 @@ void Store::commit_group(const std::vector<PendingBatch*>& group) {
   try {
     const std::lock_guard lock(write_mutex_);
     Transaction transaction(*writer_);
-    for (const PendingBatch* batch : group) results.push_back(apply_batch(*batch));
+    for (PendingBatch* batch : group) {
+      // Each batch in its own savepoint, so that one over its allowance leaves the others' work.
+      writer_->exec("SAVEPOINT batch");
+      results.push_back(apply_batch(*batch));
+      if (batch->over_allowance) writer_->exec("ROLLBACK TO batch");
+      writer_->exec("RELEASE batch");
+    }
     transaction.commit();
   } catch (const SqliteError& error) {
     // Rolled back: no batch of the group may be told that anything was stored.
@@ -292,17 +307,28 @@ void Store::commit_group(const std::vector<PendingBatch*>& group) {
   for (size_t i = 0; i < group.size(); ++i) group[i]->results = std::move(results[i]);
 }
 
-std::vector<ItemResult> Store::apply_batch(const PendingBatch& batch) {
+std::vector<ItemResult> Store::apply_batch(PendingBatch& batch) {
   std::vector<ItemResult> results;
   results.reserve(batch.items.size());
   Statements& s = *statements_;
+  // The device's quarantine, counted in the database (other hub processes may share it).
+  const auto usage = [&] {
+    s.quarantine_usage.reset();
+    s.quarantine_usage.bind(1, batch.device_id);
+    s.quarantine_usage.step();
+    const std::pair<int64_t, int64_t> counted{s.quarantine_usage.int64(0), s.quarantine_usage.int64(1)};
+    s.quarantine_usage.reset();
+    return counted;
+  };
+  std::optional<std::pair<int64_t, int64_t>> usage_before;  // measured only once this batch quarantines
   const auto quarantine = [&](const BatchItem& item, const char* kind, const std::string& reason) {
+    if (!usage_before) usage_before = usage();
     s.quarantine.reset();
     s.quarantine.bind(1, std::string_view(kind))
         .bind(2, item.response_id)
         .bind(3, item.consultation_id)
         .bind(4, reason)
-        .bind(5, item.canonical)
+        .bind(5, item.kept)
         .bind_blob(6, item.hash)
         .bind(7, batch.device_id)
         .bind(8, batch.now)
@@ -342,6 +368,12 @@ std::vector<ItemResult> Store::apply_batch(const PendingBatch& batch) {
         .bind(8, batch.now)
         .run();
     results.push_back({Fate::Stored, ""});
+  }
+  if (usage_before) {
+    // Only growth counts against the allowance: resends that bump times_seen stay welcome.
+    const auto [items, bytes] = usage();
+    batch.over_allowance =
+        items > usage_before->first && (items > batch.allowance.items || bytes > batch.allowance.bytes);
   }
   s.contact.reset();
   s.contact.bind(1, batch.device_id).bind(2, batch.now).run();

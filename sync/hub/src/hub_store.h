@@ -47,6 +47,7 @@ struct BatchItem {
   int consultation_version = 0;
   std::string submitted_at;
   std::string canonical;        // nlohmann::json::dump() of the item as received
+  std::string kept;             // what quarantine keeps of it: no unsealed personal part, bounded in size
   std::string hash;             // content_hash(canonical)
   bool acceptable = false;      // passed every check against its definition
   std::string reason;           // why not, when not
@@ -58,6 +59,19 @@ const char* fate_name(Fate fate);  // "stored", "duplicate", "conflict", "reject
 struct ItemResult {
   Fate fate = Fate::Rejected;
   std::string reason;
+};
+
+// How much quarantine one device may fill (HubConfig), counted from the database inside the commit.
+struct QuarantineAllowance {
+  int64_t items = 1000;
+  int64_t bytes = 16 * 1024 * 1024;
+};
+
+// A batch's answer: every item's fate, or, when it would take the device past its quarantine
+// allowance, nothing at all stored from it (`quarantine_full`, `results` empty).
+struct BatchOutcome {
+  std::vector<ItemResult> results;
+  bool quarantine_full = false;
 };
 
 enum class EnrolRefusal { None, Unknown, Used, Expired };
@@ -81,8 +95,8 @@ class Store {
   // Ingest: every item's outcome committed before returning. Batches that arrive while
   // another commit is under way are committed together in the next transaction (group
   // commit), so eight devices at once cost one disk sync per round, not one each.
-  std::vector<ItemResult> commit_batch(const std::string& device_id, const std::vector<BatchItem>& items,
-                                       const std::string& now);
+  BatchOutcome commit_batch(const std::string& device_id, const std::vector<BatchItem>& items, const std::string& now,
+                            const QuarantineAllowance& allowance);
 
   // Consultations (all versions stay: a device may still deliver responses to an older one).
   std::optional<int> latest_version(const std::string& id);
@@ -120,7 +134,7 @@ class Store {
   void commit_group(const std::vector<PendingBatch*>& group);
   static int on_wal_commit(void* self, sqlite3* db, const char* name, int wal_pages);
   void run_checkpoints();
-  std::vector<ItemResult> apply_batch(const PendingBatch& batch);
+  std::vector<ItemResult> apply_batch(PendingBatch& batch);
 
   std::string path_;
   std::string hub_id_;

@@ -16,6 +16,9 @@ struct HubConfig {
   std::string data_dir;                         // holds hub.sqlite and the sealing keys
   size_t max_body_bytes = 8 * 1024 * 1024;      // larger requests get 413
   size_t max_batch_items = 1000;
+  // Quarantine kept per device, counted from the database: past it a batch gets 429 quarantine_full.
+  int64_t max_quarantine_items_per_device = 1000;
+  int64_t max_quarantine_bytes_per_device = 16 * 1024 * 1024;
   int worker_threads = 8;
   std::string tls_cert_file;                    // both set: serve HTTPS directly
   std::string tls_key_file;
