@@ -197,6 +197,7 @@ TEST_CASE("responses submitted since a moment are counted for the staff screen")
   auto store = open_memory();
   for (const char* when : {"2026-11-22T23:59:59Z", "2026-11-23T00:00:00Z", "2026-11-23T16:06:12Z"}) {
     Response response = sample_response(1);
+    response.started_at = when;  // a response cannot end before it starts
     response.submitted_at = when;
     REQUIRE(store->save(response).ok());
   }
