@@ -193,6 +193,44 @@ TEST_CASE("an oversized field is rejected naming the field, and its quarantine c
   CHECK(post_one(client, token, soundings::response_to_json(huge_venue))["status"] == "rejected");
   CHECK(served.hub().quarantined()[0].times_seen == 2);
   CHECK(served.hub().quarantine_count() == 2);
+
+  // An id far longer than any id is not sent back whole.
+  json long_id = soundings::response_to_json(good_response());
+  long_id["id"] = std::string(10000, 'i');
+  const json long_id_result = post_one(client, token, long_id);
+  CHECK(long_id_result["status"] == "rejected");
+  CHECK(long_id_result["id"].is_null());
+  CHECK(reason_of(long_id_result).size() < 400);
+}
+
+TEST_CASE("enrolment and heartbeat fields past their sizes are refused with 400 and nothing is recorded",
+          "[hub][hostile]") {
+  ServedHub served;
+  const std::string token = served.enrol();
+  const auto code = served.hub().make_enrol_code("Lobby kiosk");
+  REQUIRE(code);
+  refused(served, "", "/api/v1/enrol", json{{"code", *code}, {"name", std::string(201, 'n')}}.dump(), 400,
+          "bad_request");
+  refused(served, "", "/api/v1/enrol", json{{"code", std::string(65, 'C')}}.dump(), 400, "bad_request");
+  CHECK(served.hub().devices().size() == 1);
+
+  refused(served, token, "/api/v1/heartbeat", json{{"app_version", std::string(65, 'v')}}.dump(), 400,
+          "bad_request");
+  json many = json::array();
+  for (int i = 0; i < 201; ++i) many.push_back({{"id", "town-square"}, {"version", 1}});
+  refused(served, token, "/api/v1/heartbeat", json{{"consultations", many}}.dump(), 400, "bad_request");
+  refused(served, token, "/api/v1/heartbeat",
+          json{{"consultations", {{{"id", std::string(129, 'c')}, {"version", 1}}}}}.dump(), 400, "bad_request");
+  const json time_answer = refused(served, token, "/api/v1/heartbeat",
+                                   json{{"oldest_pending_at", std::string(100000, '2')}}.dump(), 400, "bad_request");
+  CHECK(time_answer["message"].get<std::string>().size() < 200);
+  CHECK(served.hub().devices().at(0).app_version.empty());
+
+  // The same code still enrols with a name of an ordinary size.
+  auto client = served.client();
+  const auto enrolled = client.Post("/api/v1/enrol", json{{"code", *code}, {"name", "Caffi"}}.dump(), "application/json");
+  REQUIRE(enrolled);
+  CHECK(enrolled->status == 200);
 }
 
 TEST_CASE("times before 2020, beyond the hub's clock or out of order are rejected naming the field",
