@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
 
   SystemTimeSource clock;
   StoreWorker worker(store, &Window::wake);
-  std::unique_ptr<SyncPort> sync = start_sync_link(store, &Window::wake);
+  std::unique_ptr<SyncPort> sync = start_sync_link(store, SyncLinkOptions{options.ca_file}, &Window::wake);
   PlatformHooks hooks{[&](bool on) { (*window)->set_fullscreen(on); }, [&] { (*window)->request_close(); }};
   Controller controller(state, clock, &worker, sync.get(), hooks);
   controller.set_fullscreen_state(options.fullscreen);

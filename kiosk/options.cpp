@@ -18,6 +18,7 @@ std::string usage_text() {
   return "usage: soundings-kiosk --data DIR [--consultations DIR] [--lang cy|en]\n"
          "                       [--windowed WxH | --fullscreen] [--screenshot FILE]\n"
          "                       [--field --staff NAME] [--idle SECONDS] [--stats] [--tap-targets FILE]\n"
+         "                       [--ca-file FILE]   (a council's own CA for its hub, as soundings-sync takes)\n"
          "       soundings-kiosk --data DIR --set-pin        (reads a 4-8 digit staff PIN from standard input)\n";
 }
 
@@ -63,6 +64,9 @@ Result<Options> parse_options(int argc, char** argv) {
       if (end == seconds.c_str() || *end != '\0' || n < 3 || n > 3600)
         return bad("--idle " + seconds + ": expected whole seconds from 3 to 3600");
       o.idle_warn_seconds = static_cast<int>(n);
+    } else if (arg == "--ca-file") {
+      if (!value(o.ca_file)) return bad("--ca-file needs a file");
+      if (!std::filesystem::is_regular_file(o.ca_file)) return bad("--ca-file " + o.ca_file + ": no such file");
     } else if (arg == "--stats") {
       o.stats = true;
     } else if (arg == "--set-pin") {

@@ -21,8 +21,9 @@ struct Options {
   bool set_pin = false;            // --set-pin: read a PIN from standard input, store its hash, exit
   bool field = false;              // --field --staff NAME: staff-led survey (Channel::Field)
   std::string staff;
-  int idle_warn_seconds = 0;
-  bool stats = false;              // --stats: frame timings on standard error at exit       // --idle SECONDS: inactivity before "Are you still there?" (0: the default)
+  std::string ca_file;             // --ca-file: the council's CA for the hub's certificate (else the system's)
+  int idle_warn_seconds = 0;       // --idle SECONDS: inactivity before "Are you still there?" (0: the default)
+  bool stats = false;              // --stats: frame timings on standard error at exit
   bool help = false;
 };
 

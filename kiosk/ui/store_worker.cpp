@@ -67,7 +67,13 @@ void StoreWorker::save(Response response, std::string seal_public_key) {
       if (Status sealed = seal_response(response, key); !sealed)
         return worker_event::SaveFailed{"sealing failed: " + sealed.error().message};
     }
-    if (Status saved = store_.save(response); !saved) return worker_event::SaveFailed{saved.error().message};
+    if (Status saved = store_.save(response); !saved) {
+      // A commit can succeed and still report a failure (the disk filled as SQLite finished). The id is
+      // this response's own, so finding it stored means this response is safe: Try again must not fail.
+      if (saved.error().code != ErrorCode::Conflict || !store_.find_response(response.id)) {
+        return worker_event::SaveFailed{saved.error().message};
+      }
+    }
     return worker_event::Saved{response.id};
   });
 }

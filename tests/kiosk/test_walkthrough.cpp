@@ -331,3 +331,49 @@ TEST_CASE("leaving a consultation asks first, then wipes the answers", "[kiosk][
   CHECK_FALSE(h.state.session);
   CHECK(h.store->response_count() == 0);
 }
+
+TEST_CASE("Try again after a failed save saves the response once the fault has gone, and says each try failed",
+          "[kiosk][walk]") {
+  Harness h(every_type());
+  walk_to_review(h, "every-type", "en");
+  const std::string good_key = h.state.config.seal_public_key;
+  h.state.config.seal_public_key = "not a key";  // sealing fails, as a full or broken disk would fail the save
+  REQUIRE(h.tap("submit"));
+  h.settle();
+  REQUIRE(h.state.screen == Screen::SaveFailed);
+  CHECK(h.state.save_attempts == 1);
+
+  // A second failure is visible: the count of tries changes, so the tap is seen to have done something.
+  REQUIRE(h.tap("retry"));
+  h.settle();
+  REQUIRE(h.state.screen == Screen::SaveFailed);
+  CHECK(h.state.save_attempts == 2);
+  CHECK_FALSE(stored_response(h, "every-type"));
+
+  h.state.config.seal_public_key = good_key;
+  REQUIRE(h.tap("retry"));
+  h.settle();
+  CHECK(h.state.screen == Screen::Thanks);
+  CHECK(h.store->response_count() == 1);
+  CHECK(stored_response(h, "every-type"));
+}
+
+TEST_CASE("a save that committed but reported a failure is not refused as a duplicate on Try again", "[kiosk][walk]") {
+  Harness h(every_type());
+  walk_to_review(h, "every-type", "en");
+  REQUIRE(h.tap("submit"));
+  h.settle();
+  REQUIRE(h.state.screen == Screen::Thanks);
+  // The store now holds the response; the worker is asked to save the same record again, as a retry after a
+  // commit whose success was not reported would.
+  const std::optional<Response> stored = stored_response(h, "every-type");
+  REQUIRE(stored);
+  Response again = *stored;
+  again.personal = nlohmann::json::object();
+  again.special = nlohmann::json::object();
+  h.worker->save(again, "");
+  h.settle();
+  CHECK(h.state.save_error.empty());
+  CHECK(h.state.screen == Screen::Thanks);
+  CHECK(h.store->response_count() == 1);
+}
