@@ -173,6 +173,8 @@ TEST_CASE("the hub's quarantine_full holds uploads for the wait it asks", "[agen
   CHECK(held.message.find("Head office is holding") != std::string::npos);
   CHECK(held.message.find("allowance is used up") != std::string::npos);
   // Another 429 from the hub is "busy": retried with backoff, its Retry-After honoured too.
+  const HubErrorBody storage{"storage_unavailable", "the hub could not use its database"};
+  CHECK(classify_status(503, &storage, url, false, "30").retry_after == std::chrono::seconds(30));
   const HubErrorBody busy{"busy", "try later"};
   CHECK(classify_status(429, &busy, url, false, "30").kind == SyncErrorKind::ServerError);
   CHECK(classify_status(429, &busy, url, false, "30").retry_after == std::chrono::seconds(30));
