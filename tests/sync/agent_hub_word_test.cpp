@@ -253,3 +253,25 @@ TEST_CASE("a consultation list nested 100,000 deep is not the hub's answer; the 
   CHECK(later.consultations_updated >= 1);
   CHECK(fixture.device.store().consultation("sync-test", 1).has_value());
 }
+
+TEST_CASE("a portal answering every request, the health check too, with HTML 401 or 403 is offline, not a refusal",
+          "[agent][hub-word]") {
+  for (int status : {401, 403}) {
+    DYNAMIC_SECTION("HTML " << status) {
+      Middlebox fixture(2);
+      fixture.set_meddle([status](const FakeRequest&) -> std::optional<FakeReply> {
+        return http_reply(status, "text/html", "<html><body>Sign in to the library Wi-Fi</body></html>");
+      });
+      sync::SyncAgent agent(fixture.device.store(), fixture.config());
+      const auto outcome = agent.run_once();
+      CHECK_FALSE(outcome.reached_hub);
+      CHECK(outcome.waiting == 2);
+      CHECK(agent.status().state == sync::SyncState::Offline);
+      fixture.check_nothing_set_aside_or_counted();
+
+      fixture.set_meddle(nullptr);
+      CHECK(agent.run_once().pushed == 2);
+      CHECK(fixture.hub.hub().stored_count() == 2);
+    }
+  }
+}
