@@ -36,8 +36,10 @@ SyncState state_after(const CycleReport& report) {
     case CycleResult::NotEnrolled: return SyncState::NotEnrolled;
     case CycleResult::Failed: break;
   }
-  // The hub answered but refused a request, or this device's store failed: the hub is there, not "offline".
-  const bool hub_is_there = report.error.kind == SyncErrorKind::Local || report.error.kind == SyncErrorKind::BadRequest;
+  // The hub answered but refused a request or is holding uploads, or this device's store failed: the
+  // hub is there, not "offline"; the last error says what is wrong.
+  const bool hub_is_there = report.error.kind == SyncErrorKind::Local || report.error.kind == SyncErrorKind::BadRequest ||
+                            report.error.kind == SyncErrorKind::Held;
   if (hub_is_there && report.outcome.reached_hub) return SyncState::Online;
   return SyncState::Offline;
 }
@@ -144,7 +146,8 @@ struct SyncAgent::Impl {
       }
       schedule = begin_cycle(schedule);
       const CycleReport report = run_cycle();
-      schedule = after_cycle(schedule, report.result, std::chrono::steady_clock::now(), timing, uniform(random));
+      schedule = after_cycle(schedule, report.result, std::chrono::steady_clock::now(), timing, uniform(random),
+                             report.error.retry_after);
     }
   }
 };

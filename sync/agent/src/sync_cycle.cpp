@@ -124,8 +124,10 @@ SyncError SyncCycle::push_all(HubClient& client, CycleReport& report, const Prog
     if (progress) progress(waiting);
   };
 
-  SyncError failure;               // the first failure: nothing new is sent after it
-  std::vector<OutboxItem> refused;  // a batch the hub refused as a whole, halved once the other is back
+  SyncError failure;  // the first failure: nothing new is sent after it
+  // Batches the hub refused as a whole, halved once none is at the hub: each of them, or two batches
+  // refused together would be sent again whole every cycle and their bad response never found.
+  std::vector<std::vector<OutboxItem>> refused;
   std::string last_settled_first;
   // Every batch settles its responses or ends the cycle, so the loop ends when the outbox is empty;
   // the cap only guards against a store that keeps handing back settled items.
@@ -160,8 +162,8 @@ SyncError SyncCycle::push_all(HubClient& client, CycleReport& report, const Prog
     InFlight& flight = flights[static_cast<size_t>(slot)];
     std::vector<ItemResult> results;
     const SyncError error = client.read_push_answer(flight.items, transport_error, flight.reply, results);
-    if (error.kind == SyncErrorKind::BadRequest && failure.ok() && refused.empty()) {
-      refused = std::move(flight.items);
+    if (error.kind == SyncErrorKind::BadRequest && failure.ok()) {
+      refused.push_back(std::move(flight.items));
     } else if (!error.ok()) {
       if (failure.ok()) failure = error;
     } else if (auto applied = apply_results(results, report); !applied.ok()) {
@@ -173,9 +175,10 @@ SyncError SyncCycle::push_all(HubClient& client, CycleReport& report, const Prog
     flight = InFlight{};
 
     if (!refused.empty() && transport_.busy_count() == 0) {
-      if (failure.ok()) {
-        if (auto halved = push_items(client, refused, report); !halved.ok()) failure = halved;
-        else settled(refused);
+      for (const auto& batch : refused) {
+        if (!failure.ok()) break;
+        if (auto halved = push_items(client, batch, report); !halved.ok()) failure = halved;
+        else settled(batch);
       }
       refused.clear();
     }
