@@ -5,6 +5,7 @@
 
 #include "options.h"
 #include "platform_glfw.h"
+#include "soundings/device_store.h"
 #include "soundings/store.h"
 #include "sync_link.h"
 #include "ui/controller.h"
@@ -29,10 +30,8 @@ int main(int argc, char** argv) {
   const Options& options = *parsed;
   if (options.help) return std::printf("%s", usage_text().c_str()), 0;
 
-  std::error_code ec;
-  std::filesystem::create_directories(options.data_dir, ec);
-  Result<std::unique_ptr<Store>> opened = Store::open(store_path(options));
-  if (!opened) return fail(store_path(options) + ": " + opened.error().message);
+  Result<std::unique_ptr<Store>> opened = open_device_store(options.data_dir);
+  if (!opened) return fail(opened.error().message);
   Store& store = **opened;
   if (options.set_pin) {
     if (Status s = set_pin_from(store, stdin); !s) return fail(s.error().message);

@@ -86,8 +86,6 @@ Result<Options> parse_options(int argc, char** argv) {
   return o;
 }
 
-std::string store_path(const Options& options) { return device_store_path(options.data_dir); }
-
 KioskConfig config_from(Store& store, const Options& options) {
   KioskConfig config;
   std::string lang = options.lang;

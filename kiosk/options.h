@@ -30,7 +30,6 @@ struct Options {
 Result<Options> parse_options(int argc, char** argv);
 std::string usage_text();
 
-std::string store_path(const Options& options);
 // Start-up settings: language order, device id, venue, sealing key, staff PIN hash, field mode.
 KioskConfig config_from(Store& store, const Options& options);
 // --set-pin: reads one line from `in`, checks it is 4-8 digits, stores the hash.

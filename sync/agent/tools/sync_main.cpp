@@ -205,16 +205,17 @@ int main(int argc, char** argv) {
     std::cerr << "soundings-sync: " << problem << "\n" << kUsage;
     return kExitUsage;
   }
-  std::error_code error;
-  if (options.mode == "enrol") std::filesystem::create_directories(options.data_dir, error);
-  const std::filesystem::path path = std::filesystem::path(options.data_dir) / soundings::kDeviceStoreFile;
-  if (options.mode != "enrol" && !std::filesystem::exists(path)) {
-    std::cerr << "soundings-sync: " << path.string() << ": no device store here (enrol first, or check --data)\n";
+  const std::filesystem::path folder(options.data_dir);
+  const bool has_store = std::filesystem::exists(folder / soundings::kDeviceStoreFile) ||
+                         std::filesystem::exists(folder / soundings::kLegacyKioskStoreFile);
+  if (options.mode != "enrol" && !has_store) {
+    std::cerr << "soundings-sync: " << soundings::device_store_path(options.data_dir)
+              << ": no device store here (enrol first, or check --data)\n";
     return kExitError;
   }
-  auto store = soundings::Store::open(path.string());
+  auto store = soundings::open_device_store(options.data_dir);
   if (!store) {
-    std::cerr << "soundings-sync: " << path.string() << ": " << store.error().message << "\n";
+    std::cerr << "soundings-sync: " << store.error().message << "\n";
     return kExitError;
   }
   if (options.mode == "enrol") return run_enrol(**store, options);
