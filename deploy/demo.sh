@@ -11,13 +11,14 @@ BUILD_DIR="${SOUNDINGS_BUILD_DIR:-build}"
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$BUILD_DIR" -j "$(nproc)" --target soundings-hub soundings-sync soundings-kiosk soundings-loadgen
 
-HUB="$ROOT/$BUILD_DIR/sync/hub/soundings-hub"
-SYNC="$ROOT/$BUILD_DIR/sync/agent/soundings-sync"
-KIOSK="$ROOT/$BUILD_DIR/kiosk/soundings-kiosk"
-LOADGEN="$ROOT/$BUILD_DIR/sync/loadgen/soundings-loadgen"
+case "$BUILD_DIR" in /*) BUILD="$BUILD_DIR" ;; *) BUILD="$ROOT/$BUILD_DIR" ;; esac
+HUB="$BUILD/sync/hub/soundings-hub"
+SYNC="$BUILD/sync/agent/soundings-sync"
+KIOSK="$BUILD/kiosk/soundings-kiosk"
+LOADGEN="$BUILD/sync/loadgen/soundings-loadgen"
 
 # A fresh demo each run, kept under the build folder so it never mixes with real data.
-DEMO="${SOUNDINGS_DEMO_DIR:-$ROOT/$BUILD_DIR/demo}"
+DEMO="${SOUNDINGS_DEMO_DIR:-$BUILD/demo}"
 rm -rf "$DEMO"
 mkdir -p "$DEMO/hub" "$DEMO/kiosk"
 
