@@ -1,12 +1,14 @@
-# The whole loop as residents and staff meet it: a real hub on loopback, a device enrolled with the documented
-# commands, the real kiosk window with its own sync thread on the same data folder, responses tapped with real X
-# input in English and in Welsh, then read back from `soundings-hub export`, and the staff screen showing them sent.
+# The whole loop as residents and staff meet it: a real hub on loopback serving HTTPS with a certificate from the
+# council's own CA, a device enrolled with the documented commands, the real kiosk window (given the CA file) with
+# its own sync thread on the same data folder, responses tapped with real X input in English and in Welsh, then
+# read back from `soundings-hub export`, and the staff screen showing them sent.
 import argparse
 import csv
 import io
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -50,6 +52,21 @@ def exported(hub_data):
     return list(csv.DictReader(io.StringIO(text)))
 
 
+def make_council_ca(folder):
+    """A council CA and a hub certificate for 127.0.0.1 signed by it, as a council's IT would issue."""
+    ca_key, ca_crt = os.path.join(folder, "ca.key"), os.path.join(folder, "council-ca.pem")
+    key, csr, crt = (os.path.join(folder, n) for n in ("hub.key", "hub.csr", "hub.pem"))
+    ext = os.path.join(folder, "hub.ext")
+    with open(ext, "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n")
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+    run("openssl", "req", "-x509", *ec, "-keyout", ca_key, "-out", ca_crt, "-days", "2", "-subj", "/CN=Council test CA")
+    run("openssl", "req", "-new", *ec, "-keyout", key, "-out", csr, "-subj", "/CN=127.0.0.1")
+    run("openssl", "x509", "-req", "-in", csr, "-CA", ca_crt, "-CAkey", ca_key, "-CAcreateserial", "-out", crt,
+        "-days", "2", "-extfile", ext)
+    return ca_crt, crt, key
+
+
 def take_part(k, lang):
     """A resident: chooses a language, answers two questions, goes to the end and submits."""
     k.tap("lang:" + lang)
@@ -78,28 +95,30 @@ def main():
     os.makedirs(hub_data)
     os.makedirs(ARGS.shots, exist_ok=True)
     run(ARGS.hub, "publish", "--data", hub_data, os.path.join(ARGS.assets, "consultations", CONSULTATION + ".json"))
+    ca, cert, key = make_council_ca(ARGS.work)
     port = free_port()
-    url = f"http://127.0.0.1:{port}"
+    url = f"https://127.0.0.1:{port}"
     hub_log = open(os.path.join(ARGS.work, "hub.log"), "w")
-    hub = subprocess.Popen([ARGS.hub, "serve", "--data", hub_data, "--listen", f"127.0.0.1:{port}"],
-                           stdout=hub_log, stderr=subprocess.STDOUT)
+    hub = subprocess.Popen([ARGS.hub, "serve", "--data", hub_data, "--listen", f"127.0.0.1:{port}",
+                            "--tls-cert", cert, "--tls-key", key], stdout=hub_log, stderr=subprocess.STDOUT)
+    tls = ssl.create_default_context(cafile=ca)
     k = None
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(url + "/api/v1/health", timeout=1)
+                urllib.request.urlopen(url + "/api/v1/health", timeout=1, context=tls)
                 break
             except OSError:
                 time.sleep(0.1)
         # Enrolment exactly as the README tells staff to do it.
         code = run(ARGS.hub, "enrol-code", "--data", hub_data, "--name", "Loop kiosk").strip().splitlines()[-1]
-        run(ARGS.sync, "--data", data, "--enrol", url, code, "--name", "Loop kiosk")
+        run(ARGS.sync, "--data", data, "--enrol", url, code, "--name", "Loop kiosk", "--ca-file", ca)
         run(ARGS.kiosk, "--data", data, "--set-pin", input=PIN + "\n")
         check(sorted(f for f in os.listdir(data) if not f.endswith(("-wal", "-shm"))) == ["device.sqlite"],
               f"one store file in the data folder (found {os.listdir(data)})")
 
         # No --consultations: whatever the kiosk offers came from head office through its own sync thread.
-        k = Kiosk(ARGS.kiosk, ARGS.work, data, None, "cy", fbdir=ARGS.fbdir, shots=ARGS.shots)
+        k = Kiosk(ARGS.kiosk, ARGS.work, data, None, "cy", ["--ca-file", ca], fbdir=ARGS.fbdir, shots=ARGS.shots)
         k.wait(lambda d: any(t["name"] == "card:" + CONSULTATION for t in d["targets"]),
                "head office's consultation on the attract screen", timeout=60)
         k.settle(k.frame() - 1)
