@@ -41,8 +41,12 @@ int main(int argc, char** argv) {
   StopSignals stop_signals;  // before the first thread starts
 
   AppState state;
-  state.config = config_from(store, options);
-  state.catalogue = start_catalogue(store, options);
+  Result<KioskConfig> config = config_from(store, options);
+  if (!config) return fail(store_path(options) + ": " + config.error().message);
+  state.config = std::move(*config);
+  Result<Catalogue> catalogue = start_catalogue(store, options);
+  if (!catalogue) return fail(store_path(options) + ": " + catalogue.error().message);
+  state.catalogue = std::move(*catalogue);
   const auto catalogue_ready = std::chrono::steady_clock::now();
 
   WindowOptions window_options;

@@ -82,10 +82,11 @@ void StoreWorker::verify_pin(std::string pin, std::string hash) {
 
 void StoreWorker::refresh_counts(std::string since_iso8601) {
   enqueue([this, since = std::move(since_iso8601)]() -> std::optional<WorkerEvent> {
-    worker_event::Counts counts;
-    counts.today = store_.responses_saved_since(since);
-    counts.outbox = store_.outbox_counts();
-    return counts;
+    auto today = store_.responses_saved_since(since);
+    if (!today) return worker_event::StoreFailed{today.error().message};
+    auto outbox = store_.outbox_counts();
+    if (!outbox) return worker_event::StoreFailed{outbox.error().message};
+    return worker_event::Counts{*today, *outbox};
   });
 }
 
@@ -104,7 +105,11 @@ void StoreWorker::set_setting(std::string key, std::string value) {
 }
 
 void StoreWorker::read_catalogue() {
-  enqueue([this]() -> std::optional<WorkerEvent> { return worker_event::CatalogueRead{kiosk::read_catalogue(store_)}; });
+  enqueue([this]() -> std::optional<WorkerEvent> {
+    auto catalogue = kiosk::read_catalogue(store_);
+    if (!catalogue) return worker_event::StoreFailed{catalogue.error().message};
+    return worker_event::CatalogueRead{std::move(*catalogue)};
+  });
 }
 
 }  // namespace soundings::kiosk

@@ -8,6 +8,9 @@
 
 #include "agent_fixture.h"
 #include "fault_proxy.h"
+#include "must.h"
+
+using soundings::testing::must;
 
 using namespace soundings;
 using namespace soundings::test;
@@ -105,7 +108,7 @@ TEST_CASE("soundings-sync exits 1 when the device is refused or not enrolled, 64
   device.reopen();
   device.enrol(hub);
   device.fill(hub.consultation_json(), 1, 104);
-  REQUIRE(hub.hub().revoke(device.store().setting("device_id").value()));
+  REQUIRE(hub.hub().revoke(must(device.store().setting("device_id")).value()));
   device.close();
   const Run revoked = soundings_sync(data_of(device) + " --once");
   INFO(revoked.output);

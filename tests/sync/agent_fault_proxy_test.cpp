@@ -3,6 +3,9 @@
 
 #include "agent_fixture.h"
 #include "fault_proxy.h"
+#include "must.h"
+
+using soundings::testing::must;
 
 using namespace soundings;
 using namespace soundings::test;
@@ -52,6 +55,6 @@ TEST_CASE("1,200 responses through a faulty network arrive exactly once, none mi
   CHECK(stored_set == device_ids);            // none missing, none extra
   CHECK(hub.hub().stored_count() == 1200);
   CHECK(hub.hub().quarantine_count() == 0);
-  CHECK(device.store().outbox_counts().confirmed == 1200);
-  CHECK(device.store().outbox_counts().needs_review == 0);
+  CHECK(must(device.store().outbox_counts()).confirmed == 1200);
+  CHECK(must(device.store().outbox_counts()).needs_review == 0);
 }

@@ -7,6 +7,9 @@
 #include "agent_fixture.h"
 #include "fake_server.h"
 #include "soundings/device_store.h"
+#include "must.h"
+
+using soundings::testing::must;
 
 using namespace soundings;
 using namespace soundings::test;
@@ -49,7 +52,7 @@ TEST_CASE("status and notify return at once while the agent is stuck on a hub th
   const auto stopping = Steady::now();
   agent.stop();
   CHECK(Steady::now() - stopping < std::chrono::seconds(2));  // far inside the 20 s low-speed window
-  CHECK(device.store().outbox_counts().pending == 2);
+  CHECK(must(device.store().outbox_counts()).pending == 2);
 }
 
 TEST_CASE("the agent thread sends a saved response at once when told", "[agent][thread]") {
