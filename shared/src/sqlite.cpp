@@ -106,8 +106,8 @@ std::string Statement::blob(int column) const {
 // Connection -----------------------------------------------------------------------------------
 
 Result<Connection> Connection::open(const std::string& path, const OpenOptions& options) {
-  const int flags = (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
-                    (options.create && !options.read_only ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
+  // Read-write even for a reader: a read-only connection cannot always set up a WAL file's shared memory.
+  const int flags = SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
@@ -118,7 +118,7 @@ Result<Connection> Connection::open(const std::string& path, const OpenOptions& 
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, options.busy_timeout_ms);
   Connection connection(db);
-  if (options.read_only) {
+  if (options.query_only) {
     if (auto done = connection.exec("PRAGMA query_only = ON", "opening " + path + " for reading"); !done) {
       return done.error();
     }

@@ -63,7 +63,7 @@ TEST_CASE("a hub with a council's own certificate is reached only with its CA fi
     INFO(outcome.error);
     CHECK(outcome.error.empty());
     CHECK(outcome.pushed == 3);
-    CHECK(hub.hub().stored_count() == 3);
+    CHECK(must(hub.hub().stored_count()) == 3);
   }
 }
 

@@ -63,7 +63,7 @@ class Statement {
 
 struct OpenOptions {
   bool create = true;          // false: an existing file only, so SQLite can never replace it
-  bool read_only = false;      // PRAGMA query_only as well, so even a mistaken write is refused
+  bool query_only = false;     // a connection only for reading: even a mistaken write is refused
   int busy_timeout_ms = 5000;  // how long to wait for another connection's lock
 };
 
