@@ -177,7 +177,7 @@ Result<Statement> Connection::cached(std::string_view sql) {
 
 Result<int64_t> Connection::integer(const std::string& sql, std::string_view doing) {
   auto statement = prepare(sql);
-  if (!statement) return Error{statement.error().code, statement.error().message};
+  if (!statement) return statement.error();
   auto row = statement->step(doing);
   if (!row) return row.error();
   return *row ? statement->integer(0) : int64_t{0};

@@ -334,3 +334,43 @@ TEST_CASE("a stored response that no longer reads back is reported as damage, no
   CHECK(found.error().message.find(response.id) != std::string::npos);
   CHECK(found.error().message.find(path) != std::string::npos);
 }
+
+TEST_CASE("an outbox read that meets a damaged page is an error, never an empty outbox") {
+  TempDir dir;
+  REQUIRE(dir.ok());
+  const std::string path = dir.file("device.db");
+  {
+    auto store = Store::open(path);
+    REQUIRE(store.ok());
+  }
+  {
+    // About 6 MB of responses: far more than SQLite's page cache, so the oldest are read from the disk.
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    const int rc = sqlite3_exec(db, R"sql(
+BEGIN;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 6000)
+INSERT INTO responses (id, consultation_id, consultation_version, submitted_at, body)
+SELECT 'response-' || i, 'library-hours', 1, '2026-11-23T10:00:00Z', printf('{"n": %d, "pad": "%.1000c"}', i, 'x') FROM n;
+INSERT INTO outbox (seq, created_at, updated_at) SELECT seq, submitted_at, submitted_at FROM responses;
+COMMIT;
+)sql",
+                                nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    REQUIRE(rc == SQLITE_OK);
+  }
+  auto store = Store::open(path);
+  REQUIRE(store.ok());
+  REQUIRE(must((*store)->response_count()) == 6000);
+
+  // Damage where the oldest responses live (past the header and the tables' root pages), keeping the size.
+  std::string bytes = read_bytes(path);
+  REQUIRE(bytes.size() > 6'000'000);
+  for (size_t i = 8 * 4096; i < bytes.size() / 5; ++i) bytes[i] = static_cast<char>(0xA5);
+  write_bytes(path, bytes);
+
+  const auto batch = (*store)->pending_batch(10, 1 << 20);
+  REQUIRE_FALSE(batch.ok());
+  CHECK(batch.error().code == ErrorCode::Corrupt);
+  CHECK(batch.error().message.find("outbox") != std::string::npos);
+}
