@@ -40,8 +40,12 @@ int main(int argc, char** argv) {
   StopSignals stop_signals;  // before the first thread starts
 
   AppState state;
-  state.config = config_from(store, options);
-  state.catalogue = start_catalogue(store, options);
+  Result<KioskConfig> config = config_from(store, options);
+  if (!config) return fail(store.path() + ": " + config.error().message);
+  state.config = std::move(*config);
+  Result<Catalogue> catalogue = start_catalogue(store, options);
+  if (!catalogue) return fail(store.path() + ": " + catalogue.error().message);
+  state.catalogue = std::move(*catalogue);
   const auto catalogue_ready = std::chrono::steady_clock::now();
 
   WindowOptions window_options;

@@ -31,12 +31,12 @@ Result<Options> parse_options(int argc, char** argv);
 std::string usage_text();
 
 // Start-up settings: language order, device id, venue, sealing key, staff PIN hash, field mode.
-KioskConfig config_from(Store& store, const Options& options);
+[[nodiscard]] Result<KioskConfig> config_from(Store& store, const Options& options);
 // --set-pin: reads one line from `in`, checks it is 4-8 digits, stores the hash.
 Status set_pin_from(Store& store, std::FILE* in);
 
 // --consultations: validated files cached in the store (refusals printed and kept for staff), then
 // everything the store holds, loaded.
-Catalogue start_catalogue(Store& store, const Options& options);
+[[nodiscard]] Result<Catalogue> start_catalogue(Store& store, const Options& options);
 
 }  // namespace soundings::kiosk

@@ -24,17 +24,29 @@ constexpr std::array<const char*, 6> kEnrolmentKeys{setting::kHubUrl,        set
 constexpr std::array<const char*, 3> kLocalKeys{setting::kStaffPinHash, setting::kVenue, setting::kLangFirst};
 
 Status copy_setting_if_missing(Store& into, Store& legacy, const char* key, LegacyMerge& done) {
-  if (into.setting(key)) return Status::success();
-  const std::optional<std::string> value = legacy.setting(key);
-  if (!value) return Status::success();
-  if (Status s = into.set_setting(key, *value); !s) return s;
+  Result<std::optional<std::string>> have = into.setting(key);
+  if (!have) return have.error();
+  if (*have) return Status::success();
+  Result<std::optional<std::string>> value = legacy.setting(key);
+  if (!value) return value.error();
+  if (!*value) return Status::success();
+  if (Status s = into.set_setting(key, **value); !s) return s;
   ++done.settings_added;
   return Status::success();
 }
 
+// Whether a store holds a value for `key`; a failed read is an error, never "no".
+Result<bool> has_setting(Store& store, const char* key) {
+  Result<std::optional<std::string>> value = store.setting(key);
+  if (!value) return value.error();
+  return value->has_value();
+}
+
 // Saves one response from the old store's outbox, or counts it as already there.
 Status copy_response(Store& into, const OutboxItem& item, LegacyMerge& done) {
-  if (into.find_response(item.response_id)) {
+  Result<std::optional<Response>> present = into.find_response(item.response_id);
+  if (!present) return present.error();
+  if (*present) {
     ++done.responses_present;
     return Status::success();
   }
@@ -53,8 +65,12 @@ Status copy_response(Store& into, const OutboxItem& item, LegacyMerge& done) {
 }
 
 Status copy_consultations(Store& into, Store& legacy, LegacyMerge& done) {
-  for (const CachedConsultation& cached : legacy.latest_consultations()) {
-    if (!into.consultation(cached.id, cached.version)) {
+  Result<std::vector<CachedConsultation>> all = legacy.latest_consultations();
+  if (!all) return all.error();
+  for (const CachedConsultation& cached : *all) {
+    Result<std::optional<CachedConsultation>> have = into.consultation(cached.id, cached.version);
+    if (!have) return have.error();
+    if (!*have) {
       // A different copy of the same version cannot happen (published versions never change); if it
       // did, the one from head office's last sync is kept.
       if (Status s = into.put_consultation(cached.id, cached.version, cached.definition_json); !s) {
@@ -66,8 +82,9 @@ Status copy_consultations(Store& into, Store& legacy, LegacyMerge& done) {
     if (!cached.offered) {
       if (Status s = into.set_offered(cached.id, false); !s) return s;
     }
-    const std::optional<CachedConsultation> now_cached = into.consultation(cached.id, cached.version);
-    if (!cached.feedback_json.empty() && now_cached && now_cached->feedback_json.empty()) {
+    Result<std::optional<CachedConsultation>> now_cached = into.consultation(cached.id, cached.version);
+    if (!now_cached) return now_cached.error();
+    if (!cached.feedback_json.empty() && *now_cached && (*now_cached)->feedback_json.empty()) {
       if (Status s = into.set_feedback(cached.id, cached.feedback_json); !s) return s;
     }
   }
@@ -89,10 +106,13 @@ Result<LegacyMerge> merge_legacy_store(Store& into, Store& legacy,
                                        const std::function<void(int64_t copied)>& after_each_response) {
   LegacyMerge done;
   // Responses first: they are what must never be lost.
-  std::vector<OutboxItem> waiting = legacy.needs_review();
-  std::vector<OutboxItem> pending = legacy.pending_batch(std::numeric_limits<size_t>::max(),
-                                                         std::numeric_limits<size_t>::max());
-  waiting.insert(waiting.end(), std::make_move_iterator(pending.begin()), std::make_move_iterator(pending.end()));
+  Result<std::vector<OutboxItem>> set_aside = legacy.needs_review();
+  if (!set_aside) return Error{set_aside.error().code, legacy.path() + ": " + set_aside.error().message};
+  Result<std::vector<OutboxItem>> pending =
+      legacy.pending_batch(std::numeric_limits<size_t>::max(), std::numeric_limits<size_t>::max());
+  if (!pending) return Error{pending.error().code, legacy.path() + ": " + pending.error().message};
+  std::vector<OutboxItem> waiting = std::move(*set_aside);
+  waiting.insert(waiting.end(), std::make_move_iterator(pending->begin()), std::make_move_iterator(pending->end()));
   int64_t copied = 0;
   for (const OutboxItem& item : waiting) {
     if (Status s = copy_response(into, item, done); !s) {
@@ -101,7 +121,11 @@ Result<LegacyMerge> merge_legacy_store(Store& into, Store& legacy,
     if (after_each_response) after_each_response(++copied);
   }
 
-  if (!into.setting(setting::kDeviceToken) && legacy.setting(setting::kDeviceToken)) {
+  Result<bool> enrolled = has_setting(into, setting::kDeviceToken);
+  Result<bool> was_enrolled = has_setting(legacy, setting::kDeviceToken);
+  if (!enrolled) return enrolled.error();
+  if (!was_enrolled) return was_enrolled.error();
+  if (!*enrolled && *was_enrolled) {
     for (const char* key : kEnrolmentKeys) {
       if (Status s = copy_setting_if_missing(into, legacy, key, done); !s) return s.error();
     }

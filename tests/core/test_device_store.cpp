@@ -75,20 +75,21 @@ TEST_CASE("a data folder holding both store files is merged into device.sqlite, 
   REQUIRE(opened.ok());
   Store& store = **opened;
   CHECK(store.path() == device_store_path(data));
-  CHECK(store.response_count() == 4);  // its own, and the three the old kiosk had not sent
-  for (const std::string& id : unsent) CHECK(store.find_response(id));
-  CHECK(store.find_response(own));
-  const OutboxCounts counts = store.outbox_counts();
+  CHECK(*store.response_count() == 4);  // its own, and the three the old kiosk had not sent
+  for (const std::string& id : unsent) CHECK(store.find_response(id)->has_value());
+  CHECK(store.find_response(own)->has_value());
+  const OutboxCounts counts = *store.outbox_counts();
   CHECK(counts.pending == 3);
   CHECK(counts.needs_review == 1);
-  REQUIRE(store.needs_review().size() == 1);
-  CHECK(store.needs_review()[0].response_id == unsent[1]);
-  CHECK(store.needs_review()[0].last_error == "conflict at head office");
+  const std::vector<OutboxItem> set_aside = *store.needs_review();
+  REQUIRE(set_aside.size() == 1);
+  CHECK(set_aside[0].response_id == unsent[1]);
+  CHECK(set_aside[0].last_error == "conflict at head office");
   // Enrolment stays as soundings-sync made it; the kiosk's own settings come across.
-  CHECK(store.setting(setting::kDeviceToken) == std::optional<std::string>("token-from-hub"));
-  CHECK(store.setting(setting::kStaffPinHash) == std::optional<std::string>("$argon2id$legacy-pin"));
-  CHECK(store.setting(setting::kVenue) == std::optional<std::string>("Llyfrgell Wrecsam"));
-  const auto cached = store.consultation("library-hours", 2);
+  CHECK(*store.setting(setting::kDeviceToken) == std::optional<std::string>("token-from-hub"));
+  CHECK(*store.setting(setting::kStaffPinHash) == std::optional<std::string>("$argon2id$legacy-pin"));
+  CHECK(*store.setting(setting::kVenue) == std::optional<std::string>("Llyfrgell Wrecsam"));
+  const auto cached = *store.consultation("library-hours", 2);
   REQUIRE(cached);
   CHECK_FALSE(cached->offered);
   CHECK(cached->feedback_json.find("Saturday") != std::string::npos);
@@ -104,7 +105,7 @@ TEST_CASE("opening again after a merge changes nothing more", "[device-store]") 
   REQUIRE(open_device_store(data).ok());
   auto again = open_device_store(data);
   REQUIRE(again.ok());
-  CHECK((*again)->response_count() == 3);
+  CHECK(*(*again)->response_count() == 3);
 }
 
 TEST_CASE("a merge cut off half way by a power cut is finished on the next start, nothing doubled", "[device-store]") {
@@ -135,9 +136,9 @@ TEST_CASE("a merge cut off half way by a power cut is finished on the next start
 
   auto opened = open_device_store(data);
   REQUIRE(opened.ok());
-  CHECK((*opened)->response_count() == 4);
-  for (const std::string& id : unsent) CHECK((*opened)->find_response(id));
-  CHECK((*opened)->outbox_counts().pending + (*opened)->outbox_counts().needs_review == 4);
+  CHECK(*(*opened)->response_count() == 4);
+  for (const std::string& id : unsent) CHECK((*opened)->find_response(id)->has_value());
+  CHECK((*opened)->outbox_counts()->pending + (*opened)->outbox_counts()->needs_review == 4);
   CHECK(legacy_renamed(data));
 }
 

@@ -9,10 +9,12 @@
 
 #include "agent_fixture.h"
 #include "fake_server.h"
+#include "must.h"
 #include "soundings/device_store.h"
 
 using namespace soundings;
 using namespace soundings::test;
+using soundings::testing::must;
 
 namespace {
 
@@ -49,9 +51,9 @@ struct Middlebox {
     config.hub_url_override = box.url();
     return config;
   }
-  std::vector<OutboxItem> pending() { return device.store().pending_batch(1000, SIZE_MAX); }
+  std::vector<OutboxItem> pending() { return must(device.store().pending_batch(1000, SIZE_MAX)); }
   void check_nothing_set_aside_or_counted() {
-    CHECK(device.store().outbox_counts().needs_review == 0);
+    CHECK(must(device.store().outbox_counts()).needs_review == 0);
     for (const auto& item : pending()) CHECK(item.attempts == 0);
   }
 };
@@ -102,7 +104,7 @@ TEST_CASE("a middlebox's error pages are not the hub's verdict: nothing set asid
         CHECK(status.last_error.find("refused this device") == std::string::npos);
       }
       fixture.check_nothing_set_aside_or_counted();
-      CHECK(fixture.hub.hub().stored_count() == 0);
+      CHECK(must(fixture.hub.hub().stored_count()) == 0);
 
       fixture.set_meddle(nullptr);  // the real hub answers
       const auto outcome = agent.run_once();
@@ -110,8 +112,8 @@ TEST_CASE("a middlebox's error pages are not the hub's verdict: nothing set asid
       CHECK(outcome.pushed == 6);
       CHECK(outcome.waiting == 0);
       CHECK(agent.status().state == sync::SyncState::Online);
-      CHECK(fixture.hub.hub().stored_count() == 6);
-      CHECK(fixture.device.store().outbox_counts().confirmed == 6);
+      CHECK(must(fixture.hub.hub().stored_count()) == 6);
+      CHECK(must(fixture.device.store().outbox_counts()).confirmed == 6);
     }
   }
 }
@@ -127,7 +129,7 @@ TEST_CASE("an HTML 403 to an enrolment is not a refused code", "[agent][hub-word
   REQUIRE_FALSE(enrolled);
   CHECK(enrolled.error().code == ErrorCode::NotFound);  // "the hub could not be reached", not "the code is bad"
   CHECK(enrolled.error().message.find("refused the enrolment code") == std::string::npos);
-  CHECK(device.store().setting(setting::kDeviceToken).value_or("").empty());
+  CHECK(must(device.store().setting(setting::kDeviceToken)).value_or("").empty());
 }
 
 TEST_CASE("batches the hub refuses as a whole are halved down to the responses it objects to, and only those are "
@@ -163,12 +165,12 @@ TEST_CASE("batches the hub refuses as a whole are halved down to the responses i
   INFO("cycles: " << cycles);
   CHECK(outcome.waiting == 0);
   CHECK(outcome.error.empty());
-  CHECK(fixture.hub.hub().stored_count() == 4);
-  const auto counts = fixture.device.store().outbox_counts();
+  CHECK(must(fixture.hub.hub().stored_count()) == 4);
+  const auto counts = must(fixture.device.store().outbox_counts());
   CHECK(counts.confirmed == 4);
   CHECK(counts.needs_review == 2);
   std::set<std::string> reviewed;
-  for (const auto& item : fixture.device.store().needs_review()) {
+  for (const auto& item : must(fixture.device.store().needs_review())) {
     reviewed.insert(item.response_id);
     CHECK(item.last_error.find("number out of range") != std::string::npos);
     CHECK_FALSE(item.body.empty());  // kept whole for staff, never deleted
@@ -205,7 +207,7 @@ TEST_CASE("the hub's quarantine_full holds uploads for its Retry-After, sets not
     const auto later = agent.run_once();  // the hub takes them again
     CHECK(later.error.empty());
     CHECK(later.pushed == 5);
-    CHECK(fixture.hub.hub().stored_count() == 5);
+    CHECK(must(fixture.hub.hub().stored_count()) == 5);
   }
 
   SECTION("the sync thread waits at least 5 s before the next upload, even when responses are saved") {
@@ -220,11 +222,11 @@ TEST_CASE("the hub's quarantine_full holds uploads for its Retry-After, sets not
       std::this_thread::sleep_for(std::chrono::milliseconds(300));
     }
     CHECK(fixture.uploads.load() == 1);
-    REQUIRE(eventually([&] { return fixture.hub.hub().stored_count() == 5; }, std::chrono::seconds(15)));
+    REQUIRE(eventually([&] { return must(fixture.hub.hub().stored_count()) == 5; }, std::chrono::seconds(15)));
     CHECK(std::chrono::steady_clock::now() - started >= std::chrono::seconds(5));
     agent.stop();
-    CHECK(fixture.device.store().outbox_counts().confirmed == 5);
-    CHECK(fixture.device.store().outbox_counts().needs_review == 0);
+    CHECK(must(fixture.device.store().outbox_counts()).confirmed == 5);
+    CHECK(must(fixture.device.store().outbox_counts()).needs_review == 0);
   }
 }
 
@@ -244,14 +246,14 @@ TEST_CASE("a consultation list nested 100,000 deep is not the hub's answer; the 
   CHECK(outcome.error.find("not the hub") != std::string::npos);
   CHECK(outcome.error.find("deep") != std::string::npos);
   CHECK(agent.status().state == sync::SyncState::Offline);
-  CHECK_FALSE(fixture.device.store().consultation("deep", 1).has_value());
-  CHECK(fixture.device.store().setting(setting::kConsultationsEtag).value_or("").empty());
+  CHECK_FALSE(must(fixture.device.store().consultation("deep", 1)).has_value());
+  CHECK(must(fixture.device.store().setting(setting::kConsultationsEtag)).value_or("").empty());
 
   fixture.set_meddle(nullptr);
   const auto later = agent.run_once();
   CHECK(later.error.empty());
   CHECK(later.consultations_updated >= 1);
-  CHECK(fixture.device.store().consultation("sync-test", 1).has_value());
+  CHECK(must(fixture.device.store().consultation("sync-test", 1)).has_value());
 }
 
 TEST_CASE("a portal answering every request, the health check too, with HTML 401 or 403 is offline, not a refusal",
@@ -271,7 +273,7 @@ TEST_CASE("a portal answering every request, the health check too, with HTML 401
 
       fixture.set_meddle(nullptr);
       CHECK(agent.run_once().pushed == 2);
-      CHECK(fixture.hub.hub().stored_count() == 2);
+      CHECK(must(fixture.hub.hub().stored_count()) == 2);
     }
   }
 }

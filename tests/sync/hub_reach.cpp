@@ -6,6 +6,9 @@
 
 #include "hub_fixture.h"
 #include "soundings/sealing.h"
+#include "must.h"
+
+using soundings::testing::must;
 
 using hubtest::good_response;
 using hubtest::parse_csv;
@@ -48,7 +51,7 @@ TEST_CASE("reach counts sealed equality answers and hides small counts", "[hub][
   int status = 0;
   hubtest::post_batch(client, token, hubtest::batch_of(responses), &status);
   REQUIRE(status == 200);
-  REQUIRE(served.hub().stored_count() == 18);
+  REQUIRE(must(served.hub().stored_count()) == 18);
 
   SECTION("three people in a group are shown as fewer than five, and so is the next smallest count") {
     const auto report = served.hub().reach_report("town-square");

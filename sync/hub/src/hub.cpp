@@ -12,31 +12,32 @@ namespace soundings::hub {
 
 namespace detail {
 
-ConsultationPtr HubState::definition(const std::string& id, int version) {
+Result<ConsultationPtr> HubState::definition(const std::string& id, int version) {
   const auto key = std::make_pair(id, version);
   {
     const std::lock_guard lock(definitions_mutex_);
     if (const auto found = definitions_.find(key); found != definitions_.end()) return found->second;
   }
   // Not cached: it may have been published by an admin command in another process.
-  const std::optional<std::string> text = store->definition(id, version);
-  if (!text) return nullptr;
-  LoadOutcome loaded = load_consultation(*text);
-  if (!loaded.ok()) return nullptr;
+  const auto text = store->definition(id, version);
+  if (!text) return text.error();
+  if (!text->has_value()) return ConsultationPtr();
+  LoadOutcome loaded = load_consultation(**text);
+  if (!loaded.ok()) return ConsultationPtr();
   const std::lock_guard lock(definitions_mutex_);
   definitions_.emplace(key, loaded.consultation);
   return loaded.consultation;
 }
 
-void HubState::note_contact(const std::string& device_id) {
+Status HubState::note_contact(const std::string& device_id) {
   const TimePoint at = now();
   {
     const std::lock_guard lock(contact_mutex_);
     auto& written = contact_written_[device_id];
-    if (written != TimePoint{} && at - written < std::chrono::minutes(1)) return;
+    if (written != TimePoint{} && at - written < std::chrono::minutes(1)) return Status::success();
     written = at;
   }
-  store->record_contact(device_id, format_iso8601_utc(at));
+  return store->record_contact(device_id, format_iso8601_utc(at));
 }
 
 const char* consultation_status(const std::string& today, const std::string& opens, const std::string& closes) {
@@ -130,29 +131,13 @@ void Hub::stop() {
   impl_->server.reset();
 }
 
-int64_t Hub::stored_count(const std::string& consultation_id) {
-  try {
-    return impl_->store->stored_count(consultation_id);
-  } catch (const detail::SqliteError&) {
-    return -1;
-  }
+Result<int64_t> Hub::stored_count(const std::string& consultation_id) {
+  return impl_->store->stored_count(consultation_id);
 }
 
-int64_t Hub::quarantine_count() {
-  try {
-    return impl_->store->quarantine_count("");
-  } catch (const detail::SqliteError&) {
-    return -1;
-  }
-}
+Result<int64_t> Hub::quarantine_count() { return impl_->store->quarantine_count(""); }
 
-std::vector<std::string> Hub::stored_ids() {
-  try {
-    return impl_->store->stored_ids();
-  } catch (const detail::SqliteError&) {
-    return {};
-  }
-}
+Result<std::vector<std::string>> Hub::stored_ids() { return impl_->store->stored_ids(); }
 
 std::string Hub::hub_id() const { return impl_->store->hub_id(); }
 

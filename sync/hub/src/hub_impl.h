@@ -30,13 +30,13 @@ struct HubState {
   std::string now_text() const { return format_iso8601_utc(now()); }
   std::string today() const { return now_text().substr(0, 10); }
 
-  // The loaded definition of a published version, or null. Published versions never
-  // change, so each is loaded once and kept.
-  ConsultationPtr definition(const std::string& id, int version);
+  // The loaded definition of a published version, or null when there is none. Published
+  // versions never change, so each is loaded once and kept.
+  [[nodiscard]] Result<ConsultationPtr> definition(const std::string& id, int version);
 
   // Records that a device was heard from, at most once a minute per device, so that a
   // device polling for consultations does not cost a disk sync each time.
-  void note_contact(const std::string& device_id);
+  [[nodiscard]] Status note_contact(const std::string& device_id);
 
  private:
   std::mutex definitions_mutex_;

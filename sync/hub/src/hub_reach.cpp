@@ -144,20 +144,21 @@ Result<std::string> Hub::reach_report(const std::string& consultation_id, const 
     return Error{ErrorCode::InvalidInput, "--lang must be cy or en, not \"" + options.language + "\""};
   }
   const std::string& language = options.language;
-  std::vector<detail::StoredResponse> stored;
-  std::vector<std::pair<int, std::string>> versions;
-  std::map<int, ConsultationPtr> definitions;
-  try {
-    versions = impl_->store->all_versions(consultation_id);
-    if (versions.empty()) {
-      return Error{ErrorCode::NotFound, "no consultation \"" + consultation_id + "\" is published on this hub"};
-    }
-    for (const auto& [version, text] : versions)
-      if (const ConsultationPtr definition = impl_->definition(consultation_id, version)) definitions[version] = definition;
-    stored = impl_->store->responses_of(consultation_id);
-  } catch (const detail::SqliteError& error) {
-    return Error{ErrorCode::Storage, std::string("hub database: ") + error.what()};
+  const auto storage_error = [](const Error& error) { return Error{error.code, "hub database: " + error.message}; };
+  const auto versions = impl_->store->all_versions(consultation_id);
+  if (!versions) return storage_error(versions.error());
+  if (versions->empty()) {
+    return Error{ErrorCode::NotFound, "no consultation \"" + consultation_id + "\" is published on this hub"};
   }
+  std::map<int, ConsultationPtr> definitions;
+  for (const auto& [version, text] : *versions) {
+    const auto definition = impl_->definition(consultation_id, version);
+    if (!definition) return storage_error(definition.error());
+    if (*definition) definitions[version] = *definition;
+  }
+  auto read_stored = impl_->store->responses_of(consultation_id);
+  if (!read_stored) return storage_error(read_stored.error());
+  const std::vector<detail::StoredResponse> stored = std::move(*read_stored);
 
   // The equality questions, newest version's order first, then any only older versions asked.
   std::vector<QuestionCounts> questions;

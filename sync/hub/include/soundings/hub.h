@@ -88,19 +88,20 @@ class Hub {
   Result<std::string> make_enrol_code(const std::string& device_name,
                                       std::chrono::seconds valid_for = std::chrono::hours(24));
   Status revoke(const std::string& device_id);
-  std::vector<DeviceInfo> devices();
+  [[nodiscard]] Result<std::vector<DeviceInfo>> devices();
   Result<std::string> export_responses(const std::string& consultation_id, const std::string& format);  // "csv" | "json"
   // Reach by equality group (REQUIREMENTS C5): the sealed equality answers opened with the hub's
   // secret key and counted, small counts hidden. CSV of counts only, never a row per person.
   Result<std::string> reach_report(const std::string& consultation_id, const ReachOptions& options = {});
 
-  // Figures for tests, benchmarks and the devices listing.
-  int64_t stored_count(const std::string& consultation_id = "");
-  int64_t quarantine_count();
-  std::vector<ConsultationSummary> consultations();
-  std::vector<QuarantinedItem> quarantined(const std::string& consultation_id = "");  // oldest first
+  // Figures for tests, benchmarks and the devices listing. A database that cannot be read is an
+  // error, never an empty list or a zero.
+  [[nodiscard]] Result<int64_t> stored_count(const std::string& consultation_id = "");
+  [[nodiscard]] Result<int64_t> quarantine_count();
+  [[nodiscard]] Result<std::vector<ConsultationSummary>> consultations();
+  [[nodiscard]] Result<std::vector<QuarantinedItem>> quarantined(const std::string& consultation_id = "");  // oldest first
   std::string seal_public_key() const;
-  std::vector<std::string> stored_ids();
+  [[nodiscard]] Result<std::vector<std::string>> stored_ids();
   std::string hub_id() const;
 
   // Serves the API on its own threads; port 0 picks a free port. Returns the bound port.
