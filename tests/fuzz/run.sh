@@ -4,7 +4,8 @@
 #   TARGET   hub_responses | consultation_loader | show_if_expression
 #   SECONDS  how long to fuzz (libFuzzer -max_total_time), one job
 #   --merge  afterwards, minimise the kept corpus (tests/fuzz/corpus/TARGET) together with what
-#            this run found (-merge=1), so the tree keeps only inputs that add coverage
+#            this run found (-merge=1 on edges only, without hit counters), so the tree keeps
+#            only inputs that reach a new edge: tens to a few hundred small files
 #
 # New inputs go to build-fuzz/fuzz-work/TARGET, crashes to build-fuzz/fuzz-artifacts/TARGET.
 set -eu
@@ -74,7 +75,9 @@ fi
 if [ "$merge" = "--merge" ] && [ "$status" -eq 0 ]; then
   merged="$build/fuzz-merged/$target"
   rm -rf "$merged" && mkdir -p "$merged"
-  "$program" -merge=1 "$merged" "$kept" "$work" >"$build/fuzz-$target-merge.log" 2>&1
+  "$program" -merge=1 -use_counters=0 "$merged" "$kept" "$work" >"$build/fuzz-$target-merge.log" 2>&1
+  # Inputs that once crashed keep their names (crash-*), so the replay test says what it guards.
+  find "$kept" -maxdepth 1 -type f -name 'crash-*' -exec cp {} "$merged"/ \;
   rm -rf "$kept" && mkdir -p "$kept" && cp "$merged"/* "$kept"/
   echo "merged: kept corpus now $(find "$kept" -type f | wc -l) files, $(du -sh "$kept" | cut -f1)"
 fi
