@@ -131,6 +131,7 @@ std::variant<RequestHead, Refusal> parse_request_head(std::string_view head, siz
   result.forward.append(request_line).append("\r\n");
 
   bool has_length = false;
+  bool has_encoding = false;
   size_t line_number = 1;
   for (size_t start = line_end + 1; start < head.size(); start = line_end + 1, ++line_number) {
     line_end = head.find('\n', start);
@@ -155,8 +156,13 @@ std::variant<RequestHead, Refusal> parse_request_head(std::string_view head, siz
       if (auto* refusal = std::get_if<Refusal>(&length)) return std::move(*refusal);
       result.content_length = std::get<size_t>(length);
     } else if (iequals(name, "Transfer-Encoding")) {
-      return Refusal{411, "length_required",
-                     "send the body with a Content-Length; Transfer-Encoding (chunked) is not accepted"};
+      if (has_encoding || !iequals(value, "chunked")) {
+        return Refusal{411, "length_required",
+                       "send the body with a Content-Length (or Transfer-Encoding: chunked alone), not \"" +
+                           std::string(value.substr(0, 40)) + "\""};
+      }
+      has_encoding = true;
+      result.chunked = true;
     } else if (iequals(name, "Connection")) {
       if (has_token(value, "close")) result.keep_alive = false;
       if (has_token(value, "keep-alive") && version == "HTTP/1.0") result.keep_alive = true;
@@ -169,6 +175,10 @@ std::variant<RequestHead, Refusal> parse_request_head(std::string_view head, siz
                !iequals(name, kClientAddressHeader)) {
       result.forward.append(line).append("\r\n");
     }
+  }
+  if (has_length && has_encoding) {
+    // Two framings for one body is how requests are smuggled past a front end: never guess.
+    return bad_request("a request may give Content-Length or Transfer-Encoding, not both");
   }
   return result;
 }
@@ -184,6 +194,84 @@ namespace {
 
 enum class Phase { Handshake, Head, Body, Forward, Answer, Closing };
 
+// Decodes a chunked body as it arrives (RFC 9112 section 7.1), never holding more than the limit.
+class ChunkedBody {
+ public:
+  enum class State { More, Complete, Bad, TooLarge };
+
+  // Consumes what it can from the front of `input`.
+  State feed(std::string& input, size_t limit) {
+    size_t pos = 0;
+    State state = State::More;
+    while (state == State::More) {
+      if (part_ == Part::Size || part_ == Part::Trailers) {
+        const size_t newline = input.find('\n', pos);
+        if (newline == std::string::npos) {
+          if (input.size() - pos > 4096) state = bad("a chunk-size or trailer line is longer than 4096 bytes");
+          break;
+        }
+        std::string_view line(input.data() + pos, newline - pos);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        pos = newline + 1;
+        if (part_ == Part::Trailers) {
+          trailer_bytes_ += line.size();
+          if (line.empty()) state = State::Complete;
+          else if (trailer_bytes_ > 16 * 1024) state = bad("the trailers after the last chunk are too long");
+          continue;
+        }
+        const std::string_view hex = trim(line.substr(0, line.find(';')));
+        if (hex.empty() || hex.size() > 15 ||
+            !std::all_of(hex.begin(), hex.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); })) {
+          state = bad("chunk size \"" + std::string(hex.substr(0, 20)) + "\" is not a hexadecimal number");
+          continue;
+        }
+        const size_t size = std::stoull(std::string(hex), nullptr, 16);
+        if (size == 0) {
+          part_ = Part::Trailers;
+        } else if (size > limit - body.size()) {
+          state = State::TooLarge;
+        } else {
+          remaining_ = size;
+          part_ = Part::Data;
+        }
+      } else if (part_ == Part::Data) {
+        const size_t take = std::min(remaining_, input.size() - pos);
+        body.append(input, pos, take);
+        pos += take;
+        remaining_ -= take;
+        if (remaining_ > 0) break;
+        part_ = Part::DataEnd;
+      } else {
+        if (pos >= input.size() || (input[pos] == '\r' && pos + 1 >= input.size())) break;
+        if (input.compare(pos, 2, "\r\n") == 0) {
+          pos += 2;
+        } else if (input[pos] == '\n') {
+          pos += 1;
+        } else {
+          state = bad("a chunk is longer than its size says");
+          continue;
+        }
+        part_ = Part::Size;
+      }
+    }
+    input.erase(0, pos);
+    return state;
+  }
+
+  std::string body;
+  std::string problem;
+
+ private:
+  enum class Part { Size, Data, DataEnd, Trailers };
+  State bad(std::string why) {
+    problem = std::move(why);
+    return State::Bad;
+  }
+  Part part_ = Part::Size;
+  size_t remaining_ = 0;
+  size_t trailer_bytes_ = 0;
+};
+
 struct Connection {
   uint64_t id = 0;
   int fd = -1;
@@ -196,9 +284,10 @@ struct Connection {
   bool tls_wants_write = false;
   uint32_t client_events = 0;
 
-  std::string in;               // bytes from the client not yet forwarded
-  size_t head_size = 0;
+  std::string in;               // bytes from the client not yet forwarded (after the head once it is taken)
   RequestHead head;
+  ChunkedBody chunks;
+  SteadyTime body_started;
 
   int backend = -1;
   bool backend_connected = false;
@@ -419,6 +508,12 @@ struct ConnectionGate::Loop {
     start_answer(c);
   }
 
+  Refusal too_large() const {
+    return Refusal{413, "body_too_large",
+                   "the request body is larger than the hub accepts (" + std::to_string(settings.max_body_bytes) +
+                       " bytes); send fewer responses per batch"};
+  }
+
   // Returns false when the connection was closed.
   bool take_head(Connection& c, size_t end) {
     auto parsed = parse_request_head(std::string_view(c.in).substr(0, end), settings.max_body_bytes);
@@ -427,10 +522,12 @@ struct ConnectionGate::Loop {
       return false;
     }
     c.head = std::move(std::get<RequestHead>(parsed));
-    c.head_size = end;
+    c.in.erase(0, end);
+    c.chunks = ChunkedBody{};
     c.phase = Phase::Body;
-    set_deadline(c, SteadyClock::now() + settings.body_timeout + at_rate(c.head.content_length));
-    if (c.head.expect_continue && c.head.content_length > c.in.size() - end) {
+    c.body_started = SteadyClock::now();
+    set_deadline(c, c.body_started + settings.body_timeout + at_rate(c.head.content_length));
+    if (c.head.expect_continue && (c.head.chunked || c.head.content_length > c.in.size())) {
       // The client waits for this before sending its body; the answer buffer is empty, so it fits.
       static constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
       client_write(c, kContinue, sizeof kContinue - 1);
@@ -453,14 +550,22 @@ struct ConnectionGate::Loop {
         }
       }
       size_t wanted = sizeof buffer;
-      if (c.phase == Phase::Body) {
-        const size_t total = c.head_size + c.head.content_length;
-        if (c.in.size() >= total) {
+      if (c.phase == Phase::Body && c.head.chunked) {
+        switch (c.chunks.feed(c.in, settings.max_body_bytes)) {
+          case ChunkedBody::State::Complete: forward(c); return;
+          case ChunkedBody::State::Bad: refuse(c, Refusal{400, "bad_body", c.chunks.problem}); return;
+          case ChunkedBody::State::TooLarge: refuse(c, too_large()); return;
+          case ChunkedBody::State::More: break;
+        }
+        // No length to plan by: the deadline moves on with what has arrived, at the minimum rate.
+        set_deadline(c, c.body_started + settings.body_timeout + at_rate(c.chunks.body.size()));
+      } else if (c.phase == Phase::Body) {
+        if (c.in.size() >= c.head.content_length) {
           forward(c);
           return;
         }
         // Never more than this request: what follows it stays in the socket until its turn.
-        wanted = std::min(wanted, total - c.in.size());
+        wanted = std::min(wanted, c.head.content_length - c.in.size());
       }
       const Io io = client_read(c, buffer, wanted);
       if (io.status == IoStatus::Closed) {
@@ -482,9 +587,15 @@ struct ConnectionGate::Loop {
     c.to_backend += "Connection: close\r\n";
     c.to_backend += std::string(kGateSecretHeader) + ": " + settings.secret + "\r\n";
     c.to_backend += std::string(kClientAddressHeader) + ": " + c.peer + "\r\n";
-    c.to_backend += "Content-Length: " + std::to_string(c.head.content_length) + "\r\n\r\n";
-    c.to_backend.append(c.in, c.head_size, c.head.content_length);
-    c.in.erase(0, c.head_size + c.head.content_length);
+    if (c.head.chunked) {
+      c.to_backend += "Content-Length: " + std::to_string(c.chunks.body.size()) + "\r\n\r\n";
+      c.to_backend += c.chunks.body;
+      c.chunks = ChunkedBody{};
+    } else {
+      c.to_backend += "Content-Length: " + std::to_string(c.head.content_length) + "\r\n\r\n";
+      c.to_backend.append(c.in, 0, c.head.content_length);
+      c.in.erase(0, c.head.content_length);
+    }
     c.to_backend_sent = 0;
     c.from_backend.clear();
     c.backend_connected = false;
@@ -630,7 +741,6 @@ struct ConnectionGate::Loop {
     // Keep-alive: the next request gets a fresh header deadline, and may already be buffered.
     c.phase = Phase::Head;
     c.head = RequestHead{};
-    c.head_size = 0;
     set_deadline(c, SteadyClock::now() + settings.header_timeout);
     read_request(c);
   }
@@ -669,8 +779,10 @@ struct ConnectionGate::Loop {
       case Phase::Body:
         refuse(c, Refusal{408, "request_timeout",
                           "the request body did not arrive in time (" +
-                              std::to_string(c.in.size() - c.head_size) + " of " +
-                              std::to_string(c.head.content_length) + " bytes); nothing was stored"});
+                              (c.head.chunked ? std::to_string(c.chunks.body.size()) + " bytes of a chunked body"
+                                              : std::to_string(c.in.size()) + " of " +
+                                                    std::to_string(c.head.content_length) + " bytes") +
+                              "); nothing was stored"});
         return;
       case Phase::Forward:
         backend_failed(c, "the hub took too long to answer");

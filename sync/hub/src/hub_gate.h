@@ -38,6 +38,7 @@ struct GateSettings {
 struct RequestHead {
   std::string forward;        // request line and the client's headers, minus hop-by-hop and gate-only ones
   size_t content_length = 0;
+  bool chunked = false;       // Transfer-Encoding: chunked; decoded by the gate, forwarded with a length
   bool keep_alive = true;
   bool expect_continue = false;
 };
