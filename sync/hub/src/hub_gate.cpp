@@ -586,7 +586,9 @@ struct ConnectionGate::Loop {
   // --- forwarding to the internal server -------------------------------------------------------
 
   void forward(Connection& c) {
-    c.to_backend = std::move(c.head.forward);
+    const size_t body_size = c.head.chunked ? c.chunks.body.size() : c.head.content_length;
+    c.to_backend.reserve(c.head.forward.size() + 256 + settings.secret.size() + body_size);
+    c.to_backend = c.head.forward;
     c.to_backend += "Connection: close\r\n";
     c.to_backend += std::string(kGateSecretHeader) + ": " + settings.secret + "\r\n";
     c.to_backend += std::string(kClientAddressHeader) + ": " + c.peer + "\r\n";
@@ -599,6 +601,8 @@ struct ConnectionGate::Loop {
       c.to_backend.append(c.in, 0, c.head.content_length);
       c.in.erase(0, c.head.content_length);
     }
+    // A kept-alive connection should not hold a batch-sized buffer while it idles.
+    if (c.in.empty()) std::string().swap(c.in);
     c.to_backend_sent = 0;
     c.from_backend.clear();
     c.backend_connected = false;
