@@ -8,6 +8,7 @@
 #include <thread>
 #include <utility>
 
+#include "hub_gate.h"
 #include "hub_store.h"
 #include "soundings/clock.h"
 #include "soundings/consultation.h"
@@ -56,8 +57,9 @@ void install_routes(httplib::Server& server, HubState& hub);
 namespace soundings::hub {
 
 struct Hub::Impl : detail::HubState {
-  std::unique_ptr<httplib::Server> server;
+  std::unique_ptr<httplib::Server> server;  // internal: 127.0.0.1, reached only through the gate
   std::thread server_thread;
+  std::unique_ptr<detail::ConnectionGate> gate;  // the public address
 };
 
 }  // namespace soundings::hub

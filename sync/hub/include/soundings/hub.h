@@ -17,6 +17,14 @@ struct HubConfig {
   size_t max_body_bytes = 8 * 1024 * 1024;      // larger requests get 413
   size_t max_batch_items = 1000;
   int worker_threads = 8;
+  // The connection gate (hub_gate.h) reads every request whole before a worker sees it, so a slow
+  // or silent connection costs a socket and a buffer, never a worker thread.
+  std::chrono::milliseconds header_timeout{10'000};  // connect (or previous answer) to a complete head, TLS handshake included
+  size_t max_header_bytes = 16 * 1024;                 // request line and headers; more gets 431
+  std::chrono::milliseconds body_timeout{10'000};    // for the body, plus its size at min_transfer_rate
+  std::chrono::milliseconds write_timeout{10'000};   // for the answer, plus its size at min_transfer_rate
+  size_t min_transfer_rate = 64 * 1024;              // bytes per second a client must at least manage
+  size_t max_connections = 1024;                     // when full, the connection nearest its deadline is closed
   std::string tls_cert_file;                    // both set: serve HTTPS directly
   std::string tls_key_file;
   std::shared_ptr<const TimeSource> clock;      // null: the system clock (tests pass a ManualTimeSource)
