@@ -18,6 +18,7 @@
 
 #include "hub_fixture.h"
 #include "loopback_socket.h"
+#include "must.h"
 
 using hubtest::good_response;
 using hubtest::ServedHub;
@@ -208,7 +209,7 @@ TEST_CASE("200 connections trickling bytes leave health answering and a device's
   INFO("slowest health probe: " << slowest << " s");
   CHECK(answered_in_time == probes);
   CHECK(batch_status == 200);
-  CHECK(served.hub().stored_count() == 2);
+  CHECK(soundings::testing::must(served.hub().stored_count()) == 2);
   // The slow connections were held, not dropped: their deadlines (10 s) are still ahead.
   CHECK(tricklers.still_open() == 200);
 }
@@ -262,7 +263,7 @@ TEST_CASE("a Content-Length with a sign, past 2^63 or not a number is answered a
                                                           std::string(20 * 1024, 'b') + "\r\n\r\n");
   CHECK(huge_head.status == 431);
   CHECK(huge_head.body.value("error", "") == "headers_too_large");
-  CHECK(served.hub().stored_count() == 0);
+  CHECK(soundings::testing::must(served.hub().stored_count()) == 0);
 }
 
 TEST_CASE("a connection trickling its headers is answered 408 and closed at its header deadline", "[hub][gate]") {
@@ -318,7 +319,7 @@ TEST_CASE("a body slower than the minimum rate is answered 408 at its deadline a
   CHECK(closed);
   CHECK(took < 2.0);
   CHECK(answer.rfind("HTTP/1.1 408 ", 0) == 0);
-  CHECK(served.hub().stored_count() == 0);
+  CHECK(soundings::testing::must(served.hub().stored_count()) == 0);
 }
 
 TEST_CASE("pipelined requests on one kept-alive connection are each answered, in order", "[hub][gate]") {
