@@ -109,3 +109,23 @@ TEST_CASE("reach counts sealed equality answers and hides small counts", "[hub][
     CHECK(french.error().message.find("--lang") != std::string::npos);
   }
 }
+
+TEST_CASE("a consultation with fewer than five responses shows neither its total nor its unreadable count",
+          "[hub][reach]") {
+  ServedHub served;
+  const std::string token = served.enrol();
+  auto client = served.client();
+  const soundings::KeyPair stranger = soundings::make_key_pair();
+  std::vector<soundings::Response> responses;
+  for (int i = 0; i < 2; ++i) responses.push_back(with_age("under_25", served.hub().seal_public_key()));
+  responses.push_back(with_age("under_25", stranger.public_key_b64));
+  int status = 0;
+  hubtest::post_batch(client, token, hubtest::batch_of(responses), &status);
+  REQUIRE(status == 200);
+  const auto report = served.hub().reach_report("town-square");
+  REQUIRE(report);
+  const auto rows = parse_csv(report->substr(3));
+  CHECK(rows[1] == std::vector<std::string>{"", "All responses", "", "<5"});
+  CHECK(rows.back() == std::vector<std::string>{"", "Equality answers that could not be opened", "", "<5"});
+  for (const auto& row : rows) CHECK((row[3] == "responses" || row[3] == "<5" || row[3] == "0"));
+}

@@ -207,10 +207,14 @@ Result<std::string> Hub::reach_report(const std::string& consultation_id, const 
   }
 
   const int64_t total = static_cast<int64_t>(stored.size());
+  const std::string hidden_text = "<" + std::to_string(options.min_count);
+  // The total and the unreadable count are counts like any other: a small one is hidden too.
+  const auto shown = [&](int64_t count) {
+    return count > 0 && count < options.min_count ? hidden_text : std::to_string(count);
+  };
   std::string out = detail::kUtf8ByteOrderMark;
   detail::append_csv_row(out, {"question_id", "question", "answer", "responses"});
-  detail::append_csv_row(out, {"", ui_text("reach.all", language), "", std::to_string(total)});
-  const std::string hidden_text = "<" + std::to_string(options.min_count);
+  detail::append_csv_row(out, {"", ui_text("reach.all", language), "", shown(total)});
   for (size_t q = 0; q < questions.size(); ++q) {
     QuestionCounts& counts = questions[q];
     // Every response counts once per question: answered in some way, or not at all. (A multiple
@@ -222,7 +226,7 @@ Result<std::string> Hub::reach_report(const std::string& consultation_id, const 
     }
   }
   if (unreadable > 0) {
-    detail::append_csv_row(out, {"", ui_text("reach.unreadable", language), "", std::to_string(unreadable)});
+    detail::append_csv_row(out, {"", ui_text("reach.unreadable", language), "", shown(unreadable)});
   }
   return out;
 }
