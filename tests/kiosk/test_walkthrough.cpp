@@ -110,7 +110,9 @@ TEST_CASE("a response handed to the store worker is committed when the kiosk sto
   walk_to_review(h, "every-type", "en");
   int64_t before = must(h.store->response_count());
   REQUIRE(h.tap("submit"));
-  REQUIRE(h.state.screen == Screen::Saving);
+  // Usually still saving here; on a slow or loaded machine the worker may already have finished, which the
+  // checks below accept too: either way the response must be in the store once both are gone.
+  REQUIRE((h.state.screen == Screen::Saving || h.state.screen == Screen::Thanks));
   h.controller.reset();
   h.worker.reset();
   CHECK(must(h.store->response_count()) == before + 1);
