@@ -11,13 +11,14 @@ BUILD_DIR="${SOUNDINGS_BUILD_DIR:-build}"
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$BUILD_DIR" -j "$(nproc)" --target soundings-hub soundings-sync soundings-kiosk soundings-loadgen
 
-HUB="$BUILD_DIR/sync/hub/soundings-hub"
-SYNC="$BUILD_DIR/sync/agent/soundings-sync"
-KIOSK="$BUILD_DIR/kiosk/soundings-kiosk"
-LOADGEN="$BUILD_DIR/sync/loadgen/soundings-loadgen"
+case "$BUILD_DIR" in /*) BUILD="$BUILD_DIR" ;; *) BUILD="$ROOT/$BUILD_DIR" ;; esac
+HUB="$BUILD/sync/hub/soundings-hub"
+SYNC="$BUILD/sync/agent/soundings-sync"
+KIOSK="$BUILD/kiosk/soundings-kiosk"
+LOADGEN="$BUILD/sync/loadgen/soundings-loadgen"
 
 # A fresh demo each run, kept under the build folder so it never mixes with real data.
-DEMO="${SOUNDINGS_DEMO_DIR:-$ROOT/$BUILD_DIR/demo}"
+DEMO="${SOUNDINGS_DEMO_DIR:-$BUILD/demo}"
 rm -rf "$DEMO"
 mkdir -p "$DEMO/hub" "$DEMO/kiosk"
 
@@ -57,7 +58,28 @@ echo
 
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ "${CI:-}" != "true" ]; then
   echo "== Starting the kiosk (close the window, or use the staff screen's Exit, to stop the demo)"
-  "$KIOSK" --data "$DEMO/kiosk" --windowed 1920x1080
+  echo "   Its own sync thread sends each response as it is saved; head office's count is shown here as it grows."
+  # Reports head office's total whenever it changes, while the kiosk runs.
+  (
+    last=""
+    while sleep 1; do
+      total="$("$HUB" status --data "$DEMO/hub" 2>/dev/null | sed -n 's/^total: \([0-9]*\) stored.*/\1/p')"
+      if [ -n "$total" ] && [ "$total" != "$last" ]; then
+        [ -n "$last" ] && echo "   head office has received $total response(s) ($(date +%H:%M:%S))"
+        last="$total"
+      fi
+    done
+  ) &
+  WATCH_PID=$!
+  cleanup() {
+    kill "$WATCH_PID" 2>/dev/null || true
+    kill "$HUB_PID" 2>/dev/null || true
+    wait "$HUB_PID" 2>/dev/null || true
+  }
+  # SOUNDINGS_DEMO_KIOSK_ARGS: more kiosk options, e.g. "--lang en --fullscreen".
+  # shellcheck disable=SC2086
+  "$KIOSK" --data "$DEMO/kiosk" --windowed 1920x1080 ${SOUNDINGS_DEMO_KIOSK_ARGS:-}
+  kill "$WATCH_PID" 2>/dev/null || true
   echo
   echo "== What head office received"
   "$HUB" status --data "$DEMO/hub"

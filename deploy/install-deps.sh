@@ -10,7 +10,7 @@ PACKAGES=(
   fonts-dejavu-core
   catch2
   xvfb xauth xdotool libgl1-mesa-dri
-  sqlite3 procps python3
+  sqlite3 procps python3 openssl
 )
 
 missing=()

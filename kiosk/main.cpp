@@ -5,6 +5,7 @@
 
 #include "options.h"
 #include "platform_glfw.h"
+#include "soundings/device_store.h"
 #include "soundings/store.h"
 #include "sync_link.h"
 #include "ui/controller.h"
@@ -29,10 +30,8 @@ int main(int argc, char** argv) {
   const Options& options = *parsed;
   if (options.help) return std::printf("%s", usage_text().c_str()), 0;
 
-  std::error_code ec;
-  std::filesystem::create_directories(options.data_dir, ec);
-  Result<std::unique_ptr<Store>> opened = Store::open(store_path(options));
-  if (!opened) return fail(store_path(options) + ": " + opened.error().message);
+  Result<std::unique_ptr<Store>> opened = open_device_store(options.data_dir);
+  if (!opened) return fail(opened.error().message);
   Store& store = **opened;
   if (options.set_pin) {
     if (Status s = set_pin_from(store, stdin); !s) return fail(s.error().message);
@@ -41,8 +40,12 @@ int main(int argc, char** argv) {
   StopSignals stop_signals;  // before the first thread starts
 
   AppState state;
-  state.config = config_from(store, options);
-  state.catalogue = start_catalogue(store, options);
+  Result<KioskConfig> config = config_from(store, options);
+  if (!config) return fail(store.path() + ": " + config.error().message);
+  state.config = std::move(*config);
+  Result<Catalogue> catalogue = start_catalogue(store, options);
+  if (!catalogue) return fail(store.path() + ": " + catalogue.error().message);
+  state.catalogue = std::move(*catalogue);
   const auto catalogue_ready = std::chrono::steady_clock::now();
 
   WindowOptions window_options;
@@ -59,7 +62,7 @@ int main(int argc, char** argv) {
 
   SystemTimeSource clock;
   StoreWorker worker(store, &Window::wake);
-  std::unique_ptr<SyncPort> sync = start_sync_link(store, &Window::wake);
+  std::unique_ptr<SyncPort> sync = start_sync_link(store, SyncLinkOptions{options.ca_file}, &Window::wake);
   PlatformHooks hooks{[&](bool on) { (*window)->set_fullscreen(on); }, [&] { (*window)->request_close(); }};
   Controller controller(state, clock, &worker, sync.get(), hooks);
   controller.set_fullscreen_state(options.fullscreen);

@@ -18,6 +18,7 @@ std::string usage_text() {
   return "usage: soundings-kiosk --data DIR [--consultations DIR] [--lang cy|en]\n"
          "                       [--windowed WxH | --fullscreen] [--screenshot FILE]\n"
          "                       [--field --staff NAME] [--idle SECONDS] [--stats] [--tap-targets FILE]\n"
+         "                       [--ca-file FILE]   (a council's own CA for its hub, as soundings-sync takes)\n"
          "       soundings-kiosk --data DIR --set-pin        (reads a 4-8 digit staff PIN from standard input)\n";
 }
 
@@ -63,6 +64,9 @@ Result<Options> parse_options(int argc, char** argv) {
       if (end == seconds.c_str() || *end != '\0' || n < 3 || n > 3600)
         return bad("--idle " + seconds + ": expected whole seconds from 3 to 3600");
       o.idle_warn_seconds = static_cast<int>(n);
+    } else if (arg == "--ca-file") {
+      if (!value(o.ca_file)) return bad("--ca-file needs a file");
+      if (!std::filesystem::is_regular_file(o.ca_file)) return bad("--ca-file " + o.ca_file + ": no such file");
     } else if (arg == "--stats") {
       o.stats = true;
     } else if (arg == "--set-pin") {
@@ -82,17 +86,26 @@ Result<Options> parse_options(int argc, char** argv) {
   return o;
 }
 
-std::string store_path(const Options& options) { return device_store_path(options.data_dir); }
-
-KioskConfig config_from(Store& store, const Options& options) {
+Result<KioskConfig> config_from(Store& store, const Options& options) {
+  std::optional<Error> failed;
+  // A setting that cannot be read stops the start-up: a kiosk must not run as "unenrolled" by mistake.
+  const auto read = [&](const char* key, const char* otherwise) {
+    auto value = store.setting(key);
+    if (!value) {
+      if (!failed) failed = value.error();
+      return std::string();
+    }
+    return value->value_or(otherwise);
+  };
   KioskConfig config;
   std::string lang = options.lang;
-  if (lang.empty()) lang = store.setting(setting::kLangFirst).value_or("cy");
+  if (lang.empty()) lang = read(setting::kLangFirst, "cy");
   config.lang_first = (lang == "en") ? "en" : "cy";
-  config.device_id = store.setting(setting::kDeviceId).value_or("unenrolled");
-  config.venue = store.setting(setting::kVenue).value_or("");
-  config.seal_public_key = store.setting(setting::kSealPublicKey).value_or("");
-  config.staff_pin_hash = store.setting(setting::kStaffPinHash).value_or("");
+  config.device_id = read(setting::kDeviceId, "unenrolled");
+  config.venue = read(setting::kVenue, "");
+  config.seal_public_key = read(setting::kSealPublicKey, "");
+  config.staff_pin_hash = read(setting::kStaffPinHash, "");
+  if (failed) return *failed;
   if (options.idle_warn_seconds > 0) config.idle.warn_after = std::chrono::seconds(options.idle_warn_seconds);
   if (options.field) {
     config.channel = Channel::Field;
@@ -113,7 +126,7 @@ Status set_pin_from(Store& store, std::FILE* in) {
   return store.set_setting(setting::kStaffPinHash, *hash);
 }
 
-Catalogue start_catalogue(Store& store, const Options& options) {
+Result<Catalogue> start_catalogue(Store& store, const Options& options) {
   std::vector<CatalogueEntry> refused;
   if (!options.consultations_dir.empty()) {
     // Blocks beside the consultations folder (assets/consultations + assets/blocks), else the default.
@@ -123,8 +136,9 @@ Catalogue start_catalogue(Store& store, const Options& options) {
     for (const CatalogueEntry& r : refused)
       for (const std::string& p : r.problems) std::fprintf(stderr, "soundings-kiosk: %s: %s\n", r.source.c_str(), p.c_str());
   }
-  Catalogue catalogue = read_catalogue(store);
-  for (CatalogueEntry& r : refused) catalogue.entries.push_back(std::move(r));
+  Result<Catalogue> catalogue = read_catalogue(store);
+  if (!catalogue) return catalogue.error();
+  for (CatalogueEntry& r : refused) catalogue->entries.push_back(std::move(r));
   return catalogue;
 }
 

@@ -21,22 +21,22 @@ struct Options {
   bool set_pin = false;            // --set-pin: read a PIN from standard input, store its hash, exit
   bool field = false;              // --field --staff NAME: staff-led survey (Channel::Field)
   std::string staff;
-  int idle_warn_seconds = 0;
-  bool stats = false;              // --stats: frame timings on standard error at exit       // --idle SECONDS: inactivity before "Are you still there?" (0: the default)
+  std::string ca_file;             // --ca-file: the council's CA for the hub's certificate (else the system's)
+  int idle_warn_seconds = 0;       // --idle SECONDS: inactivity before "Are you still there?" (0: the default)
+  bool stats = false;              // --stats: frame timings on standard error at exit
   bool help = false;
 };
 
 Result<Options> parse_options(int argc, char** argv);
 std::string usage_text();
 
-std::string store_path(const Options& options);
 // Start-up settings: language order, device id, venue, sealing key, staff PIN hash, field mode.
-KioskConfig config_from(Store& store, const Options& options);
+[[nodiscard]] Result<KioskConfig> config_from(Store& store, const Options& options);
 // --set-pin: reads one line from `in`, checks it is 4-8 digits, stores the hash.
 Status set_pin_from(Store& store, std::FILE* in);
 
 // --consultations: validated files cached in the store (refusals printed and kept for staff), then
 // everything the store holds, loaded.
-Catalogue start_catalogue(Store& store, const Options& options);
+[[nodiscard]] Result<Catalogue> start_catalogue(Store& store, const Options& options);
 
 }  // namespace soundings::kiosk

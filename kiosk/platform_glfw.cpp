@@ -130,6 +130,12 @@ struct Window::Impl {
     doc["idle_warning"] = state.idle_warning;
     doc["high_contrast"] = state.high_contrast;
     doc["large_text"] = state.large_text;
+    if (state.screen == Screen::Staff) {
+      // What the staff screen shows of the outbox and sync, so tests can read what staff read.
+      const StaffView& v = state.staff;
+      doc["staff"] = {{"counts_known", v.counts_known}, {"waiting", v.waiting},     {"sent", v.confirmed},
+                      {"needs_review", v.needs_review}, {"sync_state", v.sync_state}, {"sync_error", v.sync_error}};
+    }
     nlohmann::json list = nlohmann::json::array();
     for (const TapTarget& t : out.targets)
       list.push_back({{"name", t.name}, {"x", std::lround(t.x0)}, {"y", std::lround(t.y0)},

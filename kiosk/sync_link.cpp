@@ -23,7 +23,7 @@ const char* state_key(sync::SyncState state) {
 
 class AgentLink final : public SyncPort {
  public:
-  AgentLink(Store& store, std::function<void()> wake) : agent_(store, sync::AgentConfig{}) {
+  AgentLink(Store& store, const sync::AgentConfig& config, std::function<void()> wake) : agent_(store, config) {
     agent_.set_on_change(std::move(wake));
     agent_.start();
   }
@@ -47,11 +47,13 @@ class AgentLink final : public SyncPort {
 };
 }  // namespace
 
-std::unique_ptr<SyncPort> start_sync_link(Store& store, std::function<void()> wake) {
-  return std::make_unique<AgentLink>(store, std::move(wake));
+std::unique_ptr<SyncPort> start_sync_link(Store& store, const SyncLinkOptions& options, std::function<void()> wake) {
+  sync::AgentConfig config;
+  config.ca_file = options.ca_file;
+  return std::make_unique<AgentLink>(store, config, std::move(wake));
 }
 #else
-std::unique_ptr<SyncPort> start_sync_link(Store&, std::function<void()>) { return nullptr; }
+std::unique_ptr<SyncPort> start_sync_link(Store&, const SyncLinkOptions&, std::function<void()>) { return nullptr; }
 #endif
 
 }  // namespace soundings::kiosk

@@ -136,6 +136,7 @@ struct AppState {
 
   // Submit and thank-you.
   std::string save_error;
+  int save_attempts = 0;                // tries at saving the submitted response, shown when one fails
   ConsultationPtr thanks_consultation;  // what the thank-you screen talks about
 
   // Staff.

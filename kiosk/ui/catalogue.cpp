@@ -81,9 +81,11 @@ std::optional<Feedback> parse_feedback(const std::string& json_text) {
   return feedback;
 }
 
-Catalogue read_catalogue(Store& store) {
+Result<Catalogue> read_catalogue(Store& store) {
   Catalogue catalogue;
-  for (const CachedConsultation& cached : store.latest_consultations()) {
+  auto cached_consultations = store.latest_consultations();
+  if (!cached_consultations) return cached_consultations.error();
+  for (const CachedConsultation& cached : *cached_consultations) {
     CatalogueEntry entry;
     entry.id = cached.id;
     entry.version = cached.version;

@@ -16,7 +16,7 @@ std::vector<CatalogueEntry> import_consultation_files(Store& store, const std::s
                                                       const std::string& blocks_directory);
 
 // The newest version of each cached consultation, loaded; ones that no longer load carry problems.
-Catalogue read_catalogue(Store& store);
+[[nodiscard]] Result<Catalogue> read_catalogue(Store& store);
 
 // The "you said, we did" JSON from the hub ({"you_said": {...}, ...}) as a Feedback, or nullopt.
 std::optional<Feedback> parse_feedback(const std::string& json_text);

@@ -164,6 +164,7 @@ void Controller::go_to_attract() {
   state_.large_text = false;
   state_.thanks_consultation.reset();
   state_.save_error.clear();
+  state_.save_attempts = 0;
   attract_card_since_ = clock_.now();
 }
 
@@ -309,8 +310,10 @@ void Controller::handle(const act::GoToPage& a) {
 
 void Controller::handle(const act::Submit&) {
   if (!state_.session || state_.screen != Screen::Review) return;
+  ++state_.save_attempts;
   Result<Response> made = state_.session->submit();
   if (!made) {
+    // The session is kept, so that Try again submits it again.
     state_.save_error = made.error().message;
     state_.screen = Screen::SaveFailed;
     return;
@@ -325,8 +328,15 @@ void Controller::handle(const act::Submit&) {
 }
 
 void Controller::handle(const act::RetrySave&) {
-  if (state_.screen != Screen::SaveFailed || !unsaved_ || !worker_) return;
+  if (state_.screen != Screen::SaveFailed) return;
+  if (!unsaved_ && state_.session) {  // the record could not be made: make it again
+    state_.screen = Screen::Review;
+    handle(act::Submit{});
+    return;
+  }
+  if (!unsaved_ || !worker_) return;
   state_.save_error.clear();
+  ++state_.save_attempts;
   state_.screen = Screen::Saving;
   worker_->save(*unsaved_, state_.config.seal_public_key);
 }

@@ -83,7 +83,10 @@ void draw_saving(Ui& ui) {
 
 void draw_save_failed(Ui& ui) {
   draw_top_bar(ui, std::string(), false);
-  centred_message(ui, ui.t("kiosk.save_failed.title"), {ui.t("kiosk.save_failed.body")}, 0.15f);
+  centred_message(ui, ui.t("kiosk.save_failed.title"),
+                  {ui.t("kiosk.save_failed.body"),
+                   ui.t("kiosk.save_failed.tries", {{"count", std::to_string(ui.state.save_attempts)}})},
+                  0.15f);
   ImVec2 avail = ImGui::GetContentRegionAvail();
   float w = std::min(600.0f * ui.s, avail.x - 2 * ui.pad());
   ImGui::SetCursorScreenPos(ImVec2(ImGui::GetCursorScreenPos().x + (avail.x - w) * 0.5f, ImGui::GetCursorScreenPos().y + ui.pad()));

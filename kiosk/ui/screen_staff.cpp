@@ -92,6 +92,7 @@ void draw_staff(Ui& ui) {
   const StaffView& v = st.staff;
   row(ui, ui.t("kiosk.staff.today"), v.counts_known ? std::to_string(v.today) : "…", width);
   row(ui, ui.t("kiosk.staff.waiting"), v.counts_known ? std::to_string(v.waiting) : "…", width);
+  row(ui, ui.t("kiosk.staff.sent"), v.counts_known ? std::to_string(v.confirmed) : "…", width);
   row(ui, ui.t("kiosk.staff.needs_review"), v.counts_known ? std::to_string(v.needs_review) : "…", width);
   row(ui, ui.t("kiosk.staff.sync_state"), ui.t("kiosk.sync." + v.sync_state), width);
   row(ui, ui.t("kiosk.staff.last_sync"), v.last_sync, width);

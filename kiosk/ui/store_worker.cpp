@@ -67,7 +67,14 @@ void StoreWorker::save(Response response, std::string seal_public_key) {
       if (Status sealed = seal_response(response, key); !sealed)
         return worker_event::SaveFailed{"sealing failed: " + sealed.error().message};
     }
-    if (Status saved = store_.save(response); !saved) return worker_event::SaveFailed{saved.error().message};
+    if (Status saved = store_.save(response); !saved) {
+      // A commit can succeed and still report a failure (the disk filled as SQLite finished). The id is
+      // this response's own, so finding it stored means this response is safe: Try again must not fail.
+      if (saved.error().code != ErrorCode::Conflict) return worker_event::SaveFailed{saved.error().message};
+      Result<std::optional<Response>> stored = store_.find_response(response.id);
+      if (!stored) return worker_event::SaveFailed{stored.error().message};
+      if (!*stored) return worker_event::SaveFailed{saved.error().message};
+    }
     return worker_event::Saved{response.id};
   });
 }
@@ -82,10 +89,11 @@ void StoreWorker::verify_pin(std::string pin, std::string hash) {
 
 void StoreWorker::refresh_counts(std::string since_iso8601) {
   enqueue([this, since = std::move(since_iso8601)]() -> std::optional<WorkerEvent> {
-    worker_event::Counts counts;
-    counts.today = store_.responses_saved_since(since);
-    counts.outbox = store_.outbox_counts();
-    return counts;
+    auto today = store_.responses_saved_since(since);
+    if (!today) return worker_event::StoreFailed{today.error().message};
+    auto outbox = store_.outbox_counts();
+    if (!outbox) return worker_event::StoreFailed{outbox.error().message};
+    return worker_event::Counts{*today, *outbox};
   });
 }
 
@@ -104,7 +112,11 @@ void StoreWorker::set_setting(std::string key, std::string value) {
 }
 
 void StoreWorker::read_catalogue() {
-  enqueue([this]() -> std::optional<WorkerEvent> { return worker_event::CatalogueRead{kiosk::read_catalogue(store_)}; });
+  enqueue([this]() -> std::optional<WorkerEvent> {
+    auto catalogue = kiosk::read_catalogue(store_);
+    if (!catalogue) return worker_event::StoreFailed{catalogue.error().message};
+    return worker_event::CatalogueRead{std::move(*catalogue)};
+  });
 }
 
 }  // namespace soundings::kiosk

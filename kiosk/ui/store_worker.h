@@ -22,7 +22,7 @@ struct SaveFailed { std::string message; };
 struct PinChecked { bool ok = false; };
 struct Counts { int64_t today = 0; OutboxCounts outbox; };
 struct CatalogueRead { Catalogue catalogue; };
-struct StoreFailed { std::string message; };  // a setting could not be written
+struct StoreFailed { std::string message; };  // the store could not be written or read
 }  // namespace worker_event
 
 using WorkerEvent = std::variant<worker_event::Saved, worker_event::SaveFailed, worker_event::PinChecked,

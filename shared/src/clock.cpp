@@ -55,7 +55,12 @@ bool parse_iso8601_utc(const std::string& text, TimePoint& out) {
     // 60 is refused: the records never hold leap seconds and system_clock cannot express them.
     if (hh > 23 || mm > 59 || ss > 59) return false;
   }
-  out = TimePoint{sys_days{date}} + hours{hh} + minutes{mm} + seconds{ss};
+  // A TimePoint counts nanoseconds in 64 bits (about 1677 to 2262): a date beyond that cannot be
+  // held, and converting it would overflow into some other date.
+  const sys_days day_point{date};
+  constexpr auto kReach = duration_cast<days>(TimePoint::duration::max()) - days{1};
+  if (day_point.time_since_epoch() > kReach || day_point.time_since_epoch() < -kReach) return false;
+  out = TimePoint{day_point} + hours{hh} + minutes{mm} + seconds{ss};
   return true;
 }
 

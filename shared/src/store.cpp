@@ -6,9 +6,8 @@
 
 namespace soundings {
 
-using store_detail::Query;
-using store_detail::sqlite_error;
-using store_detail::Transaction;
+using sqlite::Statement;
+using sqlite::Transaction;
 
 const char* outbox_state_name(OutboxState state) {
   switch (state) {
@@ -41,7 +40,7 @@ Result<std::string> canonical_json(const std::string& text, const std::string& w
 constexpr const char* kOutboxColumns =
     "r.id, r.body, o.state, o.attempts, o.last_error, o.created_at FROM outbox o JOIN responses r ON r.seq = o.seq";
 
-OutboxItem outbox_item_from(const Query& row) {
+OutboxItem outbox_item_from(const Statement& row) {
   OutboxItem item;
   item.response_id = row.text(0);
   item.body = row.text(1);
@@ -72,7 +71,7 @@ Status Store::save(const Response& response) {
   Transaction transaction(impl_->db);
   if (auto begun = transaction.begin(); !begun) return begun;
 
-  auto insert = impl_->query(
+  auto insert = impl_->db.cached(
       "INSERT INTO responses (id, consultation_id, consultation_version, submitted_at, body) VALUES (?, ?, ?, ?, ?)");
   if (!insert) return insert.error();
   insert->bind(1, response.id)
@@ -80,15 +79,16 @@ Status Store::save(const Response& response) {
       .bind(3, int64_t{response.consultation_version})
       .bind(4, response.submitted_at)
       .bind(5, body);
-  const int rc = insert->step();
-  if (rc == SQLITE_CONSTRAINT_UNIQUE) {
-    return Error{ErrorCode::Conflict,
-                 "response " + response.id + " is already saved on this device; a response is saved once"};
+  if (auto inserted = insert->run("saving response " + response.id); !inserted) {
+    if (inserted.error().code == ErrorCode::Conflict) {
+      return Error{ErrorCode::Conflict,
+                   "response " + response.id + " is already saved on this device; a response is saved once"};
+    }
+    return inserted;
   }
-  if (rc != SQLITE_DONE) return sqlite_error(impl_->db, rc, "saving response " + response.id);
-  const int64_t seq = sqlite3_last_insert_rowid(impl_->db);
+  const int64_t seq = impl_->db.last_insert_rowid();
 
-  auto outbox = impl_->query("INSERT INTO outbox (seq, created_at, updated_at) VALUES (?, ?, ?)");
+  auto outbox = impl_->db.cached("INSERT INTO outbox (seq, created_at, updated_at) VALUES (?, ?, ?)");
   if (!outbox) return outbox.error();
   const std::string now = now_utc();
   outbox->bind(1, seq).bind(2, now).bind(3, now);
@@ -96,38 +96,56 @@ Status Store::save(const Response& response) {
   return transaction.commit();
 }
 
-std::optional<Response> Store::find_response(const std::string& response_id) {
+Result<std::optional<Response>> Store::find_response(const std::string& response_id) {
   std::string body;
   {
     const std::lock_guard lock(impl_->mutex);
-    auto select = impl_->query("SELECT body FROM responses WHERE id = ?");
-    if (!select) return std::nullopt;
+    auto select = impl_->db.cached("SELECT body FROM responses WHERE id = ?");
+    if (!select) return select.error();
     select->bind(1, response_id);
-    if (select->step() != SQLITE_ROW) return std::nullopt;
+    auto row = select->step("reading response " + response_id);
+    if (!row) return row.error();
+    if (!*row) return std::optional<Response>();
     body = select->text(0);
   }
+  // Everything saved was checked to read back, so a body that does not is damage, not absence.
   auto parsed = nlohmann::json::parse(body, nullptr, false);
-  if (parsed.is_discarded()) return std::nullopt;
+  if (parsed.is_discarded()) {
+    return Error{ErrorCode::Corrupt, impl_->path + ": the stored body of response " + response_id + " is not JSON"};
+  }
   auto response = response_from_json(parsed);
-  if (!response) return std::nullopt;
-  return std::move(response.value());
+  if (!response) {
+    return Error{ErrorCode::Corrupt, impl_->path + ": the stored body of response " + response_id +
+                                         " does not read back: " + response.error().message};
+  }
+  return std::optional<Response>(std::move(response.value()));
 }
 
-int64_t Store::response_count() {
+namespace {
+
+// A count(*) query's answer, with `bound` (if any) as its one parameter.
+Result<int64_t> count_rows(sqlite::Connection& db, std::string_view sql, const std::string* bound,
+                           std::string_view doing) {
+  auto count = db.cached(sql);
+  if (!count) return count.error();
+  if (bound != nullptr) count->bind(1, *bound);
+  auto row = count->step(doing);
+  if (!row) return row.error();
+  return *row ? count->integer(0) : int64_t{0};
+}
+
+}  // namespace
+
+Result<int64_t> Store::response_count() {
   const std::lock_guard lock(impl_->mutex);
-  auto count = impl_->query("SELECT count(*) FROM responses");
-  if (!count || count->step() != SQLITE_ROW) return 0;
-  return count->integer(0);
+  return count_rows(impl_->db, "SELECT count(*) FROM responses", nullptr, "counting responses");
 }
 
-int64_t Store::responses_saved_since(const std::string& iso8601_utc) {
+Result<int64_t> Store::responses_saved_since(const std::string& iso8601_utc) {
   const std::lock_guard lock(impl_->mutex);
   // By submission time (the moment of saving, on the device's clock); ISO 8601 UTC text sorts as time.
-  auto count = impl_->query("SELECT count(*) FROM responses WHERE submitted_at >= ?");
-  if (!count) return 0;
-  count->bind(1, iso8601_utc);
-  if (count->step() != SQLITE_ROW) return 0;
-  return count->integer(0);
+  return count_rows(impl_->db, "SELECT count(*) FROM responses WHERE submitted_at >= ?", &iso8601_utc,
+                    "counting responses since " + iso8601_utc);
 }
 
 Status Store::put_consultation(const std::string& id, int version, const std::string& definition_json) {
@@ -143,23 +161,23 @@ Status Store::put_consultation(const std::string& id, int version, const std::st
   Transaction transaction(impl_->db);
   if (auto begun = transaction.begin(); !begun) return begun;
   {
-    auto existing = impl_->query("SELECT definition_json FROM consultations WHERE id = ? AND version = ?");
+    auto existing = impl_->db.cached("SELECT definition_json FROM consultations WHERE id = ? AND version = ?");
     if (!existing) return existing.error();
     existing->bind(1, id).bind(2, int64_t{version});
-    const int rc = existing->step();
-    if (rc == SQLITE_ROW) {
+    auto row = existing->step("reading consultation " + id);
+    if (!row) return row.error();
+    if (*row) {
       if (existing->text(0) == *canonical) return Status::success();
       return Error{ErrorCode::Conflict, "consultation " + id + " version " + std::to_string(version) +
                                             " is already cached with different content; a published version "
                                             "never changes, so the cached copy was kept"};
     }
-    if (rc != SQLITE_DONE) return sqlite_error(impl_->db, rc, "reading consultation " + id);
   }
-  auto insert = impl_->query("INSERT INTO consultations (id, version, definition_json, cached_at) VALUES (?, ?, ?, ?)");
+  auto insert = impl_->db.cached("INSERT INTO consultations (id, version, definition_json, cached_at) VALUES (?, ?, ?, ?)");
   if (!insert) return insert.error();
   insert->bind(1, id).bind(2, int64_t{version}).bind(3, *canonical).bind(4, now_utc());
   if (auto done = insert->run("caching consultation " + id); !done) return done;
-  auto local = impl_->query("INSERT OR IGNORE INTO consultation_local (id) VALUES (?)");
+  auto local = impl_->db.cached("INSERT OR IGNORE INTO consultation_local (id) VALUES (?)");
   if (!local) return local.error();
   local->bind(1, id);
   if (auto done = local->run("caching consultation " + id); !done) return done;
@@ -169,9 +187,9 @@ Status Store::put_consultation(const std::string& id, int version, const std::st
 namespace {
 
 // Updates one column of consultation_local for a consultation that is in the cache.
-Status update_local(sqlite3* db, Query& update, const std::string& id, std::string_view doing) {
+Status update_local(const sqlite::Connection& db, Statement& update, const std::string& id, std::string_view doing) {
   if (auto done = update.run(doing); !done) return done;
-  if (sqlite3_changes(db) == 0) {
+  if (db.changes() == 0) {
     return Error{ErrorCode::NotFound, "consultation " + id + " is not in this device's cache"};
   }
   return Status::success();
@@ -187,7 +205,7 @@ Status Store::set_feedback(const std::string& id, const std::string& feedback_js
     stored = std::move(*canonical);
   }
   const std::lock_guard lock(impl_->mutex);
-  auto update = impl_->query("UPDATE consultation_local SET feedback_json = ? WHERE id = ?");
+  auto update = impl_->db.cached("UPDATE consultation_local SET feedback_json = ? WHERE id = ?");
   if (!update) return update.error();
   update->bind(1, stored).bind(2, id);
   return update_local(impl_->db, *update, id, "storing feedback for consultation " + id);
@@ -195,7 +213,7 @@ Status Store::set_feedback(const std::string& id, const std::string& feedback_js
 
 Status Store::set_offered(const std::string& id, bool offered) {
   const std::lock_guard lock(impl_->mutex);
-  auto update = impl_->query("UPDATE consultation_local SET offered = ? WHERE id = ?");
+  auto update = impl_->db.cached("UPDATE consultation_local SET offered = ? WHERE id = ?");
   if (!update) return update.error();
   update->bind(1, int64_t{offered ? 1 : 0}).bind(2, id);
   return update_local(impl_->db, *update, id, "changing whether consultation " + id + " is offered");
@@ -203,7 +221,7 @@ Status Store::set_offered(const std::string& id, bool offered) {
 
 namespace {
 
-CachedConsultation cached_from(const Query& row) {
+CachedConsultation cached_from(const Statement& row) {
   CachedConsultation out;
   out.id = row.text(0);
   out.version = static_cast<int>(row.integer(1));
@@ -215,39 +233,48 @@ CachedConsultation cached_from(const Query& row) {
 
 }  // namespace
 
-std::vector<CachedConsultation> Store::latest_consultations() {
+Result<std::vector<CachedConsultation>> Store::latest_consultations() {
   const std::lock_guard lock(impl_->mutex);
   std::vector<CachedConsultation> out;
-  auto select = impl_->query(
+  auto select = impl_->db.cached(
       "SELECT c.id, c.version, c.definition_json, coalesce(l.feedback_json, ''), coalesce(l.offered, 1) "
       "FROM consultations c LEFT JOIN consultation_local l ON l.id = c.id "
       "WHERE c.version = (SELECT max(version) FROM consultations WHERE id = c.id) ORDER BY c.id");
-  if (!select) return out;
-  while (select->step() == SQLITE_ROW) out.push_back(cached_from(*select));
-  return out;
+  if (!select) return select.error();
+  while (true) {
+    auto row = select->step("reading the cached consultations");
+    if (!row) return row.error();
+    if (!*row) return out;
+    out.push_back(cached_from(*select));
+  }
 }
 
-std::optional<CachedConsultation> Store::consultation(const std::string& id, int version) {
+Result<std::optional<CachedConsultation>> Store::consultation(const std::string& id, int version) {
   const std::lock_guard lock(impl_->mutex);
-  auto select = impl_->query(
+  auto select = impl_->db.cached(
       "SELECT c.id, c.version, c.definition_json, coalesce(l.feedback_json, ''), coalesce(l.offered, 1) "
       "FROM consultations c LEFT JOIN consultation_local l ON l.id = c.id WHERE c.id = ? AND c.version = ?");
-  if (!select) return std::nullopt;
+  if (!select) return select.error();
   select->bind(1, id).bind(2, int64_t{version});
-  if (select->step() != SQLITE_ROW) return std::nullopt;
-  return cached_from(*select);
+  auto row = select->step("reading consultation " + id);
+  if (!row) return row.error();
+  if (!*row) return std::optional<CachedConsultation>();
+  return std::optional<CachedConsultation>(cached_from(*select));
 }
 
-std::vector<OutboxItem> Store::pending_batch(size_t max_count, size_t max_bytes) {
+Result<std::vector<OutboxItem>> Store::pending_batch(size_t max_count, size_t max_bytes) {
   const std::lock_guard lock(impl_->mutex);
   std::vector<OutboxItem> out;
   if (max_count == 0) return out;
   auto select =
-      impl_->query(std::string("SELECT ") + kOutboxColumns + " WHERE o.state = 'pending' ORDER BY o.seq LIMIT ?");
-  if (!select) return out;
+      impl_->db.cached(std::string("SELECT ") + kOutboxColumns + " WHERE o.state = 'pending' ORDER BY o.seq LIMIT ?");
+  if (!select) return select.error();
   select->bind(1, static_cast<int64_t>(std::min<size_t>(max_count, INT64_MAX)));
   size_t bytes = 0;
-  while (select->step() == SQLITE_ROW) {
+  while (true) {
+    auto row = select->step("reading the outbox");
+    if (!row) return row.error();
+    if (!*row) break;
     OutboxItem item = outbox_item_from(*select);
     // Always at least one item, however large, so one big response cannot block the queue.
     if (!out.empty() && bytes + item.body.size() > max_bytes) break;
@@ -264,16 +291,16 @@ Status Store::Impl::update_outbox(const std::vector<std::string>& response_ids, 
   const std::string now = now_utc();
   for (const auto& id : response_ids) {
     {
-      auto known = query("SELECT 1 FROM responses WHERE id = ?");
+      auto known = db.cached("SELECT 1 FROM responses WHERE id = ?");
       if (!known) return known.error();
       known->bind(1, id);
-      const int rc = known->step();
-      if (rc == SQLITE_DONE) {
+      auto row = known->step(doing);
+      if (!row) return row.error();
+      if (!*row) {
         return Error{ErrorCode::NotFound, "response " + id + " is not in this device's outbox; nothing was changed"};
       }
-      if (rc != SQLITE_ROW) return sqlite_error(db, rc, doing);
     }
-    auto update = query(sql);
+    auto update = db.cached(sql);
     if (!update) return update.error();
     int index = 1;
     update->bind(index++, now);
@@ -296,10 +323,12 @@ Status Store::mark_confirmed(const std::vector<std::string>& response_ids) {
 Status Store::mark_needs_review(const std::string& response_id, const std::string& reason) {
   const std::lock_guard lock(impl_->mutex);
   {
-    auto state = impl_->query("SELECT o.state FROM outbox o JOIN responses r ON r.seq = o.seq WHERE r.id = ?");
+    auto state = impl_->db.cached("SELECT o.state FROM outbox o JOIN responses r ON r.seq = o.seq WHERE r.id = ?");
     if (!state) return state.error();
     state->bind(1, response_id);
-    if (state->step() == SQLITE_ROW && state->text(0) == "confirmed") {
+    auto row = state->step("reading the outbox");
+    if (!row) return row.error();
+    if (*row && state->text(0) == "confirmed") {
       return Error{ErrorCode::Conflict, "response " + response_id +
                                             " is already confirmed by head office; it cannot be put aside for review"};
     }
@@ -318,23 +347,30 @@ Status Store::record_failed_attempt(const std::vector<std::string>& response_ids
                               {error}, "recording a failed upload");
 }
 
-std::vector<OutboxItem> Store::needs_review() {
+Result<std::vector<OutboxItem>> Store::needs_review() {
   const std::lock_guard lock(impl_->mutex);
   std::vector<OutboxItem> out;
   auto select =
-      impl_->query(std::string("SELECT ") + kOutboxColumns + " WHERE o.state = 'needs_review' ORDER BY o.seq");
-  if (!select) return out;
-  while (select->step() == SQLITE_ROW) out.push_back(outbox_item_from(*select));
-  return out;
+      impl_->db.cached(std::string("SELECT ") + kOutboxColumns + " WHERE o.state = 'needs_review' ORDER BY o.seq");
+  if (!select) return select.error();
+  while (true) {
+    auto row = select->step("reading the outbox");
+    if (!row) return row.error();
+    if (!*row) return out;
+    out.push_back(outbox_item_from(*select));
+  }
 }
 
-OutboxCounts Store::outbox_counts() {
+Result<OutboxCounts> Store::outbox_counts() {
   const std::lock_guard lock(impl_->mutex);
   OutboxCounts counts;
   {
-    auto select = impl_->query("SELECT state, count(*) FROM outbox GROUP BY state");
-    if (!select) return counts;
-    while (select->step() == SQLITE_ROW) {
+    auto select = impl_->db.cached("SELECT state, count(*) FROM outbox GROUP BY state");
+    if (!select) return select.error();
+    while (true) {
+      auto row = select->step("counting the outbox");
+      if (!row) return row.error();
+      if (!*row) break;
       switch (outbox_state_from(select->text(0))) {
         case OutboxState::Pending: counts.pending = select->integer(1); break;
         case OutboxState::Confirmed: counts.confirmed = select->integer(1); break;
@@ -342,24 +378,29 @@ OutboxCounts Store::outbox_counts() {
       }
     }
   }
-  auto oldest = impl_->query("SELECT created_at FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 1");
-  if (oldest && oldest->step() == SQLITE_ROW) counts.oldest_pending_at = oldest->text(0);
+  auto oldest = impl_->db.cached("SELECT created_at FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 1");
+  if (!oldest) return oldest.error();
+  auto row = oldest->step("counting the outbox");
+  if (!row) return row.error();
+  if (*row) counts.oldest_pending_at = oldest->text(0);
   return counts;
 }
 
-std::optional<std::string> Store::setting(const std::string& key) {
+Result<std::optional<std::string>> Store::setting(const std::string& key) {
   const std::lock_guard lock(impl_->mutex);
-  auto select = impl_->query("SELECT value FROM settings WHERE key = ?");
-  if (!select) return std::nullopt;
+  auto select = impl_->db.cached("SELECT value FROM settings WHERE key = ?");
+  if (!select) return select.error();
   select->bind(1, key);
-  if (select->step() != SQLITE_ROW) return std::nullopt;
-  return select->text(0);
+  auto row = select->step("reading setting " + key);
+  if (!row) return row.error();
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(select->text(0));
 }
 
 Status Store::set_setting(const std::string& key, const std::string& value) {
   if (key.empty()) return Error{ErrorCode::InvalidInput, "a device setting needs a name"};
   const std::lock_guard lock(impl_->mutex);
-  auto upsert = impl_->query(
+  auto upsert = impl_->db.cached(
       "INSERT INTO settings (key, value) VALUES (?, ?) "
       "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
   if (!upsert) return upsert.error();
@@ -367,11 +408,17 @@ Status Store::set_setting(const std::string& key, const std::string& value) {
   return upsert->run("storing setting " + key);
 }
 
-bool Store::integrity_ok() {
+Result<bool> Store::integrity_ok() {
   const std::lock_guard lock(impl_->mutex);
-  auto check = impl_->query("PRAGMA integrity_check");
-  if (!check || check->step() != SQLITE_ROW) return false;
-  return check->text(0) == "ok";
+  auto check = impl_->db.cached("PRAGMA integrity_check");
+  if (!check) return check.error();
+  auto row = check->step("checking the database");
+  if (!row) {
+    // A damaged file is the answer to the question, not a failure to ask it.
+    if (row.error().code == ErrorCode::Corrupt) return false;
+    return row.error();
+  }
+  return *row && check->text(0) == "ok";
 }
 
 }  // namespace soundings

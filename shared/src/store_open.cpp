@@ -17,48 +17,15 @@
 
 namespace soundings {
 
-namespace store_detail {
-
-Error sqlite_error(sqlite3* db, int rc, std::string_view doing) {
-  const std::string detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  std::string message = "database error while " + std::string(doing) + ": " + detail;
-  switch (rc & 0xff) {
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB: return Error{ErrorCode::Corrupt, std::move(message)};
-    case SQLITE_FULL: return Error{ErrorCode::Storage, std::move(message) + " (the disk is full)"};
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return Error{ErrorCode::Storage, std::move(message) + " (another program has this database open; only one "
-                                                             "program may use a device's database at a time)"};
-    default: return Error{ErrorCode::Storage, std::move(message)};
-  }
-}
-
-Status exec(sqlite3* db, const char* sql, std::string_view doing) {
-  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) return sqlite_error(db, rc, doing);
-  return Status::success();
-}
-
-}  // namespace store_detail
-
-using store_detail::exec;
-using store_detail::sqlite_error;
-
 namespace {
 
 // "SNDG": marks a file as a Soundings device database (PRAGMA application_id).
 constexpr int64_t kApplicationId = 0x534E4447;
 constexpr int kBusyTimeoutMs = 5000;
 
-// Forward migrations, applied in order inside one transaction at open. Never edit a shipped step:
-// add a new one. Version 1 is the tables; version 2 the immutability triggers and the lookup indexes.
-struct Migration {
-  int version;
-  const char* sql;
-};
-
-constexpr std::array<Migration, 2> kMigrations{{
+// Forward migrations, applied in order inside one transaction at open.
+// Version 1 is the tables; version 2 the immutability triggers and the lookup indexes.
+constexpr std::array<sqlite::Migration, 2> kMigrations{{
     {1, R"sql(
 CREATE TABLE settings (
   key TEXT PRIMARY KEY NOT NULL,
@@ -104,6 +71,8 @@ CREATE INDEX responses_by_submitted_at ON responses (submitted_at);
 CREATE INDEX outbox_pending ON outbox (seq) WHERE state = 'pending';
 )sql"},
 }};
+
+constexpr sqlite::Schema kSchema{kApplicationId, kMigrations, "a Soundings database", "Soundings"};
 
 // Files open in this process, by device and inode. A second connection would break the one-writer rule,
 // and opening the file again (even just to read its header) would drop this process's POSIX locks on it.
@@ -177,133 +146,29 @@ Status check_header(const std::string& path, off_t file_size) {
   return Status::success();
 }
 
-Result<int64_t> read_integer(sqlite3* db, const char* sql, std::string_view doing) {
-  sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr);
-  if (rc != SQLITE_OK) return sqlite_error(db, rc, doing);
-  rc = sqlite3_step(stmt);
-  const int64_t value = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
-  sqlite3_finalize(stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return sqlite_error(db, rc, doing);
-  return value;
-}
-
-// Every row of a one-column query, joined with "; " (for quick_check's list of problems).
-Result<std::string> read_text_rows(sqlite3* db, const char* sql, std::string_view doing) {
-  sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr);
-  if (rc != SQLITE_OK) return sqlite_error(db, rc, doing);
-  std::string joined;
-  int rows = 0;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    if (rows++ > 0) joined += "; ";
-    if (rows > 5) {
-      joined += "...";
-      break;
-    }
-    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-    joined += text ? text : "";
-  }
-  sqlite3_finalize(stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return sqlite_error(db, rc, doing);
-  return joined;
-}
-
-// Closes a connection to a refused file. A WAL that was already there (say, from a newer version that
-// stopped) is kept as it was rather than checkpointed into the file; one SQLite made on reading is empty,
-// and an ordinary close removes it again without writing to the database.
-void close_untouched(sqlite3* db, bool wal_was_there) {
-  if (wal_was_there) sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
-  sqlite3_close_v2(db);
-}
-
-// Decides from what is already in the file whether it is ours, new, foreign, newer or damaged. Reads only.
-// Returns the schema version found (0 for a new, empty database).
-Result<int> inspect(sqlite3* db, const std::string& path) {
-  auto application_id = read_integer(db, "PRAGMA application_id", "reading the database header");
-  if (!application_id) {
-    const Error& error = application_id.error();
-    if (error.code == ErrorCode::Corrupt) {
-      return untouched(ErrorCode::Corrupt, path, "is not a Soundings database or is damaged (" + error.message + ")");
-    }
-    return Error{error.code, path + ": " + error.message};
-  }
-  auto user_version = read_integer(db, "PRAGMA user_version", "reading the schema version");
-  if (!user_version) return Error{user_version.error().code, path + ": " + user_version.error().message};
-  auto objects = read_integer(db, "SELECT count(*) FROM sqlite_schema", "reading the schema");
-  if (!objects) {
-    return untouched(objects.error().code, path, "cannot be read (" + objects.error().message + ")");
-  }
-
-  const int current = Store::current_schema_version();
-  if (*application_id == 0 && *user_version == 0 && *objects == 0) return 0;  // new, empty database
-  if (*application_id != kApplicationId) {
-    return untouched(ErrorCode::Corrupt, path, "is an SQLite database of another program, not a Soundings database");
-  }
-  if (*user_version > current) {
-    return untouched(ErrorCode::TooNew, path,
-                     "was written by a newer version of Soundings (schema version " + std::to_string(*user_version) +
-                         "; this version reads up to " + std::to_string(current) +
-                         "). Install the newer version to use it");
-  }
-  if (*user_version < 1) {
-    return untouched(ErrorCode::Corrupt, path, "is marked as a Soundings database but has no schema version");
-  }
-
-  auto problems = read_text_rows(db, "PRAGMA quick_check", "checking the database");
-  if (!problems) {
-    return untouched(problems.error().code, path, "is damaged or truncated (" + problems.error().message + ")");
-  }
-  if (*problems != "ok") return untouched(ErrorCode::Corrupt, path, "is damaged or truncated (" + *problems + ")");
-  return static_cast<int>(*user_version);
-}
-
-Status apply_migrations(sqlite3* db, int from_version) {
-  store_detail::Transaction transaction(db);
-  if (auto begun = transaction.begin(); !begun) return begun;
-  for (const auto& migration : kMigrations) {
-    if (migration.version <= from_version) continue;
-    const std::string doing = "migrating the schema to version " + std::to_string(migration.version);
-    if (auto done = exec(db, migration.sql, doing); !done) return done;
-  }
-  const std::string stamp = "PRAGMA application_id = " + std::to_string(kApplicationId) +
-                            "; PRAGMA user_version = " + std::to_string(Store::current_schema_version());
-  if (auto done = exec(db, stamp.c_str(), "recording the schema version"); !done) return done;
-  return transaction.commit();
-}
-
 // Exclusive locking keeps every other connection out, which makes this one the only writer and
 // checkpointer (SQLite 3.40 can corrupt a WAL database when two connections reset the WAL at once).
 // It must be set before the first read so that the WAL index lives in this process's memory.
-Status lock_exclusively(sqlite3* db, bool in_memory) {
+Status lock_exclusively(sqlite::Connection& db, bool in_memory) {
   if (in_memory) return Status::success();
-  return exec(db, "PRAGMA locking_mode = EXCLUSIVE", "setting the locking mode");
+  return db.exec("PRAGMA locking_mode = EXCLUSIVE", "setting the locking mode");
 }
 
 // Settings that write to the file (journal_mode rewrites the header): only for a file known to be ours.
-Status apply_settings(sqlite3* db, bool in_memory) {
-  sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1, &stmt, nullptr);
-  if (rc != SQLITE_OK) return sqlite_error(db, rc, "switching to write-ahead logging");
-  rc = sqlite3_step(stmt);
-  std::string mode;
-  if (rc == SQLITE_ROW) {
-    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-    mode = text ? text : "";
-  }
-  sqlite3_finalize(stmt);
-  if (rc != SQLITE_ROW) return sqlite_error(db, rc, "switching to write-ahead logging");
-  if (mode != (in_memory ? "memory" : "wal")) {
+Status apply_settings(sqlite::Connection& db, bool in_memory) {
+  auto mode = db.text_rows("PRAGMA journal_mode = WAL", "switching to write-ahead logging");
+  if (!mode) return mode.error();
+  if (*mode != (in_memory ? "memory" : "wal")) {
     return Error{ErrorCode::Storage,
-                 "the database would not switch to write-ahead logging (journal mode is " + mode + ")"};
+                 "the database would not switch to write-ahead logging (journal mode is " + *mode + ")"};
   }
-  if (auto done = exec(db, "PRAGMA synchronous = FULL", "setting synchronous=FULL"); !done) return done;
-  return exec(db, "PRAGMA foreign_keys = ON", "turning on foreign keys");
+  if (auto done = db.exec("PRAGMA synchronous = FULL", "setting synchronous=FULL"); !done) return done;
+  return db.exec("PRAGMA foreign_keys = ON", "turning on foreign keys");
 }
 
 }  // namespace
 
-int Store::current_schema_version() { return kMigrations.back().version; }
+int Store::current_schema_version() { return kSchema.current_version(); }
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
@@ -311,24 +176,10 @@ Store::~Store() = default;
 const std::string& Store::path() const { return impl_->path; }
 
 Store::Impl::~Impl() {
-  for (auto& entry : statements) sqlite3_finalize(entry.second);
-  if (db) sqlite3_close_v2(db);  // the last connection: SQLite checkpoints and removes the WAL
   if (!open_key.empty()) {
     const std::lock_guard lock(open_stores_mutex);
     open_stores.erase(open_key);
   }
-}
-
-Result<store_detail::Query> Store::Impl::query(std::string_view sql) {
-  auto found = statements.find(sql);
-  if (found == statements.end()) {
-    sqlite3_stmt* stmt = nullptr;
-    const int rc =
-        sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
-    if (rc != SQLITE_OK) return sqlite_error(db, rc, "preparing a statement");
-    found = statements.emplace(std::string(sql), stmt).first;
-  }
-  return store_detail::Query(db, found->second);
 }
 
 Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
@@ -356,40 +207,31 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
   }
 
   const bool wal_was_there = !in_memory && exists(path + "-wal");
-  auto impl = std::make_unique<Impl>();
-  impl->path = path;
   // Without CREATE for an existing file, so SQLite can never replace it.
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (file_exists ? 0 : SQLITE_OPEN_CREATE);
-  sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
-  if (rc != SQLITE_OK) {
-    Error error = sqlite_error(db, rc, "opening " + path);
-    sqlite3_close_v2(db);
-    return error;
-  }
-  sqlite3_extended_result_codes(db, 1);
-  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  auto opened = sqlite::Connection::open(path, {.create = !file_exists, .busy_timeout_ms = kBusyTimeoutMs});
+  if (!opened) return opened.error();
+  sqlite::Connection& db = *opened;
 
+  // A refused file is closed as it was found. A WAL that was already there (say, from a newer version that
+  // stopped) is kept as it was rather than checkpointed into the file; one SQLite made on reading is empty,
+  // and an ordinary close removes it again without writing to the database.
+  const auto refuse = [&](Error error) {
+    if (wal_was_there) db.keep_wal_on_close();
+    return error;
+  };
   if (auto locked = lock_exclusively(db, in_memory); !locked) {
-    close_untouched(db, wal_was_there);
-    return Error{locked.error().code, path + ": " + locked.error().message};
+    return refuse(Error{locked.error().code, path + ": " + locked.error().message});
   }
-  auto found_version = inspect(db, path);
-  if (!found_version) {
-    close_untouched(db, wal_was_there);
-    return found_version.error();
-  }
+  auto found_version = sqlite::check_schema(db, path, kSchema);
+  if (!found_version) return refuse(found_version.error());
   if (auto applied = apply_settings(db, in_memory); !applied) {
-    sqlite3_close_v2(db);
     return Error{applied.error().code, path + ": " + applied.error().message};
   }
-  if (*found_version < current_schema_version()) {
-    if (auto migrated = apply_migrations(db, *found_version); !migrated) {
-      sqlite3_close_v2(db);
-      return Error{migrated.error().code, path + ": " + migrated.error().message};
-    }
+  if (auto migrated = sqlite::apply_migrations(db, path, kSchema, *found_version); !migrated) {
+    return migrated.error();
   }
 
+  auto impl = std::make_unique<Impl>(path, std::move(db));
   if (!in_memory) {
     struct stat info {};
     if (::stat(path.c_str(), &info) == 0) {
@@ -397,29 +239,32 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
       open_stores.insert(impl->open_key);
     }
   }
-  impl->db = db;
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 
-StorePragmas Store::pragmas() {
+Result<StorePragmas> Store::pragmas() {
   const std::lock_guard lock(impl_->mutex);
-  sqlite3* db = impl_->db;
-  const auto integer = [db](const char* sql) {
-    auto value = read_integer(db, sql, "reading pragmas");
-    return value ? *value : int64_t{-1};
-  };
-  const auto text = [db](const char* sql) {
-    auto value = read_text_rows(db, sql, "reading pragmas");
-    return value ? *value : std::string();
-  };
+  sqlite::Connection& db = impl_->db;
   StorePragmas out;
-  out.journal_mode = text("PRAGMA journal_mode");
-  out.locking_mode = text("PRAGMA locking_mode");
-  out.synchronous = static_cast<int>(integer("PRAGMA synchronous"));
-  out.foreign_keys = integer("PRAGMA foreign_keys") == 1;
-  out.busy_timeout_ms = static_cast<int>(integer("PRAGMA busy_timeout"));
-  out.schema_version = static_cast<int>(integer("PRAGMA user_version"));
-  out.application_id = integer("PRAGMA application_id");
+  auto journal_mode = db.text_rows("PRAGMA journal_mode", "reading pragmas");
+  if (!journal_mode) return journal_mode.error();
+  out.journal_mode = *journal_mode;
+  auto locking_mode = db.text_rows("PRAGMA locking_mode", "reading pragmas");
+  if (!locking_mode) return locking_mode.error();
+  out.locking_mode = *locking_mode;
+  int64_t numbers[5] = {};
+  const char* const queries[5] = {"PRAGMA synchronous", "PRAGMA foreign_keys", "PRAGMA busy_timeout",
+                                  "PRAGMA user_version", "PRAGMA application_id"};
+  for (int i = 0; i < 5; ++i) {
+    auto value = db.integer(queries[i], "reading pragmas");
+    if (!value) return value.error();
+    numbers[i] = *value;
+  }
+  out.synchronous = static_cast<int>(numbers[0]);
+  out.foreign_keys = numbers[1] == 1;
+  out.busy_timeout_ms = static_cast<int>(numbers[2]);
+  out.schema_version = static_cast<int>(numbers[3]);
+  out.application_id = numbers[4];
   return out;
 }
 

@@ -148,3 +148,14 @@ TEST_CASE("times are written and read as ISO 8601 UTC", "[clock]") {
   CHECK_FALSE(parse_iso8601_utc("2026-13-01", unused));
   CHECK_FALSE(parse_iso8601_utc("", unused));
 }
+
+TEST_CASE("a time too far from now to be held is refused, not turned into another time", "[clock]") {
+  TimePoint when;
+  REQUIRE(parse_iso8601_utc("2200-01-01T00:00:00Z", when));
+  CHECK(format_iso8601_utc(when) == "2200-01-01T00:00:00Z");
+  TimePoint unused;
+  // A device clock set to year 4052 once made the hub's closing-date check overflow.
+  CHECK_FALSE(parse_iso8601_utc("4052-11-23T15:58:30Z", unused));
+  CHECK_FALSE(parse_iso8601_utc("9999-12-31", unused));
+  CHECK_FALSE(parse_iso8601_utc("1066-10-14", unused));
+}

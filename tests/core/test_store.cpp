@@ -1,9 +1,14 @@
 // The device store's operations: saving responses, the outbox, the consultation cache and settings.
+#include <sqlite3.h>
+
 #include <catch2/catch.hpp>
 #include <thread>
 
 #include "durability/store_test_support.h"
 #include "soundings/store.h"
+#include "must.h"
+
+using soundings::testing::must;
 
 using namespace soundings;
 using namespace soundings::store_testing;
@@ -36,11 +41,11 @@ TEST_CASE("a saved response is found again after the store is reopened") {
   }
   auto store = Store::open(path);
   REQUIRE(store.ok());
-  const auto found = (*store)->find_response(response.id);
+  const auto found = must((*store)->find_response(response.id));
   REQUIRE(found.has_value());
   CHECK(response_to_json(*found) == response_to_json(response));
-  CHECK((*store)->response_count() == 1);
-  CHECK_FALSE((*store)->find_response(make_uuid()).has_value());
+  CHECK(must((*store)->response_count()) == 1);
+  CHECK_FALSE(must((*store)->find_response(make_uuid())).has_value());
 }
 
 TEST_CASE("a sample response is about a kilobyte, as the durability figures assume") {
@@ -61,9 +66,9 @@ TEST_CASE("a second response with the same id is refused and nothing changes") {
   CHECK(refused.error().code == ErrorCode::Conflict);
   CHECK(refused.error().message.find(first.id) != std::string::npos);
 
-  CHECK(store->response_count() == 1);
-  CHECK(store->outbox_counts().pending == 1);
-  CHECK(response_to_json(*store->find_response(first.id)) == response_to_json(first));
+  CHECK(must(store->response_count()) == 1);
+  CHECK(must(store->outbox_counts()).pending == 1);
+  CHECK(response_to_json(*must(store->find_response(first.id))) == response_to_json(first));
   // The identical record again is still a second save, and refused the same way.
   CHECK(store->save(first).error().code == ErrorCode::Conflict);
 }
@@ -78,8 +83,8 @@ TEST_CASE("a response whose personal or equality answers are not sealed is never
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error().code == ErrorCode::InvalidInput);
   CHECK(refused.error().message.find("sealed") != std::string::npos);
-  CHECK(store->response_count() == 0);
-  CHECK(store->outbox_counts().pending == 0);
+  CHECK(must(store->response_count()) == 0);
+  CHECK(must(store->outbox_counts()).pending == 0);
 }
 
 TEST_CASE("a response that would not read back is refused naming the field") {
@@ -90,21 +95,21 @@ TEST_CASE("a response that would not read back is refused naming the field") {
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error().code == ErrorCode::InvalidInput);
   CHECK(refused.error().message.find("response.id") != std::string::npos);
-  CHECK(store->response_count() == 0);
+  CHECK(must(store->response_count()) == 0);
 }
 
 TEST_CASE("a saved response waits in the outbox with the exact body that will be sent") {
   auto store = open_memory();
   const Response response = sample_response(1);
   REQUIRE(store->save(response).ok());
-  const auto batch = store->pending_batch(10, 1 << 20);
+  const auto batch = must(store->pending_batch(10, 1 << 20));
   REQUIRE(batch.size() == 1);
   CHECK(batch[0].response_id == response.id);
   CHECK(batch[0].body == response_to_json(response).dump());
   CHECK(batch[0].state == OutboxState::Pending);
   CHECK(batch[0].attempts == 0);
   CHECK(batch[0].created_at.size() == 20);
-  const OutboxCounts counts = store->outbox_counts();
+  const OutboxCounts counts = must(store->outbox_counts());
   CHECK(counts.pending == 1);
   CHECK(counts.oldest_pending_at == batch[0].created_at);
 }
@@ -117,17 +122,17 @@ TEST_CASE("pending batches come oldest first within the count and size limits, a
     REQUIRE(store->save(response).ok());
     saved.push_back(response.id);
   }
-  const size_t body_size = store->pending_batch(1, 0).at(0).body.size();
+  const size_t body_size = must(store->pending_batch(1, 0)).at(0).body.size();
 
-  CHECK(ids_of(store->pending_batch(100, 1 << 20)) == saved);
-  CHECK(ids_of(store->pending_batch(3, 1 << 20)) == std::vector<std::string>(saved.begin(), saved.begin() + 3));
+  CHECK(ids_of(must(store->pending_batch(100, 1 << 20))) == saved);
+  CHECK(ids_of(must(store->pending_batch(3, 1 << 20))) == std::vector<std::string>(saved.begin(), saved.begin() + 3));
   // Room for four bodies and a bit: four items, never a fifth that would overflow.
-  CHECK(store->pending_batch(100, body_size * 4 + body_size / 2).size() == 4);
-  CHECK(store->pending_batch(100, 1).size() == 1);
-  CHECK(store->pending_batch(0, 1 << 20).empty());
+  CHECK(must(store->pending_batch(100, body_size * 4 + body_size / 2)).size() == 4);
+  CHECK(must(store->pending_batch(100, 1)).size() == 1);
+  CHECK(must(store->pending_batch(0, 1 << 20)).empty());
 
   REQUIRE(store->mark_confirmed({saved[0], saved[2]}).ok());
-  const auto rest = ids_of(store->pending_batch(3, 1 << 20));
+  const auto rest = ids_of(must(store->pending_batch(3, 1 << 20)));
   CHECK(rest == std::vector<std::string>{saved[1], saved[3], saved[4]});
 }
 
@@ -138,7 +143,7 @@ TEST_CASE("outbox rows move from pending to confirmed or needs-review and are co
 
   REQUIRE(store->record_failed_attempt({a.id, b.id}, "could not reach the hub").ok());
   REQUIRE(store->record_failed_attempt({a.id}, "timed out").ok());
-  auto batch = store->pending_batch(10, 1 << 20);
+  auto batch = must(store->pending_batch(10, 1 << 20));
   REQUIRE(batch.size() == 3);
   CHECK(batch[0].attempts == 2);
   CHECK(batch[0].last_error == "timed out");
@@ -149,18 +154,18 @@ TEST_CASE("outbox rows move from pending to confirmed or needs-review and are co
   REQUIRE(store->mark_confirmed({a.id}).ok());  // a repeated confirmation changes nothing
   REQUIRE(store->mark_needs_review(b.id, "conflict: a different copy is already stored").ok());
 
-  const OutboxCounts counts = store->outbox_counts();
+  const OutboxCounts counts = must(store->outbox_counts());
   CHECK(counts.pending == 1);
   CHECK(counts.confirmed == 1);
   CHECK(counts.needs_review == 1);
   CHECK_FALSE(counts.oldest_pending_at.empty());
 
-  const auto review = store->needs_review();
+  const auto review = must(store->needs_review());
   REQUIRE(review.size() == 1);
   CHECK(review[0].response_id == b.id);
   CHECK(review[0].state == OutboxState::NeedsReview);
   CHECK(review[0].last_error == "conflict: a different copy is already stored");
-  CHECK(ids_of(store->pending_batch(10, 1 << 20)) == std::vector<std::string>{c.id});
+  CHECK(ids_of(must(store->pending_batch(10, 1 << 20))) == std::vector<std::string>{c.id});
 
   // Head office's word is final: a confirmed response is never put aside, and a failed attempt
   // recorded late does not touch it.
@@ -168,12 +173,12 @@ TEST_CASE("outbox rows move from pending to confirmed or needs-review and are co
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error().code == ErrorCode::Conflict);
   REQUIRE(store->record_failed_attempt({a.id}, "late failure").ok());
-  CHECK(store->outbox_counts().confirmed == 1);
+  CHECK(must(store->outbox_counts()).confirmed == 1);
 
   // Confirmed responses stay on the device (nothing is deleted here).
-  CHECK(store->find_response(a.id).has_value());
+  CHECK(must(store->find_response(a.id)).has_value());
   REQUIRE(store->mark_confirmed({c.id}).ok());
-  CHECK(store->outbox_counts().oldest_pending_at.empty());
+  CHECK(must(store->outbox_counts()).oldest_pending_at.empty());
 }
 
 TEST_CASE("an unknown response id in an outbox update changes nothing at all") {
@@ -186,10 +191,10 @@ TEST_CASE("an unknown response id in an outbox update changes nothing at all") {
   REQUIRE_FALSE(confirmed.ok());
   CHECK(confirmed.error().code == ErrorCode::NotFound);
   CHECK(confirmed.error().message.find(stranger) != std::string::npos);
-  CHECK(store->outbox_counts().pending == 1);
+  CHECK(must(store->outbox_counts()).pending == 1);
 
   CHECK(store->record_failed_attempt({a.id, stranger}, "x").error().code == ErrorCode::NotFound);
-  CHECK(store->pending_batch(1, 1 << 20).at(0).attempts == 0);
+  CHECK(must(store->pending_batch(1, 1 << 20)).at(0).attempts == 0);
   CHECK(store->mark_needs_review(stranger, "x").error().code == ErrorCode::NotFound);
 }
 
@@ -201,21 +206,21 @@ TEST_CASE("responses submitted since a moment are counted for the staff screen")
     response.submitted_at = when;
     REQUIRE(store->save(response).ok());
   }
-  CHECK(store->responses_saved_since("2026-11-23T00:00:00Z") == 2);
-  CHECK(store->responses_saved_since("2026-11-24T00:00:00Z") == 0);
-  CHECK(store->responses_saved_since("2000-01-01T00:00:00Z") == 3);
+  CHECK(must(store->responses_saved_since("2026-11-23T00:00:00Z")) == 2);
+  CHECK(must(store->responses_saved_since("2026-11-24T00:00:00Z")) == 0);
+  CHECK(must(store->responses_saved_since("2000-01-01T00:00:00Z")) == 3);
 }
 
 TEST_CASE("device settings are free-form names with values that can be replaced") {
   auto store = open_memory();
-  CHECK_FALSE(store->setting("hub_url").has_value());
+  CHECK_FALSE(must(store->setting("hub_url")).has_value());
   REQUIRE(store->set_setting("hub_url", "https://consult.example.gov.uk").ok());
   REQUIRE(store->set_setting("lleoliad / venue", "Llyfrgell Llandudno").ok());
   REQUIRE(store->set_setting("hub_url", "https://ymgynghori.example.cymru").ok());
   REQUIRE(store->set_setting("empty", "").ok());
-  CHECK(store->setting("hub_url") == std::optional<std::string>("https://ymgynghori.example.cymru"));
-  CHECK(store->setting("lleoliad / venue") == std::optional<std::string>("Llyfrgell Llandudno"));
-  CHECK(store->setting("empty") == std::optional<std::string>(""));
+  CHECK(must(store->setting("hub_url")) == std::optional<std::string>("https://ymgynghori.example.cymru"));
+  CHECK(must(store->setting("lleoliad / venue")) == std::optional<std::string>("Llyfrgell Llandudno"));
+  CHECK(must(store->setting("empty")) == std::optional<std::string>(""));
   CHECK(store->set_setting("", "x").error().code == ErrorCode::InvalidInput);
 }
 
@@ -225,20 +230,20 @@ TEST_CASE("a cached consultation version never changes once stored") {
 
   SECTION("the same content laid out differently is accepted and changes nothing") {
     REQUIRE(store->put_consultation("library-hours", 1, R"({"title":"A","version":1,"id":"library-hours"})").ok());
-    CHECK(store->latest_consultations().size() == 1);
+    CHECK(must(store->latest_consultations()).size() == 1);
   }
   SECTION("different content for the same version is refused and the cached copy kept") {
     const Status refused = store->put_consultation("library-hours", 1, R"({"id": "library-hours", "title": "B"})");
     REQUIRE_FALSE(refused.ok());
     CHECK(refused.error().code == ErrorCode::Conflict);
-    CHECK(nlohmann::json::parse(store->consultation("library-hours", 1)->definition_json)["title"] == "A");
+    CHECK(nlohmann::json::parse(must(store->consultation("library-hours", 1))->definition_json)["title"] == "A");
   }
   SECTION("a definition that is not a JSON object is refused") {
     CHECK(store->put_consultation("parks", 1, "{not json").error().code == ErrorCode::InvalidInput);
     CHECK(store->put_consultation("parks", 1, "[1, 2]").error().code == ErrorCode::InvalidInput);
     CHECK(store->put_consultation("parks", 0, "{}").error().code == ErrorCode::InvalidInput);
     CHECK(store->put_consultation("", 1, "{}").error().code == ErrorCode::InvalidInput);
-    CHECK_FALSE(store->consultation("parks", 1).has_value());
+    CHECK_FALSE(must(store->consultation("parks", 1)).has_value());
   }
 }
 
@@ -251,7 +256,7 @@ TEST_CASE("the newest version of each consultation is offered, keeping its feedb
   REQUIRE(store->set_offered("parks", false).ok());
   REQUIRE(store->put_consultation("parks", 3, R"({"v": 3})").ok());
 
-  const auto latest = store->latest_consultations();
+  const auto latest = must(store->latest_consultations());
   REQUIRE(latest.size() == 2);
   CHECK(latest[0].id == "library-hours");
   CHECK(latest[0].version == 2);
@@ -262,12 +267,12 @@ TEST_CASE("the newest version of each consultation is offered, keeping its feedb
   CHECK(latest[1].feedback_json.empty());
   CHECK_FALSE(latest[1].offered);
 
-  REQUIRE(store->consultation("parks", 1).has_value());
-  CHECK(store->consultation("parks", 1)->definition_json == R"({"v":1})");
-  CHECK_FALSE(store->consultation("parks", 2).has_value());
+  REQUIRE(must(store->consultation("parks", 1)).has_value());
+  CHECK(must(store->consultation("parks", 1))->definition_json == R"({"v":1})");
+  CHECK_FALSE(must(store->consultation("parks", 2)).has_value());
 
   REQUIRE(store->set_feedback("library-hours", "").ok());
-  CHECK(store->latest_consultations()[0].feedback_json.empty());
+  CHECK(must(store->latest_consultations())[0].feedback_json.empty());
   CHECK(store->set_feedback("unknown", R"({})").error().code == ErrorCode::NotFound);
   CHECK(store->set_offered("unknown", true).error().code == ErrorCode::NotFound);
   CHECK(store->set_feedback("parks", "{oops").error().code == ErrorCode::InvalidInput);
@@ -287,15 +292,86 @@ TEST_CASE("the save worker and the sync thread can share one store") {
   });
   int64_t confirmed = 0;
   for (int round = 0; round < 10000 && confirmed < kResponses; ++round) {
-    const auto batch = store.pending_batch(7, 1 << 20);
+    const auto batch = must(store.pending_batch(7, 1 << 20));
     std::vector<std::string> ids = ids_of(batch);
     if (!ids.empty() && store.mark_confirmed(ids).ok()) confirmed += static_cast<int64_t>(ids.size());
     if (ids.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   saver.join();
-  const OutboxCounts counts = store.outbox_counts();
-  CHECK(store.response_count() == kResponses);
+  const OutboxCounts counts = must(store.outbox_counts());
+  CHECK(must(store.response_count()) == kResponses);
   CHECK(counts.confirmed == confirmed);
   CHECK(counts.pending + counts.confirmed == kResponses);
-  CHECK(store.integrity_ok());
+  CHECK(must(store.integrity_ok()));
+}
+
+TEST_CASE("a stored response that no longer reads back is reported as damage, not as missing") {
+  TempDir dir;
+  REQUIRE(dir.ok());
+  const std::string path = dir.file("device.db");
+  const Response response = sample_response(1);
+  {
+    auto store = Store::open(path);
+    REQUIRE(store.ok());
+    REQUIRE((*store)->save(response).ok());
+  }
+  {
+    // Damage of the kind no check at open can see: the row is sound SQLite, its body is not a response.
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    const int rc = sqlite3_exec(db,
+                                "DROP TRIGGER responses_never_change; UPDATE responses SET body = '{\"id\": 5}'; "
+                                "CREATE TRIGGER responses_never_change BEFORE UPDATE ON responses "
+                                "BEGIN SELECT RAISE(ABORT, 'responses are immutable'); END;",
+                                nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    REQUIRE(rc == SQLITE_OK);
+  }
+  auto store = Store::open(path);
+  REQUIRE(store.ok());
+  const auto found = (*store)->find_response(response.id);
+  REQUIRE_FALSE(found.ok());
+  CHECK(found.error().code == ErrorCode::Corrupt);
+  CHECK(found.error().message.find(response.id) != std::string::npos);
+  CHECK(found.error().message.find(path) != std::string::npos);
+}
+
+TEST_CASE("an outbox read that meets a damaged page is an error, never an empty outbox") {
+  TempDir dir;
+  REQUIRE(dir.ok());
+  const std::string path = dir.file("device.db");
+  {
+    auto store = Store::open(path);
+    REQUIRE(store.ok());
+  }
+  {
+    // About 6 MB of responses: far more than SQLite's page cache, so the oldest are read from the disk.
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    const int rc = sqlite3_exec(db, R"sql(
+BEGIN;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 6000)
+INSERT INTO responses (id, consultation_id, consultation_version, submitted_at, body)
+SELECT 'response-' || i, 'library-hours', 1, '2026-11-23T10:00:00Z', printf('{"n": %d, "pad": "%.1000c"}', i, 'x') FROM n;
+INSERT INTO outbox (seq, created_at, updated_at) SELECT seq, submitted_at, submitted_at FROM responses;
+COMMIT;
+)sql",
+                                nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    REQUIRE(rc == SQLITE_OK);
+  }
+  auto store = Store::open(path);
+  REQUIRE(store.ok());
+  REQUIRE(must((*store)->response_count()) == 6000);
+
+  // Damage where the oldest responses live (past the header and the tables' root pages), keeping the size.
+  std::string bytes = read_bytes(path);
+  REQUIRE(bytes.size() > 6'000'000);
+  for (size_t i = 8 * 4096; i < bytes.size() / 5; ++i) bytes[i] = static_cast<char>(0xA5);
+  write_bytes(path, bytes);
+
+  const auto batch = (*store)->pending_batch(10, 1 << 20);
+  REQUIRE_FALSE(batch.ok());
+  CHECK(batch.error().code == ErrorCode::Corrupt);
+  CHECK(batch.error().message.find("outbox") != std::string::npos);
 }

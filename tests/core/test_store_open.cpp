@@ -7,6 +7,9 @@
 
 #include "durability/store_test_support.h"
 #include "soundings/store.h"
+#include "must.h"
+
+using soundings::testing::must;
 
 using namespace soundings;
 using namespace soundings::store_testing;
@@ -53,7 +56,7 @@ TEST_CASE("a new device database runs with WAL, synchronous=FULL, foreign keys a
   REQUIRE(dir.ok());
   auto store = Store::open(dir.file("device.db"));
   REQUIRE(store.ok());
-  const StorePragmas pragmas = (*store)->pragmas();
+  const StorePragmas pragmas = must((*store)->pragmas());
   CHECK(pragmas.journal_mode == "wal");
   CHECK(pragmas.synchronous == 2);
   CHECK(pragmas.foreign_keys);
@@ -61,7 +64,7 @@ TEST_CASE("a new device database runs with WAL, synchronous=FULL, foreign keys a
   CHECK(pragmas.locking_mode == "exclusive");
   CHECK(pragmas.schema_version == Store::current_schema_version());
   CHECK(pragmas.application_id == 0x534E4447);
-  CHECK((*store)->integrity_ok());
+  CHECK(must((*store)->integrity_ok()));
 }
 
 TEST_CASE("an empty 0-byte file at the database path becomes a new database") {
@@ -70,8 +73,8 @@ TEST_CASE("an empty 0-byte file at the database path becomes a new database") {
   write_bytes(path, "");
   auto store = Store::open(path);
   REQUIRE(store.ok());
-  CHECK((*store)->response_count() == 0);
-  CHECK((*store)->pragmas().schema_version == Store::current_schema_version());
+  CHECK(must((*store)->response_count()) == 0);
+  CHECK(must((*store)->pragmas()).schema_version == Store::current_schema_version());
 }
 
 TEST_CASE("a file that is not SQLite is refused and left byte-for-byte unchanged") {
@@ -198,11 +201,11 @@ TEST_CASE("reopening a current database changes nothing and keeps every record")
   for (int round = 0; round < 3; ++round) {
     auto store = Store::open(path);
     REQUIRE(store.ok());
-    CHECK((*store)->response_count() == 5);
-    CHECK((*store)->outbox_counts().pending == 5);
-    CHECK((*store)->setting("venue") == std::optional<std::string>("Llandudno Library"));
-    CHECK((*store)->pragmas().schema_version == Store::current_schema_version());
-    CHECK((*store)->integrity_ok());
+    CHECK(must((*store)->response_count()) == 5);
+    CHECK(must((*store)->outbox_counts()).pending == 5);
+    CHECK(must((*store)->setting("venue")) == std::optional<std::string>("Llandudno Library"));
+    CHECK(must((*store)->pragmas()).schema_version == Store::current_schema_version());
+    CHECK(must((*store)->integrity_ok()));
   }
 }
 
@@ -236,11 +239,11 @@ PRAGMA user_version = 1;
   {
     auto store = Store::open(path);
     REQUIRE(store.ok());
-    CHECK((*store)->pragmas().schema_version == Store::current_schema_version());
-    REQUIRE((*store)->find_response(kept.id).has_value());
-    CHECK(response_to_json(*(*store)->find_response(kept.id)) == response_to_json(kept));
-    CHECK((*store)->setting("device_id") == std::optional<std::string>("kiosk-7"));
-    const auto batch = (*store)->pending_batch(10, 1 << 20);
+    CHECK(must((*store)->pragmas()).schema_version == Store::current_schema_version());
+    REQUIRE(must((*store)->find_response(kept.id)).has_value());
+    CHECK(response_to_json(*must((*store)->find_response(kept.id))) == response_to_json(kept));
+    CHECK(must((*store)->setting("device_id")) == std::optional<std::string>("kiosk-7"));
+    const auto batch = must((*store)->pending_batch(10, 1 << 20));
     REQUIRE(batch.size() == 1);
     CHECK(batch[0].created_at == "2026-11-23T16:06:12Z");
     CHECK((*store)->save(sample_response(2)).ok());
@@ -267,11 +270,11 @@ TEST_CASE("only one Store at a time may have a device database open") {
     CHECK(second.error().message.find("already open") != std::string::npos);
     // The refused open must not have disturbed the first one.
     CHECK((*first)->save(sample_response(2)).ok());
-    CHECK((*first)->integrity_ok());
+    CHECK(must((*first)->integrity_ok()));
   }
   auto again = Store::open(path);
   REQUIRE(again.ok());
-  CHECK((*again)->response_count() == 2);
+  CHECK(must((*again)->response_count()) == 2);
 }
 
 TEST_CASE("a closed database leaves no write-ahead log behind") {

@@ -13,6 +13,7 @@
 #include "ui/catalogue.h"
 #include "ui/kiosk_frame.h"
 #include "ui/staff_pin.h"
+#include "must.h"
 
 namespace soundings::kiosk::testing {
 
@@ -41,7 +42,7 @@ Harness::Harness(HarnessOptions options) {
     std::filesystem::copy_file(f, files / std::filesystem::path(f).filename());
   std::vector<CatalogueEntry> refused =
       import_consultation_files(*store, files.string(), std::string(SOUNDINGS_ASSETS_DIR) + "/blocks");
-  state.catalogue = read_catalogue(*store);
+  state.catalogue = soundings::testing::must(read_catalogue(*store));
   for (CatalogueEntry& r : refused) state.catalogue.entries.push_back(std::move(r));
 
   state.config.lang_first = options.lang_first;

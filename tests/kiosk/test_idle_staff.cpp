@@ -3,6 +3,9 @@
 
 #include "harness.h"
 #include "walk.h"
+#include "must.h"
+
+using soundings::testing::must;
 
 using namespace soundings;
 using namespace soundings::kiosk;
@@ -50,7 +53,7 @@ TEST_CASE("the idle warning, then the reset, leaves no answer behind", "[kiosk][
   CHECK_FALSE(h.state.session);
   CHECK_FALSE(h.state.keyboard.open);
   CHECK_FALSE(h.state.idle_warning);
-  CHECK(h.store->response_count() == 0);
+  CHECK(must(h.store->response_count()) == 0);
   // The next person starts from nothing, and sees none of it.
   start_every_type(h);
   CHECK(h.state.session->answer("transport") == nullptr);
@@ -116,7 +119,7 @@ TEST_CASE("a long press in the corner and the right PIN open the staff screen", 
   REQUIRE(h.tap("staff:close"));
   CHECK(h.state.screen == Screen::Attract);
   CHECK_FALSE(h.has_target("card:every-type"));
-  auto cached = h.store->latest_consultations();
+  auto cached = must(h.store->latest_consultations());
   REQUIRE(cached.size() == 1);
   CHECK_FALSE(cached[0].offered);
 }
@@ -168,7 +171,7 @@ TEST_CASE("staff can set the venue with the on-screen keyboard and it is stored"
   REQUIRE(h.tap("key:done"));
   h.settle();
   CHECK(h.state.config.venue == "Caffi Trwsio");
-  CHECK(h.store->setting("venue").value_or("") == "Caffi Trwsio");
+  CHECK(must(h.store->setting("venue")).value_or("") == "Caffi Trwsio");
 }
 
 TEST_CASE("without head office's key, contact and equality questions are not asked", "[kiosk][walk]") {

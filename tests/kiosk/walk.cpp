@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include "must.h"
+
+using soundings::testing::must;
 
 namespace soundings::kiosk::testing {
 
@@ -129,7 +132,7 @@ void walk_to_review(Harness& h, const std::string& consultation_id, const std::s
 }
 
 std::optional<Response> stored_response(Harness& h, const std::string& consultation_id) {
-  for (const OutboxItem& item : h.store->pending_batch(1000, 64u * 1024u * 1024u)) {
+  for (const OutboxItem& item : must(h.store->pending_batch(1000, 64u * 1024u * 1024u))) {
     auto parsed = response_from_json(nlohmann::json::parse(item.body));
     if (parsed && parsed->consultation_id == consultation_id) return *parsed;
   }

@@ -8,6 +8,9 @@
 
 #include "agent_fixture.h"
 #include "fault_proxy.h"
+#include "must.h"
+
+using soundings::testing::must;
 
 using namespace soundings;
 using namespace soundings::test;
@@ -54,7 +57,7 @@ TEST_CASE("soundings-sync enrols, then exits 0 once nothing is left waiting", "[
   CHECK(once.exit_code == 0);
   CHECK(once.output.find("sent 5, waiting 0") != std::string::npos);
   CHECK(std::count(once.output.begin(), once.output.end(), '\n') == 1);  // a one-line summary
-  CHECK(hub.hub().stored_count() == 5);
+  CHECK(must(hub.hub().stored_count()) == 5);
 }
 
 TEST_CASE("soundings-sync exits 75 while responses wait for a hub that is down", "[agent][cli]") {
@@ -86,7 +89,7 @@ TEST_CASE("soundings-sync --hub overrides the enrolled address for one run", "[a
   INFO(run.output);
   CHECK(run.exit_code == 0);
   CHECK(faithful.counts().exchanges >= 3);
-  CHECK(hub.hub().stored_count() == 2);
+  CHECK(must(hub.hub().stored_count()) == 2);
 }
 
 TEST_CASE("soundings-sync exits 1 when the device is refused or not enrolled, 64 on bad usage", "[agent][cli]") {
@@ -105,7 +108,7 @@ TEST_CASE("soundings-sync exits 1 when the device is refused or not enrolled, 64
   device.reopen();
   device.enrol(hub);
   device.fill(hub.consultation_json(), 1, 104);
-  REQUIRE(hub.hub().revoke(device.store().setting("device_id").value()));
+  REQUIRE(hub.hub().revoke(must(device.store().setting("device_id")).value()));
   device.close();
   const Run revoked = soundings_sync(data_of(device) + " --once");
   INFO(revoked.output);
@@ -149,10 +152,10 @@ TEST_CASE("2,000 responses through a proxy that drops and cuts: exactly 2,000 di
   CHECK(last.exit_code == 0);
   CHECK(faults.faults() > 0);
 
-  const std::vector<std::string> stored = hub.hub().stored_ids();
+  const std::vector<std::string> stored = must(hub.hub().stored_ids());
   const std::set<std::string> distinct(stored.begin(), stored.end());
   CHECK(stored.size() == 2000);
   CHECK(distinct.size() == 2000);
   CHECK(distinct == device_ids);
-  CHECK(hub.hub().stored_count() == 2000);
+  CHECK(must(hub.hub().stored_count()) == 2000);
 }

@@ -7,6 +7,9 @@
 #include "fault_proxy.h"
 #include "soundings/loadgen.h"
 #include "soundings/device_store.h"
+#include "must.h"
+
+using soundings::testing::must;
 
 using namespace soundings;
 using namespace soundings::test;
@@ -16,8 +19,8 @@ namespace {
 Response kiosk_response(const std::string& consultation_json, Store& store, uint64_t seed) {
   std::mt19937_64 rng(seed);
   auto response = loadgen::make_response(load_test_consultation(consultation_json), rng,
-                                         store.setting(setting::kDeviceId).value_or("kiosk"), "Wrexham Library",
-                                         Channel::Kiosk, store.setting(setting::kSealPublicKey).value_or(""));
+                                         must(store.setting(setting::kDeviceId)).value_or("kiosk"), "Wrexham Library",
+                                         Channel::Kiosk, must(store.setting(setting::kSealPublicKey)).value_or(""));
   INFO((response ? std::string() : response.error().message));
   REQUIRE(response);
   return response.value();
@@ -39,11 +42,11 @@ TEST_CASE("a kiosk response reaches head office and shows in the export", "[agen
   CHECK(outcome.reached_hub);
   CHECK(outcome.pushed == 1);
   CHECK(outcome.waiting == 0);
-  CHECK(device.store().outbox_counts().confirmed == 1);
+  CHECK(must(device.store().outbox_counts()).confirmed == 1);
   CHECK(agent.status().state == sync::SyncState::Online);
   CHECK_FALSE(agent.status().last_success_at.empty());
 
-  CHECK(hub.hub().stored_ids() == std::vector<std::string>{response.id});
+  CHECK(must(hub.hub().stored_ids()) == std::vector<std::string>{response.id});
   const auto csv = hub.hub().export_responses("sync-test", "csv");
   REQUIRE(csv);
   CHECK(csv.value().find(response.id) != std::string::npos);
@@ -58,8 +61,8 @@ TEST_CASE("a sync pulls the consultations, then asks with the ETag and gets noth
   const auto first = agent.run_once();
   CHECK(first.error.empty());
   CHECK(first.consultations_updated >= 1);
-  CHECK(device.store().consultation("sync-test", 1).has_value());
-  CHECK_FALSE(device.store().setting(setting::kConsultationsEtag).value_or("").empty());
+  CHECK(must(device.store().consultation("sync-test", 1)).has_value());
+  CHECK_FALSE(must(device.store().setting(setting::kConsultationsEtag)).value_or("").empty());
   const uint64_t generation = agent.status().consultations_generation;
   CHECK(generation > 0);
 
@@ -74,7 +77,7 @@ TEST_CASE("a sync pulls the consultations, then asks with the ETag and gets noth
   const auto third = agent.run_once();
   CHECK(third.error.empty());
   CHECK(third.consultations_updated == 1);
-  const auto cached = device.store().consultation("sync-test", 1);
+  const auto cached = must(device.store().consultation("sync-test", 1));
   REQUIRE(cached);
   CHECK(cached->feedback_json.find("You said") != std::string::npos);
   CHECK(agent.status().consultations_generation > generation);
@@ -94,16 +97,16 @@ TEST_CASE("a new version never strands responses captured under the old one", "[
   INFO(outcome.error);
   CHECK(outcome.error.empty());
   CHECK(outcome.pushed == 5);
-  CHECK(device.store().consultation("sync-test", 1).has_value());
-  CHECK(device.store().consultation("sync-test", 2).has_value());
+  CHECK(must(device.store().consultation("sync-test", 1)).has_value());
+  CHECK(must(device.store().consultation("sync-test", 2)).has_value());
 
   device.fill(version_two, 5, 12);
   device.fill(hub.consultation_json(), 3, 13);  // a kiosk that had not switched yet
   const auto again = agent.run_once();
   CHECK(again.error.empty());
   CHECK(again.pushed == 8);
-  CHECK(hub.hub().stored_count("sync-test") == 13);
-  CHECK(hub.hub().quarantine_count() == 0);
+  CHECK(must(hub.hub().stored_count("sync-test")) == 13);
+  CHECK(must(hub.hub().quarantine_count()) == 0);
 }
 
 TEST_CASE("a lost acknowledgement is resent as a duplicate and stored once", "[agent][e2e][faults]") {
@@ -128,18 +131,18 @@ TEST_CASE("a lost acknowledgement is resent as a duplicate and stored once", "[a
     CHECK(outcome.waiting == 30);
     CHECK(proxy.counts().cut_after_request >= 1);
   }
-  CHECK(hub.hub().stored_count() == 30);  // committed at head office, unknown to the device
+  CHECK(must(hub.hub().stored_count()) == 30);  // committed at head office, unknown to the device
 
   sync::SyncAgent agent(device.store(), fast_config());
   const auto resend = agent.run_once();
   CHECK(resend.error.empty());
   CHECK(resend.pushed == 30);  // answered "duplicate", which confirms them
   CHECK(resend.waiting == 0);
-  CHECK(hub.hub().stored_count() == 30);
-  const auto stored = hub.hub().stored_ids();
+  CHECK(must(hub.hub().stored_count()) == 30);
+  const auto stored = must(hub.hub().stored_ids());
   CHECK(std::set<std::string>(stored.begin(), stored.end()) == ids);
   CHECK(stored.size() == ids.size());
-  CHECK(hub.hub().quarantine_count() == 0);
+  CHECK(must(hub.hub().quarantine_count()) == 0);
 }
 
 TEST_CASE("a conflicting resend stays on the device for staff and is not sent again", "[agent][e2e]") {
@@ -161,15 +164,15 @@ TEST_CASE("a conflicting resend stays on the device for staff and is not sent ag
   CHECK(outcome.pushed == 0);
   CHECK(outcome.waiting == 0);
   CHECK(outcome.needs_review == 1);
-  const auto review = second.store().needs_review();
+  const auto review = must(second.store().needs_review());
   REQUIRE(review.size() == 1);
   CHECK(review.front().last_error.find("conflict") == 0);
   CHECK(agent.status().needs_review == 1);
-  CHECK(hub.hub().quarantine_count() == 1);
+  CHECK(must(hub.hub().quarantine_count()) == 1);
 
   const auto again = agent.run_once();
   CHECK(again.needs_review == 1);
-  CHECK(hub.hub().quarantine_count() == 1);  // not sent again
+  CHECK(must(hub.hub().quarantine_count()) == 1);  // not sent again
 }
 
 TEST_CASE("a response the hub rejects is put aside with the hub's reason", "[agent][e2e]") {
@@ -186,7 +189,7 @@ TEST_CASE("a response the hub rejects is put aside with the hub's reason", "[age
   CHECK(outcome.error.empty());
   CHECK(outcome.pushed == 4);
   CHECK(outcome.needs_review == 1);
-  const auto review = device.store().needs_review();
+  const auto review = must(device.store().needs_review());
   REQUIRE(review.size() == 1);
   CHECK(review.front().response_id == response.id);
   CHECK(review.front().last_error.find("rejected") == 0);
@@ -200,7 +203,7 @@ TEST_CASE("the heartbeat tells head office what is waiting on the device", "[age
   device.fill(hub.consultation_json(), 3, 51);
   sync::SyncAgent agent(device.store(), fast_config());
   REQUIRE(agent.run_once().error.empty());
-  const auto devices = hub.hub().devices();
+  const auto devices = must(hub.hub().devices());
   REQUIRE(devices.size() == 1);
   CHECK(devices.front().name == "Brymbo library kiosk");
   CHECK(devices.front().pending_on_device == 0);
@@ -214,14 +217,14 @@ TEST_CASE("a revoked token leaves everything waiting and says the device was ref
   TestDevice device;
   device.enrol(hub);
   device.fill(hub.consultation_json(), 3, 61);
-  REQUIRE(hub.hub().revoke(device.store().setting(setting::kDeviceId).value()));
+  REQUIRE(hub.hub().revoke(must(device.store().setting(setting::kDeviceId)).value()));
   sync::SyncAgent agent(device.store(), fast_config());
   const auto outcome = agent.run_once();
   CHECK(outcome.pushed == 0);
   CHECK(outcome.waiting == 3);
   CHECK(agent.status().state == sync::SyncState::Refused);
   CHECK(agent.status().last_error.find("revoked") != std::string::npos);
-  CHECK(hub.hub().stored_count() == 0);
+  CHECK(must(hub.hub().stored_count()) == 0);
 }
 
 TEST_CASE("enrolment with a used code is refused and changes nothing", "[agent][e2e]") {
@@ -229,14 +232,14 @@ TEST_CASE("enrolment with a used code is refused and changes nothing", "[agent][
   TestDevice device;
   const std::string code = hub.enrol_code();
   REQUIRE(sync::enrol(device.store(), hub.url(), code, "first", fast_config()));
-  const std::string token = device.store().setting(setting::kDeviceToken).value();
+  const std::string token = must(device.store().setting(setting::kDeviceToken)).value();
   TestDevice other;
   const Status again = sync::enrol(other.store(), hub.url(), code, "second", fast_config());
   REQUIRE_FALSE(again);
   CHECK(again.error().code == ErrorCode::InvalidInput);
   CHECK(again.error().message.find("enrolment code") != std::string::npos);
-  CHECK_FALSE(other.store().setting(setting::kDeviceToken).has_value());
-  CHECK_FALSE(other.store().setting(setting::kHubUrl).has_value());
+  CHECK_FALSE(must(other.store().setting(setting::kDeviceToken)).has_value());
+  CHECK_FALSE(must(other.store().setting(setting::kHubUrl)).has_value());
 }
 
 TEST_CASE("an unenrolled device says so and sends nothing", "[agent][e2e]") {

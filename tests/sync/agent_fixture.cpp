@@ -12,6 +12,9 @@
 #include "soundings/loader.h"
 #include "soundings/loadgen.h"
 #include "soundings/device_store.h"
+#include "must.h"
+
+using soundings::testing::must;
 
 namespace soundings::test {
 
@@ -121,7 +124,7 @@ void TestDevice::fill(const std::string& consultation_json, int64_t count, uint6
 
 std::set<std::string> TestDevice::pending_ids() {
   std::set<std::string> ids;
-  for (const auto& item : store_->pending_batch(10000000, SIZE_MAX)) ids.insert(item.response_id);
+  for (const auto& item : must(store_->pending_batch(10000000, SIZE_MAX))) ids.insert(item.response_id);
   return ids;
 }
 

@@ -6,6 +6,9 @@
 #include "agent_fixture.h"
 #include "soundings/loadgen.h"
 #include "soundings/sealing.h"
+#include "must.h"
+
+using soundings::testing::must;
 
 using namespace soundings;
 using namespace soundings::test;
@@ -57,12 +60,12 @@ TEST_CASE("the load generator fills a store through Store::save and refuses a ne
   const auto saved = loadgen::fill_store(device.store(), consultation, options);
   REQUIRE(saved);
   CHECK(saved.value() == 25);
-  CHECK(device.store().response_count() == 25);
-  CHECK(device.store().outbox_counts().pending == 25);
-  CHECK(device.store().consultation("sync-test", 1).has_value());  // cached as a kiosk would have it
+  CHECK(must(device.store().response_count()) == 25);
+  CHECK(must(device.store().outbox_counts()).pending == 25);
+  CHECK(must(device.store().consultation("sync-test", 1)).has_value());  // cached as a kiosk would have it
   // One person after another, as a real backlog builds up: oldest first in the outbox, each id
   // (time-ordered) above the one before, each session started before the next.
-  const auto queued = device.store().pending_batch(100, 1 << 24);
+  const auto queued = must(device.store().pending_batch(100, 1 << 24));
   REQUIRE(queued.size() == 25);
   for (size_t i = 1; i < queued.size(); ++i) {
     CHECK(queued[i].response_id > queued[i - 1].response_id);
@@ -75,5 +78,5 @@ TEST_CASE("the load generator fills a store through Store::save and refuses a ne
   const auto refused = loadgen::fill_store(device.store(), consultation, options);
   REQUIRE_FALSE(refused);
   CHECK(refused.error().code == ErrorCode::InvalidInput);
-  CHECK(device.store().response_count() == 25);
+  CHECK(must(device.store().response_count()) == 25);
 }

@@ -4,6 +4,9 @@
 #include "agent_fixture.h"
 #include "fake_server.h"
 #include "soundings/device_store.h"
+#include "must.h"
+
+using soundings::testing::must;
 
 using namespace soundings;
 using namespace soundings::test;
@@ -18,7 +21,7 @@ struct Stranded {
     device.enrol(hub);
     device.fill(hub.consultation_json(), 3, 5);
   }
-  std::string hub_id() { return device.store().setting(setting::kHubId).value(); }
+  std::string hub_id() { return must(device.store().setting(setting::kHubId)).value(); }
   sync::OnceOutcome sync_via(const std::string& url, sync::SyncState expected_state) {
     auto config = fast_config();
     config.hub_url_override = url;
@@ -32,8 +35,8 @@ struct Stranded {
     CHECK_FALSE(outcome.error.empty());
     CHECK(outcome.pushed == 0);
     CHECK(outcome.waiting == 3);
-    CHECK(device.store().outbox_counts().confirmed == 0);
-    CHECK(device.store().outbox_counts().needs_review == 0);
+    CHECK(must(device.store().outbox_counts()).confirmed == 0);
+    CHECK(must(device.store().outbox_counts()).needs_review == 0);
   }
 };
 
@@ -86,7 +89,7 @@ TEST_CASE("a different Soundings hub on the address is not this device's hub", "
   const auto outcome = fixture.sync_via(other.url(), sync::SyncState::Offline);
   fixture.check_nothing_confirmed(outcome);
   CHECK(outcome.error.find(fixture.hub_id()) != std::string::npos);
-  CHECK(other.hub().stored_count() == 0);
+  CHECK(must(other.hub().stored_count()) == 0);
 }
 
 TEST_CASE("a hub answering 500 or 503 leaves everything waiting, not put aside", "[agent][offline]") {
@@ -99,7 +102,7 @@ TEST_CASE("a hub answering 500 or 503 leaves everything waiting, not put aside",
       fixture.check_nothing_confirmed(outcome);
       CHECK(outcome.reached_hub);
       CHECK(outcome.error.find("could not use its database") != std::string::npos);
-      for (const auto& item : fixture.device.store().pending_batch(10, 1 << 20)) CHECK(item.attempts == 0);
+      for (const auto& item : must(fixture.device.store().pending_batch(10, 1 << 20))) CHECK(item.attempts == 0);
     }
   }
 }
@@ -156,7 +159,7 @@ TEST_CASE("a response the hub keeps refusing as a request is put aside after thr
   }
   const auto third = fixture.sync_via(refusing.url(), sync::SyncState::Online);
   CHECK(third.needs_review >= 1);
-  const auto review = fixture.device.store().needs_review();
+  const auto review = must(fixture.device.store().needs_review());
   REQUIRE_FALSE(review.empty());
   CHECK(review.front().last_error.find("refused by the hub 3 times") != std::string::npos);
 }
@@ -179,5 +182,5 @@ TEST_CASE("a hub that is down, then up, gets everything once it is back", "[agen
   CHECK(up.error.empty());
   CHECK(up.pushed == 10);
   CHECK(up.waiting == 0);
-  CHECK(hub.hub().stored_count() == 10);
+  CHECK(must(hub.hub().stored_count()) == 10);
 }

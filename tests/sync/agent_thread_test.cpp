@@ -7,6 +7,9 @@
 #include "agent_fixture.h"
 #include "fake_server.h"
 #include "soundings/device_store.h"
+#include "must.h"
+
+using soundings::testing::must;
 
 using namespace soundings;
 using namespace soundings::test;
@@ -49,7 +52,7 @@ TEST_CASE("status and notify return at once while the agent is stuck on a hub th
   const auto stopping = Steady::now();
   agent.stop();
   CHECK(Steady::now() - stopping < std::chrono::seconds(2));  // far inside the 20 s low-speed window
-  CHECK(device.store().outbox_counts().pending == 2);
+  CHECK(must(device.store().outbox_counts()).pending == 2);
 }
 
 TEST_CASE("the agent thread sends a saved response at once when told", "[agent][thread]") {
@@ -67,7 +70,7 @@ TEST_CASE("the agent thread sends a saved response at once when told", "[agent][
   device.fill(hub.consultation_json(), 4, 82);
   const auto saved_at = Steady::now();
   agent.notify_response_saved();
-  REQUIRE(eventually([&] { return hub.hub().stored_count() == 4; }, std::chrono::seconds(5)));
+  REQUIRE(eventually([&] { return must(hub.hub().stored_count()) == 4; }, std::chrono::seconds(5)));
   CHECK(Steady::now() - saved_at < std::chrono::seconds(3));
   REQUIRE(eventually([&] { return agent.status().waiting == 0; }, std::chrono::seconds(2)));
   CHECK(changes.load() > 0);
@@ -90,7 +93,7 @@ TEST_CASE("the agent thread backs off while the hub is down and catches up when 
   REQUIRE(eventually([&] { return agent.status().state == sync::SyncState::Online; }, std::chrono::seconds(8)));
   CHECK(agent.status().waiting == 0);
   CHECK(agent.status().last_error.empty());
-  CHECK(hub.hub().stored_count() == 6);
+  CHECK(must(hub.hub().stored_count()) == 6);
   agent.stop();
 }
 

@@ -2,6 +2,9 @@
 #include <catch2/catch.hpp>
 
 #include "hub_fixture.h"
+#include "must.h"
+
+using soundings::testing::must;
 
 using hubtest::bearer;
 using hubtest::good_response;
@@ -23,9 +26,9 @@ struct BadRequest {
 // The answer is JSON {"error", "message"}, nothing new is stored, and health still answers.
 void check_refused(ServedHub& served, const BadRequest& bad, const std::string& good_token) {
   INFO(bad.what);
-  const int64_t stored = served.hub().stored_count();
-  const int64_t quarantined = served.hub().quarantine_count();
-  const size_t devices = served.hub().devices().size();
+  const int64_t stored = must(served.hub().stored_count());
+  const int64_t quarantined = must(served.hub().quarantine_count());
+  const size_t devices = must(served.hub().devices()).size();
   auto client = served.client();
   httplib::Headers headers;
   if (bad.with_token) headers = bearer(bad.token.empty() ? good_token : bad.token);
@@ -37,9 +40,9 @@ void check_refused(ServedHub& served, const BadRequest& bad, const std::string& 
   CHECK(body["error"] == bad.error);
   REQUIRE(body["message"].is_string());
   CHECK(!body["message"].get<std::string>().empty());
-  CHECK(served.hub().stored_count() == stored);
-  CHECK(served.hub().quarantine_count() == quarantined);
-  CHECK(served.hub().devices().size() == devices);
+  CHECK(must(served.hub().stored_count()) == stored);
+  CHECK(must(served.hub().quarantine_count()) == quarantined);
+  CHECK(must(served.hub().devices()).size() == devices);
 
   auto fresh = served.client();
   const auto health = fresh.Get("/api/v1/health");
@@ -83,8 +86,8 @@ TEST_CASE("each bad request is answered with the right 4xx and a JSON reason, an
       {"no such endpoint", "/api/v1/upload", good_batch, true, "", 404, "not_found"},
   };
   for (const auto& bad : cases) check_refused(served, bad, token);
-  CHECK(served.hub().stored_count() == 0);
-  CHECK(served.hub().quarantine_count() == 0);
+  CHECK(must(served.hub().stored_count()) == 0);
+  CHECK(must(served.hub().quarantine_count()) == 0);
 }
 
 TEST_CASE("a 30 MB body is refused with 413 and a JSON reason, and the hub stays healthy", "[hub]") {
@@ -128,7 +131,7 @@ TEST_CASE("a chunked body over the limit is cut off with 413", "[hub]") {
     CHECK(json::parse(result->body, nullptr, false)["error"] == "body_too_large");
   }
   // Either way nothing was stored and the hub still answers.
-  CHECK(served.hub().stored_count() == 0);
+  CHECK(must(served.hub().stored_count()) == 0);
   auto fresh = served.client();
   const auto health = fresh.Get("/api/v1/health");
   REQUIRE(health);

@@ -6,6 +6,9 @@
 #include <catch2/catch.hpp>
 
 #include "hub_fixture.h"
+#include "must.h"
+
+using soundings::testing::must;
 
 using hubtest::good_response;
 using hubtest::ServedHub;
@@ -62,9 +65,9 @@ TEST_CASE("eight devices posting at once, with resends, have every response stor
   CHECK(failures == 0);
   CHECK(stored == total);
   CHECK(duplicates == total);
-  CHECK(served.hub().stored_count() == total);
-  CHECK(served.hub().quarantine_count() == 0);
-  const auto ids = served.hub().stored_ids();
+  CHECK(must(served.hub().stored_count()) == total);
+  CHECK(must(served.hub().quarantine_count()) == 0);
+  const auto ids = must(served.hub().stored_ids());
   CHECK(std::set<std::string>(ids.begin(), ids.end()) == expected);
   CHECK(ids.size() == expected.size());
 }
@@ -89,7 +92,7 @@ TEST_CASE("two devices racing with the same response store it once", "[hub]") {
   }
   for (auto& thread : threads) thread.join();
   CHECK(stored == 200);
-  CHECK(served.hub().stored_count() == 200);
+  CHECK(must(served.hub().stored_count()) == 200);
 }
 
 TEST_CASE("the write-ahead log is copied into the database while devices keep sending", "[hub]") {
@@ -115,5 +118,5 @@ TEST_CASE("the write-ahead log is copied into the database while devices keep se
     if (size < 1024 * 1024) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   CHECK(size >= 1024 * 1024);
-  CHECK(served.hub().stored_count() == 2400);
+  CHECK(must(served.hub().stored_count()) == 2400);
 }

@@ -7,6 +7,9 @@
 
 #include "hub_fixture.h"
 #include "soundings/clock.h"
+#include "must.h"
+
+using soundings::testing::must;
 
 using hubtest::bearer;
 using hubtest::ServedHub;
@@ -63,7 +66,7 @@ TEST_CASE("an enrolment code works once and a reused code is refused with 403", 
   const auto refusal = json::parse(again->body);
   CHECK(refusal["error"] == "enrol_code_invalid");
   CHECK(refusal["message"].get<std::string>().find("already been used") != std::string::npos);
-  CHECK(served.hub().devices().size() == 1);
+  CHECK(must(served.hub().devices()).size() == 1);
 }
 
 TEST_CASE("an enrolment code may be typed in lower case with spaces", "[hub]") {
@@ -76,8 +79,8 @@ TEST_CASE("an enrolment code may be typed in lower case with spaces", "[hub]") {
   const auto result = enrol_with(client, " " + typed + " ");
   REQUIRE(result);
   CHECK(result->status == 200);
-  REQUIRE(served.hub().devices().size() == 1);
-  CHECK(served.hub().devices()[0].name == "Field tablet 3");
+  REQUIRE(must(served.hub().devices()).size() == 1);
+  CHECK(must(served.hub().devices())[0].name == "Field tablet 3");
 }
 
 TEST_CASE("an expired or unknown enrolment code is refused with 403 and enrols nothing", "[hub]") {
@@ -100,7 +103,7 @@ TEST_CASE("an expired or unknown enrolment code is refused with 403 and enrols n
   REQUIRE(unknown);
   CHECK(unknown->status == 403);
   CHECK(json::parse(unknown->body)["error"] == "enrol_code_invalid");
-  CHECK(served.hub().devices().empty());
+  CHECK(must(served.hub().devices()).empty());
 }
 
 TEST_CASE("a code still inside its validity enrols the device", "[hub]") {
@@ -128,8 +131,8 @@ TEST_CASE("a revoked device's token is refused with 401", "[hub]") {
   const auto body = json::parse(result->body);
   CHECK(body["error"] == "unauthorized");
   CHECK(body["message"].get<std::string>().find("revoked") != std::string::npos);
-  REQUIRE(served.hub().devices().size() == 1);
-  CHECK(served.hub().devices()[0].revoked);
+  REQUIRE(must(served.hub().devices()).size() == 1);
+  CHECK(must(served.hub().devices())[0].revoked);
   CHECK_FALSE(served.hub().revoke("no-such-device"));
 }
 
@@ -147,7 +150,7 @@ TEST_CASE("a heartbeat shows in the devices listing", "[hub]") {
   CHECK(result->status == 200);
   CHECK(json::parse(result->body)["ok"] == true);
 
-  const auto devices = served.hub().devices();
+  const auto devices = must(served.hub().devices());
   REQUIRE(devices.size() == 1);
   CHECK(devices[0].name == "Brymbo library");
   CHECK(devices[0].pending_on_device == 42);

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "hub_fixture.h"
+#include "must.h"
 #include "soundings/sealing.h"
 
 using hubtest::batch_of;
@@ -10,6 +11,7 @@ using hubtest::good_response;
 using hubtest::post_batch;
 using hubtest::ServedHub;
 using nlohmann::json;
+using soundings::testing::must;
 
 namespace {
 
@@ -53,7 +55,7 @@ std::string reason_of(const json& result) { return result.value("reason", std::s
 // Every quarantined body, joined, to look for text that must not have been kept.
 std::string all_quarantined_bodies(ServedHub& served) {
   std::string bodies;
-  for (const auto& item : served.hub().quarantined()) bodies += item.body + "\n";
+  for (const auto& item : must(served.hub().quarantined())) bodies += item.body + "\n";
   return bodies;
 }
 
@@ -75,8 +77,8 @@ TEST_CASE("a body nested a hundred thousand levels deep is refused with 400 on e
     refused(served, "", "/api/v1/enrol", body, 400, "bad_json");
     CHECK(health_answers(served));
   }
-  CHECK(served.hub().stored_count() == 0);
-  CHECK(served.hub().quarantine_count() == 0);
+  CHECK(must(served.hub().stored_count()) == 0);
+  CHECK(must(served.hub().quarantine_count()) == 0);
 
   // A good batch still goes through afterwards.
   auto client = served.client();
@@ -108,8 +110,8 @@ TEST_CASE("bad UTF-8 in strings or keys and numbers beyond a double are refused 
   refused(served, token, "/api/v1/heartbeat", "{\"app_version\": \"1.0\xff\"}", 400, "bad_json");
   refused(served, token, "/api/v1/heartbeat", "{\"free_disk_bytes\": 1e999}", 400, "bad_json");
   refused(served, "", "/api/v1/enrol", "{\"code\": \"ABCDE-FGHJK\", \"name\": \"Caffi \xc0\xaf\"}", 400, "bad_json");
-  CHECK(served.hub().stored_count() == 0);
-  CHECK(served.hub().quarantine_count() == 0);
+  CHECK(must(served.hub().stored_count()) == 0);
+  CHECK(must(served.hub().quarantine_count()) == 0);
 }
 
 TEST_CASE("a sealed part that is not a sealed box is rejected and its contents are not kept anywhere",
@@ -144,8 +146,8 @@ TEST_CASE("a sealed part that is not a sealed box is rejected and its contents a
   changed["personal"] = {{"sealed", name}};
   CHECK(post_one(client, token, changed)["status"] == "conflict");
 
-  CHECK(served.hub().stored_count() == 1);
-  CHECK(served.hub().quarantine_count() == 11);
+  CHECK(must(served.hub().stored_count()) == 1);
+  CHECK(must(served.hub().quarantine_count()) == 11);
   const std::string kept = all_quarantined_bodies(served);
   CHECK(kept.find("Sian") == std::string::npos);
   CHECK(kept.find("U2lhbiBIdWdoZXM") == std::string::npos);
@@ -160,7 +162,7 @@ TEST_CASE("a sealed part that is not a sealed box is rejected and its contents a
   sealed.special = {{"age_band", {{"option", "25_plus"}}}};
   REQUIRE(soundings::seal_response(sealed, served.hub().seal_public_key()));
   CHECK(post_one(client, token, soundings::response_to_json(sealed))["status"] == "stored");
-  CHECK(served.hub().stored_count() == 2);
+  CHECK(must(served.hub().stored_count()) == 2);
 }
 
 TEST_CASE("an oversized field is rejected naming the field, and its quarantine copy is bounded", "[hub][hostile]") {
@@ -181,7 +183,7 @@ TEST_CASE("an oversized field is rejected naming the field, and its quarantine c
   CHECK(answer_result["status"] == "rejected");
   CHECK_THAT(reason_of(answer_result), Catch::Contains("response.answers.comments"));
 
-  const auto held = served.hub().quarantined();
+  const auto held = must(served.hub().quarantined());
   REQUIRE(held.size() == 2);
   for (const auto& item : held) {
     CHECK(item.body.size() <= 64 * 1024);
@@ -191,8 +193,8 @@ TEST_CASE("an oversized field is rejected naming the field, and its quarantine c
 
   // Resending the same oversized item is recognised and only counted again.
   CHECK(post_one(client, token, soundings::response_to_json(huge_venue))["status"] == "rejected");
-  CHECK(served.hub().quarantined()[0].times_seen == 2);
-  CHECK(served.hub().quarantine_count() == 2);
+  CHECK(must(served.hub().quarantined())[0].times_seen == 2);
+  CHECK(must(served.hub().quarantine_count()) == 2);
 
   // An id far longer than any id is not sent back whole.
   json long_id = soundings::response_to_json(good_response());
@@ -212,7 +214,7 @@ TEST_CASE("enrolment and heartbeat fields past their sizes are refused with 400 
   refused(served, "", "/api/v1/enrol", json{{"code", *code}, {"name", std::string(201, 'n')}}.dump(), 400,
           "bad_request");
   refused(served, "", "/api/v1/enrol", json{{"code", std::string(65, 'C')}}.dump(), 400, "bad_request");
-  CHECK(served.hub().devices().size() == 1);
+  CHECK(must(served.hub().devices()).size() == 1);
 
   refused(served, token, "/api/v1/heartbeat", json{{"app_version", std::string(65, 'v')}}.dump(), 400,
           "bad_request");
@@ -224,7 +226,7 @@ TEST_CASE("enrolment and heartbeat fields past their sizes are refused with 400 
   const json time_answer = refused(served, token, "/api/v1/heartbeat",
                                    json{{"oldest_pending_at", std::string(100000, '2')}}.dump(), 400, "bad_request");
   CHECK(time_answer["message"].get<std::string>().size() < 200);
-  CHECK(served.hub().devices().at(0).app_version.empty());
+  CHECK(must(served.hub().devices()).at(0).app_version.empty());
 
   // The same code still enrols with a name of an ordinary size.
   auto client = served.client();
@@ -285,7 +287,7 @@ TEST_CASE("a device past its quarantine allowance gets 429 quarantine_full and n
   int status = 0;
   post_batch(client, token, json{{"responses", {first, bad_item(), bad_item()}}}, &status);
   REQUIRE(status == 200);
-  REQUIRE(served.hub().quarantine_count() == 3);
+  REQUIRE(must(served.hub().quarantine_count()) == 3);
 
   // One more distinct bad item would pass the allowance: the whole batch, good item included, is refused.
   const auto good = good_response();
@@ -298,8 +300,8 @@ TEST_CASE("a device past its quarantine allowance gets 429 quarantine_full and n
   const json answer = json::parse(result->body, nullptr, false);
   CHECK(answer["error"] == "quarantine_full");
   CHECK(answer["message"].is_string());
-  CHECK(served.hub().stored_count() == 0);
-  CHECK(served.hub().quarantine_count() == 3);
+  CHECK(must(served.hub().stored_count()) == 0);
+  CHECK(must(served.hub().quarantine_count()) == 3);
 
   // An identical resend only counts again, and a batch of good responses is still taken.
   const json resent = post_batch(client, token, json{{"responses", {first}}}, &status);
@@ -312,7 +314,7 @@ TEST_CASE("a device past its quarantine allowance gets 429 quarantine_full and n
   const std::string other = served.enrol("Second kiosk");
   post_batch(client, other, json{{"responses", {bad_item()}}}, &status);
   CHECK(status == 200);
-  CHECK(served.hub().quarantine_count() == 4);
+  CHECK(must(served.hub().quarantine_count()) == 4);
 }
 
 TEST_CASE("the quarantine allowance counts bytes, from the database shared by two hub processes",
@@ -347,6 +349,6 @@ TEST_CASE("the quarantine allowance counts bytes, from the database shared by tw
   CHECK(status == 429);
   post_batch(first_client, token, json{{"responses", {bad_item()}}}, &status);
   CHECK(status == 429);
-  CHECK(served.hub().quarantine_count() == 3);
+  CHECK(must(served.hub().quarantine_count()) == 3);
   (*second)->stop();
 }

@@ -3,6 +3,9 @@
 
 #include "hub_fixture.h"
 #include "soundings/loader.h"
+#include "must.h"
+
+using soundings::testing::must;
 
 using hubtest::bearer;
 using hubtest::ServedHub;
@@ -72,7 +75,7 @@ TEST_CASE("an upcoming consultation is listed as upcoming", "[hub]") {
   auto definition = json::parse(hubtest::town_square_json(1, "2099-12-31", "future-square"));
   definition["opens"] = "2099-01-01";
   REQUIRE(served.hub().publish_json(definition.dump()).problems.empty());
-  const auto summaries = served.hub().consultations();
+  const auto summaries = must(served.hub().consultations());
   REQUIRE(summaries.size() == 2);
   CHECK(summaries[0].id == "future-square");
   CHECK(summaries[0].status == "upcoming");
@@ -94,7 +97,7 @@ TEST_CASE("publishing refuses an invalid file with the loader's own messages and
     CHECK(outcome.problems[i].path == loaded.problems[i].path);
     CHECK(outcome.problems[i].message == loaded.problems[i].message);
   }
-  CHECK(served.hub().consultations().size() == 1);
+  CHECK(must(served.hub().consultations()).size() == 1);
 
   const auto missing = served.hub().publish_file((served.data_dir() / "no-such-file.json").string());
   CHECK_FALSE(missing.problems.empty());
@@ -111,7 +114,7 @@ TEST_CASE("a new version of a published consultation must have a higher version 
   const auto lower = served.hub().publish_json(hubtest::town_square_json(2));
   REQUIRE(lower.problems.size() == 1);
   CHECK(lower.problems[0].message.find("version 3") != std::string::npos);
-  CHECK(served.hub().consultations()[0].version == 3);
+  CHECK(must(served.hub().consultations())[0].version == 3);
 
   // The fixture file itself publishes through the file path too.
   hubtest::TempDir other;
@@ -132,7 +135,7 @@ TEST_CASE("feedback is checked like the definition and refused when a language i
   const auto refused = served.hub().publish_feedback("town-square", feedback.dump());
   REQUIRE_FALSE(refused);
   CHECK(refused.error().message.find("feedback.we_did") != std::string::npos);
-  CHECK_FALSE(served.hub().consultations()[0].has_feedback);
+  CHECK_FALSE(must(served.hub().consultations())[0].has_feedback);
 
   CHECK_FALSE(served.hub().publish_feedback("town-square", "{not json"));
   const auto unknown = served.hub().publish_feedback("no-such", feedback_json().dump());
@@ -140,5 +143,5 @@ TEST_CASE("feedback is checked like the definition and refused when a language i
   CHECK(unknown.error().code == soundings::ErrorCode::NotFound);
 
   REQUIRE(served.hub().publish_feedback("town-square", feedback_json().dump()));
-  CHECK(served.hub().consultations()[0].has_feedback);
+  CHECK(must(served.hub().consultations())[0].has_feedback);
 }

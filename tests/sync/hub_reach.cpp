@@ -6,6 +6,9 @@
 
 #include "hub_fixture.h"
 #include "soundings/sealing.h"
+#include "must.h"
+
+using soundings::testing::must;
 
 using hubtest::good_response;
 using hubtest::parse_csv;
@@ -48,7 +51,7 @@ TEST_CASE("reach counts sealed equality answers and hides small counts", "[hub][
   int status = 0;
   hubtest::post_batch(client, token, hubtest::batch_of(responses), &status);
   REQUIRE(status == 200);
-  REQUIRE(served.hub().stored_count() == 18);
+  REQUIRE(must(served.hub().stored_count()) == 18);
 
   SECTION("three people in a group are shown as fewer than five, and so is the next smallest count") {
     const auto report = served.hub().reach_report("town-square");
@@ -105,4 +108,24 @@ TEST_CASE("reach counts sealed equality answers and hides small counts", "[hub][
     REQUIRE_FALSE(french);
     CHECK(french.error().message.find("--lang") != std::string::npos);
   }
+}
+
+TEST_CASE("a consultation with fewer than five responses shows neither its total nor its unreadable count",
+          "[hub][reach]") {
+  ServedHub served;
+  const std::string token = served.enrol();
+  auto client = served.client();
+  const soundings::KeyPair stranger = soundings::make_key_pair();
+  std::vector<soundings::Response> responses;
+  for (int i = 0; i < 2; ++i) responses.push_back(with_age("under_25", served.hub().seal_public_key()));
+  responses.push_back(with_age("under_25", stranger.public_key_b64));
+  int status = 0;
+  hubtest::post_batch(client, token, hubtest::batch_of(responses), &status);
+  REQUIRE(status == 200);
+  const auto report = served.hub().reach_report("town-square");
+  REQUIRE(report);
+  const auto rows = parse_csv(report->substr(3));
+  CHECK(rows[1] == std::vector<std::string>{"", "All responses", "", "<5"});
+  CHECK(rows.back() == std::vector<std::string>{"", "Equality answers that could not be opened", "", "<5"});
+  for (const auto& row : rows) CHECK((row[3] == "responses" || row[3] == "<5" || row[3] == "0"));
 }

@@ -2,7 +2,12 @@
 // one file in the data folder, and the names of the settings kept in it (sync/PROTOCOL.md, "Device side").
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
+
+#include "soundings/result.h"
+#include "soundings/store.h"
 
 namespace soundings {
 
@@ -13,6 +18,27 @@ inline constexpr const char* kLegacyKioskStoreFile = "soundings.db";
 
 // DIR/device.sqlite.
 std::string device_store_path(const std::string& data_dir);
+
+// Opens DIR/device.sqlite (creating DIR and the store if needed), the way every program on a device opens
+// its store. A DIR/soundings.db left by an older kiosk is merged in first (merge_legacy_store) and then
+// renamed to soundings.db.merged-<UTC time>, never deleted.
+Result<std::unique_ptr<Store>> open_device_store(const std::string& data_dir);
+
+// What merging found and did.
+struct LegacyMerge {
+  int64_t responses_added = 0;     // unsent or set-aside responses copied in
+  int64_t responses_present = 0;   // already in the store (an earlier merge that stopped half way)
+  int64_t settings_added = 0;
+  int64_t consultations_added = 0;
+};
+
+// Copies what only `legacy` holds into `into`: responses still waiting to be sent (pending or set aside
+// for review, in their state), settings `into` lacks (the enrolment keys only as a whole, and only when
+// `into` is not enrolled), cached consultations and whether staff offered them. Each response is its own
+// transaction and one already present is skipped, so a merge stopped at any instant (power cut) is
+// finished by running it again, losing and doubling nothing. `after_each_response` is for crash tests.
+Result<LegacyMerge> merge_legacy_store(Store& into, Store& legacy,
+                                       const std::function<void(int64_t copied)>& after_each_response = {});
 
 }  // namespace soundings
 

@@ -72,9 +72,11 @@ class Store {
   // only after the commit. Refuses an unsealed response holding personal data,
   // and a second response with the same id.
   Status save(const Response& response);
-  std::optional<Response> find_response(const std::string& response_id);
-  int64_t response_count();
-  int64_t responses_saved_since(const std::string& iso8601_utc);  // for staff counts "today"
+  // Reads return a Result, so a read that fails is an error and never looks like "nothing there".
+  // An empty optional means the database answered and the thing is not there.
+  [[nodiscard]] Result<std::optional<Response>> find_response(const std::string& response_id);
+  [[nodiscard]] Result<int64_t> response_count();
+  [[nodiscard]] Result<int64_t> responses_saved_since(const std::string& iso8601_utc);  // staff counts "today"
 
   // Consultation cache (by id and version). Storing an existing id+version with
   // different content is refused; the same content is accepted and changes nothing.
@@ -82,24 +84,24 @@ class Store {
   Status set_feedback(const std::string& id, const std::string& feedback_json);
   Status set_offered(const std::string& id, bool offered);
   // The newest version of each consultation.
-  std::vector<CachedConsultation> latest_consultations();
-  std::optional<CachedConsultation> consultation(const std::string& id, int version);
+  [[nodiscard]] Result<std::vector<CachedConsultation>> latest_consultations();
+  [[nodiscard]] Result<std::optional<CachedConsultation>> consultation(const std::string& id, int version);
 
   // Outbox. Oldest first, at most max_count items and about max_bytes of bodies (always at least one).
-  std::vector<OutboxItem> pending_batch(size_t max_count, size_t max_bytes);
+  [[nodiscard]] Result<std::vector<OutboxItem>> pending_batch(size_t max_count, size_t max_bytes);
   Status mark_confirmed(const std::vector<std::string>& response_ids);
   Status mark_needs_review(const std::string& response_id, const std::string& reason);
   Status record_failed_attempt(const std::vector<std::string>& response_ids, const std::string& error);
-  std::vector<OutboxItem> needs_review();
-  OutboxCounts outbox_counts();
+  [[nodiscard]] Result<std::vector<OutboxItem>> needs_review();
+  [[nodiscard]] Result<OutboxCounts> outbox_counts();
 
   // Device settings (device id, hub URL, token, venue, staff PIN hash...).
-  std::optional<std::string> setting(const std::string& key);
+  [[nodiscard]] Result<std::optional<std::string>> setting(const std::string& key);
   Status set_setting(const std::string& key, const std::string& value);
 
-  // PRAGMA integrity_check == "ok".
-  bool integrity_ok();
-  StorePragmas pragmas();
+  // Whether PRAGMA integrity_check answers "ok"; an error when the check itself could not run.
+  [[nodiscard]] Result<bool> integrity_ok();
+  [[nodiscard]] Result<StorePragmas> pragmas();
 
  private:
   struct Impl;

@@ -51,6 +51,7 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   if (line.rfind("HTTP/", 0) == 0) {  // a new status line (after a 100 Continue): forget earlier headers
     reply->content_type.clear();
     reply->etag.clear();
+    reply->retry_after.clear();
     return bytes;
   }
   const auto colon = line.find(':');
@@ -61,6 +62,8 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
     reply->content_type = lower(trim(value.substr(0, value.find(';'))));
   } else if (name == "etag") {
     reply->etag = value;
+  } else if (name == "retry-after") {
+    reply->retry_after = value;
   }
   return bytes;
 }

@@ -34,6 +34,7 @@ struct HttpReply {
   std::string body;
   std::string content_type;  // lower-case, without parameters
   std::string etag;
+  std::string retry_after;   // the Retry-After header as sent, empty when none
 };
 
 class HttpTransport {

@@ -1,7 +1,10 @@
 // Requests to the hub and strict checks of its answers: anything unexpected is "not the hub", never success.
 #include "hub_client.h"
 
+#include <optional>
 #include <set>
+
+#include "soundings/json_bounded.h"
 
 namespace soundings::sync {
 
@@ -16,6 +19,23 @@ SyncError not_the_hub(const std::string& url, const std::string& problem) {
 bool is_nonempty_string(const nlohmann::json& object, const char* key) {
   const auto it = object.find(key);
   return it != object.end() && it->is_string() && !it->get_ref<const std::string&>().empty();
+}
+
+// Every answer is read within these: the largest the hub sends is the consultation list, and a
+// document nested deeper than any consultation would overflow the stack when printed or walked.
+JsonLimits hub_answer_limits() {
+  JsonLimits limits;
+  limits.max_bytes = 32u * 1024u * 1024u;
+  limits.max_depth = 64;
+  return limits;
+}
+
+// {"error": "<code>", "message": "..."}: the shape of every error the hub sends (PROTOCOL.md).
+std::optional<HubErrorBody> hub_error_body(const nlohmann::json& parsed) {
+  if (!parsed.is_object() || !is_nonempty_string(parsed, "error")) return std::nullopt;
+  const auto message = parsed.find("message");
+  if (message == parsed.end() || !message->is_string()) return std::nullopt;
+  return HubErrorBody{parsed["error"].get<std::string>(), message->get<std::string>()};
 }
 
 }  // namespace
@@ -62,19 +82,29 @@ SyncError HubClient::judge(const HttpReply& reply, const std::string& url, bool 
                            nlohmann::json& parsed) const {
   const bool is_json = reply.content_type == "application/json";
   parsed = nlohmann::json();
-  if (is_json && !reply.body.empty()) {
-    parsed = nlohmann::json::parse(reply.body, nullptr, /*allow_exceptions=*/false);
-  }
-  std::string hub_message;
-  if (parsed.is_object() && parsed.contains("message") && parsed["message"].is_string()) {
-    hub_message = parsed["message"].get<std::string>();
-  }
-  if (auto error = classify_status(reply.status, hub_message, url, not_modified_ok); !error.ok()) return error;
-  if (reply.status == 304) return {};
+  std::string not_json;  // why the body is not JSON the device can take, empty when it is
   if (!is_json) {
-    return not_the_hub(url, "the answer is \"" + (reply.content_type.empty() ? "untyped" : reply.content_type) +
-                                "\", not JSON (a captive portal's login page?)");
+    not_json = "the answer is \"" + (reply.content_type.empty() ? "untyped" : reply.content_type) +
+               "\", not JSON (a captive portal's login page?)";
+  } else if (!reply.body.empty()) {
+    auto read = parse_json_bounded(reply.body, "the answer", hub_answer_limits());
+    if (read) {
+      parsed = std::move(read.value());
+    } else {
+      not_json = read.error().message;
+    }
   }
+  const std::optional<HubErrorBody> hub_error = hub_error_body(parsed);
+  if (auto error = classify_status(reply.status, hub_error ? &*hub_error : nullptr, url, not_modified_ok,
+                                   reply.retry_after);
+      !error.ok()) {
+    if (error.kind == SyncErrorKind::NotTheHub && reply.status >= 400) {
+      error.message += ": " + (not_json.empty() ? std::string("the body is not the hub's error") : not_json);
+    }
+    return error;
+  }
+  if (reply.status == 304) return {};
+  if (!not_json.empty()) return not_the_hub(url, not_json);
   if (!parsed.is_object()) return not_the_hub(url, "the answer is not a JSON object");
   return {};
 }

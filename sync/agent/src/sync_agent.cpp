@@ -24,9 +24,13 @@ bool same_status(const SyncStatus& a, const SyncStatus& b) {
          a.consultations_generation == b.consultations_generation;
 }
 
+// A store that cannot be read counts as enrolled, so that the cycle runs and reports the storage error.
 bool is_enrolled(Store& store, const AgentConfig& config) {
-  const bool has_address = !config.hub_url_override.empty() || !store.setting(setting::kHubUrl).value_or("").empty();
-  return has_address && !store.setting(setting::kDeviceToken).value_or("").empty();
+  const auto hub_url = store.setting(setting::kHubUrl);
+  const auto token = store.setting(setting::kDeviceToken);
+  if (!hub_url || !token) return true;
+  const bool has_address = !config.hub_url_override.empty() || !hub_url->value_or("").empty();
+  return has_address && !token->value_or("").empty();
 }
 
 SyncState state_after(const CycleReport& report) {
@@ -36,8 +40,10 @@ SyncState state_after(const CycleReport& report) {
     case CycleResult::NotEnrolled: return SyncState::NotEnrolled;
     case CycleResult::Failed: break;
   }
-  // The hub answered but refused a request, or this device's store failed: the hub is there, not "offline".
-  const bool hub_is_there = report.error.kind == SyncErrorKind::Local || report.error.kind == SyncErrorKind::BadRequest;
+  // The hub answered but refused a request or is holding uploads, or this device's store failed: the
+  // hub is there, not "offline"; the last error says what is wrong.
+  const bool hub_is_there = report.error.kind == SyncErrorKind::Local || report.error.kind == SyncErrorKind::BadRequest ||
+                            report.error.kind == SyncErrorKind::Held;
   if (hub_is_there && report.outcome.reached_hub) return SyncState::Online;
   return SyncState::Offline;
 }
@@ -87,19 +93,23 @@ struct SyncAgent::Impl {
 
   CycleReport run_cycle() {
     std::lock_guard running(run_mutex);
-    const OutboxCounts counts = store.outbox_counts();
+    const auto counts = store.outbox_counts();
     const bool enrolled = is_enrolled(store, config);
     publish([&](SyncStatus& s) {
-      s.waiting = counts.pending;
-      s.needs_review = counts.needs_review;
+      if (counts) {
+        s.waiting = counts->pending;
+        s.needs_review = counts->needs_review;
+      }
       if (enrolled) s.state = SyncState::Syncing;
     });
     SyncCycle cycle(store, transport, config);
     CycleReport report = cycle.run([&](int64_t waiting) { publish([&](SyncStatus& s) { s.waiting = waiting; }); });
     publish([&](SyncStatus& s) {
       s.state = state_after(report);
-      s.waiting = report.outcome.waiting;
-      s.needs_review = report.outcome.needs_review;
+      if (report.counts_known) {
+        s.waiting = report.outcome.waiting;
+        s.needs_review = report.outcome.needs_review;
+      }
       s.last_error = report.error.message;
       if (!report.last_success_at.empty()) s.last_success_at = report.last_success_at;
       if (report.consultations_changed) ++s.consultations_generation;
@@ -144,18 +154,25 @@ struct SyncAgent::Impl {
       }
       schedule = begin_cycle(schedule);
       const CycleReport report = run_cycle();
-      schedule = after_cycle(schedule, report.result, std::chrono::steady_clock::now(), timing, uniform(random));
+      schedule = after_cycle(schedule, report.result, std::chrono::steady_clock::now(), timing, uniform(random),
+                             report.error.retry_after);
     }
   }
 };
 
 SyncAgent::SyncAgent(Store& store, AgentConfig config) : impl_(std::make_unique<Impl>(store, std::move(config))) {
-  const OutboxCounts counts = store.outbox_counts();
   const bool enrolled = is_enrolled(store, impl_->config);
   impl_->status.state = enrolled ? SyncState::Offline : SyncState::NotEnrolled;
-  impl_->status.waiting = counts.pending;
-  impl_->status.needs_review = counts.needs_review;
-  impl_->status.last_success_at = store.setting(setting::kLastSyncSuccessAt).value_or("");
+  // Until the first cycle, a store that cannot be read shows as its error rather than as "nothing waiting".
+  if (const auto counts = store.outbox_counts()) {
+    impl_->status.waiting = counts->pending;
+    impl_->status.needs_review = counts->needs_review;
+  } else {
+    impl_->status.last_error = "The device store failed while counting the outbox: " + counts.error().message;
+  }
+  if (const auto last_success = store.setting(setting::kLastSyncSuccessAt); last_success) {
+    impl_->status.last_success_at = last_success->value_or("");
+  }
 }
 
 SyncAgent::~SyncAgent() { stop(); }

@@ -19,10 +19,15 @@ namespace {
 constexpr size_t kHubMaxItems = 1000;
 constexpr size_t kHubMaxBodyBytes = 8 * 1024 * 1024 - 64 * 1024;
 
-std::string setting_or_empty(Store& store, const char* key) { return store.setting(key).value_or(""); }
-
 SyncError local_error(const std::string& doing, const Error& error) {
   return {SyncErrorKind::Local, "The device store failed while " + doing + ": " + error.message};
+}
+
+// A setting's value, empty when it is not set; a store that cannot be read is an error, never "not set".
+Result<std::string> setting_or_empty(Store& store, const char* key) {
+  auto value = store.setting(key);
+  if (!value) return value.error();
+  return value->value_or("");
 }
 
 int64_t free_disk_bytes(const std::string& store_path) {
@@ -54,9 +59,13 @@ SyncCycle::SyncCycle(Store& store, HttpTransport& transport, const AgentConfig& 
 CycleReport SyncCycle::run(const ProgressCallback& progress) {
   CycleReport report;
   const auto finish = [&](SyncError error) {
-    const OutboxCounts counts = store_.outbox_counts();
-    report.outcome.waiting = counts.pending;
-    report.outcome.needs_review = counts.needs_review;
+    if (auto counts = store_.outbox_counts()) {
+      report.outcome.waiting = counts->pending;
+      report.outcome.needs_review = counts->needs_review;
+    } else {
+      report.counts_known = false;
+      if (error.ok()) error = local_error("counting the outbox", counts.error());
+    }
     report.error = std::move(error);
     report.outcome.error = report.error.message;
     report.result = result_of(report.error);
@@ -67,18 +76,22 @@ CycleReport SyncCycle::run(const ProgressCallback& progress) {
     return report;
   };
 
-  const std::string hub_url =
-      config_.hub_url_override.empty() ? setting_or_empty(store_, setting::kHubUrl) : config_.hub_url_override;
-  const std::string token = setting_or_empty(store_, setting::kDeviceToken);
-  if (hub_url.empty() || token.empty()) {
+  const auto stored_url = setting_or_empty(store_, setting::kHubUrl);
+  const auto token = setting_or_empty(store_, setting::kDeviceToken);
+  const auto hub_id = setting_or_empty(store_, setting::kHubId);
+  for (const auto* read : {&stored_url, &token, &hub_id}) {
+    if (!*read) return finish(local_error("reading its settings", read->error()));
+  }
+  const std::string hub_url = config_.hub_url_override.empty() ? *stored_url : config_.hub_url_override;
+  if (hub_url.empty() || token->empty()) {
     return finish({SyncErrorKind::NotEnrolled, "This device is not enrolled with a hub yet"});
   }
   std::string problem;
   if (normalise_hub_url(hub_url, problem).empty()) return finish({SyncErrorKind::Local, "The " + problem});
 
-  HubClient client(transport_, hub_url, token);
+  HubClient client(transport_, hub_url, *token);
   // Once per cycle: a captive portal or another server on the hub's address must never be taken for the hub.
-  if (auto error = client.check_is_hub(setting_or_empty(store_, setting::kHubId)); !error.ok()) {
+  if (auto error = client.check_is_hub(*hub_id); !error.ok()) {
     return finish(std::move(error));
   }
   report.outcome.reached_hub = true;
@@ -88,7 +101,7 @@ CycleReport SyncCycle::run(const ProgressCallback& progress) {
   return finish(heartbeat(client));
 }
 
-std::vector<OutboxItem> SyncCycle::next_batch(const std::vector<std::span<const OutboxItem>>& at_hub) {
+Result<std::vector<OutboxItem>> SyncCycle::next_batch(const std::vector<std::span<const OutboxItem>>& at_hub) {
   std::set<std::string, std::less<>> flying;
   size_t flying_bytes = 0;
   for (const auto& flying_batch : at_hub) {
@@ -98,11 +111,11 @@ std::vector<OutboxItem> SyncCycle::next_batch(const std::vector<std::span<const 
     }
   }
   // The batches at the hub are the oldest pending ones, so asking for that much more finds the next.
-  std::vector<OutboxItem> candidates =
-      store_.pending_batch(max_count_ + flying.size(), max_bytes_ + flying_bytes);
+  auto candidates = store_.pending_batch(max_count_ + flying.size(), max_bytes_ + flying_bytes);
+  if (!candidates) return candidates.error();
   std::vector<OutboxItem> batch;
   size_t bytes = 0;
-  for (auto& item : candidates) {
+  for (auto& item : *candidates) {
     if (flying.count(item.response_id)) continue;
     if (!batch.empty() && (batch.size() >= max_count_ || bytes + item.body.size() > max_bytes_)) break;
     bytes += item.body.size();
@@ -118,14 +131,18 @@ SyncError SyncCycle::push_all(HubClient& client, CycleReport& report, const Prog
     HttpReply reply;
   };
   std::array<InFlight, HttpTransport::kSlots> flights;
-  int64_t waiting = store_.outbox_counts().pending;
+  const auto counts = store_.outbox_counts();
+  if (!counts) return local_error("counting the outbox", counts.error());
+  int64_t waiting = counts->pending;
   const auto settled = [&](const std::vector<OutboxItem>& items) {
     waiting = std::max<int64_t>(0, waiting - static_cast<int64_t>(items.size()));
     if (progress) progress(waiting);
   };
 
-  SyncError failure;               // the first failure: nothing new is sent after it
-  std::vector<OutboxItem> refused;  // a batch the hub refused as a whole, halved once the other is back
+  SyncError failure;  // the first failure: nothing new is sent after it
+  // Batches the hub refused as a whole, halved once none is at the hub: each of them, or two batches
+  // refused together would be sent again whole every cycle and their bad response never found.
+  std::vector<std::vector<OutboxItem>> refused;
   std::string last_settled_first;
   // Every batch settles its responses or ends the cycle, so the loop ends when the outbox is empty;
   // the cap only guards against a store that keeps handing back settled items.
@@ -137,7 +154,12 @@ SyncError SyncCycle::push_all(HubClient& client, CycleReport& report, const Prog
       if (transport_.busy(slot)) continue;
       std::vector<std::span<const OutboxItem>> at_hub;
       for (const auto& flight : flights) at_hub.emplace_back(flight.items);
-      std::vector<OutboxItem> batch = next_batch(at_hub);
+      auto next = next_batch(at_hub);
+      if (!next) {
+        failure = local_error("reading the outbox", next.error());
+        break;
+      }
+      std::vector<OutboxItem> batch = std::move(*next);
       if (batch.empty()) break;
       if (++batches > max_batches || batch.front().response_id == last_settled_first) {
         failure = {SyncErrorKind::Local, "The device store handed back response " + batch.front().response_id +
@@ -160,8 +182,8 @@ SyncError SyncCycle::push_all(HubClient& client, CycleReport& report, const Prog
     InFlight& flight = flights[static_cast<size_t>(slot)];
     std::vector<ItemResult> results;
     const SyncError error = client.read_push_answer(flight.items, transport_error, flight.reply, results);
-    if (error.kind == SyncErrorKind::BadRequest && failure.ok() && refused.empty()) {
-      refused = std::move(flight.items);
+    if (error.kind == SyncErrorKind::BadRequest && failure.ok()) {
+      refused.push_back(std::move(flight.items));
     } else if (!error.ok()) {
       if (failure.ok()) failure = error;
     } else if (auto applied = apply_results(results, report); !applied.ok()) {
@@ -173,9 +195,10 @@ SyncError SyncCycle::push_all(HubClient& client, CycleReport& report, const Prog
     flight = InFlight{};
 
     if (!refused.empty() && transport_.busy_count() == 0) {
-      if (failure.ok()) {
-        if (auto halved = push_items(client, refused, report); !halved.ok()) failure = halved;
-        else settled(refused);
+      for (const auto& batch : refused) {
+        if (!failure.ok()) break;
+        if (auto halved = push_items(client, batch, report); !halved.ok()) failure = halved;
+        else settled(batch);
       }
       refused.clear();
     }
@@ -235,7 +258,9 @@ SyncError SyncCycle::push_items(HubClient& client, std::span<const OutboxItem> i
 
 SyncError SyncCycle::pull(HubClient& client, CycleReport& report) {
   PullAnswer answer;
-  if (auto error = client.pull(setting_or_empty(store_, setting::kConsultationsEtag), answer); !error.ok()) {
+  const auto etag = setting_or_empty(store_, setting::kConsultationsEtag);
+  if (!etag) return local_error("reading its settings", etag.error());
+  if (auto error = client.pull(*etag, answer); !error.ok()) {
     return error;
   }
   if (answer.not_modified) return {};
@@ -246,8 +271,13 @@ SyncError SyncCycle::pull(HubClient& client, CycleReport& report) {
   for (const auto& pulled : answer.consultations) {
     const std::string label = pulled.id + " version " + std::to_string(pulled.version);
     // Older versions stay in the store: responses captured under them are still sent, and the hub takes them.
-    const bool known = store_.consultation(pulled.id, pulled.version).has_value();
+    const auto known = store_.consultation(pulled.id, pulled.version);
     if (!known) {
+      problems.push_back(label + ": " + known.error().message);
+      storage_failed = true;
+      continue;
+    }
+    if (!known->has_value()) {
       if (auto status = store_.put_consultation(pulled.id, pulled.version, pulled.definition.dump()); !status.ok()) {
         problems.push_back(label + ": " + status.error().message);
         storage_failed = storage_failed || status.error().code == ErrorCode::Storage;
@@ -258,7 +288,10 @@ SyncError SyncCycle::pull(HubClient& client, CycleReport& report) {
     if (pulled.feedback.is_object()) {
       const std::string feedback = pulled.feedback.dump();
       const auto cached = store_.consultation(pulled.id, pulled.version);
-      if (cached && cached->feedback_json != feedback) {
+      if (!cached) {
+        problems.push_back(label + " feedback: " + cached.error().message);
+        storage_failed = true;
+      } else if (cached->has_value() && (*cached)->feedback_json != feedback) {
         if (auto status = store_.set_feedback(pulled.id, feedback); !status.ok()) {
           problems.push_back(label + " feedback: " + status.error().message);
           storage_failed = storage_failed || status.error().code == ErrorCode::Storage;
@@ -270,7 +303,9 @@ SyncError SyncCycle::pull(HubClient& client, CycleReport& report) {
     if (!pulled.status.empty()) statuses[pulled.id] = pulled.status;
   }
   const std::string status_text = statuses.dump();
-  if (setting_or_empty(store_, setting::kConsultationStatus) != status_text) {
+  const auto stored_status = setting_or_empty(store_, setting::kConsultationStatus);
+  if (!stored_status) return local_error("reading its settings", stored_status.error());
+  if (*stored_status != status_text) {
     store_.set_setting(setting::kConsultationStatus, status_text);
     report.consultations_changed = true;
   }
@@ -286,14 +321,17 @@ SyncError SyncCycle::pull(HubClient& client, CycleReport& report) {
 }
 
 SyncError SyncCycle::heartbeat(HubClient& client) {
-  const OutboxCounts counts = store_.outbox_counts();
+  const auto counts = store_.outbox_counts();
+  if (!counts) return local_error("counting the outbox", counts.error());
+  const auto cached_consultations = store_.latest_consultations();
+  if (!cached_consultations) return local_error("reading the cached consultations", cached_consultations.error());
   nlohmann::json versions = nlohmann::json::array();
-  for (const auto& cached : store_.latest_consultations()) {
+  for (const auto& cached : *cached_consultations) {
     versions.push_back({{"id", cached.id}, {"version", cached.version}});
   }
   const nlohmann::json body = {
-      {"pending", counts.pending},
-      {"oldest_pending_at", counts.oldest_pending_at.empty() ? nlohmann::json() : nlohmann::json(counts.oldest_pending_at)},
+      {"pending", counts->pending},
+      {"oldest_pending_at", counts->oldest_pending_at.empty() ? nlohmann::json() : nlohmann::json(counts->oldest_pending_at)},
       {"app_version", config_.app_version},
       {"consultations", std::move(versions)},
       {"free_disk_bytes", free_disk_bytes(store_.path())},

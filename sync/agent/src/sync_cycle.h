@@ -21,6 +21,7 @@ struct CycleReport {
   OnceOutcome outcome;
   SyncError error;
   CycleResult result = CycleResult::Failed;
+  bool counts_known = true;  // false: the outbox could not be counted, so outcome's counts mean nothing
   bool consultations_changed = false;
   std::string last_success_at;  // set when the cycle succeeded
 };
@@ -36,7 +37,7 @@ class SyncCycle {
  private:
   SyncError push_all(HubClient& client, CycleReport& report, const ProgressCallback& progress);
   // The oldest pending responses (bounded by count and bytes) that are not in the batches at the hub.
-  std::vector<OutboxItem> next_batch(const std::vector<std::span<const OutboxItem>>& flying);
+  Result<std::vector<OutboxItem>> next_batch(const std::vector<std::span<const OutboxItem>>& flying);
   // One batch on its own, halving it while the hub refuses it as a whole.
   SyncError push_items(HubClient& client, std::span<const OutboxItem> items, CycleReport& report);
   SyncError apply_results(const std::vector<ItemResult>& results, CycleReport& report);

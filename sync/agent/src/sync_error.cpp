@@ -15,6 +15,7 @@ const char* sync_error_kind_name(SyncErrorKind kind) {
     case SyncErrorKind::ServerError: return "server_error";
     case SyncErrorKind::Unauthorized: return "unauthorized";
     case SyncErrorKind::BadRequest: return "bad_request";
+    case SyncErrorKind::Held: return "held";
     case SyncErrorKind::NotEnrolled: return "not_enrolled";
     case SyncErrorKind::Aborted: return "aborted";
     case SyncErrorKind::Local: return "local";
@@ -88,15 +89,44 @@ SyncError classify_transport(int curl_code, const std::string& detail, const std
   }
 }
 
-SyncError classify_status(long status, const std::string& hub_message, const std::string& url,
-                          bool not_modified_ok) {
+std::chrono::seconds parse_retry_after(const std::string& header) {
+  const auto first = header.find_first_not_of(" \t");
+  const auto last = header.find_last_not_of(" \t");
+  if (first == std::string::npos) return std::chrono::seconds{0};
+  const std::string digits = header.substr(first, last - first + 1);
+  // Nine digits are thirty years: more is not a wait anyone means, and would overflow.
+  if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) {
+    return std::chrono::seconds{0};
+  }
+  return std::chrono::seconds{std::stoll(digits)};
+}
+
+SyncError classify_status(long status, const HubErrorBody* hub_error, const std::string& url,
+                          bool not_modified_ok, const std::string& retry_after) {
   if (status >= 200 && status < 300) return {};
   if (status == 304 && not_modified_ok) return {};
   const std::string where = " (" + url + ": HTTP " + std::to_string(status) +
-                            (hub_message.empty() ? std::string() : ", " + hub_message) + ")";
+                            (hub_error == nullptr ? std::string() : ", " + hub_error->message) + ")";
   if (status >= 300 && status < 400) {
     // The hub never redirects API calls: a redirect is a captive portal's login page.
     return {SyncErrorKind::NotTheHub, "Something that is not the hub answered with a redirect" + where};
+  }
+  if (hub_error == nullptr) {
+    // Only the hub's JSON is its verdict: a portal or proxy page with a 4xx or 5xx changes nothing.
+    return {SyncErrorKind::NotTheHub,
+            "Something that is not the hub answered: the network is not ready yet" + where};
+  }
+  const auto from_hub = [&](SyncErrorKind kind, const std::string& lead) {
+    return SyncError{kind, lead + where, parse_retry_after(retry_after)};
+  };
+  if (status == 429 && hub_error->code == "quarantine_full") {
+    return from_hub(SyncErrorKind::Held,
+                    "Head office is holding this device's uploads for now; they are kept safe here and will be "
+                    "sent when head office is ready");
+  }
+  if (status == 400 && hub_error->code == "bad_body") {
+    // The hub's own word that the upload was cut on the way: the network's fault, not the responses'.
+    return from_hub(SyncErrorKind::ServerError, "The upload was cut before the hub had all of it");
   }
   switch (status) {
     case 400:
@@ -104,17 +134,17 @@ SyncError classify_status(long status, const std::string& hub_message, const std
     case 414:
     case 415:
     case 422:
-      return {SyncErrorKind::BadRequest, "The hub refused what was sent" + where};
+      return from_hub(SyncErrorKind::BadRequest, "The hub refused what was sent");
     case 401:
     case 403:
-      return {SyncErrorKind::Unauthorized, "The hub refused this device" + where};
+      return from_hub(SyncErrorKind::Unauthorized, "The hub refused this device");
     case 408:
     case 429:
-      return {SyncErrorKind::ServerError, "The hub is busy" + where};
+      return from_hub(SyncErrorKind::ServerError, "The hub is busy");
     default:
       break;
   }
-  if (status >= 500 && status < 600) return {SyncErrorKind::ServerError, "The hub had a problem" + where};
+  if (status >= 500 && status < 600) return from_hub(SyncErrorKind::ServerError, "The hub had a problem");
   return {SyncErrorKind::NotTheHub, "Something that is not the hub answered" + where};
 }
 

@@ -26,17 +26,27 @@ SyncSchedule begin_cycle(SyncSchedule schedule) {
   return schedule;
 }
 
+Millis hub_wait(std::chrono::seconds asked) {
+  if (asked.count() <= 0) return Millis{0};
+  return std::clamp<Millis>(std::chrono::duration_cast<Millis>(asked), kMinHubWait, kMaxHubWait);
+}
+
 SyncSchedule after_cycle(SyncSchedule schedule, CycleResult result, SteadyTime now, const ScheduleConfig& config,
-                         double random01) {
+                         double random01, std::chrono::seconds hub_asked) {
+  schedule.hold_until = SteadyTime{};
   switch (result) {
     case CycleResult::Success:
       schedule.failures = 0;
       schedule.next_due = now + config.poll_interval;
       break;
-    case CycleResult::Failed:
-      schedule.next_due = now + next_delay(schedule.failures, config.backoff_base, config.backoff_cap, random01);
+    case CycleResult::Failed: {
+      const Millis asked = hub_wait(hub_asked);
+      const Millis backoff = next_delay(schedule.failures, config.backoff_base, config.backoff_cap, random01);
+      schedule.next_due = now + std::max(backoff, asked);
+      if (asked.count() > 0) schedule.hold_until = now + asked;
       ++schedule.failures;
       break;
+    }
     case CycleResult::Refused:
     case CycleResult::NotEnrolled:
       schedule.failures = 0;
@@ -47,6 +57,8 @@ SyncSchedule after_cycle(SyncSchedule schedule, CycleResult result, SteadyTime n
 }
 
 WakeDecision decide_wake(const SyncSchedule& schedule, SteadyTime now) {
+  // A saved response or a network change does not override the hub's own "not before".
+  if (now < schedule.hold_until) return {false, std::chrono::ceil<Millis>(schedule.hold_until - now)};
   if (schedule.nudged || now >= schedule.next_due) return {true, Millis{0}};
   return {false, std::chrono::ceil<Millis>(schedule.next_due - now)};
 }

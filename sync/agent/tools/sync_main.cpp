@@ -115,6 +115,13 @@ std::string default_device_name() {
   return "field tablet";
 }
 
+// A setting for people to read: `otherwise` when it is not set, and the store's error when it cannot be read.
+std::string shown_setting(soundings::Store& store, const char* key, const std::string& otherwise) {
+  auto value = store.setting(key);
+  if (!value) return "(cannot be read: " + value.error().message + ")";
+  return value->value_or(otherwise);
+}
+
 int run_enrol(soundings::Store& store, const Options& options) {
   const std::string name = options.name.empty() ? default_device_name() : options.name;
   const auto status = sync::enrol(store, options.enrol_url, options.enrol_code, name, options.config);
@@ -122,8 +129,9 @@ int run_enrol(soundings::Store& store, const Options& options) {
     std::cerr << "soundings-sync: " << status.error().message << "\n";
     return status.error().code == soundings::ErrorCode::NotFound ? kExitTempFail : kExitError;
   }
-  std::cout << "soundings-sync: enrolled as \"" << name << "\" (device " << store.setting(soundings::setting::kDeviceId).value_or("")
-            << ") with " << store.setting(soundings::setting::kHubUrl).value_or("") << "\n";
+  std::cout << "soundings-sync: enrolled as \"" << name << "\" (device "
+            << shown_setting(store, soundings::setting::kDeviceId, "") << ") with "
+            << shown_setting(store, soundings::setting::kHubUrl, "") << "\n";
   return kExitOk;
 }
 
@@ -144,7 +152,12 @@ int run_once(soundings::Store& store, const Options& options) {
 }
 
 int run_daemon(soundings::Store& store, const Options& options) {
-  if (store.setting(soundings::setting::kDeviceToken).value_or("").empty()) {
+  const auto token = store.setting(soundings::setting::kDeviceToken);
+  if (!token) {
+    std::cerr << "soundings-sync: " << token.error().message << "\n";
+    return kExitTempFail;
+  }
+  if (token->value_or("").empty()) {
     std::cerr << "soundings-sync: this device is not enrolled with a hub yet "
                  "(soundings-sync --data DIR --enrol URL CODE)\n";
     return kExitError;
@@ -179,15 +192,21 @@ int run_daemon(soundings::Store& store, const Options& options) {
 
 int run_status(soundings::Store& store) {
   const auto counts = store.outbox_counts();
-  std::cout << "hub:          " << store.setting(soundings::setting::kHubUrl).value_or("(not enrolled)") << "\n"
-            << "device:       " << store.setting(soundings::setting::kDeviceName).value_or("") << " "
-            << store.setting(soundings::setting::kDeviceId).value_or("") << "\n"
-            << "last success: " << store.setting(soundings::setting::kLastSyncSuccessAt).value_or("never") << "\n"
-            << "waiting:      " << counts.pending
-            << (counts.oldest_pending_at.empty() ? std::string() : " (oldest " + counts.oldest_pending_at + ")") << "\n"
-            << "confirmed:    " << counts.confirmed << "\n"
-            << "needs review: " << counts.needs_review << "\n";
-  for (const auto& item : store.needs_review()) {
+  const auto review = store.needs_review();
+  if (!counts || !review) {
+    std::cerr << "soundings-sync: " << (!counts ? counts.error() : review.error()).message << "\n";
+    return kExitError;
+  }
+  std::cout << "hub:          " << shown_setting(store, soundings::setting::kHubUrl, "(not enrolled)") << "\n"
+            << "device:       " << shown_setting(store, soundings::setting::kDeviceName, "") << " "
+            << shown_setting(store, soundings::setting::kDeviceId, "") << "\n"
+            << "last success: " << shown_setting(store, soundings::setting::kLastSyncSuccessAt, "never") << "\n"
+            << "waiting:      " << counts->pending
+            << (counts->oldest_pending_at.empty() ? std::string() : " (oldest " + counts->oldest_pending_at + ")")
+            << "\n"
+            << "confirmed:    " << counts->confirmed << "\n"
+            << "needs review: " << counts->needs_review << "\n";
+  for (const auto& item : *review) {
     std::cout << "  " << item.response_id << "  " << item.last_error << "\n";
   }
   return kExitOk;
@@ -205,16 +224,17 @@ int main(int argc, char** argv) {
     std::cerr << "soundings-sync: " << problem << "\n" << kUsage;
     return kExitUsage;
   }
-  std::error_code error;
-  if (options.mode == "enrol") std::filesystem::create_directories(options.data_dir, error);
-  const std::filesystem::path path = std::filesystem::path(options.data_dir) / soundings::kDeviceStoreFile;
-  if (options.mode != "enrol" && !std::filesystem::exists(path)) {
-    std::cerr << "soundings-sync: " << path.string() << ": no device store here (enrol first, or check --data)\n";
+  const std::filesystem::path folder(options.data_dir);
+  const bool has_store = std::filesystem::exists(folder / soundings::kDeviceStoreFile) ||
+                         std::filesystem::exists(folder / soundings::kLegacyKioskStoreFile);
+  if (options.mode != "enrol" && !has_store) {
+    std::cerr << "soundings-sync: " << soundings::device_store_path(options.data_dir)
+              << ": no device store here (enrol first, or check --data)\n";
     return kExitError;
   }
-  auto store = soundings::Store::open(path.string());
+  auto store = soundings::open_device_store(options.data_dir);
   if (!store) {
-    std::cerr << "soundings-sync: " << path.string() << ": " << store.error().message << "\n";
+    std::cerr << "soundings-sync: " << store.error().message << "\n";
     return kExitError;
   }
   if (options.mode == "enrol") return run_enrol(**store, options);

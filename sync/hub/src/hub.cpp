@@ -1,8 +1,12 @@
-// The Hub object: opening the data folder, serving the API on its own threads, and figures.
+// The Hub object: opening the data folder, serving the API (gate in front, workers behind), and figures.
 #include <httplib.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
 
 #include <filesystem>
 #include <fstream>
+
+#include <nlohmann/json.hpp>
 
 #include "hub_credentials.h"
 #include "hub_impl.h"
@@ -12,31 +16,32 @@ namespace soundings::hub {
 
 namespace detail {
 
-ConsultationPtr HubState::definition(const std::string& id, int version) {
+Result<ConsultationPtr> HubState::definition(const std::string& id, int version) {
   const auto key = std::make_pair(id, version);
   {
     const std::lock_guard lock(definitions_mutex_);
     if (const auto found = definitions_.find(key); found != definitions_.end()) return found->second;
   }
   // Not cached: it may have been published by an admin command in another process.
-  const std::optional<std::string> text = store->definition(id, version);
-  if (!text) return nullptr;
-  LoadOutcome loaded = load_consultation(*text);
-  if (!loaded.ok()) return nullptr;
+  const auto text = store->definition(id, version);
+  if (!text) return text.error();
+  if (!text->has_value()) return ConsultationPtr();
+  LoadOutcome loaded = load_consultation(**text);
+  if (!loaded.ok()) return ConsultationPtr();
   const std::lock_guard lock(definitions_mutex_);
   definitions_.emplace(key, loaded.consultation);
   return loaded.consultation;
 }
 
-void HubState::note_contact(const std::string& device_id) {
+Status HubState::note_contact(const std::string& device_id) {
   const TimePoint at = now();
   {
     const std::lock_guard lock(contact_mutex_);
     auto& written = contact_written_[device_id];
-    if (written != TimePoint{} && at - written < std::chrono::minutes(1)) return;
+    if (written != TimePoint{} && at - written < std::chrono::minutes(1)) return Status::success();
     written = at;
   }
-  store->record_contact(device_id, format_iso8601_utc(at));
+  return store->record_contact(device_id, format_iso8601_utc(at));
 }
 
 const char* consultation_status(const std::string& today, const std::string& opens, const std::string& closes) {
@@ -60,6 +65,12 @@ Result<std::unique_ptr<Hub>> Hub::open(HubConfig config) {
   if (config.max_body_bytes == 0 || config.max_batch_items == 0 || config.worker_threads < 1) {
     return Error{ErrorCode::InvalidInput, "the body limit, batch limit and worker threads must all be above 0"};
   }
+  if (config.header_timeout.count() <= 0 || config.body_timeout.count() <= 0 || config.write_timeout.count() <= 0 ||
+      config.min_transfer_rate == 0 || config.max_connections == 0 || config.max_header_bytes < 256) {
+    return Error{ErrorCode::InvalidInput,
+                 "the header, body and write timeouts, the minimum transfer rate and the connection limit must "
+                 "all be above 0, and the header limit at least 256 bytes"};
+  }
 
   auto impl = std::make_unique<Impl>();
   impl->clock = config.clock ? config.clock : std::make_shared<SystemTimeSource>();
@@ -73,44 +84,72 @@ Result<std::unique_ptr<Hub>> Hub::open(HubConfig config) {
   return std::unique_ptr<Hub>(new Hub(std::move(impl)));
 }
 
+namespace {
+
+// Per-process random value the gate puts on every request it forwards, so that the internal
+// server, though it listens on 127.0.0.1, answers nothing that did not pass the gate.
+std::string make_gate_secret() {
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) return {};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string text;
+  for (const unsigned char byte : bytes) {
+    text += kHex[byte >> 4];
+    text += kHex[byte & 15];
+  }
+  return text;
+}
+
+Status check_tls_files(const HubConfig& config) {
+  if (config.tls_cert_file.empty() || config.tls_key_file.empty()) {
+    return Error{ErrorCode::InvalidInput, "HTTPS needs both --tls-cert FILE and --tls-key FILE"};
+  }
+  for (const std::string& file : {config.tls_cert_file, config.tls_key_file}) {
+    if (!std::ifstream(file).good()) return Error{ErrorCode::InvalidInput, file + ": cannot be read"};
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<int> Hub::listen(const std::string& host, int port) {
   if (impl_->server) return Error{ErrorCode::InvalidInput, "this hub is already serving"};
   const HubConfig& config = impl_->config;
-  std::unique_ptr<httplib::Server> server;
-  if (!config.tls_cert_file.empty() || !config.tls_key_file.empty()) {
-    if (config.tls_cert_file.empty() || config.tls_key_file.empty()) {
-      return Error{ErrorCode::InvalidInput, "HTTPS needs both --tls-cert FILE and --tls-key FILE"};
-    }
-    for (const std::string& file : {config.tls_cert_file, config.tls_key_file}) {
-      if (!std::ifstream(file).good()) return Error{ErrorCode::InvalidInput, file + ": cannot be read"};
-    }
-    auto tls = std::make_unique<httplib::SSLServer>(config.tls_cert_file.c_str(), config.tls_key_file.c_str());
-    if (!tls->is_valid()) {
-      return Error{ErrorCode::Crypto, config.tls_cert_file + " / " + config.tls_key_file +
-                                          ": not a matching PEM certificate and private key"};
-    }
-    server = std::move(tls);
-  } else {
-    server = std::make_unique<httplib::Server>();
+  const bool tls = !config.tls_cert_file.empty() || !config.tls_key_file.empty();
+  if (tls) {
+    if (const Status files = check_tls_files(config); !files) return files.error();
   }
+  const std::string secret = make_gate_secret();
+  if (secret.empty()) return Error{ErrorCode::Crypto, "no random bytes for the gate's secret"};
 
+  // Workers only ever see whole requests that the gate has already read, so their timeouts are
+  // short: the internal server is on loopback and only a local process could be slow on it.
+  auto server = std::make_unique<httplib::Server>();
   const int threads = config.worker_threads;
   server->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   server->set_payload_max_length(config.max_body_bytes);
-  server->set_read_timeout(30, 0);
+  server->set_read_timeout(5, 0);
   server->set_write_timeout(30, 0);
-  server->set_keep_alive_timeout(10);
+  server->set_keep_alive_timeout(1);
   // httplib writes an answer's headers and body separately; with Nagle on, the body waits for the
-  // device's delayed ACK (40 ms on Linux) on every batch.
+  // peer's delayed ACK (40 ms on Linux) on every batch.
   server->set_tcp_nodelay(true);
-  server->set_keep_alive_max_count(1000);
+  server->set_pre_routing_handler([secret](const httplib::Request& req, httplib::Response& res) {
+    const std::string given = req.get_header_value(detail::kGateSecretHeader);
+    if (given.size() == secret.size() && CRYPTO_memcmp(given.data(), secret.data(), secret.size()) == 0) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    res.status = 403;
+    res.set_content(nlohmann::json{{"error", "forbidden"},
+                                   {"message", "this port serves the hub's own gate only; use the hub's address"}}
+                        .dump(),
+                    "application/json; charset=utf-8");
+    return httplib::Server::HandlerResponse::Handled;
+  });
   detail::install_routes(*server, *impl_);
 
-  const int bound = port == 0 ? server->bind_to_any_port(host) : (server->bind_to_port(host, port) ? port : -1);
-  if (bound <= 0) {
-    return Error{ErrorCode::InvalidInput, "cannot listen on " + host + ":" + std::to_string(port) +
-                                              " (address in use, or not an address of this machine)"};
-  }
+  const int backend_port = server->bind_to_any_port("127.0.0.1");
+  if (backend_port <= 0) return Error{ErrorCode::Internal, "the hub could not listen on 127.0.0.1 for its workers"};
   httplib::Server* raw = server.get();
   impl_->server = std::move(server);
   impl_->server_thread = std::thread([raw] { raw->listen_after_bind(); });
@@ -120,39 +159,52 @@ Result<int> Hub::listen(const std::string& host, int port) {
     stop();
     return Error{ErrorCode::Internal, "the HTTP server did not start"};
   }
-  return bound;
+
+  detail::GateSettings gate;
+  gate.host = host;
+  gate.port = port;
+  gate.backend_port = backend_port;
+  gate.secret = secret;
+  gate.header_timeout = config.header_timeout;
+  gate.max_header_bytes = config.max_header_bytes;
+  gate.body_timeout = config.body_timeout;
+  gate.write_timeout = config.write_timeout;
+  gate.min_transfer_rate = config.min_transfer_rate;
+  gate.max_body_bytes = config.max_body_bytes;
+  gate.max_connections = config.max_connections;
+  if (tls) {
+    gate.tls_cert_file = config.tls_cert_file;
+    gate.tls_key_file = config.tls_key_file;
+  }
+  auto started = detail::ConnectionGate::start(std::move(gate));
+  if (!started) {
+    stop();
+    return started.error();
+  }
+  impl_->gate = std::move(started.value());
+  return impl_->gate->port();
 }
 
 void Hub::stop() {
-  if (!impl_ || !impl_->server) return;
+  if (!impl_) return;
+  // The gate first, so that nothing new reaches the workers while they stop.
+  if (impl_->gate) {
+    impl_->gate->stop();
+    impl_->gate.reset();
+  }
+  if (!impl_->server) return;
   impl_->server->stop();
   if (impl_->server_thread.joinable()) impl_->server_thread.join();
   impl_->server.reset();
 }
 
-int64_t Hub::stored_count(const std::string& consultation_id) {
-  try {
-    return impl_->store->stored_count(consultation_id);
-  } catch (const detail::SqliteError&) {
-    return -1;
-  }
+Result<int64_t> Hub::stored_count(const std::string& consultation_id) {
+  return impl_->store->stored_count(consultation_id);
 }
 
-int64_t Hub::quarantine_count() {
-  try {
-    return impl_->store->quarantine_count("");
-  } catch (const detail::SqliteError&) {
-    return -1;
-  }
-}
+Result<int64_t> Hub::quarantine_count() { return impl_->store->quarantine_count(""); }
 
-std::vector<std::string> Hub::stored_ids() {
-  try {
-    return impl_->store->stored_ids();
-  } catch (const detail::SqliteError&) {
-    return {};
-  }
-}
+Result<std::vector<std::string>> Hub::stored_ids() { return impl_->store->stored_ids(); }
 
 std::string Hub::hub_id() const { return impl_->store->hub_id(); }
 

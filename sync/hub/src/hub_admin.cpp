@@ -9,9 +9,8 @@ namespace soundings::hub {
 
 namespace {
 
-Error storage_error(const detail::SqliteError& error) {
-  return Error{ErrorCode::Storage, std::string("hub database: ") + error.what()};
-}
+// Keeps the code (Storage, Corrupt...) and says which database failed.
+Error storage_error(const Error& error) { return Error{error.code, "hub database: " + error.message}; }
 
 std::string join_problems(const std::vector<Problem>& problems) {
   std::string out;
@@ -36,22 +35,22 @@ PublishOutcome Hub::publish_json(const std::string& definition_json) {
   const Consultation& consultation = *loaded.consultation;
   outcome.id = consultation.id;
   outcome.version = consultation.version;
-  try {
-    const std::optional<int> latest = impl_->store->latest_version(consultation.id);
-    if (latest && consultation.version <= *latest) {
-      outcome.problems.push_back(
-          {"version", std::to_string(consultation.version) + " is not higher than version " +
-                          std::to_string(*latest) + " of \"" + consultation.id +
-                          "\", already published; a new version needs a higher number"});
-      return outcome;
-    }
-    impl_->store->add_consultation(
-        detail::PublishedConsultation{consultation.id, consultation.version, consultation.canonical_json,
-                                      consultation.opens, consultation.closes, ""},
-        impl_->now_text());
-  } catch (const detail::SqliteError& error) {
-    outcome.problems.push_back({"", storage_error(error).message});
+  const auto latest = impl_->store->latest_version(consultation.id);
+  if (!latest) {
+    outcome.problems.push_back({"", storage_error(latest.error()).message});
+    return outcome;
   }
+  if (*latest && consultation.version <= **latest) {
+    outcome.problems.push_back({"version", std::to_string(consultation.version) + " is not higher than version " +
+                                               std::to_string(**latest) + " of \"" + consultation.id +
+                                               "\", already published; a new version needs a higher number"});
+    return outcome;
+  }
+  const auto added = impl_->store->add_consultation(
+      detail::PublishedConsultation{consultation.id, consultation.version, consultation.canonical_json,
+                                    consultation.opens, consultation.closes, ""},
+      impl_->now_text());
+  if (!added) outcome.problems.push_back({"", storage_error(added.error()).message});
   return outcome;
 }
 
@@ -69,23 +68,25 @@ PublishOutcome Hub::publish_file(const std::string& path) {
 }
 
 Status Hub::publish_feedback(const std::string& consultation_id, const std::string& feedback_json) {
-  try {
-    const std::optional<int> latest = impl_->store->latest_version(consultation_id);
-    if (!latest) return Error{ErrorCode::NotFound, "no consultation \"" + consultation_id + "\" is published"};
-    const auto feedback = nlohmann::json::parse(feedback_json, nullptr, false);
-    if (feedback.is_discarded() || !feedback.is_object()) {
-      return Error{ErrorCode::InvalidInput, "feedback: must be a JSON object with you_said, we_did, "
-                                            "how_connected and published"};
-    }
-    // The loader checks feedback as part of a definition (every declared language, the
-    // date): run it over the published definition with this feedback in place.
-    auto definition = nlohmann::json::parse(*impl_->store->definition(consultation_id, *latest));
-    definition["feedback"] = feedback;
-    LoadOutcome loaded = load_consultation(definition.dump());
-    if (!loaded.ok()) return Error{ErrorCode::InvalidInput, join_problems(loaded.problems)};
-    impl_->store->set_feedback(consultation_id, feedback.dump(), impl_->now_text());
-  } catch (const detail::SqliteError& error) {
-    return storage_error(error);
+  const auto latest = impl_->store->latest_version(consultation_id);
+  if (!latest) return storage_error(latest.error());
+  if (!*latest) return Error{ErrorCode::NotFound, "no consultation \"" + consultation_id + "\" is published"};
+  const auto feedback = nlohmann::json::parse(feedback_json, nullptr, false);
+  if (feedback.is_discarded() || !feedback.is_object()) {
+    return Error{ErrorCode::InvalidInput, "feedback: must be a JSON object with you_said, we_did, "
+                                          "how_connected and published"};
+  }
+  // The loader checks feedback as part of a definition (every declared language, the
+  // date): run it over the published definition with this feedback in place.
+  const auto text = impl_->store->definition(consultation_id, **latest);
+  if (!text) return storage_error(text.error());
+  if (!*text) return Error{ErrorCode::NotFound, "no consultation \"" + consultation_id + "\" is published"};
+  auto definition = nlohmann::json::parse(**text);
+  definition["feedback"] = feedback;
+  LoadOutcome loaded = load_consultation(definition.dump());
+  if (!loaded.ok()) return Error{ErrorCode::InvalidInput, join_problems(loaded.problems)};
+  if (auto stored = impl_->store->set_feedback(consultation_id, feedback.dump(), impl_->now_text()); !stored) {
+    return storage_error(stored.error());
   }
   return Status::success();
 }
@@ -96,63 +97,58 @@ Result<std::string> Hub::make_enrol_code(const std::string& device_name, std::ch
   const TimePoint now = impl_->now();
   const int64_t expires =
       std::chrono::duration_cast<std::chrono::seconds>((now + valid_for).time_since_epoch()).count();
-  try {
-    impl_->store->add_enrol_code(detail::content_hash(detail::normalise_enrol_code(code)), device_name,
-                                 format_iso8601_utc(now), expires);
-  } catch (const detail::SqliteError& error) {
-    return storage_error(error);
+  if (auto added = impl_->store->add_enrol_code(detail::content_hash(detail::normalise_enrol_code(code)), device_name,
+                                                format_iso8601_utc(now), expires);
+      !added) {
+    return storage_error(added.error());
   }
   return code;
 }
 
 Status Hub::revoke(const std::string& device_id) {
-  try {
-    if (!impl_->store->revoke(device_id, impl_->now_text())) {
-      return Error{ErrorCode::NotFound, "no device \"" + device_id + "\" is enrolled (see soundings-hub devices)"};
-    }
-  } catch (const detail::SqliteError& error) {
-    return storage_error(error);
+  const auto revoked = impl_->store->revoke(device_id, impl_->now_text());
+  if (!revoked) return storage_error(revoked.error());
+  if (!*revoked) {
+    return Error{ErrorCode::NotFound, "no device \"" + device_id + "\" is enrolled (see soundings-hub devices)"};
   }
   return Status::success();
 }
 
-std::vector<DeviceInfo> Hub::devices() {
-  try {
-    return impl_->store->devices();
-  } catch (const detail::SqliteError&) {
-    return {};
-  }
+Result<std::vector<DeviceInfo>> Hub::devices() {
+  auto devices = impl_->store->devices();
+  if (!devices) return storage_error(devices.error());
+  return devices;
 }
 
-std::vector<QuarantinedItem> Hub::quarantined(const std::string& consultation_id) {
-  try {
-    return impl_->store->quarantined(consultation_id);
-  } catch (const detail::SqliteError&) {
-    return {};
-  }
+Result<std::vector<QuarantinedItem>> Hub::quarantined(const std::string& consultation_id) {
+  auto items = impl_->store->quarantined(consultation_id);
+  if (!items) return storage_error(items.error());
+  return items;
 }
 
-std::vector<ConsultationSummary> Hub::consultations() {
+Result<std::vector<ConsultationSummary>> Hub::consultations() {
+  const auto published_list = impl_->store->latest_consultations();
+  if (!published_list) return storage_error(published_list.error());
   std::vector<ConsultationSummary> out;
-  try {
-    const std::string today = impl_->today();
-    for (const auto& published : impl_->store->latest_consultations()) {
-      ConsultationSummary summary;
-      summary.id = published.id;
-      summary.version = published.version;
-      summary.status = detail::consultation_status(today, published.opens, published.closes);
-      summary.opens = published.opens;
-      summary.closes = published.closes;
-      const auto definition = nlohmann::json::parse(published.definition, nullptr, false);
-      summary.has_feedback = !published.feedback.empty() ||
-                             (definition.is_object() && definition.contains("feedback") &&
-                              !definition["feedback"].is_null());
-      summary.stored = impl_->store->stored_count(published.id);
-      summary.quarantined = impl_->store->quarantine_count(published.id);
-      out.push_back(std::move(summary));
-    }
-  } catch (const detail::SqliteError&) {
-    return {};
+  const std::string today = impl_->today();
+  for (const auto& published : *published_list) {
+    ConsultationSummary summary;
+    summary.id = published.id;
+    summary.version = published.version;
+    summary.status = detail::consultation_status(today, published.opens, published.closes);
+    summary.opens = published.opens;
+    summary.closes = published.closes;
+    const auto definition = nlohmann::json::parse(published.definition, nullptr, false);
+    summary.has_feedback = !published.feedback.empty() ||
+                           (definition.is_object() && definition.contains("feedback") &&
+                            !definition["feedback"].is_null());
+    const auto stored = impl_->store->stored_count(published.id);
+    if (!stored) return storage_error(stored.error());
+    const auto quarantined = impl_->store->quarantine_count(published.id);
+    if (!quarantined) return storage_error(quarantined.error());
+    summary.stored = *stored;
+    summary.quarantined = *quarantined;
+    out.push_back(std::move(summary));
   }
   return out;
 }

@@ -44,10 +44,10 @@ void send_error(Response& res, int status, const std::string& code, const std::s
   send_json(res, status, json{{"error", code}, {"message", message}});
 }
 
-void send_storage_error(Response& res, const SqliteError& error) {
+void send_storage_error(Response& res, const Error& error) {
   res.set_header("Retry-After", "30");
   send_error(res, 503, "storage_unavailable",
-             std::string("the hub could not use its database (") + error.what() +
+             "the hub could not use its database (" + error.message +
                  "); nothing from this request was stored, send it again later");
 }
 
@@ -64,7 +64,12 @@ std::optional<std::string> authenticate(HubState& hub, const Request& req, Respo
     send_error(res, 401, "unauthorized", "Authorization: Bearer <token> is missing; enrol this device first");
     return std::nullopt;
   }
-  const std::optional<DeviceAuth> device = hub.store->device_for_token(content_hash(header.substr(prefix.size())));
+  const auto found = hub.store->device_for_token(content_hash(header.substr(prefix.size())));
+  if (!found) {
+    send_storage_error(res, found.error());
+    return std::nullopt;
+  }
+  const std::optional<DeviceAuth>& device = *found;
   if (!device) {
     send_error(res, 401, "unauthorized", "this token is not known to the hub; enrol the device again");
     return std::nullopt;
@@ -158,11 +163,12 @@ void enrol(HubState& hub, const ContentReader& reader, Response& res) {
   const std::string device_id = make_uuid();
   const std::string token = make_device_token();
   const TimePoint now = hub.now();
-  const EnrolRefusal refusal = hub.store->redeem_enrol_code(
+  const auto refusal = hub.store->redeem_enrol_code(
       content_hash(normalise_enrol_code(code->get<std::string>())),
       std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count(), format_iso8601_utc(now),
       device_id, content_hash(token), name != request->end() ? name->get<std::string>() : "");
-  switch (refusal) {
+  if (!refusal) return send_storage_error(res, refusal.error());
+  switch (*refusal) {
     case EnrolRefusal::None: break;
     case EnrolRefusal::Unknown:
       send_error(res, 403, "enrol_code_invalid", "this enrolment code is not known; check it or ask for a new one");
@@ -182,10 +188,12 @@ void enrol(HubState& hub, const ContentReader& reader, Response& res) {
 void consultations(HubState& hub, const Request& req, Response& res) {
   const auto device = authenticate(hub, req, res);
   if (!device) return;
-  hub.note_contact(*device);
+  if (auto noted = hub.note_contact(*device); !noted) return send_storage_error(res, noted.error());
+  const auto published_list = hub.store->latest_consultations();
+  if (!published_list) return send_storage_error(res, published_list.error());
   const std::string today = hub.today();
   json list = json::array();
-  for (const PublishedConsultation& published : hub.store->latest_consultations()) {
+  for (const PublishedConsultation& published : *published_list) {
     json definition = json::parse(published.definition);
     json feedback = published.feedback.empty() ? definition.value("feedback", json()) : json::parse(published.feedback);
     list.push_back(json{{"id", published.id},
@@ -232,13 +240,22 @@ void responses(HubState& hub, const Request& req, const ContentReader& reader, R
   // Checking against definitions needs no lock; only the commit is serialised.
   std::vector<BatchItem> batch;
   batch.reserve(items->size());
-  const DefinitionLookup lookup = [&hub](const std::string& id, int version) { return hub.definition(id, version); };
+  // A definition that cannot be read must not make its items look like ones for an unknown consultation.
+  std::optional<Error> lookup_failed;
+  const DefinitionLookup lookup = [&hub, &lookup_failed](const std::string& id, int version) {
+    auto definition = hub.definition(id, version);
+    if (definition) return std::move(*definition);
+    if (!lookup_failed) lookup_failed = definition.error();
+    return ConsultationPtr();
+  };
   const TimePoint now = hub.now();
   for (size_t i = 0; i < items->size(); ++i) batch.push_back(prepare_item((*items)[i], i, lookup, now));
-  const BatchOutcome outcome = hub.store->commit_batch(
+  if (lookup_failed) return send_storage_error(res, *lookup_failed);
+  const auto committed = hub.store->commit_batch(
       *device, batch, format_iso8601_utc(now),
       QuarantineAllowance{hub.config.max_quarantine_items_per_device, hub.config.max_quarantine_bytes_per_device});
-  if (outcome.quarantine_full) {
+  if (!committed) return send_storage_error(res, committed.error());
+  if (committed->quarantine_full) {
     res.set_header("Retry-After", kQuarantineRetryAfter);
     send_error(res, 429, "quarantine_full",
                "this device has sent more rejected or conflicting responses than the hub keeps for review (" +
@@ -248,7 +265,7 @@ void responses(HubState& hub, const Request& req, const ContentReader& reader, R
                    "has reviewed the quarantine");
     return;
   }
-  const std::vector<ItemResult>& results = outcome.results;
+  const std::vector<ItemResult>& results = committed->results;
 
   json answer = json::array();
   for (size_t i = 0; i < batch.size(); ++i) {
@@ -330,17 +347,17 @@ void heartbeat(HubState& hub, const Request& req, const ContentReader& reader, R
       beat.consultation_versions += entry["id"].get<std::string>() + "@" + std::to_string(entry["version"].get<int64_t>());
     }
   }
-  hub.store->record_heartbeat(*device, beat, hub.now_text());
+  if (auto recorded = hub.store->record_heartbeat(*device, beat, hub.now_text()); !recorded) {
+    return send_storage_error(res, recorded.error());
+  }
   send_json(res, 200, json{{"ok", true}, {"server_time", hub.now_text()}});
 }
 
-// Runs a route, turning a storage failure into 503 and a surprise into 500, both as JSON.
+// Runs a route, turning a surprise into a 500 as JSON (storage failures are values: the routes answer 503).
 template <typename Route>
 void guarded(Response& res, Route&& route) {
   try {
     route();
-  } catch (const SqliteError& error) {
-    send_storage_error(res, error);
   } catch (const std::exception& error) {
     send_error(res, 500, "internal", std::string("the hub failed unexpectedly: ") + error.what());
   }

@@ -92,17 +92,16 @@ Result<std::string> Hub::export_responses(const std::string& consultation_id, co
   if (format != "csv" && format != "json") {
     return Error{ErrorCode::InvalidInput, "--format must be csv or json, not \"" + format + "\""};
   }
-  std::vector<detail::StoredResponse> rows;
-  std::vector<std::pair<int, std::string>> versions;
-  try {
-    versions = impl_->store->all_versions(consultation_id);
-    if (versions.empty()) {
-      return Error{ErrorCode::NotFound, "no consultation \"" + consultation_id + "\" is published on this hub"};
-    }
-    rows = impl_->store->responses_of(consultation_id);
-  } catch (const detail::SqliteError& error) {
-    return Error{ErrorCode::Storage, std::string("hub database: ") + error.what()};
+  const auto storage_error = [](const Error& error) { return Error{error.code, "hub database: " + error.message}; };
+  auto read_versions = impl_->store->all_versions(consultation_id);
+  if (!read_versions) return storage_error(read_versions.error());
+  const std::vector<std::pair<int, std::string>> versions = std::move(*read_versions);
+  if (versions.empty()) {
+    return Error{ErrorCode::NotFound, "no consultation \"" + consultation_id + "\" is published on this hub"};
   }
+  auto read_rows = impl_->store->responses_of(consultation_id);
+  if (!read_rows) return storage_error(read_rows.error());
+  const std::vector<detail::StoredResponse> rows = std::move(*read_rows);
 
   if (format == "json") {
     std::string out = "[";
@@ -115,9 +114,11 @@ Result<std::string> Hub::export_responses(const std::string& consultation_id, co
   std::map<int, ConsultationPtr> definitions;
   std::vector<std::string> columns;
   std::set<std::string> seen;
-  try {
+  {
     for (const auto& [version, text] : versions) {
-      const ConsultationPtr definition = impl_->definition(consultation_id, version);
+      const auto loaded = impl_->definition(consultation_id, version);
+      if (!loaded) return storage_error(loaded.error());
+      const ConsultationPtr& definition = *loaded;
       if (!definition) continue;
       definitions[version] = definition;
       for (const Page& page : definition->pages) {
@@ -128,8 +129,6 @@ Result<std::string> Hub::export_responses(const std::string& consultation_id, co
         }
       }
     }
-  } catch (const detail::SqliteError& error) {
-    return Error{ErrorCode::Storage, std::string("hub database: ") + error.what()};
   }
 
   std::string out = detail::kUtf8ByteOrderMark;

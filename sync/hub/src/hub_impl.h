@@ -8,6 +8,7 @@
 #include <thread>
 #include <utility>
 
+#include "hub_gate.h"
 #include "hub_store.h"
 #include "soundings/clock.h"
 #include "soundings/consultation.h"
@@ -30,13 +31,13 @@ struct HubState {
   std::string now_text() const { return format_iso8601_utc(now()); }
   std::string today() const { return now_text().substr(0, 10); }
 
-  // The loaded definition of a published version, or null. Published versions never
-  // change, so each is loaded once and kept.
-  ConsultationPtr definition(const std::string& id, int version);
+  // The loaded definition of a published version, or null when there is none. Published
+  // versions never change, so each is loaded once and kept.
+  [[nodiscard]] Result<ConsultationPtr> definition(const std::string& id, int version);
 
   // Records that a device was heard from, at most once a minute per device, so that a
   // device polling for consultations does not cost a disk sync each time.
-  void note_contact(const std::string& device_id);
+  [[nodiscard]] Status note_contact(const std::string& device_id);
 
  private:
   std::mutex definitions_mutex_;
@@ -56,8 +57,9 @@ void install_routes(httplib::Server& server, HubState& hub);
 namespace soundings::hub {
 
 struct Hub::Impl : detail::HubState {
-  std::unique_ptr<httplib::Server> server;
+  std::unique_ptr<httplib::Server> server;  // internal: 127.0.0.1, reached only through the gate
   std::thread server_thread;
+  std::unique_ptr<detail::ConnectionGate> gate;  // the public address
 };
 
 }  // namespace soundings::hub

@@ -144,20 +144,21 @@ Result<std::string> Hub::reach_report(const std::string& consultation_id, const 
     return Error{ErrorCode::InvalidInput, "--lang must be cy or en, not \"" + options.language + "\""};
   }
   const std::string& language = options.language;
-  std::vector<detail::StoredResponse> stored;
-  std::vector<std::pair<int, std::string>> versions;
-  std::map<int, ConsultationPtr> definitions;
-  try {
-    versions = impl_->store->all_versions(consultation_id);
-    if (versions.empty()) {
-      return Error{ErrorCode::NotFound, "no consultation \"" + consultation_id + "\" is published on this hub"};
-    }
-    for (const auto& [version, text] : versions)
-      if (const ConsultationPtr definition = impl_->definition(consultation_id, version)) definitions[version] = definition;
-    stored = impl_->store->responses_of(consultation_id);
-  } catch (const detail::SqliteError& error) {
-    return Error{ErrorCode::Storage, std::string("hub database: ") + error.what()};
+  const auto storage_error = [](const Error& error) { return Error{error.code, "hub database: " + error.message}; };
+  const auto versions = impl_->store->all_versions(consultation_id);
+  if (!versions) return storage_error(versions.error());
+  if (versions->empty()) {
+    return Error{ErrorCode::NotFound, "no consultation \"" + consultation_id + "\" is published on this hub"};
   }
+  std::map<int, ConsultationPtr> definitions;
+  for (const auto& [version, text] : *versions) {
+    const auto definition = impl_->definition(consultation_id, version);
+    if (!definition) return storage_error(definition.error());
+    if (*definition) definitions[version] = *definition;
+  }
+  auto read_stored = impl_->store->responses_of(consultation_id);
+  if (!read_stored) return storage_error(read_stored.error());
+  const std::vector<detail::StoredResponse> stored = std::move(*read_stored);
 
   // The equality questions, newest version's order first, then any only older versions asked.
   std::vector<QuestionCounts> questions;
@@ -206,10 +207,14 @@ Result<std::string> Hub::reach_report(const std::string& consultation_id, const 
   }
 
   const int64_t total = static_cast<int64_t>(stored.size());
+  const std::string hidden_text = "<" + std::to_string(options.min_count);
+  // The total and the unreadable count are counts like any other: a small one is hidden too.
+  const auto shown = [&](int64_t count) {
+    return count > 0 && count < options.min_count ? hidden_text : std::to_string(count);
+  };
   std::string out = detail::kUtf8ByteOrderMark;
   detail::append_csv_row(out, {"question_id", "question", "answer", "responses"});
-  detail::append_csv_row(out, {"", ui_text("reach.all", language), "", std::to_string(total)});
-  const std::string hidden_text = "<" + std::to_string(options.min_count);
+  detail::append_csv_row(out, {"", ui_text("reach.all", language), "", shown(total)});
   for (size_t q = 0; q < questions.size(); ++q) {
     QuestionCounts& counts = questions[q];
     // Every response counts once per question: answered in some way, or not at all. (A multiple
@@ -221,7 +226,7 @@ Result<std::string> Hub::reach_report(const std::string& consultation_id, const 
     }
   }
   if (unreadable > 0) {
-    detail::append_csv_row(out, {"", ui_text("reach.unreadable", language), "", std::to_string(unreadable)});
+    detail::append_csv_row(out, {"", ui_text("reach.unreadable", language), "", shown(unreadable)});
   }
   return out;
 }

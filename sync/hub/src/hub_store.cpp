@@ -3,6 +3,8 @@
 
 #include <sqlite3.h>
 
+#include <array>
+
 #include "soundings/response.h"
 
 namespace soundings::hub::detail {
@@ -11,13 +13,14 @@ namespace {
 
 // "SnHb": marks the file as a hub database so that a device store or a stray file is refused.
 constexpr int64_t kApplicationId = 0x536e4862;
-constexpr int64_t kSchemaVersion = 1;
 // WAL pages (4 KiB each) after which the checkpointer copies the WAL into the database.
 constexpr int kCheckpointPages = 1000;
 // WAL pages after which the writer itself completes the checkpoint (about 40 MiB).
 constexpr int kWriterCheckpointPages = 10000;
 
-constexpr const char* kSchema = R"sql(
+// Migration 1 is the schema as the hub first shipped it (with IF NOT EXISTS, as it was run then).
+// Never edit a shipped step: add a new one.
+constexpr std::array<sqlite::Migration, 2> kMigrations{{{1, R"sql(
 CREATE TABLE IF NOT EXISTS meta (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -83,12 +86,37 @@ CREATE TABLE IF NOT EXISTS quarantine (
   times_seen INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS quarantine_by_consultation ON quarantine (consultation_id);
+)sql"},
+    // Migration 2: a device's quarantine is counted at every commit that keeps something aside
+    // (its allowance), so it needs an index by sender. IF NOT EXISTS: a hub that ran the index in
+    // its first schema already has it.
+    {2, R"sql(
 CREATE INDEX IF NOT EXISTS quarantine_by_device ON quarantine (received_from);
-)sql";
+)sql"}}};
 
-int64_t pragma_value(Connection& connection, const char* pragma) {
-  Statement statement(connection, std::string("PRAGMA ") + pragma);
-  return statement.step() ? statement.int64(0) : 0;
+constexpr sqlite::Schema kSchema{kApplicationId, kMigrations, "a Soundings hub database", "the Soundings hub"};
+
+// Another process (an admin command) may hold the write lock for a moment.
+constexpr sqlite::OpenOptions kWriterOptions{.create = true, .query_only = false, .busy_timeout_ms = 15000};
+constexpr sqlite::OpenOptions kReaderOptions{.create = false, .query_only = true, .busy_timeout_ms = 15000};
+
+// The first column of the first row as a number (0 when there is no row): for counts.
+Result<int64_t> first_integer(sqlite::Statement& query, std::string_view doing) {
+  auto row = query.step(doing);
+  if (!row) return row.error();
+  return *row ? query.integer(0) : int64_t{0};
+}
+
+// Every row of `query`, each made into a T by `make`.
+template <typename T, typename Make>
+Result<std::vector<T>> collect(sqlite::Statement& query, std::string_view doing, Make make) {
+  std::vector<T> out;
+  while (true) {
+    auto row = query.step(doing);
+    if (!row) return row.error();
+    if (!*row) return out;
+    out.push_back(make(query));
+  }
 }
 
 }  // namespace
@@ -102,33 +130,6 @@ const char* fate_name(Fate fate) {
   }
   return "rejected";
 }
-
-// Ingest statements, prepared once: a batch of 1000 items must not re-parse SQL 3000 times.
-struct Store::Statements {
-  explicit Statements(const Connection& c)
-      : find_response(c, "SELECT body_hash FROM responses WHERE id = ?1", true),
-        insert_response(c,
-                        "INSERT INTO responses (id, consultation_id, consultation_version, submitted_at, body, "
-                        "body_hash, received_from, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                        true),
-        quarantine(c,
-                   "INSERT INTO quarantine (kind, response_id, consultation_id, reason, body, body_hash, "
-                   "received_from, received_at, last_seen_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8) "
-                   "ON CONFLICT (body_hash) DO UPDATE SET times_seen = times_seen + 1, "
-                   "last_seen_at = excluded.last_seen_at",
-                   true),
-        contact(c, "UPDATE devices SET last_contact_at = ?2 WHERE device_id = ?1", true),
-        quarantine_usage(c,
-                         "SELECT count(*), coalesce(sum(length(CAST(body AS BLOB)) + length(CAST(reason AS BLOB))), 0) "
-                         "FROM quarantine WHERE received_from = ?1",
-                         true) {}
-
-  Statement find_response;
-  Statement insert_response;
-  Statement quarantine;
-  Statement contact;
-  Statement quarantine_usage;
-};
 
 Store::Store(const std::string& path) : path_(path) {}
 
@@ -175,60 +176,71 @@ void Store::run_checkpoints() {
   }
 }
 
+namespace {
+
+// Settings for a file known to be a hub database (or a new one); journal_mode rewrites the header.
+Status apply_settings(sqlite::Connection& db) {
+  const std::array<std::pair<const char*, const char*>, 5> settings{{
+      {"PRAGMA journal_mode = WAL", "switching to write-ahead logging"},
+      {"PRAGMA synchronous = FULL", "setting synchronous=FULL"},
+      {"PRAGMA foreign_keys = ON", "turning on foreign keys"},
+      // Response ids are random UUIDs, so inserts touch index pages all over the file: with
+      // SQLite's default 2 MB cache a large backlog kept re-reading pages from disk. 64 MiB
+      // holds the indexes of a few million responses.
+      {"PRAGMA cache_size = -65536", "setting the cache size"},
+      // After the log starts over, its file is cut back to this size rather than kept at its peak.
+      {"PRAGMA journal_size_limit = 67108864", "setting the log size limit"},
+  }};
+  for (const auto& [sql, doing] : settings) {
+    if (auto done = db.exec(sql, doing); !done) return done;
+  }
+  return Status::success();
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
   std::unique_ptr<Store> store(new Store(path));
-  try {
-    store->writer_ = std::make_unique<Connection>(path);
-    Connection& db = *store->writer_;
-    const int64_t application_id = pragma_value(db, "application_id");
-    const int64_t tables = [&] {
-      Statement count(db, "SELECT count(*) FROM sqlite_schema");
-      return count.step() ? count.int64(0) : 0;
-    }();
-    if (application_id != kApplicationId && (application_id != 0 || tables != 0)) {
-      return Error{ErrorCode::Corrupt, path + " is not a Soundings hub database; it was left unchanged"};
-    }
-    const int64_t schema = pragma_value(db, "user_version");
-    if (schema > kSchemaVersion) {
-      return Error{ErrorCode::TooNew, path + " was written by a newer Soundings hub (schema " +
-                                          std::to_string(schema) + "; this one knows " +
-                                          std::to_string(kSchemaVersion) + ")"};
-    }
-    db.exec("PRAGMA journal_mode = WAL");
-    db.exec("PRAGMA synchronous = FULL");
-    db.exec("PRAGMA foreign_keys = ON");
-    // Response ids are random UUIDs, so inserts touch index pages all over the file: with
-    // SQLite's default 2 MB cache a large backlog kept re-reading pages from disk. 64 MiB
-    // holds the indexes of a few million responses.
-    db.exec("PRAGMA cache_size = -65536");
-    // After the log starts over, its file is cut back to this size rather than kept at its peak.
-    db.exec("PRAGMA journal_size_limit = 67108864");
-    {
-      Transaction transaction(db);
-      db.exec(kSchema);
-      db.exec(("PRAGMA application_id = " + std::to_string(kApplicationId)).c_str());
-      db.exec(("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
-      Statement add_id(db, "INSERT OR IGNORE INTO meta (key, value) VALUES ('hub_id', ?1)");
-      add_id.bind(1, make_uuid()).run();
-      transaction.commit();
-    }
-    Statement read_id(db, "SELECT value FROM meta WHERE key = 'hub_id'");
-    if (read_id.step()) store->hub_id_ = read_id.text(0);
-    store->statements_ = std::make_unique<Statements>(db);
-    store->checkpoint_connection_ = std::make_unique<Connection>(path);
-    // A connection checkpoints only once it has read the database and found it in WAL mode.
-    store->checkpoint_connection_->exec("SELECT count(*) FROM meta");
-    sqlite3_wal_hook(db.handle(), &Store::on_wal_commit, store.get());
-    store->checkpointer_ = std::thread([raw = store.get()] { raw->run_checkpoints(); });
-  } catch (const SqliteError& error) {
-    const bool corrupt = (error.code() & 0xff) == SQLITE_NOTADB || (error.code() & 0xff) == SQLITE_CORRUPT;
-    return Error{corrupt ? ErrorCode::Corrupt : ErrorCode::Storage, path + ": " + error.what()};
+  const auto failed = [&path](const Error& error) {
+    // The runner's refusals already name the file.
+    if (error.message.rfind(path, 0) == 0) return error;
+    return Error{error.code, path + ": " + error.message};
+  };
+  auto writer = sqlite::Connection::open(path, kWriterOptions);
+  if (!writer) return failed(writer.error());
+  store->writer_ = std::make_unique<sqlite::Connection>(std::move(*writer));
+  sqlite::Connection& db = *store->writer_;
+
+  auto found_version = sqlite::check_schema(db, path, kSchema);
+  if (!found_version) return found_version.error();
+  if (auto done = apply_settings(db); !done) return failed(done.error());
+  if (auto done = sqlite::apply_migrations(db, path, kSchema, *found_version); !done) return done.error();
+  {
+    auto add_id = db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('hub_id', ?1)");
+    if (!add_id) return failed(add_id.error());
+    if (auto done = add_id->bind(1, make_uuid()).run("recording the hub's id"); !done) return failed(done.error());
+    auto read_id = db.prepare("SELECT value FROM meta WHERE key = 'hub_id'");
+    if (!read_id) return failed(read_id.error());
+    auto row = read_id->step("reading the hub's id");
+    if (!row) return failed(row.error());
+    if (*row) store->hub_id_ = read_id->text(0);
   }
+
+  auto checkpointer = sqlite::Connection::open(path, kWriterOptions);
+  if (!checkpointer) return failed(checkpointer.error());
+  store->checkpoint_connection_ = std::make_unique<sqlite::Connection>(std::move(*checkpointer));
+  // A connection checkpoints only once it has read the database and found it in WAL mode.
+  if (auto done = store->checkpoint_connection_->exec("SELECT count(*) FROM meta", "preparing the checkpointer");
+      !done) {
+    return failed(done.error());
+  }
+  sqlite3_wal_hook(db.handle(), &Store::on_wal_commit, store.get());
+  store->checkpointer_ = std::thread([raw = store.get()] { raw->run_checkpoints(); });
   return store;
 }
 
-Store::ReaderLease Store::reader() {
-  std::unique_ptr<Connection> connection;
+Result<Store::ReaderLease> Store::reader() {
+  std::unique_ptr<sqlite::Connection> connection;
   {
     const std::lock_guard lock(readers_mutex_);
     if (!idle_readers_.empty()) {
@@ -237,8 +249,9 @@ Store::ReaderLease Store::reader() {
     }
   }
   if (!connection) {
-    connection = std::make_unique<Connection>(path_);
-    connection->exec("PRAGMA query_only = ON");
+    auto opened = sqlite::Connection::open(path_, kReaderOptions);
+    if (!opened) return opened.error();
+    connection = std::make_unique<sqlite::Connection>(std::move(*opened));
   }
   return ReaderLease(*this, std::move(connection));
 }
@@ -250,13 +263,13 @@ struct Store::PendingBatch {
   const std::string& now;
   const QuarantineAllowance& allowance;
   std::vector<ItemResult> results;
-  std::optional<SqliteError> error;
+  std::optional<Error> error;
   bool done = false;
   bool over_allowance = false;
 };
 
-BatchOutcome Store::commit_batch(const std::string& device_id, const std::vector<BatchItem>& items,
-                                 const std::string& now, const QuarantineAllowance& allowance) {
+Result<BatchOutcome> Store::commit_batch(const std::string& device_id, const std::vector<BatchItem>& items,
+                                         const std::string& now, const QuarantineAllowance& allowance) {
   PendingBatch mine{device_id, items, now, allowance, {}, std::nullopt, false, false};
   std::unique_lock lock(group_mutex_);
   group_queue_.push_back(&mine);
@@ -277,54 +290,69 @@ BatchOutcome Store::commit_batch(const std::string& device_id, const std::vector
     group_leader_busy_ = false;
     group_committed_.notify_all();
   }
-  if (mine.error) throw *mine.error;
+  if (mine.error) return *mine.error;
   if (mine.over_allowance) return BatchOutcome{{}, true};
   return BatchOutcome{std::move(mine.results), false};
 }
 
 void Store::commit_group(const std::vector<PendingBatch*>& group) {
+  // Rolled back on any failure: no batch of the group may be told that anything was stored.
+  const auto fail_all = [&group](const Error& error) {
+    for (PendingBatch* batch : group) batch->error = error;
+  };
   std::vector<std::vector<ItemResult>> results;
   try {
     const std::lock_guard lock(write_mutex_);
-    Transaction transaction(*writer_);
+    sqlite::Transaction transaction(*writer_);
+    if (auto begun = transaction.begin(); !begun) return fail_all(begun.error());
     for (PendingBatch* batch : group) {
       // Each batch in its own savepoint, so that one over its allowance leaves the others' work.
-      writer_->exec("SAVEPOINT batch");
-      results.push_back(apply_batch(*batch));
-      if (batch->over_allowance) writer_->exec("ROLLBACK TO batch");
-      writer_->exec("RELEASE batch");
+      sqlite::Savepoint savepoint(*writer_, "batch");
+      if (auto begun = savepoint.begin(); !begun) return fail_all(begun.error());
+      auto applied = apply_batch(*batch);
+      if (!applied) return fail_all(applied.error());
+      auto ended = batch->over_allowance ? savepoint.rollback() : savepoint.release();
+      if (!ended) return fail_all(ended.error());
+      results.push_back(std::move(*applied));
     }
-    transaction.commit();
-  } catch (const SqliteError& error) {
-    // Rolled back: no batch of the group may be told that anything was stored.
-    for (PendingBatch* batch : group) batch->error = error;
-    return;
+    if (auto committed = transaction.commit(); !committed) return fail_all(committed.error());
   } catch (const std::exception& error) {
     // Even out of memory, the followers must be woken with an answer, never left waiting.
-    for (PendingBatch* batch : group) batch->error = SqliteError(SQLITE_ERROR, error.what());
-    return;
+    return fail_all(Error{ErrorCode::Internal, error.what()});
   }
   for (size_t i = 0; i < group.size(); ++i) group[i]->results = std::move(results[i]);
 }
 
-std::vector<ItemResult> Store::apply_batch(PendingBatch& batch) {
+Result<std::vector<ItemResult>> Store::apply_batch(PendingBatch& batch) {
   std::vector<ItemResult> results;
   results.reserve(batch.items.size());
-  Statements& s = *statements_;
-  // The device's quarantine, counted in the database (other hub processes may share it).
-  const auto usage = [&] {
-    s.quarantine_usage.reset();
-    s.quarantine_usage.bind(1, batch.device_id);
-    s.quarantine_usage.step();
-    const std::pair<int64_t, int64_t> counted{s.quarantine_usage.int64(0), s.quarantine_usage.int64(1)};
-    s.quarantine_usage.reset();
-    return counted;
+  sqlite::Connection& db = *writer_;
+  // The device's quarantine (items, bytes), counted in the database: other hub processes may share it.
+  const auto usage = [&]() -> Result<std::pair<int64_t, int64_t>> {
+    auto query = db.cached(
+        "SELECT count(*), coalesce(sum(length(CAST(body AS BLOB)) + length(CAST(reason AS BLOB))), 0) "
+        "FROM quarantine WHERE received_from = ?1");
+    if (!query) return query.error();
+    query->bind(1, batch.device_id);
+    auto row = query->step("counting the device's quarantine");
+    if (!row) return row.error();
+    if (!*row) return std::pair<int64_t, int64_t>{0, 0};
+    return std::pair<int64_t, int64_t>{query->integer(0), query->integer(1)};
   };
   std::optional<std::pair<int64_t, int64_t>> usage_before;  // measured only once this batch quarantines
-  const auto quarantine = [&](const BatchItem& item, const char* kind, const std::string& reason) {
-    if (!usage_before) usage_before = usage();
-    s.quarantine.reset();
-    s.quarantine.bind(1, std::string_view(kind))
+  const auto quarantine = [&](const BatchItem& item, const char* kind, const std::string& reason) -> Status {
+    if (!usage_before) {
+      auto counted = usage();
+      if (!counted) return counted.error();
+      usage_before = *counted;
+    }
+    auto insert = db.cached(
+        "INSERT INTO quarantine (kind, response_id, consultation_id, reason, body, body_hash, "
+        "received_from, received_at, last_seen_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8) "
+        "ON CONFLICT (body_hash) DO UPDATE SET times_seen = times_seen + 1, "
+        "last_seen_at = excluded.last_seen_at");
+    if (!insert) return insert.error();
+    return insert->bind(1, std::string_view(kind))
         .bind(2, item.response_id)
         .bind(3, item.consultation_id)
         .bind(4, reason)
@@ -332,153 +360,192 @@ std::vector<ItemResult> Store::apply_batch(PendingBatch& batch) {
         .bind_blob(6, item.hash)
         .bind(7, batch.device_id)
         .bind(8, batch.now)
-        .run();
+        .run("keeping an item aside for review");
   };
   for (const BatchItem& item : batch.items) {
     if (!item.response_id.empty()) {
-      s.find_response.reset();
-      s.find_response.bind(1, item.response_id);
-      if (s.find_response.step()) {
-        const bool same = s.find_response.blob(0) == item.hash;
-        s.find_response.reset();
-        if (same) {
+      std::optional<bool> same;
+      {
+        auto find = db.cached("SELECT body_hash FROM responses WHERE id = ?1");
+        if (!find) return find.error();
+        find->bind(1, item.response_id);
+        auto row = find->step("looking for response " + item.response_id);
+        if (!row) return row.error();
+        if (*row) same = find->blob(0) == item.hash;
+      }
+      if (same) {
+        if (*same) {
           results.push_back({Fate::Duplicate, ""});
         } else {
           const std::string reason = "a different response with this id is already stored; kept aside for review";
-          quarantine(item, "conflict", reason);
+          if (auto kept = quarantine(item, "conflict", reason); !kept) return kept.error();
           results.push_back({Fate::Conflict, reason});
         }
         continue;
       }
-      s.find_response.reset();
     }
     if (!item.acceptable) {
-      quarantine(item, "rejected", item.reason);
+      if (auto kept = quarantine(item, "rejected", item.reason); !kept) return kept.error();
       results.push_back({Fate::Rejected, item.reason});
       continue;
     }
-    s.insert_response.reset();
-    s.insert_response.bind(1, item.response_id)
-        .bind(2, item.consultation_id)
-        .bind(3, int64_t{item.consultation_version})
-        .bind(4, item.submitted_at)
-        .bind(5, item.canonical)
-        .bind_blob(6, item.hash)
-        .bind(7, batch.device_id)
-        .bind(8, batch.now)
-        .run();
+    auto insert = db.cached(
+        "INSERT INTO responses (id, consultation_id, consultation_version, submitted_at, body, "
+        "body_hash, received_from, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    if (!insert) return insert.error();
+    auto stored = insert->bind(1, item.response_id)
+                      .bind(2, item.consultation_id)
+                      .bind(3, int64_t{item.consultation_version})
+                      .bind(4, item.submitted_at)
+                      .bind(5, item.canonical)
+                      .bind_blob(6, item.hash)
+                      .bind(7, batch.device_id)
+                      .bind(8, batch.now)
+                      .run("storing response " + item.response_id);
+    if (!stored) return stored.error();
     results.push_back({Fate::Stored, ""});
   }
   if (usage_before) {
     // Only growth counts against the allowance: resends that bump times_seen stay welcome.
-    const auto [items, bytes] = usage();
+    auto counted = usage();
+    if (!counted) return counted.error();
+    const auto [items, bytes] = *counted;
     batch.over_allowance =
         items > usage_before->first && (items > batch.allowance.items || bytes > batch.allowance.bytes);
   }
-  s.contact.reset();
-  s.contact.bind(1, batch.device_id).bind(2, batch.now).run();
+  auto contact = db.cached("UPDATE devices SET last_contact_at = ?2 WHERE device_id = ?1");
+  if (!contact) return contact.error();
+  if (auto done = contact->bind(1, batch.device_id).bind(2, batch.now).run("recording contact"); !done) {
+    return done.error();
+  }
   return results;
 }
 
-std::optional<int> Store::latest_version(const std::string& id) {
+Result<std::optional<int>> Store::latest_version(const std::string& id) {
   auto db = reader();
-  Statement query(*db, "SELECT MAX(version) FROM consultations WHERE id = ?1");
-  query.bind(1, id);
-  if (!query.step() || query.is_null(0)) return std::nullopt;
-  return static_cast<int>(query.int64(0));
+  if (!db) return db.error();
+  auto query = (*db)->cached("SELECT MAX(version) FROM consultations WHERE id = ?1");
+  if (!query) return query.error();
+  query->bind(1, id);
+  auto row = query->step("reading consultation " + id);
+  if (!row) return row.error();
+  if (!*row || query->is_null(0)) return std::optional<int>();
+  return std::optional<int>(static_cast<int>(query->integer(0)));
 }
 
-void Store::add_consultation(const PublishedConsultation& consultation, const std::string& now) {
+Status Store::add_consultation(const PublishedConsultation& consultation, const std::string& now) {
   const std::lock_guard lock(write_mutex_);
-  Transaction transaction(*writer_);
-  Statement insert(*writer_,
-                   "INSERT INTO consultations (id, version, definition, opens, closes, published_at) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-  insert.bind(1, consultation.id)
-      .bind(2, int64_t{consultation.version})
-      .bind(3, consultation.definition)
-      .bind(4, consultation.opens)
-      .bind(5, consultation.closes)
-      .bind(6, now)
-      .run();
-  transaction.commit();
-}
-
-std::optional<std::string> Store::definition(const std::string& id, int version) {
-  auto db = reader();
-  Statement query(*db, "SELECT definition FROM consultations WHERE id = ?1 AND version = ?2");
-  query.bind(1, id).bind(2, int64_t{version});
-  if (!query.step()) return std::nullopt;
-  return query.text(0);
-}
-
-std::vector<PublishedConsultation> Store::latest_consultations() {
-  auto db = reader();
-  Statement query(*db,
-                  "SELECT c.id, c.version, c.definition, c.opens, c.closes, f.feedback FROM consultations c "
-                  "LEFT JOIN feedback f ON f.consultation_id = c.id "
-                  "WHERE c.version = (SELECT MAX(version) FROM consultations WHERE id = c.id) ORDER BY c.id");
-  std::vector<PublishedConsultation> out;
-  while (query.step()) {
-    out.push_back(PublishedConsultation{query.text(0), static_cast<int>(query.int64(1)), query.text(2),
-                                        query.text(3), query.text(4), query.text(5)});
+  sqlite::Transaction transaction(*writer_);
+  if (auto begun = transaction.begin(); !begun) return begun;
+  {
+    auto insert = writer_->cached(
+        "INSERT INTO consultations (id, version, definition, opens, closes, published_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!insert) return insert.error();
+    auto done = insert->bind(1, consultation.id)
+                    .bind(2, int64_t{consultation.version})
+                    .bind(3, consultation.definition)
+                    .bind(4, consultation.opens)
+                    .bind(5, consultation.closes)
+                    .bind(6, now)
+                    .run("publishing consultation " + consultation.id);
+    if (!done) return done;
   }
-  return out;
+  return transaction.commit();
 }
 
-std::vector<std::pair<int, std::string>> Store::all_versions(const std::string& id) {
+Result<std::optional<std::string>> Store::definition(const std::string& id, int version) {
   auto db = reader();
-  Statement query(*db, "SELECT version, definition FROM consultations WHERE id = ?1 ORDER BY version DESC");
-  query.bind(1, id);
-  std::vector<std::pair<int, std::string>> out;
-  while (query.step()) out.emplace_back(static_cast<int>(query.int64(0)), query.text(1));
-  return out;
+  if (!db) return db.error();
+  auto query = (*db)->cached("SELECT definition FROM consultations WHERE id = ?1 AND version = ?2");
+  if (!query) return query.error();
+  query->bind(1, id).bind(2, int64_t{version});
+  auto row = query->step("reading consultation " + id);
+  if (!row) return row.error();
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(query->text(0));
 }
 
-void Store::set_feedback(const std::string& id, const std::string& feedback_json, const std::string& now) {
+Result<std::vector<PublishedConsultation>> Store::latest_consultations() {
+  auto db = reader();
+  if (!db) return db.error();
+  auto query = (*db)->cached(
+      "SELECT c.id, c.version, c.definition, c.opens, c.closes, f.feedback FROM consultations c "
+      "LEFT JOIN feedback f ON f.consultation_id = c.id "
+      "WHERE c.version = (SELECT MAX(version) FROM consultations WHERE id = c.id) ORDER BY c.id");
+  if (!query) return query.error();
+  return collect<PublishedConsultation>(*query, "reading the published consultations", [](const auto& row) {
+    return PublishedConsultation{row.text(0), static_cast<int>(row.integer(1)), row.text(2),
+                                 row.text(3), row.text(4), row.text(5)};
+  });
+}
+
+Result<std::vector<std::pair<int, std::string>>> Store::all_versions(const std::string& id) {
+  auto db = reader();
+  if (!db) return db.error();
+  auto query = (*db)->cached("SELECT version, definition FROM consultations WHERE id = ?1 ORDER BY version DESC");
+  if (!query) return query.error();
+  query->bind(1, id);
+  return collect<std::pair<int, std::string>>(*query, "reading consultation " + id, [](const auto& row) {
+    return std::pair<int, std::string>(static_cast<int>(row.integer(0)), row.text(1));
+  });
+}
+
+Status Store::set_feedback(const std::string& id, const std::string& feedback_json, const std::string& now) {
   const std::lock_guard lock(write_mutex_);
-  Transaction transaction(*writer_);
-  Statement upsert(*writer_,
-                   "INSERT INTO feedback (consultation_id, feedback, published_at) VALUES (?1, ?2, ?3) "
-                   "ON CONFLICT (consultation_id) DO UPDATE SET feedback = excluded.feedback, "
-                   "published_at = excluded.published_at");
-  upsert.bind(1, id).bind(2, feedback_json).bind(3, now).run();
-  transaction.commit();
+  sqlite::Transaction transaction(*writer_);
+  if (auto begun = transaction.begin(); !begun) return begun;
+  {
+    auto upsert = writer_->cached(
+        "INSERT INTO feedback (consultation_id, feedback, published_at) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT (consultation_id) DO UPDATE SET feedback = excluded.feedback, "
+        "published_at = excluded.published_at");
+    if (!upsert) return upsert.error();
+    auto done = upsert->bind(1, id).bind(2, feedback_json).bind(3, now).run("publishing feedback for " + id);
+    if (!done) return done;
+  }
+  return transaction.commit();
 }
 
-int64_t Store::stored_count(const std::string& consultation_id) {
+Result<int64_t> Store::stored_count(const std::string& consultation_id) {
   auto db = reader();
-  Statement query(*db, consultation_id.empty() ? "SELECT count(*) FROM responses"
-                                               : "SELECT count(*) FROM responses WHERE consultation_id = ?1");
-  if (!consultation_id.empty()) query.bind(1, consultation_id);
-  return query.step() ? query.int64(0) : 0;
+  if (!db) return db.error();
+  auto query = (*db)->cached(consultation_id.empty() ? "SELECT count(*) FROM responses"
+                                                     : "SELECT count(*) FROM responses WHERE consultation_id = ?1");
+  if (!query) return query.error();
+  if (!consultation_id.empty()) query->bind(1, consultation_id);
+  return first_integer(*query, "counting responses");
 }
 
-int64_t Store::quarantine_count(const std::string& consultation_id) {
+Result<int64_t> Store::quarantine_count(const std::string& consultation_id) {
   auto db = reader();
-  Statement query(*db, consultation_id.empty() ? "SELECT count(*) FROM quarantine"
-                                               : "SELECT count(*) FROM quarantine WHERE consultation_id = ?1");
-  if (!consultation_id.empty()) query.bind(1, consultation_id);
-  return query.step() ? query.int64(0) : 0;
+  if (!db) return db.error();
+  auto query = (*db)->cached(consultation_id.empty() ? "SELECT count(*) FROM quarantine"
+                                                     : "SELECT count(*) FROM quarantine WHERE consultation_id = ?1");
+  if (!query) return query.error();
+  if (!consultation_id.empty()) query->bind(1, consultation_id);
+  return first_integer(*query, "counting the quarantine");
 }
 
-std::vector<std::string> Store::stored_ids() {
+Result<std::vector<std::string>> Store::stored_ids() {
   auto db = reader();
-  Statement query(*db, "SELECT id FROM responses ORDER BY id");
-  std::vector<std::string> out;
-  while (query.step()) out.push_back(query.text(0));
-  return out;
+  if (!db) return db.error();
+  auto query = (*db)->cached("SELECT id FROM responses ORDER BY id");
+  if (!query) return query.error();
+  return collect<std::string>(*query, "listing responses", [](const auto& row) { return row.text(0); });
 }
 
-std::vector<StoredResponse> Store::responses_of(const std::string& consultation_id) {
+Result<std::vector<StoredResponse>> Store::responses_of(const std::string& consultation_id) {
   auto db = reader();
-  Statement query(*db,
-                  "SELECT id, consultation_version, body FROM responses WHERE consultation_id = ?1 "
-                  "ORDER BY submitted_at, id");
-  query.bind(1, consultation_id);
-  std::vector<StoredResponse> out;
-  while (query.step()) out.push_back({query.text(0), static_cast<int>(query.int64(1)), query.text(2)});
-  return out;
+  if (!db) return db.error();
+  auto query = (*db)->cached(
+      "SELECT id, consultation_version, body FROM responses WHERE consultation_id = ?1 "
+      "ORDER BY submitted_at, id");
+  if (!query) return query.error();
+  query->bind(1, consultation_id);
+  return collect<StoredResponse>(*query, "reading the responses to " + consultation_id, [](const auto& row) {
+    return StoredResponse{row.text(0), static_cast<int>(row.integer(1)), row.text(2)};
+  });
 }
 
 }  // namespace soundings::hub::detail

@@ -1,7 +1,7 @@
 // The hub's SQLite store: one writer connection behind a mutex, a pool of reader connections.
 //
-// Methods throw SqliteError on a storage failure; the Hub turns that into an Error value
-// (or a 503 on the API), so the exception never leaves the hub library.
+// Every method returns its storage failure as a value (Result or Status), reads included, so that
+// a database that cannot be read never looks like an empty one; the API answers it with a 503.
 #pragma once
 
 #include <condition_variable>
@@ -13,8 +13,8 @@
 #include <thread>
 #include <vector>
 
-#include "hub_sqlite.h"
 #include "soundings/hub.h"
+#include "soundings/sqlite.h"
 
 namespace soundings::hub::detail {
 
@@ -85,7 +85,7 @@ struct StoredResponse {
 class Store {
  public:
   // Creates the schema on first use; refuses a file that is not a hub database.
-  static Result<std::unique_ptr<Store>> open(const std::string& path);
+  [[nodiscard]] static Result<std::unique_ptr<Store>> open(const std::string& path);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -95,82 +95,88 @@ class Store {
   // Ingest: every item's outcome committed before returning. Batches that arrive while
   // another commit is under way are committed together in the next transaction (group
   // commit), so eight devices at once cost one disk sync per round, not one each.
-  BatchOutcome commit_batch(const std::string& device_id, const std::vector<BatchItem>& items, const std::string& now,
-                            const QuarantineAllowance& allowance);
+  // A batch that would take the device past its quarantine allowance is rolled back whole
+  // (its own savepoint) and answered with quarantine_full; the other batches of the group stand.
+  [[nodiscard]] Result<BatchOutcome> commit_batch(const std::string& device_id, const std::vector<BatchItem>& items,
+                                                  const std::string& now, const QuarantineAllowance& allowance);
 
   // Consultations (all versions stay: a device may still deliver responses to an older one).
-  std::optional<int> latest_version(const std::string& id);
-  void add_consultation(const PublishedConsultation& consultation, const std::string& now);
-  std::optional<std::string> definition(const std::string& id, int version);
-  std::vector<PublishedConsultation> latest_consultations();
-  std::vector<std::pair<int, std::string>> all_versions(const std::string& id);  // newest first
-  void set_feedback(const std::string& id, const std::string& feedback_json, const std::string& now);
+  [[nodiscard]] Result<std::optional<int>> latest_version(const std::string& id);
+  [[nodiscard]] Status add_consultation(const PublishedConsultation& consultation, const std::string& now);
+  [[nodiscard]] Result<std::optional<std::string>> definition(const std::string& id, int version);
+  [[nodiscard]] Result<std::vector<PublishedConsultation>> latest_consultations();
+  [[nodiscard]] Result<std::vector<std::pair<int, std::string>>> all_versions(const std::string& id);  // newest first
+  [[nodiscard]] Status set_feedback(const std::string& id, const std::string& feedback_json, const std::string& now);
 
   // Devices and enrolment.
-  void add_enrol_code(const std::string& code_hash, const std::string& name, const std::string& now,
-                      int64_t expires_epoch);
-  EnrolRefusal redeem_enrol_code(const std::string& code_hash, int64_t now_epoch, const std::string& now,
-                                 const std::string& device_id, const std::string& token_hash,
-                                 const std::string& reported_name);
-  std::optional<DeviceAuth> device_for_token(const std::string& token_hash);
-  void record_contact(const std::string& device_id, const std::string& now);
-  void record_heartbeat(const std::string& device_id, const Heartbeat& heartbeat, const std::string& now);
-  bool revoke(const std::string& device_id, const std::string& now);  // false: no such device
-  std::vector<DeviceInfo> devices();
+  [[nodiscard]] Status add_enrol_code(const std::string& code_hash, const std::string& name, const std::string& now,
+                                      int64_t expires_epoch);
+  [[nodiscard]] Result<EnrolRefusal> redeem_enrol_code(const std::string& code_hash, int64_t now_epoch,
+                                                       const std::string& now, const std::string& device_id,
+                                                       const std::string& token_hash,
+                                                       const std::string& reported_name);
+  [[nodiscard]] Result<std::optional<DeviceAuth>> device_for_token(const std::string& token_hash);
+  [[nodiscard]] Status record_contact(const std::string& device_id, const std::string& now);
+  [[nodiscard]] Status record_heartbeat(const std::string& device_id, const Heartbeat& heartbeat,
+                                        const std::string& now);
+  [[nodiscard]] Result<bool> revoke(const std::string& device_id, const std::string& now);  // false: no such device
+  [[nodiscard]] Result<std::vector<DeviceInfo>> devices();
 
   // Figures.
-  int64_t stored_count(const std::string& consultation_id);  // empty: all
-  int64_t quarantine_count(const std::string& consultation_id);
-  std::vector<std::string> stored_ids();
-  std::vector<StoredResponse> responses_of(const std::string& consultation_id);  // by submitted_at, id
-  std::vector<QuarantinedItem> quarantined(const std::string& consultation_id);  // empty: all
+  [[nodiscard]] Result<int64_t> stored_count(const std::string& consultation_id);  // empty: all
+  [[nodiscard]] Result<int64_t> quarantine_count(const std::string& consultation_id);
+  [[nodiscard]] Result<std::vector<std::string>> stored_ids();
+  [[nodiscard]] Result<std::vector<StoredResponse>> responses_of(const std::string& consultation_id);  // by submitted_at, id
+  [[nodiscard]] Result<std::vector<QuarantinedItem>> quarantined(const std::string& consultation_id);  // empty: all
 
  private:
-  struct Statements;
   struct PendingBatch;
   class ReaderLease;
   explicit Store(const std::string& path);
-  ReaderLease reader();
+  Result<ReaderLease> reader();
   void commit_group(const std::vector<PendingBatch*>& group);
   static int on_wal_commit(void* self, sqlite3* db, const char* name, int wal_pages);
   void run_checkpoints();
-  std::vector<ItemResult> apply_batch(PendingBatch& batch);
+  Result<std::vector<ItemResult>> apply_batch(PendingBatch& batch);
 
   std::string path_;
   std::string hub_id_;
   std::mutex write_mutex_;
-  std::unique_ptr<Connection> writer_;
-  std::unique_ptr<Statements> statements_;  // prepared once on the writer, used under write_mutex_
+  std::unique_ptr<sqlite::Connection> writer_;  // its cached statements are used under write_mutex_
   std::mutex group_mutex_;  // guards the queue of batches waiting for the next commit
   std::condition_variable group_committed_;
   std::vector<PendingBatch*> group_queue_;
   bool group_leader_busy_ = false;
-  std::unique_ptr<Connection> checkpoint_connection_;
+  std::unique_ptr<sqlite::Connection> checkpoint_connection_;
   std::thread checkpointer_;
   std::mutex checkpoint_mutex_;
   std::condition_variable checkpoint_wake_;
   bool checkpoint_wanted_ = false;
   bool checkpoint_stopping_ = false;
   std::mutex readers_mutex_;
-  std::vector<std::unique_ptr<Connection>> idle_readers_;
+  std::vector<std::unique_ptr<sqlite::Connection>> idle_readers_;
 };
 
 // A reader connection borrowed from the pool and given back when the lease ends.
 class Store::ReaderLease {
  public:
-  ReaderLease(Store& store, std::unique_ptr<Connection> connection)
+  ReaderLease(Store& store, std::unique_ptr<sqlite::Connection> connection)
       : store_(store), connection_(std::move(connection)) {}
   ~ReaderLease() {
+    if (!connection_) return;
     const std::lock_guard lock(store_.readers_mutex_);
     store_.idle_readers_.push_back(std::move(connection_));
   }
+  ReaderLease(ReaderLease&& other) noexcept = default;
+  ReaderLease& operator=(ReaderLease&&) = delete;
   ReaderLease(const ReaderLease&) = delete;
   ReaderLease& operator=(const ReaderLease&) = delete;
-  Connection& operator*() { return *connection_; }
+  sqlite::Connection& operator*() { return *connection_; }
+  sqlite::Connection* operator->() { return connection_.get(); }
 
  private:
   Store& store_;
-  std::unique_ptr<Connection> connection_;
+  std::unique_ptr<sqlite::Connection> connection_;
 };
 
 }  // namespace soundings::hub::detail

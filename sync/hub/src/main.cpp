@@ -178,11 +178,12 @@ std::string or_dash(const std::string& text) { return text.empty() ? "-" : text;
 
 int devices(Hub& hub) {
   const auto list = hub.devices();
-  if (list.empty()) {
+  if (!list) return fail(list.error());
+  if (list->empty()) {
     std::cout << "no devices enrolled\n";
     return 0;
   }
-  for (const auto& device : list) {
+  for (const auto& device : *list) {
     std::cout << device.device_id << "  " << device.name << (device.revoked ? "  [revoked]" : "") << "\n"
               << "  last contact " << or_dash(device.last_contact_at) << ", " << device.pending_on_device
               << " responses waiting on the device (oldest " << or_dash(device.oldest_pending_at) << ")\n"
@@ -196,26 +197,32 @@ int devices(Hub& hub) {
 
 int status(Hub& hub) {
   const auto list = hub.consultations();
+  const auto stored = hub.stored_count();
+  const auto quarantined = hub.quarantine_count();
+  if (!list) return fail(list.error());
+  if (!stored) return fail(stored.error());
+  if (!quarantined) return fail(quarantined.error());
   std::printf("%-32s %7s %-8s %-10s %-10s %8s %11s %s\n", "consultation", "version", "status", "opens", "closes",
               "stored", "quarantined", "feedback");
-  for (const auto& c : list) {
+  for (const auto& c : *list) {
     std::printf("%-32s %7d %-8s %-10s %-10s %8lld %11lld %s\n", c.id.c_str(), c.version, c.status.c_str(),
                 c.opens.c_str(), c.closes.c_str(), static_cast<long long>(c.stored),
                 static_cast<long long>(c.quarantined), c.has_feedback ? "yes" : "no");
   }
   std::printf("total: %lld stored, %lld quarantined (conflicts and rejected items held for review)\n",
-              static_cast<long long>(hub.stored_count()), static_cast<long long>(hub.quarantine_count()));
+              static_cast<long long>(*stored), static_cast<long long>(*quarantined));
   return 0;
 }
 
 // Conflicts and rejected items, for staff to review; --bodies yes adds each item as received.
 int quarantine(const Arguments& args, Hub& hub) {
   const auto items = hub.quarantined(args.option("consultation"));
-  if (items.empty()) {
+  if (!items) return fail(items.error());
+  if (items->empty()) {
     std::cout << "nothing in quarantine\n";
     return 0;
   }
-  for (const auto& item : items) {
+  for (const auto& item : *items) {
     std::cout << "#" << item.seq << "  " << item.kind << "  " << or_dash(item.response_id) << "  "
               << or_dash(item.consultation_id) << "\n"
               << "  " << item.reason << "\n"

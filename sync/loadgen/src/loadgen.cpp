@@ -97,9 +97,13 @@ Result<int64_t> fill_store(Store& store, const ConsultationPtr& consultation, co
       !cached) {
     return Error{cached.error().code, "loadgen: caching " + consultation->id + ": " + cached.error().message};
   }
+  auto stored_device_id = store.setting(setting::kDeviceId);
+  auto stored_key = store.setting(setting::kSealPublicKey);
+  if (!stored_device_id) return Error{stored_device_id.error().code, "loadgen: " + stored_device_id.error().message};
+  if (!stored_key) return Error{stored_key.error().code, "loadgen: " + stored_key.error().message};
   std::string device_id = options.device_id;
-  if (device_id.empty()) device_id = store.setting(setting::kDeviceId).value_or("loadgen-device");
-  const std::string key = store.setting(setting::kSealPublicKey).value_or("");
+  if (device_id.empty()) device_id = stored_device_id->value_or("loadgen-device");
+  const std::string key = stored_key->value_or("");
   std::mt19937_64 rng(options.seed);
   // One person after another over the last three days, ending a quarter of an hour ago (so that no
   // response is submitted in the future), as a device's backlog builds up: in the order saved.

@@ -74,9 +74,7 @@ int main(int argc, char** argv) {
     for (const auto& problem : loaded.problems) std::cerr << file << ": " << soundings::describe(problem) << "\n";
     return 1;
   }
-  std::error_code ignored;
-  std::filesystem::create_directories(data_dir, ignored);
-  auto store = soundings::Store::open((std::filesystem::path(data_dir) / soundings::kDeviceStoreFile).string());
+  auto store = soundings::open_device_store(data_dir);
   if (!store) {
     std::cerr << "soundings-loadgen: " << store.error().message << "\n";
     return 1;

@@ -228,18 +228,27 @@ int main(int argc, char** argv) {
                    store.error().message.c_str());
       break;  // nothing more can be learnt from a database that will not open
     }
-    if (!(*store)->integrity_ok()) {
+    const auto integrity = (*store)->integrity_ok();
+    if (!integrity || !*integrity) {
       ++integrity_failures;
-      std::fprintf(stderr, "round %d: integrity_check failed\n", round_number);
+      std::fprintf(stderr, "round %d: integrity_check failed%s%s\n", round_number, integrity ? "" : ": ",
+                   integrity ? "" : integrity.error().message.c_str());
     }
     // This round's ids read back in full through the store...
     for (const auto& id : round.acknowledged) {
-      if (!(*store)->find_response(id)) {
+      const auto found = (*store)->find_response(id);
+      if (!found || !found->has_value()) {
         ++missing;
-        std::fprintf(stderr, "round %d: acknowledged response %s cannot be read back\n", round_number, id.c_str());
+        std::fprintf(stderr, "round %d: acknowledged response %s cannot be read back%s%s\n", round_number, id.c_str(),
+                     found ? "" : ": ", found ? "" : found.error().message.c_str());
       }
     }
-    rows = (*store)->response_count();
+    const auto count = (*store)->response_count();
+    if (!count) {
+      ++integrity_failures;
+      std::fprintf(stderr, "round %d: cannot count responses: %s\n", round_number, count.error().message.c_str());
+    }
+    rows = count ? *count : -1;
     store = soundings::Error{};  // close: the one-connection rule holds for this test too
 
     // ...and every id acknowledged so far, in this round and all earlier ones, is still there.

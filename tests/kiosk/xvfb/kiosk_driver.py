@@ -14,7 +14,9 @@ class Kiosk:
         self.targets_file = os.path.join(work, "targets.json")
         if os.path.exists(self.targets_file):
             os.remove(self.targets_file)
-        cmd = [kiosk, "--data", data, "--consultations", consultations,
+        # consultations=None: only what the store holds (what head office sent).
+        loaded = ["--consultations", consultations] if consultations else []
+        cmd = [kiosk, "--data", data, *loaded,
                "--lang", lang, "--windowed", "1920x1080", "--tap-targets", self.targets_file, *extra]
         self.started = time.monotonic()
         self.proc = subprocess.Popen(cmd, stderr=stderr)

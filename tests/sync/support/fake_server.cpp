@@ -82,6 +82,25 @@ FakeReply health_of(const std::string& hub_id) {
                              "\", \"version\": \"0.1.0\"}");
 }
 
+FakeReply forward_to(int port, const FakeRequest& request) {
+  Socket upstream(connect_loopback(port));
+  // One exchange per connection, as the fake server does: the upstream closes when it has answered.
+  const std::string sent = request.head + "\r\nConnection: close\r\n\r\n" + request.body;
+  if (!upstream.valid() || !write_all(upstream.get(), sent.data(), sent.size())) {
+    return http_reply(502, "text/plain", "the upstream server could not be reached");
+  }
+  FakeReply reply;
+  char buffer[16 * 1024];
+  const auto deadline = std::chrono::steady_clock::now() + kLifetime;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (!wait_readable(upstream.get(), kPollStep)) continue;
+    const ssize_t got = ::recv(upstream.get(), buffer, sizeof buffer, 0);
+    if (got <= 0) break;
+    reply.bytes.append(buffer, static_cast<size_t>(got));
+  }
+  return reply;
+}
+
 FakeServer::FakeServer(Handler handler) : handler_(std::move(handler)) {
   listen_fd_ = listen_loopback(port_);
   if (listen_fd_ >= 0) acceptor_ = std::thread([this] { accept_loop(); });

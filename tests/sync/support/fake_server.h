@@ -33,6 +33,9 @@ FakeReply json_reply(int status, const std::string& json);
 FakeReply hang_forever();                            // reads the request, never answers
 FakeReply reset_mid_body();                          // promises 4000 bytes of JSON, sends 100, resets
 FakeReply health_of(const std::string& hub_id);      // a health answer naming `hub_id`
+// Passes the request to a server on 127.0.0.1:port (a real hub) and hands back its whole answer:
+// a middlebox that lets some requests through. A 502 text page when the server cannot be reached.
+FakeReply forward_to(int port, const FakeRequest& request);
 
 class FakeServer {
  public:

@@ -27,6 +27,7 @@ struct ScheduleConfig {
 
 struct SyncSchedule {
   SteadyTime next_due{};  // when the next cycle is due without a nudge
+  SteadyTime hold_until{};  // the hub asked for quiet until then (Retry-After): not even a nudge runs earlier
   int failures = 0;       // consecutive failed cycles; 0 after a success
   bool nudged = false;    // a response was saved or the network came back: try at once
 };
@@ -34,10 +35,17 @@ struct SyncSchedule {
 // A response was saved or the network came back.
 SyncSchedule nudge(SyncSchedule schedule);
 
+// The hub's Retry-After as the agent obeys it: a hub, or a fault, asking for no wait or for a day
+// gets kMinHubWait or kMaxHubWait. 0 (not asked) stays 0.
+constexpr Millis kMinHubWait{5 * 1000};
+constexpr Millis kMaxHubWait{60 * 60 * 1000};
+Millis hub_wait(std::chrono::seconds asked);
+
 // After a cycle: a success resets the backoff and waits for the poll interval; a failure waits
-// next_delay(failures - 1); refused and not enrolled wait for the cap without growing.
+// next_delay(failures - 1), and at least hub_wait(hub_asked) when the hub asked for a wait (then
+// nudges wait too); refused and not enrolled wait for the cap without growing.
 SyncSchedule after_cycle(SyncSchedule schedule, CycleResult result, SteadyTime now, const ScheduleConfig& config,
-                         double random01);
+                         double random01, std::chrono::seconds hub_asked = std::chrono::seconds{0});
 
 struct WakeDecision {
   bool run_now = false;

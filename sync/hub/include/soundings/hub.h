@@ -20,6 +20,14 @@ struct HubConfig {
   int64_t max_quarantine_items_per_device = 1000;
   int64_t max_quarantine_bytes_per_device = 16 * 1024 * 1024;
   int worker_threads = 8;
+  // The connection gate (hub_gate.h) reads every request whole before a worker sees it, so a slow
+  // or silent connection costs a socket and a buffer, never a worker thread.
+  std::chrono::milliseconds header_timeout{10'000};  // connect (or previous answer) to a complete head, TLS handshake included
+  size_t max_header_bytes = 16 * 1024;                 // request line and headers; more gets 431
+  std::chrono::milliseconds body_timeout{10'000};    // for the body, plus its size at min_transfer_rate
+  std::chrono::milliseconds write_timeout{10'000};   // for the answer, plus its size at min_transfer_rate
+  size_t min_transfer_rate = 64 * 1024;              // bytes per second a client must at least manage
+  size_t max_connections = 1024;                     // when full, the connection nearest its deadline is closed
   std::string tls_cert_file;                    // both set: serve HTTPS directly
   std::string tls_key_file;
   std::shared_ptr<const TimeSource> clock;      // null: the system clock (tests pass a ManualTimeSource)
@@ -91,19 +99,20 @@ class Hub {
   Result<std::string> make_enrol_code(const std::string& device_name,
                                       std::chrono::seconds valid_for = std::chrono::hours(24));
   Status revoke(const std::string& device_id);
-  std::vector<DeviceInfo> devices();
+  [[nodiscard]] Result<std::vector<DeviceInfo>> devices();
   Result<std::string> export_responses(const std::string& consultation_id, const std::string& format);  // "csv" | "json"
   // Reach by equality group (REQUIREMENTS C5): the sealed equality answers opened with the hub's
   // secret key and counted, small counts hidden. CSV of counts only, never a row per person.
   Result<std::string> reach_report(const std::string& consultation_id, const ReachOptions& options = {});
 
-  // Figures for tests, benchmarks and the devices listing.
-  int64_t stored_count(const std::string& consultation_id = "");
-  int64_t quarantine_count();
-  std::vector<ConsultationSummary> consultations();
-  std::vector<QuarantinedItem> quarantined(const std::string& consultation_id = "");  // oldest first
+  // Figures for tests, benchmarks and the devices listing. A database that cannot be read is an
+  // error, never an empty list or a zero.
+  [[nodiscard]] Result<int64_t> stored_count(const std::string& consultation_id = "");
+  [[nodiscard]] Result<int64_t> quarantine_count();
+  [[nodiscard]] Result<std::vector<ConsultationSummary>> consultations();
+  [[nodiscard]] Result<std::vector<QuarantinedItem>> quarantined(const std::string& consultation_id = "");  // oldest first
   std::string seal_public_key() const;
-  std::vector<std::string> stored_ids();
+  [[nodiscard]] Result<std::vector<std::string>> stored_ids();
   std::string hub_id() const;
 
   // Serves the API on its own threads; port 0 picks a free port. Returns the bound port.

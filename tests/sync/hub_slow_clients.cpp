@@ -1,0 +1,406 @@
+// Hub tests: slow, silent and malformed connections cannot starve the hub's workers (the connection gate).
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "hub_fixture.h"
+#include "loopback_socket.h"
+#include "must.h"
+
+using hubtest::good_response;
+using hubtest::ServedHub;
+using nlohmann::json;
+using soundings::test::Socket;
+using SteadyClock = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_since(SteadyClock::time_point start) {
+  return std::chrono::duration<double>(SteadyClock::now() - start).count();
+}
+
+// Everything the hub sends on `fd` until it closes the connection or `limit` passes.
+std::string read_until_closed(int fd, std::chrono::milliseconds limit, bool* closed = nullptr) {
+  std::string text;
+  const auto end = SteadyClock::now() + limit;
+  if (closed) *closed = false;
+  while (SteadyClock::now() < end) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - SteadyClock::now());
+    if (!soundings::test::wait_readable(fd, std::max(left, std::chrono::milliseconds(1)))) continue;
+    char buffer[4096];
+    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) {
+      if (closed) *closed = true;
+      break;
+    }
+    text.append(buffer, static_cast<size_t>(n));
+  }
+  return text;
+}
+
+struct RawAnswer {
+  int status = 0;
+  json body;
+  bool closed = false;
+  double seconds = 0;
+};
+
+// Sends `request` as is on a fresh connection and reads the answer to the connection's end.
+RawAnswer send_raw(int port, const std::string& request, std::chrono::milliseconds limit = std::chrono::seconds(5)) {
+  RawAnswer answer;
+  Socket socket(soundings::test::connect_loopback(port));
+  REQUIRE(socket.valid());
+  const auto start = SteadyClock::now();
+  REQUIRE(soundings::test::write_all(socket.get(), request.data(), request.size()));
+  const std::string text = read_until_closed(socket.get(), limit, &answer.closed);
+  answer.seconds = seconds_since(start);
+  if (text.rfind("HTTP/1.1 ", 0) == 0) answer.status = std::stoi(text.substr(9, 3));
+  const size_t body = text.find("\r\n\r\n");
+  if (body != std::string::npos) answer.body = json::parse(text.substr(body + 4), nullptr, false);
+  return answer;
+}
+
+// Writes a self-signed P-256 certificate for 127.0.0.1 and its key.
+bool write_self_signed(const std::string& cert_path, const std::string& key_path) {
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  X509* cert = X509_new();
+  bool ok = key && cert;
+  if (ok) {
+    ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
+    X509_gmtime_adj(X509_getm_notBefore(cert), -60);
+    X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
+    X509_set_pubkey(cert, key);
+    X509_NAME* name = X509_get_subject_name(cert);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1,
+                               0);
+    X509_set_issuer_name(cert, name);
+    ok = X509_sign(cert, key, EVP_sha256()) > 0;
+  }
+  FILE* cert_file = ok ? std::fopen(cert_path.c_str(), "wb") : nullptr;
+  FILE* key_file = ok ? std::fopen(key_path.c_str(), "wb") : nullptr;
+  ok = cert_file && key_file && PEM_write_X509(cert_file, cert) == 1 &&
+       PEM_write_PrivateKey(key_file, key, nullptr, nullptr, 0, nullptr, nullptr) == 1;
+  if (cert_file) std::fclose(cert_file);
+  if (key_file) std::fclose(key_file);
+  X509_free(cert);
+  EVP_PKEY_free(key);
+  return ok;
+}
+
+// Connections that each send a request a byte or a few at a time, every 100-200 ms, from one thread.
+class Tricklers {
+ public:
+  Tricklers(int port, int count, int with_body) {
+    const std::string head = "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + std::string(400, 'a');
+    // A body's head is sent whole at once, so that the body itself is what trickles.
+    const std::string body_head =
+        "POST /api/v1/responses HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        "Content-Length: 100000\r\n\r\n";
+    const std::string body = body_head + std::string(100000, ' ');
+    for (int i = 0; i < count; ++i) {
+      Socket socket(soundings::test::connect_loopback(port));
+      if (!socket.valid()) break;
+      const bool with_a_body = i < with_body;
+      if (with_a_body && !soundings::test::write_all(socket.get(), body_head.data(), body_head.size())) break;
+      ::fcntl(socket.get(), F_SETFL, O_NONBLOCK);
+      streams_.push_back({std::move(socket), with_a_body ? body : head, with_a_body ? body_head.size() : 0});
+    }
+    thread_ = std::thread([this] { run(); });
+  }
+  ~Tricklers() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  size_t opened() const { return streams_.size(); }
+  // How many are still open as far as the client can tell (no end of stream, no reset).
+  int still_open() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+    int open = 0;
+    for (auto& stream : streams_) {
+      char byte;
+      const ssize_t n = ::recv(stream.socket.get(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) ++open;
+    }
+    return open;
+  }
+
+ private:
+  struct Stream {
+    Socket socket;
+    std::string text;
+    size_t sent;
+  };
+  void run() {
+    std::mt19937 random(7);
+    std::uniform_int_distribution<int> pause(100, 200);
+    std::vector<SteadyClock::time_point> due(streams_.size(), SteadyClock::now());
+    while (!stop_) {
+      const auto now = SteadyClock::now();
+      for (size_t i = 0; i < streams_.size(); ++i) {
+        Stream& stream = streams_[i];
+        if (now < due[i] || stream.sent >= stream.text.size()) continue;
+        // Headers a byte at a time; a body a few bytes at a time, far below the minimum rate.
+        const size_t chunk = stream.text.size() > 1000 ? 4 : 1;
+        const ssize_t n = ::send(stream.socket.get(), stream.text.data() + stream.sent,
+                                 std::min(chunk, stream.text.size() - stream.sent), MSG_NOSIGNAL);
+        if (n > 0) stream.sent += static_cast<size_t>(n);
+        due[i] = now + std::chrono::milliseconds(pause(random));
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  std::vector<Stream> streams_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace
+
+TEST_CASE("200 connections trickling bytes leave health answering and a device's batch stored", "[hub][gate]") {
+  ServedHub served;
+  const std::string token = served.enrol();
+  Tricklers tricklers(served.port(), 200, 20);
+  REQUIRE(tricklers.opened() == 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // every one of them has begun its request
+
+  std::atomic<bool> batch_done{false};
+  int batch_status = 0;
+  json batch_answer;
+  std::thread device([&] {
+    auto client = served.client();
+    client.set_read_timeout(5, 0);
+    batch_answer = hubtest::post_batch(client, token, hubtest::batch_of({good_response(), good_response()}),
+                                       &batch_status);
+    batch_done = true;
+  });
+
+  int probes = 0;
+  int answered_in_time = 0;
+  double slowest = 0;
+  const auto start = SteadyClock::now();
+  while (seconds_since(start) < 3.0) {
+    httplib::Client client("127.0.0.1", served.port());
+    client.set_connection_timeout(2, 0);
+    client.set_read_timeout(2, 0);
+    const auto probe_start = SteadyClock::now();
+    const auto health = client.Get("/api/v1/health");
+    const double took = seconds_since(probe_start);
+    ++probes;
+    slowest = std::max(slowest, took);
+    if (health && health->status == 200 && took < 2.0) ++answered_in_time;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  device.join();
+
+  INFO("slowest health probe: " << slowest << " s");
+  CHECK(answered_in_time == probes);
+  CHECK(batch_status == 200);
+  CHECK(soundings::testing::must(served.hub().stored_count()) == 2);
+  // The slow connections were held, not dropped: their deadlines (10 s) are still ahead.
+  CHECK(tricklers.still_open() == 200);
+}
+
+TEST_CASE("a Content-Length with a sign, past 2^63 or not a number is answered at once with the hub's JSON",
+          "[hub][gate]") {
+  ServedHub served;
+  const std::string token = served.enrol();
+  struct Case {
+    const char* length;
+    int status;
+    const char* error;
+  };
+  for (const Case& bad : {Case{"-1", 400, "bad_request"}, Case{"9223372036854775808", 413, "body_too_large"},
+                          Case{"18446744073709551616", 413, "body_too_large"}, Case{"12abc", 400, "bad_request"},
+                          Case{"+5", 400, "bad_request"}, Case{"8388609", 413, "body_too_large"}}) {
+    INFO("Content-Length: " << bad.length);
+    const RawAnswer answer =
+        send_raw(served.port(), "POST /api/v1/responses HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
+                                    "\r\nContent-Length: " + bad.length + "\r\n\r\n{\"responses\": []}");
+    CHECK(answer.status == bad.status);
+    CHECK(answer.body.value("error", "") == bad.error);
+    CHECK(!answer.body.value("message", "").empty());
+    CHECK(answer.closed);
+    CHECK(answer.seconds < 0.5);
+  }
+  const RawAnswer twice = send_raw(served.port(),
+                                   "POST /api/v1/heartbeat HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+                                   "Content-Length: 20\r\n\r\n{}");
+  CHECK(twice.status == 400);
+  CHECK(twice.body.value("message", "").find("more than once") != std::string::npos);
+  // A chunked body is decoded by the gate and reaches the hub whole (here: refused for want of a token).
+  const RawAnswer chunked = send_raw(served.port(),
+                                     "POST /api/v1/heartbeat HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                                     "Connection: close\r\n\r\n1\r\n{\r\n1;ext=1\r\n}\r\n0\r\n\r\n");
+  CHECK(chunked.status == 401);
+  const RawAnswer bad_chunk = send_raw(served.port(),
+                                       "POST /api/v1/heartbeat HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                                       "\r\n-2\r\n{}\r\n0\r\n\r\n");
+  CHECK(bad_chunk.status == 400);
+  CHECK(bad_chunk.body.value("error", "") == "bad_body");
+  const RawAnswer both = send_raw(served.port(),
+                                  "POST /api/v1/heartbeat HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+                                  "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
+  CHECK(both.status == 400);
+  const RawAnswer gzip = send_raw(served.port(),
+                                  "POST /api/v1/heartbeat HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n");
+  CHECK(gzip.status == 411);
+  CHECK(gzip.body.value("error", "") == "length_required");
+  const RawAnswer huge_head = send_raw(served.port(), "GET /api/v1/health HTTP/1.1\r\nX-Big: " +
+                                                          std::string(20 * 1024, 'b') + "\r\n\r\n");
+  CHECK(huge_head.status == 431);
+  CHECK(huge_head.body.value("error", "") == "headers_too_large");
+  CHECK(soundings::testing::must(served.hub().stored_count()) == 0);
+}
+
+TEST_CASE("a connection trickling its headers is answered 408 and closed at its header deadline", "[hub][gate]") {
+  soundings::hub::HubConfig config;
+  config.header_timeout = std::chrono::milliseconds(600);
+  ServedHub served(config);
+  Socket socket(soundings::test::connect_loopback(served.port()));
+  REQUIRE(socket.valid());
+  const std::string head = "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + std::string(100, 'z');
+  const auto start = SteadyClock::now();
+  std::string answer;
+  bool closed = false;
+  for (size_t i = 0; i < head.size() && !closed; ++i) {
+    if (!soundings::test::write_all(socket.get(), &head[i], 1)) break;
+    answer += read_until_closed(socket.get(), std::chrono::milliseconds(100), &closed);
+  }
+  if (!closed) answer += read_until_closed(socket.get(), std::chrono::seconds(3), &closed);
+  const double took = seconds_since(start);
+  CHECK(closed);
+  CHECK(took >= 0.5);
+  CHECK(took < 2.0);
+  CHECK(answer.rfind("HTTP/1.1 408 ", 0) == 0);
+  CHECK(answer.find("\"request_timeout\"") != std::string::npos);
+
+  // A connection that never sends a byte is closed at the same deadline, without an answer.
+  Socket silent(soundings::test::connect_loopback(served.port()));
+  const auto silent_start = SteadyClock::now();
+  bool silent_closed = false;
+  CHECK(read_until_closed(silent.get(), std::chrono::seconds(3), &silent_closed).empty());
+  CHECK(silent_closed);
+  CHECK(seconds_since(silent_start) < 2.0);
+}
+
+TEST_CASE("a body slower than the minimum rate is answered 408 at its deadline and nothing is stored",
+          "[hub][gate]") {
+  soundings::hub::HubConfig config;
+  config.body_timeout = std::chrono::milliseconds(500);
+  ServedHub served(config);
+  const std::string token = served.enrol();
+  const std::string body = hubtest::batch_of({good_response()}).dump();
+  Socket socket(soundings::test::connect_loopback(served.port()));
+  const std::string head = "POST /api/v1/responses HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
+                           "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  REQUIRE(soundings::test::write_all(socket.get(), head.data(), head.size()));
+  const auto start = SteadyClock::now();
+  std::string answer;
+  bool closed = false;
+  for (size_t i = 0; i < body.size() && !closed; ++i) {
+    if (!soundings::test::write_all(socket.get(), &body[i], 1)) break;
+    answer += read_until_closed(socket.get(), std::chrono::milliseconds(50), &closed);
+  }
+  const double took = seconds_since(start);
+  CHECK(closed);
+  CHECK(took < 2.0);
+  CHECK(answer.rfind("HTTP/1.1 408 ", 0) == 0);
+  CHECK(soundings::testing::must(served.hub().stored_count()) == 0);
+}
+
+TEST_CASE("pipelined requests on one kept-alive connection are each answered, in order", "[hub][gate]") {
+  ServedHub served;
+  Socket socket(soundings::test::connect_loopback(served.port()));
+  const std::string two = "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\nGET /api/v1/nowhere HTTP/1.1\r\nHost: x\r\n"
+                          "Connection: close\r\n\r\n";
+  REQUIRE(soundings::test::write_all(socket.get(), two.data(), two.size()));
+  bool closed = false;
+  const std::string answers = read_until_closed(socket.get(), std::chrono::seconds(5), &closed);
+  CHECK(closed);
+  const size_t second = answers.find("HTTP/1.1 404 ");
+  CHECK(answers.rfind("HTTP/1.1 200 ", 0) == 0);
+  REQUIRE(second != std::string::npos);
+  CHECK(answers.find("Connection: keep-alive") < second);
+  CHECK(answers.find("\"not_found\"", second) != std::string::npos);
+}
+
+TEST_CASE("a client's own gate header is replaced, so it neither passes nor blocks a request", "[hub][gate]") {
+  ServedHub served;
+  const RawAnswer answer = send_raw(served.port(),
+                                    "GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Soundings-Gate: guess\r\n"
+                                    "Connection: close\r\n\r\n");
+  CHECK(answer.status == 200);
+  CHECK(answer.body.value("service", "") == "soundings-hub");
+}
+
+TEST_CASE("when the connection cap is reached, the connection nearest its deadline makes room", "[hub][gate]") {
+  soundings::hub::HubConfig config;
+  config.max_connections = 8;
+  ServedHub served(config);
+  std::vector<Socket> idle;
+  for (int i = 0; i < 20; ++i) idle.emplace_back(soundings::test::connect_loopback(served.port()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  auto client = served.client();
+  const auto health = client.Get("/api/v1/health");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  // The first twelve were closed to make room for the later ones.
+  bool first_closed = false;
+  read_until_closed(idle.front().get(), std::chrono::milliseconds(500), &first_closed);
+  CHECK(first_closed);
+}
+
+TEST_CASE("a TLS handshake that stalls is closed at the header deadline while HTTPS keeps answering",
+          "[hub][gate][tls]") {
+  hubtest::TempDir certs;
+  const std::string cert = (certs.path() / "hub.crt").string();
+  const std::string key = (certs.path() / "hub.key").string();
+  REQUIRE(write_self_signed(cert, key));
+  soundings::hub::HubConfig config;
+  config.tls_cert_file = cert;
+  config.tls_key_file = key;
+  config.header_timeout = std::chrono::milliseconds(700);
+  ServedHub served(config);
+
+  // The first bytes of a TLS record header, then nothing: a handshake that never completes.
+  std::vector<Socket> stalled;
+  for (int i = 0; i < 20; ++i) {
+    stalled.emplace_back(soundings::test::connect_loopback(served.port()));
+    REQUIRE(soundings::test::write_all(stalled.back().get(), "\x16\x03\x01", 3));
+  }
+  const auto start = SteadyClock::now();
+  httplib::SSLClient client("127.0.0.1", served.port());
+  client.set_ca_cert_path(cert.c_str());
+  client.enable_server_certificate_verification(true);
+  client.set_connection_timeout(2, 0);
+  client.set_read_timeout(2, 0);
+  const auto health = client.Get("/api/v1/health");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  CHECK(seconds_since(start) < 2.0);
+
+  int closed_in_time = 0;
+  for (auto& socket : stalled) {
+    bool closed = false;
+    const auto left = std::chrono::milliseconds(2500) -
+                      std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - start);
+    read_until_closed(socket.get(), std::max(left, std::chrono::milliseconds(1)), &closed);
+    if (closed) ++closed_in_time;
+  }
+  CHECK(closed_in_time == 20);
+  CHECK(seconds_since(start) >= 0.6);
+}
