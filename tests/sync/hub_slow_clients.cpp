@@ -167,7 +167,48 @@ class Tricklers {
   std::thread thread_;
 };
 
+// Ports this process listens on at 127.0.0.1 (from /proc/self/net/tcp), to find the hub's internal one.
+std::vector<int> loopback_listening_ports() {
+  std::vector<int> ports;
+  std::ifstream table("/proc/self/net/tcp");
+  std::string line;
+  std::getline(table, line);  // column titles
+  while (std::getline(table, line)) {
+    char local[64] = {};
+    char remote[64] = {};
+    unsigned state = 0;
+    if (std::sscanf(line.c_str(), "%*d: %63s %63s %x", local, remote, &state) != 3 || state != 0x0A) continue;
+    const std::string address(local);
+    if (address.rfind("0100007F:", 0) == 0) ports.push_back(std::stoi(address.substr(9), nullptr, 16));
+  }
+  return ports;
+}
+
 }  // namespace
+
+TEST_CASE("the internal server behind the gate answers nothing that did not come through the gate", "[hub][gate]") {
+  ServedHub served;
+  std::vector<int> internal;
+  for (const int port : loopback_listening_ports()) {
+    if (port != served.port()) internal.push_back(port);
+  }
+  REQUIRE(internal.size() == 1);
+  httplib::Client direct("127.0.0.1", internal.front());
+  direct.set_connection_timeout(2, 0);
+  direct.set_read_timeout(2, 0);
+  for (const char* secret : {"", "guess", "0000000000000000000000000000000000000000000000000000000000000000"}) {
+    httplib::Headers headers;
+    if (*secret) headers.emplace("X-Soundings-Gate", secret);
+    const auto answer = direct.Get("/api/v1/health", headers);
+    REQUIRE(answer);
+    CHECK(answer->status == 403);
+    CHECK(json::parse(answer->body, nullptr, false).value("error", "") == "forbidden");
+  }
+  auto through_gate = served.client();
+  const auto health = through_gate.Get("/api/v1/health");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+}
 
 TEST_CASE("200 connections trickling bytes leave health answering and a device's batch stored", "[hub][gate]") {
   ServedHub served;
