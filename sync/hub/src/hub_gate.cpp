@@ -60,8 +60,9 @@ bool is_token_char(char c) {
 }
 
 // Where a request or answer head ends (just past its blank line), or npos while incomplete.
-size_t head_end(std::string_view buffer) {
-  for (size_t i = buffer.find('\n'); i != std::string_view::npos; i = buffer.find('\n', i + 1)) {
+// `from` is where the previous search stopped, so a head trickled a byte at a time is scanned once.
+size_t head_end(std::string_view buffer, size_t from = 0) {
+  for (size_t i = buffer.find('\n', from); i != std::string_view::npos; i = buffer.find('\n', i + 1)) {
     if (i + 1 < buffer.size() && buffer[i + 1] == '\n') return i + 2;
     if (i + 2 < buffer.size() && buffer[i + 1] == '\r' && buffer[i + 2] == '\n') return i + 3;
   }
@@ -285,6 +286,7 @@ struct Connection {
   uint32_t client_events = 0;
 
   std::string in;               // bytes from the client not yet forwarded (after the head once it is taken)
+  size_t head_scanned = 0;       // how far `in` has been searched for the end of the head
   RequestHead head;
   ChunkedBody chunks;
   SteadyTime body_started;
@@ -526,6 +528,7 @@ struct ConnectionGate::Loop {
     }
     c.head = std::move(std::get<RequestHead>(parsed));
     c.in.erase(0, end);
+    c.head_scanned = 0;
     c.chunks = ChunkedBody{};
     c.phase = Phase::Body;
     c.body_started = SteadyClock::now();
@@ -542,7 +545,8 @@ struct ConnectionGate::Loop {
     char buffer[16 * 1024];
     for (;;) {
       if (c.phase == Phase::Head) {
-        const size_t end = head_end(c.in);
+        const size_t end = head_end(c.in, c.head_scanned);
+        c.head_scanned = c.in.size() < 3 ? 0 : c.in.size() - 3;
         if (end != std::string::npos && end <= settings.max_header_bytes) {
           if (!take_head(c, end)) return;
         } else if (c.in.size() > settings.max_header_bytes) {
