@@ -378,6 +378,24 @@ TEST_CASE("pipelined requests on one kept-alive connection are each answered, in
   CHECK(answers.find("\"not_found\"", second) != std::string::npos);
 }
 
+TEST_CASE("a client that expects 100-continue is told to go on by the gate, and its body reaches the hub",
+          "[hub][gate]") {
+  ServedHub served;
+  Socket socket(soundings::test::connect_loopback(served.port()));
+  const std::string head = "POST /api/v1/heartbeat HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                           "Content-Length: 2\r\nConnection: close\r\n\r\n";
+  REQUIRE(soundings::test::write_all(socket.get(), head.data(), head.size()));
+  REQUIRE(soundings::test::wait_readable(socket.get(), std::chrono::seconds(2)));
+  char buffer[64] = {};
+  const ssize_t n = ::recv(socket.get(), buffer, sizeof buffer - 1, 0);
+  CHECK(std::string(buffer, n > 0 ? static_cast<size_t>(n) : 0) == "HTTP/1.1 100 Continue\r\n\r\n");
+  REQUIRE(soundings::test::write_all(socket.get(), "{}", 2));
+  bool closed = false;
+  const std::string answer = read_until_closed(socket.get(), std::chrono::seconds(5), &closed);
+  CHECK(answer.rfind("HTTP/1.1 401 ", 0) == 0);  // the hub itself judged it: no token
+  CHECK(answer.find("\"unauthorized\"") != std::string::npos);
+}
+
 TEST_CASE("a client's own gate header is replaced, so it neither passes nor blocks a request", "[hub][gate]") {
   ServedHub served;
   const RawAnswer answer = send_raw(served.port(),
