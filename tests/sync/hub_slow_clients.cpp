@@ -295,6 +295,12 @@ TEST_CASE("a Content-Length with a sign, past 2^63 or not a number is answered a
                                   "POST /api/v1/heartbeat HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
                                   "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
   CHECK(both.status == 400);
+  // Chunk extensions are not a way to send unbounded bytes for a small body.
+  std::string padded = "POST /api/v1/heartbeat HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  const std::string one = "1;" + std::string(4000, 'e') + "\r\n{\r\n";
+  while (padded.size() < 17 * 1024 * 1024 + 100 * 1024) padded += one;
+  const RawAnswer extended = send_raw(served.port(), padded, std::chrono::seconds(10));
+  CHECK(extended.status == 413);
   const RawAnswer gzip = send_raw(served.port(),
                                   "POST /api/v1/heartbeat HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n");
   CHECK(gzip.status == 411);
@@ -433,6 +439,26 @@ TEST_CASE("a TLS handshake that stalls is closed at the header deadline while HT
   config.tls_key_file = key;
   config.header_timeout = std::chrono::milliseconds(700);
   ServedHub served(config);
+
+  // A body of several MiB arrives whole through TLS although the gate reads it in turns.
+  const std::string big = json{{"responses", json::array()}, {"padding", std::string(3 * 1024 * 1024, 'p')}}.dump();
+  {
+    httplib::SSLClient uploader("127.0.0.1", served.port());
+    uploader.set_ca_cert_path(cert.c_str());
+    uploader.enable_server_certificate_verification(true);
+    uploader.set_read_timeout(10, 0);
+    uploader.set_write_timeout(10, 0);
+    const auto code = served.hub().make_enrol_code("TLS tablet");
+    REQUIRE(code);
+    const auto enrolled = uploader.Post("/api/v1/enrol", json{{"code", *code}}.dump(), "application/json");
+    REQUIRE(enrolled);
+    REQUIRE(enrolled->status == 200);
+    const std::string token = json::parse(enrolled->body).at("token").get<std::string>();
+    const auto posted = uploader.Post("/api/v1/responses", hubtest::bearer(token), big, "application/json");
+    REQUIRE(posted);
+    CHECK(posted->status == 200);
+    CHECK(json::parse(posted->body, nullptr, false)["results"] == json::array());
+  }
 
   // The first bytes of a TLS record header, then nothing: a handshake that never completes.
   std::vector<Socket> stalled;

@@ -256,6 +256,9 @@ class ChunkedBody {
       }
     }
     input.erase(0, pos);
+    // Chunk headers and extensions are overhead beyond the body limit: bound them too.
+    raw_ += pos;
+    if (state == State::More && raw_ > 2 * limit + 64 * 1024) state = State::TooLarge;
     return state;
   }
 
@@ -271,6 +274,7 @@ class ChunkedBody {
   Part part_ = Part::Size;
   size_t remaining_ = 0;
   size_t trailer_bytes_ = 0;
+  size_t raw_ = 0;
 };
 
 struct Connection {
@@ -327,6 +331,7 @@ struct ConnectionGate::Loop {
   uint64_t next_id = 1;
   std::map<uint64_t, std::unique_ptr<Connection>> connections;
   std::set<std::pair<SteadyTime, uint64_t>> deadlines;
+  std::vector<uint64_t> revisit;  // connections that stopped reading to give others a turn
 
   ~Loop() {
     for (auto& [id, connection] : connections) release(*connection);
@@ -543,6 +548,8 @@ struct ConnectionGate::Loop {
 
   void read_request(Connection& c) {
     char buffer[16 * 1024];
+    // A fast client gets at most this much per turn, so one connection cannot hold the loop.
+    size_t budget = 1024 * 1024;
     for (;;) {
       if (c.phase == Phase::Head) {
         const size_t end = head_end(c.in, c.head_scanned);
@@ -574,7 +581,14 @@ struct ConnectionGate::Loop {
         // Never more than this request: what follows it stays in the socket until its turn.
         wanted = std::min(wanted, c.head.content_length - c.in.size());
       }
-      const Io io = client_read(c, buffer, wanted);
+      if (budget == 0) {
+        // The rest is read on the next turn; TLS may hold it decrypted already, where epoll
+        // cannot see it, so the connection is revisited without waiting for an event.
+        update_client_events(c);
+        revisit.push_back(c.id);
+        return;
+      }
+      const Io io = client_read(c, buffer, std::min(wanted, budget));
       if (io.status == IoStatus::Closed) {
         close_connection(c);
         return;
@@ -584,6 +598,7 @@ struct ConnectionGate::Loop {
         return;
       }
       c.in.append(buffer, io.bytes);
+      budget -= io.bytes;
     }
   }
 
@@ -766,7 +781,7 @@ struct ConnectionGate::Loop {
     c.phase = Phase::Closing;
     set_deadline(c, SteadyClock::now() + std::chrono::seconds(2));
     char buffer[16 * 1024];
-    for (;;) {
+    for (int turn = 0; turn < 4; ++turn) {
       const Io io = client_read(c, buffer, sizeof buffer);
       if (io.status == IoStatus::Closed) {
         close_connection(c);
@@ -824,6 +839,7 @@ struct ConnectionGate::Loop {
   }
 
   int wait_ms() const {
+    if (!revisit.empty()) return 0;
     if (deadlines.empty()) return -1;
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadlines.begin()->first - SteadyClock::now());
     return static_cast<int>(std::clamp<int64_t>(left.count(), 0, 60'000));
@@ -868,6 +884,14 @@ struct ConnectionGate::Loop {
           [[maybe_unused]] const ssize_t read_bytes = ::read(wake_fd, &ignored, sizeof ignored);
         } else {
           dispatch(tag, events[static_cast<size_t>(i)].events);
+        }
+      }
+      std::vector<uint64_t> again;
+      again.swap(revisit);
+      for (const uint64_t id : again) {
+        auto found = connections.find(id);
+        if (found != connections.end() && (found->second->phase == Phase::Head || found->second->phase == Phase::Body)) {
+          read_request(*found->second);
         }
       }
       expire();
