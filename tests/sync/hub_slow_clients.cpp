@@ -10,8 +10,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -167,17 +169,28 @@ class Tricklers {
   std::thread thread_;
 };
 
-// Ports this process listens on at 127.0.0.1 (from /proc/self/net/tcp), to find the hub's internal one.
+// Ports this process listens on at 127.0.0.1, to find the hub's internal one. /proc/self/net/tcp
+// lists the whole network namespace, so a socket counts only if one of this process's
+// descriptors is it.
 std::vector<int> loopback_listening_ports() {
+  std::set<std::string> own_sockets;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code error;
+    const std::string target = std::filesystem::read_symlink(entry.path(), error).string();
+    if (!error && target.rfind("socket:[", 0) == 0) own_sockets.insert(target.substr(8, target.size() - 9));
+  }
   std::vector<int> ports;
   std::ifstream table("/proc/self/net/tcp");
   std::string line;
   std::getline(table, line);  // column titles
   while (std::getline(table, line)) {
     char local[64] = {};
-    char remote[64] = {};
     unsigned state = 0;
-    if (std::sscanf(line.c_str(), "%*d: %63s %63s %x", local, remote, &state) != 3 || state != 0x0A) continue;
+    unsigned long inode = 0;
+    if (std::sscanf(line.c_str(), "%*d: %63s %*s %x %*s %*s %*s %*d %*d %lu", local, &state, &inode) != 3 ||
+        state != 0x0A || !own_sockets.count(std::to_string(inode))) {
+      continue;
+    }
     const std::string address(local);
     if (address.rfind("0100007F:", 0) == 0) ports.push_back(std::stoi(address.substr(9), nullptr, 16));
   }
