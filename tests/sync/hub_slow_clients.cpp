@@ -501,3 +501,18 @@ TEST_CASE("a TLS handshake that stalls is closed at the header deadline while HT
   CHECK(closed_in_time == 20);
   CHECK(seconds_since(start) >= 0.6);
 }
+
+TEST_CASE("a gate limit of zero is refused when the hub opens, naming the setting", "[hub][gate]") {
+  hubtest::TempDir dir;
+  soundings::hub::HubConfig config;
+  config.data_dir = dir.path().string();
+  config.body_timeout = std::chrono::milliseconds(0);
+  const auto refused = soundings::hub::Hub::open(config);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message.find("body_timeout") != std::string::npos);
+  config.body_timeout = std::chrono::seconds(1);
+  config.max_connections = 0;
+  const auto capped = soundings::hub::Hub::open(config);
+  REQUIRE_FALSE(capped);
+  CHECK(capped.error().message.find("max_connections") != std::string::npos);
+}
