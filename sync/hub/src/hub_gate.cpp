@@ -890,9 +890,8 @@ struct ConnectionGate::Loop {
       again.swap(revisit);
       for (const uint64_t id : again) {
         auto found = connections.find(id);
-        if (found != connections.end() && (found->second->phase == Phase::Head || found->second->phase == Phase::Body)) {
-          read_request(*found->second);
-        }
+        if (found == connections.end()) continue;
+        if (found->second->phase == Phase::Head || found->second->phase == Phase::Body) read_request(*found->second);
       }
       expire();
     }
