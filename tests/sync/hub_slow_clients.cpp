@@ -10,8 +10,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -168,7 +170,59 @@ class Tricklers {
   std::thread thread_;
 };
 
+// Ports this process listens on at 127.0.0.1, to find the hub's internal one. /proc/self/net/tcp
+// lists the whole network namespace, so a socket counts only if one of this process's
+// descriptors is it.
+std::vector<int> loopback_listening_ports() {
+  std::set<std::string> own_sockets;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code error;
+    const std::string target = std::filesystem::read_symlink(entry.path(), error).string();
+    if (!error && target.rfind("socket:[", 0) == 0) own_sockets.insert(target.substr(8, target.size() - 9));
+  }
+  std::vector<int> ports;
+  std::ifstream table("/proc/self/net/tcp");
+  std::string line;
+  std::getline(table, line);  // column titles
+  while (std::getline(table, line)) {
+    char local[64] = {};
+    unsigned state = 0;
+    unsigned long inode = 0;
+    if (std::sscanf(line.c_str(), "%*d: %63s %*s %x %*s %*s %*s %*d %*d %lu", local, &state, &inode) != 3 ||
+        state != 0x0A || !own_sockets.count(std::to_string(inode))) {
+      continue;
+    }
+    const std::string address(local);
+    if (address.rfind("0100007F:", 0) == 0) ports.push_back(std::stoi(address.substr(9), nullptr, 16));
+  }
+  return ports;
+}
+
 }  // namespace
+
+TEST_CASE("the internal server behind the gate answers nothing that did not come through the gate", "[hub][gate]") {
+  ServedHub served;
+  std::vector<int> internal;
+  for (const int port : loopback_listening_ports()) {
+    if (port != served.port()) internal.push_back(port);
+  }
+  REQUIRE(internal.size() == 1);
+  httplib::Client direct("127.0.0.1", internal.front());
+  direct.set_connection_timeout(2, 0);
+  direct.set_read_timeout(2, 0);
+  for (const char* secret : {"", "guess", "0000000000000000000000000000000000000000000000000000000000000000"}) {
+    httplib::Headers headers;
+    if (*secret) headers.emplace("X-Soundings-Gate", secret);
+    const auto answer = direct.Get("/api/v1/health", headers);
+    REQUIRE(answer);
+    CHECK(answer->status == 403);
+    CHECK(json::parse(answer->body, nullptr, false).value("error", "") == "forbidden");
+  }
+  auto through_gate = served.client();
+  const auto health = through_gate.Get("/api/v1/health");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+}
 
 TEST_CASE("200 connections trickling bytes leave health answering and a device's batch stored", "[hub][gate]") {
   ServedHub served;
@@ -255,6 +309,12 @@ TEST_CASE("a Content-Length with a sign, past 2^63 or not a number is answered a
                                   "POST /api/v1/heartbeat HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
                                   "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
   CHECK(both.status == 400);
+  // Chunk extensions are not a way to send unbounded bytes for a small body.
+  std::string padded = "POST /api/v1/heartbeat HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  const std::string one = "1;" + std::string(4000, 'e') + "\r\n{\r\n";
+  while (padded.size() < 17 * 1024 * 1024 + 100 * 1024) padded += one;
+  const RawAnswer extended = send_raw(served.port(), padded, std::chrono::seconds(10));
+  CHECK(extended.status == 413);
   const RawAnswer gzip = send_raw(served.port(),
                                   "POST /api/v1/heartbeat HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n");
   CHECK(gzip.status == 411);
@@ -338,6 +398,24 @@ TEST_CASE("pipelined requests on one kept-alive connection are each answered, in
   CHECK(answers.find("\"not_found\"", second) != std::string::npos);
 }
 
+TEST_CASE("a client that expects 100-continue is told to go on by the gate, and its body reaches the hub",
+          "[hub][gate]") {
+  ServedHub served;
+  Socket socket(soundings::test::connect_loopback(served.port()));
+  const std::string head = "POST /api/v1/heartbeat HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                           "Content-Length: 2\r\nConnection: close\r\n\r\n";
+  REQUIRE(soundings::test::write_all(socket.get(), head.data(), head.size()));
+  REQUIRE(soundings::test::wait_readable(socket.get(), std::chrono::seconds(2)));
+  char buffer[64] = {};
+  const ssize_t n = ::recv(socket.get(), buffer, sizeof buffer - 1, 0);
+  CHECK(std::string(buffer, n > 0 ? static_cast<size_t>(n) : 0) == "HTTP/1.1 100 Continue\r\n\r\n");
+  REQUIRE(soundings::test::write_all(socket.get(), "{}", 2));
+  bool closed = false;
+  const std::string answer = read_until_closed(socket.get(), std::chrono::seconds(5), &closed);
+  CHECK(answer.rfind("HTTP/1.1 401 ", 0) == 0);  // the hub itself judged it: no token
+  CHECK(answer.find("\"unauthorized\"") != std::string::npos);
+}
+
 TEST_CASE("a client's own gate header is replaced, so it neither passes nor blocks a request", "[hub][gate]") {
   ServedHub served;
   const RawAnswer answer = send_raw(served.port(),
@@ -376,6 +454,26 @@ TEST_CASE("a TLS handshake that stalls is closed at the header deadline while HT
   config.header_timeout = std::chrono::milliseconds(700);
   ServedHub served(config);
 
+  // A body of several MiB arrives whole through TLS although the gate reads it in turns.
+  const std::string big = json{{"responses", json::array()}, {"padding", std::string(3 * 1024 * 1024, 'p')}}.dump();
+  {
+    httplib::SSLClient uploader("127.0.0.1", served.port());
+    uploader.set_ca_cert_path(cert.c_str());
+    uploader.enable_server_certificate_verification(true);
+    uploader.set_read_timeout(10, 0);
+    uploader.set_write_timeout(10, 0);
+    const auto code = served.hub().make_enrol_code("TLS tablet");
+    REQUIRE(code);
+    const auto enrolled = uploader.Post("/api/v1/enrol", json{{"code", *code}}.dump(), "application/json");
+    REQUIRE(enrolled);
+    REQUIRE(enrolled->status == 200);
+    const std::string token = json::parse(enrolled->body).at("token").get<std::string>();
+    const auto posted = uploader.Post("/api/v1/responses", hubtest::bearer(token), big, "application/json");
+    REQUIRE(posted);
+    CHECK(posted->status == 200);
+    CHECK(json::parse(posted->body, nullptr, false)["results"] == json::array());
+  }
+
   // The first bytes of a TLS record header, then nothing: a handshake that never completes.
   std::vector<Socket> stalled;
   for (int i = 0; i < 20; ++i) {
@@ -403,4 +501,19 @@ TEST_CASE("a TLS handshake that stalls is closed at the header deadline while HT
   }
   CHECK(closed_in_time == 20);
   CHECK(seconds_since(start) >= 0.6);
+}
+
+TEST_CASE("a gate limit of zero is refused when the hub opens, naming the setting", "[hub][gate]") {
+  hubtest::TempDir dir;
+  soundings::hub::HubConfig config;
+  config.data_dir = dir.path().string();
+  config.body_timeout = std::chrono::milliseconds(0);
+  const auto refused = soundings::hub::Hub::open(config);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message.find("body_timeout") != std::string::npos);
+  config.body_timeout = std::chrono::seconds(1);
+  config.max_connections = 0;
+  const auto capped = soundings::hub::Hub::open(config);
+  REQUIRE_FALSE(capped);
+  CHECK(capped.error().message.find("max_connections") != std::string::npos);
 }

@@ -65,11 +65,16 @@ Result<std::unique_ptr<Hub>> Hub::open(HubConfig config) {
   if (config.max_body_bytes == 0 || config.max_batch_items == 0 || config.worker_threads < 1) {
     return Error{ErrorCode::InvalidInput, "the body limit, batch limit and worker threads must all be above 0"};
   }
-  if (config.header_timeout.count() <= 0 || config.body_timeout.count() <= 0 || config.write_timeout.count() <= 0 ||
-      config.min_transfer_rate == 0 || config.max_connections == 0 || config.max_header_bytes < 256) {
-    return Error{ErrorCode::InvalidInput,
-                 "the header, body and write timeouts, the minimum transfer rate and the connection limit must "
-                 "all be above 0, and the header limit at least 256 bytes"};
+  const std::pair<bool, const char*> gate_limits[] = {
+      {config.header_timeout.count() > 0, "HubConfig::header_timeout must be above 0"},
+      {config.body_timeout.count() > 0, "HubConfig::body_timeout must be above 0"},
+      {config.write_timeout.count() > 0, "HubConfig::write_timeout must be above 0"},
+      {config.min_transfer_rate > 0, "HubConfig::min_transfer_rate must be above 0"},
+      {config.max_connections > 0, "HubConfig::max_connections must be above 0"},
+      {config.max_header_bytes >= 256, "HubConfig::max_header_bytes must be at least 256"},
+  };
+  for (const auto& [ok, problem] : gate_limits) {
+    if (!ok) return Error{ErrorCode::InvalidInput, problem};
   }
 
   auto impl = std::make_unique<Impl>();

@@ -60,8 +60,9 @@ bool is_token_char(char c) {
 }
 
 // Where a request or answer head ends (just past its blank line), or npos while incomplete.
-size_t head_end(std::string_view buffer) {
-  for (size_t i = buffer.find('\n'); i != std::string_view::npos; i = buffer.find('\n', i + 1)) {
+// `from` is where the previous search stopped, so a head trickled a byte at a time is scanned once.
+size_t head_end(std::string_view buffer, size_t from = 0) {
+  for (size_t i = buffer.find('\n', from); i != std::string_view::npos; i = buffer.find('\n', i + 1)) {
     if (i + 1 < buffer.size() && buffer[i + 1] == '\n') return i + 2;
     if (i + 2 < buffer.size() && buffer[i + 1] == '\r' && buffer[i + 2] == '\n') return i + 3;
   }
@@ -255,6 +256,9 @@ class ChunkedBody {
       }
     }
     input.erase(0, pos);
+    // Chunk headers and extensions are overhead beyond the body limit: bound them too.
+    raw_ += pos;
+    if (state == State::More && raw_ > 2 * limit + 64 * 1024) state = State::TooLarge;
     return state;
   }
 
@@ -270,6 +274,7 @@ class ChunkedBody {
   Part part_ = Part::Size;
   size_t remaining_ = 0;
   size_t trailer_bytes_ = 0;
+  size_t raw_ = 0;
 };
 
 struct Connection {
@@ -285,6 +290,7 @@ struct Connection {
   uint32_t client_events = 0;
 
   std::string in;               // bytes from the client not yet forwarded (after the head once it is taken)
+  size_t head_scanned = 0;       // how far `in` has been searched for the end of the head
   RequestHead head;
   ChunkedBody chunks;
   SteadyTime body_started;
@@ -325,6 +331,7 @@ struct ConnectionGate::Loop {
   uint64_t next_id = 1;
   std::map<uint64_t, std::unique_ptr<Connection>> connections;
   std::set<std::pair<SteadyTime, uint64_t>> deadlines;
+  std::vector<uint64_t> revisit;  // connections that stopped reading to give others a turn
 
   ~Loop() {
     for (auto& [id, connection] : connections) release(*connection);
@@ -526,6 +533,7 @@ struct ConnectionGate::Loop {
     }
     c.head = std::move(std::get<RequestHead>(parsed));
     c.in.erase(0, end);
+    c.head_scanned = 0;
     c.chunks = ChunkedBody{};
     c.phase = Phase::Body;
     c.body_started = SteadyClock::now();
@@ -540,9 +548,12 @@ struct ConnectionGate::Loop {
 
   void read_request(Connection& c) {
     char buffer[16 * 1024];
+    // A fast client gets at most this much per turn, so one connection cannot hold the loop.
+    size_t budget = 1024 * 1024;
     for (;;) {
       if (c.phase == Phase::Head) {
-        const size_t end = head_end(c.in);
+        const size_t end = head_end(c.in, c.head_scanned);
+        c.head_scanned = c.in.size() < 3 ? 0 : c.in.size() - 3;
         if (end != std::string::npos && end <= settings.max_header_bytes) {
           if (!take_head(c, end)) return;
         } else if (c.in.size() > settings.max_header_bytes) {
@@ -570,7 +581,14 @@ struct ConnectionGate::Loop {
         // Never more than this request: what follows it stays in the socket until its turn.
         wanted = std::min(wanted, c.head.content_length - c.in.size());
       }
-      const Io io = client_read(c, buffer, wanted);
+      if (budget == 0) {
+        // The rest is read on the next turn; TLS may hold it decrypted already, where epoll
+        // cannot see it, so the connection is revisited without waiting for an event.
+        update_client_events(c);
+        revisit.push_back(c.id);
+        return;
+      }
+      const Io io = client_read(c, buffer, std::min(wanted, budget));
       if (io.status == IoStatus::Closed) {
         close_connection(c);
         return;
@@ -580,6 +598,7 @@ struct ConnectionGate::Loop {
         return;
       }
       c.in.append(buffer, io.bytes);
+      budget -= io.bytes;
     }
   }
 
@@ -762,7 +781,7 @@ struct ConnectionGate::Loop {
     c.phase = Phase::Closing;
     set_deadline(c, SteadyClock::now() + std::chrono::seconds(2));
     char buffer[16 * 1024];
-    for (;;) {
+    for (int turn = 0; turn < 4; ++turn) {
       const Io io = client_read(c, buffer, sizeof buffer);
       if (io.status == IoStatus::Closed) {
         close_connection(c);
@@ -820,6 +839,7 @@ struct ConnectionGate::Loop {
   }
 
   int wait_ms() const {
+    if (!revisit.empty()) return 0;
     if (deadlines.empty()) return -1;
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadlines.begin()->first - SteadyClock::now());
     return static_cast<int>(std::clamp<int64_t>(left.count(), 0, 60'000));
@@ -865,6 +885,13 @@ struct ConnectionGate::Loop {
         } else {
           dispatch(tag, events[static_cast<size_t>(i)].events);
         }
+      }
+      std::vector<uint64_t> again;
+      again.swap(revisit);
+      for (const uint64_t id : again) {
+        auto found = connections.find(id);
+        if (found == connections.end()) continue;
+        if (found->second->phase == Phase::Head || found->second->phase == Phase::Body) read_request(*found->second);
       }
       expire();
     }

@@ -178,7 +178,8 @@ int main(int argc, char** argv) {
   std::sort(took.begin(), took.end());
   const auto at = [&](double q) { return took.empty() ? 0.0 : took[static_cast<size_t>(q * (took.size() - 1))]; };
   const double percent = probes ? 100.0 * static_cast<double>(in_time) / static_cast<double>(probes) : 0.0;
-  std::printf("slow connections: %d opened (%d with a body), %ld reopened after the hub closed them, %d open at the end\n",
+  std::printf("slow connections: %d open after 0.5 s (%d with a body), %ld reopened after the hub closed them, "
+              "%d open with no answer pending at the end\n",
               opened, options.with_body, reopens.load() - first_opens, still_open);
   std::printf("health probes:    %ld in %d s, %ld answered 200 within 2 s (%.1f%%)\n", probes, options.seconds,
               in_time, percent);
