@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <vector>
 
 #include <sodium.h>
@@ -105,12 +106,6 @@ std::optional<Error> read_time(const nlohmann::json& value, const char* field, T
   if (auto error = read_string(value, field, false, SIZE_MAX, out)) return error;
   if (out.size() != 20 || !parse_iso8601_utc(out, when)) {
     return field_error(field, "must be a UTC time like 2026-11-23T16:01:30Z, not " + shown(out));
-  }
-  TimePoint earliest;
-  parse_iso8601_utc(kEarliestResponseTime, earliest);
-  if (when < earliest) {
-    return field_error(field, out + " is before " + kEarliestResponseTime +
-                                  "; the device's clock was wrong when this response was made");
   }
   return std::nullopt;
 }
@@ -248,10 +243,6 @@ Result<Response> response_from_json(const nlohmann::json& value) {
   TimePoint submitted;
   if (auto error = read_time(value, "started_at", started, response.started_at)) return *error;
   if (auto error = read_time(value, "submitted_at", submitted, response.submitted_at)) return *error;
-  if (started > submitted) {
-    return field_error("started_at", "is after response.submitted_at (" + response.started_at + " > " +
-                                         response.submitted_at + "); a response ends after it starts");
-  }
 
   const auto pages = value.find("page_seconds");
   if (pages == value.end()) return field_error("page_seconds", "missing");
@@ -338,6 +329,28 @@ bool is_uuid(const std::string& text) {
     }
   }
   return true;
+}
+
+std::optional<Error> clock_problem(const Response& response) {
+  TimePoint started;
+  TimePoint submitted;
+  TimePoint earliest;
+  if (!parse_iso8601_utc(response.started_at, started) || !parse_iso8601_utc(response.submitted_at, submitted) ||
+      !parse_iso8601_utc(kEarliestResponseTime, earliest)) {
+    return field_error("started_at", "the response's times cannot be read");
+  }
+  for (const auto& [field, when, text] : {std::tuple{"started_at", started, response.started_at},
+                                          std::tuple{"submitted_at", submitted, response.submitted_at}}) {
+    if (when < earliest) {
+      return field_error(field, text + " is before " + kEarliestResponseTime +
+                                    "; the device's clock was wrong when this response was made");
+    }
+  }
+  if (started > submitted) {
+    return field_error("started_at", "is after response.submitted_at (" + response.started_at + " > " +
+                                         response.submitted_at + "); the device's clock went back during it");
+  }
+  return std::nullopt;
 }
 
 }  // namespace soundings

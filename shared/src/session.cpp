@@ -231,7 +231,9 @@ Result<Response> Session::submit() {
   response.device_id = start_.device_id;
   response.venue = start_.venue;
   response.staff_id = start_.staff_id;
-  response.started_at = format_iso8601_utc(started_at_);
+  // A clock set back during the session (a network time correction) must not make a response that ends
+  // before it starts.
+  response.started_at = format_iso8601_utc(std::min(started_at_, now));
   response.submitted_at = format_iso8601_utc(now);
   for (size_t i = 0; i < consultation_->pages.size(); ++i) {
     const auto spent = page_seconds_.find(page_key(consultation_->pages[i], i));

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -63,8 +64,13 @@ struct Response {
 
 nlohmann::json response_to_json(const Response& response);
 // Checks shape, types and the limits above (not answers against a definition); errors name the
-// field and never repeat a refused value at length, nor anything of a personal part.
+// field and never repeat a refused value at length, nor anything of a personal part. The clock is not
+// judged here: a device saves whatever its clock said, so a resident's answers are never lost to it.
 Result<Response> response_from_json(const nlohmann::json& value);
+
+// What head office checks of the device's clock: times from kEarliestResponseTime on, and a response
+// that ends after it starts. The hub keeps such a response aside for review, naming the clock.
+std::optional<Error> clock_problem(const Response& response);
 
 // True when `part` is exactly {"sealed": "<base64>"} as seal_response makes it: standard base64 with
 // padding, nothing else in the text, decoding to a whole sealed box with at least one byte inside.

@@ -147,6 +147,7 @@ BatchItem prepare_item(const nlohmann::json& item, size_t index, const Definitio
   const Response& response = parsed.value();
   out.consultation_version = response.consultation_version;
   out.submitted_at = response.submitted_at;
+  if (auto problem = clock_problem(response)) return reject(problem->message);
   if (auto problem = check_not_ahead(response, now)) return reject(std::move(*problem));
 
   const ConsultationPtr definition = lookup(response.consultation_id, response.consultation_version);
