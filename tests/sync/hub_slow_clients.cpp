@@ -1,8 +1,5 @@
 // Hub tests: slow, silent and malformed connections cannot starve the hub's workers (the connection gate).
 #include <fcntl.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -21,11 +18,13 @@
 #include "hub_fixture.h"
 #include "loopback_socket.h"
 #include "must.h"
+#include "self_signed.h"
 
 using hubtest::good_response;
 using hubtest::ServedHub;
 using nlohmann::json;
 using soundings::test::Socket;
+using soundings::test::write_self_signed;
 using SteadyClock = std::chrono::steady_clock;
 
 namespace {
@@ -73,33 +72,6 @@ RawAnswer send_raw(int port, const std::string& request, std::chrono::millisecon
   const size_t body = text.find("\r\n\r\n");
   if (body != std::string::npos) answer.body = json::parse(text.substr(body + 4), nullptr, false);
   return answer;
-}
-
-// Writes a self-signed P-256 certificate for 127.0.0.1 and its key.
-bool write_self_signed(const std::string& cert_path, const std::string& key_path) {
-  EVP_PKEY* key = EVP_EC_gen("P-256");
-  X509* cert = X509_new();
-  bool ok = key && cert;
-  if (ok) {
-    ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
-    X509_gmtime_adj(X509_getm_notBefore(cert), -60);
-    X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
-    X509_set_pubkey(cert, key);
-    X509_NAME* name = X509_get_subject_name(cert);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1,
-                               0);
-    X509_set_issuer_name(cert, name);
-    ok = X509_sign(cert, key, EVP_sha256()) > 0;
-  }
-  FILE* cert_file = ok ? std::fopen(cert_path.c_str(), "wb") : nullptr;
-  FILE* key_file = ok ? std::fopen(key_path.c_str(), "wb") : nullptr;
-  ok = cert_file && key_file && PEM_write_X509(cert_file, cert) == 1 &&
-       PEM_write_PrivateKey(key_file, key, nullptr, nullptr, 0, nullptr, nullptr) == 1;
-  if (cert_file) std::fclose(cert_file);
-  if (key_file) std::fclose(key_file);
-  X509_free(cert);
-  EVP_PKEY_free(key);
-  return ok;
 }
 
 // Connections that each send a request a byte or a few at a time, every 100-200 ms, from one thread.
