@@ -1,8 +1,5 @@
 // Hub tests: slow, silent and malformed connections cannot starve the hub's workers (the connection gate).
 #include <fcntl.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -14,6 +11,7 @@
 #include <fstream>
 #include <random>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -21,11 +19,13 @@
 #include "hub_fixture.h"
 #include "loopback_socket.h"
 #include "must.h"
+#include "self_signed.h"
 
 using hubtest::good_response;
 using hubtest::ServedHub;
 using nlohmann::json;
 using soundings::test::Socket;
+using soundings::test::write_self_signed;
 using SteadyClock = std::chrono::steady_clock;
 
 namespace {
@@ -55,6 +55,7 @@ std::string read_until_closed(int fd, std::chrono::milliseconds limit, bool* clo
 
 struct RawAnswer {
   int status = 0;
+  std::string head;  // status line and headers
   json body;
   bool closed = false;
   double seconds = 0;
@@ -71,35 +72,9 @@ RawAnswer send_raw(int port, const std::string& request, std::chrono::millisecon
   answer.seconds = seconds_since(start);
   if (text.rfind("HTTP/1.1 ", 0) == 0) answer.status = std::stoi(text.substr(9, 3));
   const size_t body = text.find("\r\n\r\n");
+  answer.head = text.substr(0, body);
   if (body != std::string::npos) answer.body = json::parse(text.substr(body + 4), nullptr, false);
   return answer;
-}
-
-// Writes a self-signed P-256 certificate for 127.0.0.1 and its key.
-bool write_self_signed(const std::string& cert_path, const std::string& key_path) {
-  EVP_PKEY* key = EVP_EC_gen("P-256");
-  X509* cert = X509_new();
-  bool ok = key && cert;
-  if (ok) {
-    ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
-    X509_gmtime_adj(X509_getm_notBefore(cert), -60);
-    X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
-    X509_set_pubkey(cert, key);
-    X509_NAME* name = X509_get_subject_name(cert);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1,
-                               0);
-    X509_set_issuer_name(cert, name);
-    ok = X509_sign(cert, key, EVP_sha256()) > 0;
-  }
-  FILE* cert_file = ok ? std::fopen(cert_path.c_str(), "wb") : nullptr;
-  FILE* key_file = ok ? std::fopen(key_path.c_str(), "wb") : nullptr;
-  ok = cert_file && key_file && PEM_write_X509(cert_file, cert) == 1 &&
-       PEM_write_PrivateKey(key_file, key, nullptr, nullptr, 0, nullptr, nullptr) == 1;
-  if (cert_file) std::fclose(cert_file);
-  if (key_file) std::fclose(key_file);
-  X509_free(cert);
-  EVP_PKEY_free(key);
-  return ok;
 }
 
 // Connections that each send a request a byte or a few at a time, every 100-200 ms, from one thread.
@@ -442,6 +417,73 @@ TEST_CASE("when the connection cap is reached, the connection nearest its deadli
   CHECK(first_closed);
 }
 
+TEST_CASE("when held bodies fill the buffer cap, a further large body gets 503 hub_busy at once and nothing of it "
+          "is stored",
+          "[hub][gate]") {
+  soundings::hub::HubConfig config;
+  config.max_buffered_bytes = 1024 * 1024;
+  ServedHub served(config);
+  const std::string token = served.enrol();
+  const std::string auth = "\r\nAuthorization: Bearer " + token;
+
+  // Three uploads of 256 KiB that have sent a little and then pause: 768 KiB held of the 896 KiB
+  // a large body may use (the cap less the eighth kept for small requests).
+  const size_t held_size = 256 * 1024;
+  std::vector<Socket> holders;
+  for (int i = 0; i < 3; ++i) {
+    holders.emplace_back(soundings::test::connect_loopback(served.port()));
+    const std::string start = "POST /api/v1/responses HTTP/1.1\r\nHost: x" + auth +
+                              "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(held_size) +
+                              "\r\n\r\n{\"responses\": [";
+    REQUIRE(soundings::test::write_all(holders.back().get(), start.data(), start.size()));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the gate has taken their heads
+
+  // A whole batch of about 200 KiB would take the total past its share: refused before its body is read.
+  json large = hubtest::batch_of({good_response()});
+  large["padding"] = std::string(200 * 1024, 'p');
+  const std::string large_body = large.dump();
+  const RawAnswer refused = send_raw(served.port(), "POST /api/v1/responses HTTP/1.1\r\nHost: x" + auth +
+                                                        "\r\nContent-Type: application/json\r\nContent-Length: " +
+                                                        std::to_string(large_body.size()) + "\r\n\r\n" + large_body);
+  CHECK(refused.status == 503);
+  CHECK(refused.body.value("error", "") == "hub_busy");
+  CHECK(!refused.body.value("message", "").empty());
+  CHECK(refused.head.find("\r\nRetry-After: ") != std::string::npos);
+  CHECK(refused.closed);
+  CHECK(refused.seconds < 1.0);
+  // The same through a chunked body, which is counted as it arrives.
+  const RawAnswer refused_chunked =
+      send_raw(served.port(), "POST /api/v1/responses HTTP/1.1\r\nHost: x" + auth +
+                                  "\r\nTransfer-Encoding: chunked\r\n\r\n" + [&] {
+                                    std::ostringstream chunk;
+                                    chunk << std::hex << large_body.size() << "\r\n" << large_body << "\r\n0\r\n\r\n";
+                                    return chunk.str();
+                                  }());
+  CHECK(refused_chunked.status == 503);
+  CHECK(refused_chunked.body.value("error", "") == "hub_busy");
+  CHECK(soundings::testing::must(served.hub().stored_count()) == 0);
+
+  // Health and a small batch still fit in what is left.
+  auto client = served.client();
+  const auto health = client.Get("/api/v1/health");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  int small_status = 0;
+  hubtest::post_batch(client, token, hubtest::batch_of({good_response()}), &small_status);
+  CHECK(small_status == 200);
+  CHECK(soundings::testing::must(served.hub().stored_count()) == 1);
+
+  // Once the held uploads are gone their bytes are free, and the large batch is stored.
+  holders.clear();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto again = served.client();
+  const auto stored = again.Post("/api/v1/responses", hubtest::bearer(token), large_body, "application/json");
+  REQUIRE(stored);
+  CHECK(stored->status == 200);
+  CHECK(soundings::testing::must(served.hub().stored_count()) == 2);
+}
+
 TEST_CASE("a TLS handshake that stalls is closed at the header deadline while HTTPS keeps answering",
           "[hub][gate][tls]") {
   hubtest::TempDir certs;
@@ -516,4 +558,9 @@ TEST_CASE("a gate limit of zero is refused when the hub opens, naming the settin
   const auto capped = soundings::hub::Hub::open(config);
   REQUIRE_FALSE(capped);
   CHECK(capped.error().message.find("max_connections") != std::string::npos);
+  config.max_connections = 8;
+  config.max_buffered_bytes = 0;
+  const auto unbuffered = soundings::hub::Hub::open(config);
+  REQUIRE_FALSE(unbuffered);
+  CHECK(unbuffered.error().message.find("max_buffered_bytes") != std::string::npos);
 }

@@ -71,6 +71,7 @@ Result<std::unique_ptr<Hub>> Hub::open(HubConfig config) {
       {config.write_timeout.count() > 0, "HubConfig::write_timeout must be above 0"},
       {config.min_transfer_rate > 0, "HubConfig::min_transfer_rate must be above 0"},
       {config.max_connections > 0, "HubConfig::max_connections must be above 0"},
+      {config.max_buffered_bytes > 0, "HubConfig::max_buffered_bytes must be above 0"},
       {config.max_header_bytes >= 256, "HubConfig::max_header_bytes must be at least 256"},
   };
   for (const auto& [ok, problem] : gate_limits) {
@@ -177,6 +178,7 @@ Result<int> Hub::listen(const std::string& host, int port) {
   gate.min_transfer_rate = config.min_transfer_rate;
   gate.max_body_bytes = config.max_body_bytes;
   gate.max_connections = config.max_connections;
+  gate.max_buffered_bytes = config.max_buffered_bytes;
   if (tls) {
     gate.tls_cert_file = config.tls_cert_file;
     gate.tls_key_file = config.tls_key_file;

@@ -186,9 +186,11 @@ std::variant<RequestHead, Refusal> parse_request_head(std::string_view head, siz
 
 std::string refusal_answer(const Refusal& refusal) {
   const std::string body = json_error(refusal);
+  const std::string retry_after =
+      refusal.retry_after_seconds > 0 ? "\r\nRetry-After: " + std::to_string(refusal.retry_after_seconds) : "";
   return "HTTP/1.1 " + std::to_string(refusal.status) + " " + reason_phrase(refusal.status) +
          "\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: " + std::to_string(body.size()) +
-         "\r\nConnection: close\r\n\r\n" + body;
+         retry_after + "\r\nConnection: close\r\n\r\n" + body;
 }
 
 namespace {
@@ -290,6 +292,7 @@ struct Connection {
   uint32_t client_events = 0;
 
   std::string in;               // bytes from the client not yet forwarded (after the head once it is taken)
+  size_t held = 0;              // this request's body bytes counted in Loop::buffered
   size_t head_scanned = 0;       // how far `in` has been searched for the end of the head
   RequestHead head;
   ChunkedBody chunks;
@@ -332,6 +335,7 @@ struct ConnectionGate::Loop {
   std::map<uint64_t, std::unique_ptr<Connection>> connections;
   std::set<std::pair<SteadyTime, uint64_t>> deadlines;
   std::vector<uint64_t> revisit;  // connections that stopped reading to give others a turn
+  size_t buffered = 0;            // sum of every connection's `held`, kept within settings.max_buffered_bytes
 
   ~Loop() {
     for (auto& [id, connection] : connections) release(*connection);
@@ -361,6 +365,7 @@ struct ConnectionGate::Loop {
   }
 
   void close_connection(Connection& c) {
+    let_go(c);
     deadlines.erase({c.deadline, c.id});
     release(c);  // closing the descriptors also takes them out of the epoll set
     connections.erase(c.id);
@@ -511,7 +516,45 @@ struct ConnectionGate::Loop {
     close_connection(c);  // not TLS, or no cipher in common: there is no channel to answer on
   }
 
+  // --- the cap on buffered bodies ---------------------------------------------------------------
+
+  // A body up to this size may use the whole cap; a larger one must leave its last eighth free,
+  // so a health check or a small batch is never turned away by large bodies filling the cap.
+  static constexpr size_t kSmallBody = 64 * 1024;
+
+  // Counts `bytes` of c's request body (its declared length, or what has arrived of a chunked
+  // one) against the cap. False, with nothing counted, when they do not fit.
+  bool hold(Connection& c, size_t bytes) {
+    if (bytes <= c.held) return true;
+    const size_t cap = settings.max_buffered_bytes;
+    const size_t room = bytes <= kSmallBody ? cap : cap - cap / 8;
+    const size_t others = buffered - c.held;
+    if (bytes > room || others > room - bytes) return false;
+    buffered = others + bytes;
+    c.held = bytes;
+    return true;
+  }
+
+  void let_go(Connection& c) {
+    buffered -= c.held;
+    c.held = 0;
+  }
+
+  Refusal busy() const {
+    // Held bodies are gone within their body deadlines, so a retry after this many seconds
+    // usually finds room.
+    return Refusal{503, "hub_busy",
+                   "the hub is holding as many request bodies as it can (" +
+                       std::to_string(settings.max_buffered_bytes) +
+                       " bytes in all); nothing from this request was stored, send it again later",
+                   30};
+  }
+
   void refuse(Connection& c, const Refusal& refusal) {
+    // Nothing of a refused request is kept, and its body no longer counts against the cap.
+    let_go(c);
+    std::string().swap(c.in);
+    c.chunks = ChunkedBody{};
     c.out = refusal_answer(refusal);
     c.out_sent = 0;
     c.close_after = true;
@@ -532,6 +575,11 @@ struct ConnectionGate::Loop {
       return false;
     }
     c.head = std::move(std::get<RequestHead>(parsed));
+    // Judged before a byte of the body is asked for (100-continue) or read beyond the head's turn.
+    if (!c.head.chunked && !hold(c, c.head.content_length)) {
+      refuse(c, busy());
+      return false;
+    }
     c.in.erase(0, end);
     c.head_scanned = 0;
     c.chunks = ChunkedBody{};
@@ -565,11 +613,23 @@ struct ConnectionGate::Loop {
       }
       size_t wanted = sizeof buffer;
       if (c.phase == Phase::Body && c.head.chunked) {
-        switch (c.chunks.feed(c.in, settings.max_body_bytes)) {
-          case ChunkedBody::State::Complete: forward(c); return;
-          case ChunkedBody::State::Bad: refuse(c, Refusal{400, "bad_body", c.chunks.problem}); return;
-          case ChunkedBody::State::TooLarge: refuse(c, too_large()); return;
-          case ChunkedBody::State::More: break;
+        const ChunkedBody::State state = c.chunks.feed(c.in, settings.max_body_bytes);
+        if (state == ChunkedBody::State::Bad) {
+          refuse(c, Refusal{400, "bad_body", c.chunks.problem});
+          return;
+        }
+        if (state == ChunkedBody::State::TooLarge) {
+          refuse(c, too_large());
+          return;
+        }
+        // No length to judge up front: what has arrived is counted as it grows.
+        if (!hold(c, c.chunks.body.size() + c.in.size())) {
+          refuse(c, busy());
+          return;
+        }
+        if (state == ChunkedBody::State::Complete) {
+          forward(c);
+          return;
         }
         // No length to plan by: the deadline moves on with what has arrived, at the minimum rate.
         set_deadline(c, c.body_started + settings.body_timeout + at_rate(c.chunks.body.size()));
@@ -680,6 +740,7 @@ struct ConnectionGate::Loop {
     if (c.to_backend_sent == c.to_backend.size()) {
       std::string().swap(c.to_backend);
       c.to_backend_sent = 0;
+      let_go(c);  // the body is the internal server's now
       watch(c.backend, (c.id << 1) | 1, EPOLLIN, c.backend_events);
     }
     if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR))) return;

@@ -30,6 +30,7 @@ struct GateSettings {
   size_t max_body_bytes = 8 * 1024 * 1024;
   size_t max_answer_bytes = 256 * 1024 * 1024;         // an internal answer larger than this is a fault
   size_t max_connections = 1024;
+  size_t max_buffered_bytes = 256 * 1024 * 1024;       // request bodies held across all connections
   std::string tls_cert_file;        // both set: TLS is terminated in the gate
   std::string tls_key_file;
 };
@@ -48,6 +49,7 @@ struct Refusal {
   int status = 400;
   std::string code;
   std::string message;
+  int retry_after_seconds = 0;  // above 0: sent as Retry-After
 };
 
 // Judges a request head (up to and including its blank line). Pure, so it is tested on its own.

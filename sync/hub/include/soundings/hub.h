@@ -28,6 +28,10 @@ struct HubConfig {
   std::chrono::milliseconds write_timeout{10'000};   // for the answer, plus its size at min_transfer_rate
   size_t min_transfer_rate = 64 * 1024;              // bytes per second a client must at least manage
   size_t max_connections = 1024;                     // when full, the connection nearest its deadline is closed
+  // Request bodies held by the gate across all connections; a body that would go past it gets
+  // 503 hub_busy at once. The last eighth is kept for bodies of up to 64 KiB, so health and
+  // small requests still get through while large ones fill the rest.
+  size_t max_buffered_bytes = 256 * 1024 * 1024;
   std::string tls_cert_file;                    // both set: serve HTTPS directly
   std::string tls_key_file;
   std::shared_ptr<const TimeSource> clock;      // null: the system clock (tests pass a ManualTimeSource)
