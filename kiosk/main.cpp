@@ -43,6 +43,13 @@ int main(int argc, char** argv) {
   Result<KioskConfig> config = config_from(store, options);
   if (!config) return fail(store.path() + ": " + config.error().message);
   state.config = std::move(*config);
+  if (state.config.device_id == "unenrolled") {
+    // A mistyped --data makes a new, empty store: say which file, so that staff notice.
+    std::fprintf(stderr,
+                 "soundings-kiosk: %s is not enrolled with head office, so nothing will be sent or received "
+                 "(enrol it with soundings-sync --data %s --enrol URL CODE, or check --data)\n",
+                 store.path().c_str(), options.data_dir.c_str());
+  }
   Result<Catalogue> catalogue = start_catalogue(store, options);
   if (!catalogue) return fail(store.path() + ": " + catalogue.error().message);
   state.catalogue = std::move(*catalogue);

@@ -221,6 +221,11 @@ TEST_CASE("soundings-hub reach writes counts of the sealed equality answers and 
 TEST_CASE("soundings-hub enrol-code takes --valid-hours from 1 to 8760 and refuses anything else", "[hub][cli]") {
   hubtest::TempDir dir;
   const std::string data = dir.path().string();
+  {
+    soundings::hub::HubConfig config;
+    config.data_dir = data;
+    REQUIRE(soundings::hub::Hub::open(config).ok());
+  }
   for (const std::string hours : {"0", "-5", "8761", "99999999999999999999", "9223372036854775807", "12abc", "1e3"}) {
     INFO("--valid-hours " << hours);
     const Run refused = run_hub({"enrol-code", "--data", data, "--name", "Lobby", "--valid-hours", hours});
@@ -295,4 +300,21 @@ TEST_CASE("soundings-hub serve answers health on the port it reports and stops o
   CHECK(ended == pid);
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
+}
+
+TEST_CASE("soundings-hub commands other than serve and publish do not make a hub in a mistyped folder", "[hub][cli]") {
+  hubtest::TempDir dir;
+  const std::filesystem::path typo = dir.path() / "hubb";
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"enrol-code", "--data", typo.string(), "--name", "Lobby"},
+        {"status", "--data", typo.string()},
+        {"export", "--data", typo.string(), "--consultation", "town-square", "--format", "csv"},
+        {"devices", "--data", typo.string()}}) {
+    INFO(args[0]);
+    const Run refused = run_hub(args);
+    CHECK(refused.exit_code == 1);
+    CHECK(refused.output.find(typo.string() + ": no hub here") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(typo / "hub.sqlite"));
+    CHECK_FALSE(std::filesystem::exists(typo / "hub-keys.json"));
+  }
 }

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -287,6 +288,14 @@ int main(int argc, char** argv) {
                                             "export",  "reach",    "status",     "quarantine"};
   if (std::find(commands.begin(), commands.end(), args.command) == commands.end()) {
     return usage_error("unknown command \"" + args.command + "\"");
+  }
+  // Only serve and publish start a hub; any other command on a folder without one is a mistyped --data,
+  // which must not make a new, empty hub that answers "nothing here".
+  if (args.command != "publish" && !std::filesystem::exists(std::filesystem::path(config.data_dir) / "hub.sqlite")) {
+    std::cerr << "soundings-hub: " << config.data_dir
+              << ": no hub here (no hub.sqlite); check --data, or start a hub with `soundings-hub serve` or "
+                 "`soundings-hub publish`\n";
+    return 1;
   }
   auto opened = Hub::open(config);
   if (!opened) return fail(opened.error());
