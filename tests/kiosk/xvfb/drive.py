@@ -7,10 +7,9 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 import time
 
-from kiosk_driver import Kiosk
+from kiosk_driver import Checks, Kiosk, run_main
 
 P = argparse.ArgumentParser()
 P.add_argument("--kiosk", required=True)
@@ -21,13 +20,7 @@ P.add_argument("--fbdir", required=True)
 P.add_argument("--shots", required=True)
 ARGS = P.parse_args()
 
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print("FAIL:", message, flush=True)
+check = Checks()
 
 
 def every_type_pass(k, lang):
@@ -203,16 +196,8 @@ def main():
         check("ŵŷâ dda" in json.dumps(r["answers"], ensure_ascii=False), "Welsh letters typed on the keyboard are kept")
         check("LL11 1AY" in json.dumps(r["answers"]), "the postcode is recorded")
 
-    if failures:
-        print(f"{len(failures)} check(s) failed", flush=True)
-        return 1
-    print("xvfb kiosk walk: all checks passed", flush=True)
-    return 0
+    return check.report("xvfb kiosk walk")
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except Exception as e:  # a timeout or a missing target: say where
-        print("ERROR:", e, flush=True)
-        sys.exit(1)
+    run_main(main)

@@ -3,6 +3,7 @@
 import json
 import os
 import subprocess
+import sys
 import time
 
 from xwd_to_png import read_xwd, write_png
@@ -147,3 +148,31 @@ class Kiosk:
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+
+
+class Checks:
+    """Checks that keep going after a failure, so one run reports every problem it sees."""
+
+    def __init__(self):
+        self.failures = []
+
+    def __call__(self, condition, message):
+        if not condition:
+            self.failures.append(message)
+            print("FAIL:", message, flush=True)
+
+    def report(self, name, hint=""):
+        if self.failures:
+            print(f"{len(self.failures)} check(s) failed{hint}", flush=True)
+            return 1
+        print(f"{name}: all checks passed", flush=True)
+        return 0
+
+
+def run_main(main):
+    """Exits with main()'s status; a timeout or a missing target is reported where it happened."""
+    try:
+        sys.exit(main())
+    except Exception as e:
+        print("ERROR:", e, flush=True)
+        sys.exit(1)

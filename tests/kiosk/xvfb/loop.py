@@ -10,11 +10,10 @@ import shutil
 import socket
 import ssl
 import subprocess
-import sys
 import time
 import urllib.request
 
-from kiosk_driver import Kiosk
+from kiosk_driver import Checks, Kiosk, run_main
 
 P = argparse.ArgumentParser()
 P.add_argument("--kiosk", required=True)
@@ -28,13 +27,7 @@ ARGS = P.parse_args()
 
 CONSULTATION = "library-opening-hours"
 PIN = "5093"
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print("FAIL:", message, flush=True)
+check = Checks()
 
 
 def free_port():
@@ -162,16 +155,8 @@ def main():
         hub.wait(timeout=15)
         hub_log.close()
 
-    if failures:
-        print(f"{len(failures)} check(s) failed; hub log in {ARGS.work}/hub.log", flush=True)
-        return 1
-    print("whole loop: all checks passed", flush=True)
-    return 0
+    return check.report("whole loop", f"; hub log in {ARGS.work}/hub.log")
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except Exception as e:  # a timeout or a missing target: say where
-        print("ERROR:", e, flush=True)
-        sys.exit(1)
+    run_main(main)
