@@ -9,6 +9,7 @@
 #include "agent_fixture.h"
 #include "fault_proxy.h"
 #include "must.h"
+#include "temp_dir.h"
 
 using soundings::testing::must;
 
@@ -158,4 +159,18 @@ TEST_CASE("2,000 responses through a proxy that drops and cuts: exactly 2,000 di
   CHECK(distinct.size() == 2000);
   CHECK(distinct == device_ids);
   CHECK(must(hub.hub().stored_count()) == 2000);
+}
+
+TEST_CASE("an enrolment that fails leaves no store behind to pass for an enrolled device's", "[agent][cli]") {
+  TestHub hub;
+  TempDir dir;
+  const std::string data = (dir.path() / "tablet").string();
+  const Run refused = soundings_sync("--data " + data + " --enrol " + hub.url() + " WRONG-CODE1 --name tablet-9");
+  INFO(refused.output);
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.output.find("not known") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(data + "/device.sqlite"));
+  const Run once = soundings_sync("--data " + data + " --once");
+  CHECK(once.exit_code == 1);
+  CHECK(once.output.find("no device store here") != std::string::npos);
 }

@@ -237,7 +237,16 @@ int main(int argc, char** argv) {
     std::cerr << "soundings-sync: " << store.error().message << "\n";
     return kExitError;
   }
-  if (options.mode == "enrol") return run_enrol(**store, options);
+  if (options.mode == "enrol") {
+    const int status = run_enrol(**store, options);
+    if (status != kExitOk && !has_store) {
+      // A store made only for an enrolment that failed would later pass for an enrolled device's.
+      const std::string path = (*store)->path();
+      store->reset();
+      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    }
+    return status;
+  }
   if (options.mode == "once") return run_once(**store, options);
   if (options.mode == "daemon") return run_daemon(**store, options);
   return run_status(**store);
