@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -186,8 +187,16 @@ TEST_CASE("the hub's quarantine_full holds uploads for its Retry-After, sets not
       R"({"error": "quarantine_full", "message": "this device's allowance of held responses is used up"})",
       "Retry-After: 1\r\n");
   std::atomic<int> refusals_left{1};
+  // When the refusal left the middlebox and when the next upload reached it (under the fixture's mutex).
+  std::optional<std::chrono::steady_clock::time_point> refused_at;
+  std::optional<std::chrono::steady_clock::time_point> next_upload_at;
   fixture.set_meddle([&](const FakeRequest& request) -> std::optional<FakeReply> {
-    if (request.path == "/api/v1/responses" && refusals_left-- > 0) return full;
+    if (request.path != "/api/v1/responses") return std::nullopt;
+    if (refusals_left-- > 0) {
+      refused_at = std::chrono::steady_clock::now();
+      return full;
+    }
+    if (!next_upload_at) next_upload_at = std::chrono::steady_clock::now();
     return std::nullopt;
   });
 
@@ -212,7 +221,6 @@ TEST_CASE("the hub's quarantine_full holds uploads for its Retry-After, sets not
 
   SECTION("the sync thread waits at least 5 s before the next upload, even when responses are saved") {
     sync::SyncAgent agent(fixture.device.store(), fixture.config());
-    const auto started = std::chrono::steady_clock::now();
     agent.start();
     REQUIRE(eventually([&] { return fixture.uploads.load() >= 1 && agent.status().state != sync::SyncState::Syncing; },
                        std::chrono::seconds(10)));
@@ -222,11 +230,18 @@ TEST_CASE("the hub's quarantine_full holds uploads for its Retry-After, sets not
       std::this_thread::sleep_for(std::chrono::milliseconds(300));
     }
     CHECK(fixture.uploads.load() == 1);
-    REQUIRE(eventually([&] { return must(fixture.hub.hub().stored_count()) == 5; }, std::chrono::seconds(15)));
-    CHECK(std::chrono::steady_clock::now() - started >= std::chrono::seconds(5));
+    // Wait for the device to record the hub's acceptance, not just for the hub to store the batch:
+    // stop() cuts off a reply still on its way, which would leave the device's confirmations unwritten.
+    REQUIRE(eventually([&] { return must(fixture.device.store().outbox_counts()).confirmed == 5; },
+                       std::chrono::seconds(15)));
     agent.stop();
-    CHECK(must(fixture.device.store().outbox_counts()).confirmed == 5);
+    CHECK(must(fixture.hub.hub().stored_count()) == 5);
     CHECK(must(fixture.device.store().outbox_counts()).needs_review == 0);
+    // The hold runs from the refusal, not from the agent's start: the next upload came 5 s or more after it.
+    std::lock_guard lock(fixture.mutex);
+    REQUIRE(refused_at.has_value());
+    REQUIRE(next_upload_at.has_value());
+    CHECK(*next_upload_at - *refused_at >= std::chrono::seconds(5));
   }
 }
 
