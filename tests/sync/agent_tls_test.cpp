@@ -83,3 +83,22 @@ TEST_CASE("enrolment refuses a captive portal and an address that is not http(s)
   CHECK(captive.error().message.find("not JSON") != std::string::npos);
   CHECK_FALSE(must(device.store().setting(setting::kHubUrl)).has_value());
 }
+
+TEST_CASE("an https:// address for a hub serving plain http is named as such at once, not after a timeout",
+          "[agent][tls]") {
+  TestHub hub;
+  REQUIRE(hub.url().rfind("http://", 0) == 0);
+  const std::string wrong = "https://" + hub.url().substr(std::string("http://").size());
+  TestDevice device;
+  auto config = fast_config();
+  config.connect_timeout = std::chrono::seconds(10);  // the handshake counts here: as long as a real device waits
+  config.request_timeout = std::chrono::seconds(30);
+  const auto started = std::chrono::steady_clock::now();
+  const Status enrolled = sync::enrol(device.store(), wrong, hub.enrol_code(), "kiosk", config);
+  REQUIRE_FALSE(enrolled);
+  CHECK(enrolled.error().message.find("should start with https:// (a hub with a certificate) or http://") !=
+        std::string::npos);
+  // The hub closes a TLS handshake at once; before, the device waited for the hub's 10 s header deadline.
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+  CHECK_FALSE(must(device.store().setting(setting::kDeviceToken)).has_value());
+}

@@ -59,6 +59,9 @@ SyncError classify_transport(int curl_code, const std::string& detail, const std
     case CURLE_HTTP2_STREAM:
       return make(SyncErrorKind::Offline, "The connection to the hub was cut");
     case CURLE_SSL_CONNECT_ERROR:
+      return make(SyncErrorKind::Tls,
+                  "A secure connection to the hub could not be made; check whether its address should start "
+                  "with https:// (a hub with a certificate) or http://");
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_CIPHER:

@@ -599,6 +599,12 @@ struct ConnectionGate::Loop {
     // A fast client gets at most this much per turn, so one connection cannot hold the loop.
     size_t budget = 1024 * 1024;
     for (;;) {
+      if (c.phase == Phase::Head && !c.tls && !c.in.empty() && c.in.front() == '\x16') {
+        // A TLS handshake record sent to a hub serving plain HTTP: an https:// address for an http://
+        // hub. Closing at once lets the device say so now, instead of after the header deadline.
+        close_connection(c);
+        return;
+      }
       if (c.phase == Phase::Head) {
         const size_t end = head_end(c.in, c.head_scanned);
         c.head_scanned = c.in.size() < 3 ? 0 : c.in.size() - 3;
