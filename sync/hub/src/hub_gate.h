@@ -4,17 +4,12 @@
 #include <chrono>
 #include <memory>
 #include <string>
-#include <string_view>
 #include <thread>
-#include <variant>
 
+#include "gate_http.h"
 #include "soundings/result.h"
 
 namespace soundings::hub::detail {
-
-// Headers only the gate may set on the internal server; the gate drops any a client sends.
-inline constexpr const char* kGateSecretHeader = "X-Soundings-Gate";
-inline constexpr const char* kClientAddressHeader = "X-Soundings-Client-Address";
 
 struct GateSettings {
   std::string host;                 // the public address
@@ -34,29 +29,6 @@ struct GateSettings {
   std::string tls_cert_file;        // both set: TLS is terminated in the gate
   std::string tls_key_file;
 };
-
-// A request head the gate accepts, ready to forward.
-struct RequestHead {
-  std::string forward;        // request line and the client's headers, minus hop-by-hop and gate-only ones
-  size_t content_length = 0;
-  bool chunked = false;       // Transfer-Encoding: chunked; decoded by the gate, forwarded with a length
-  bool keep_alive = true;
-  bool expect_continue = false;
-};
-
-// What the gate answers itself, in the hub's JSON error shape.
-struct Refusal {
-  int status = 400;
-  std::string code;
-  std::string message;
-  int retry_after_seconds = 0;  // above 0: sent as Retry-After
-};
-
-// Judges a request head (up to and including its blank line). Pure, so it is tested on its own.
-std::variant<RequestHead, Refusal> parse_request_head(std::string_view head, size_t max_body_bytes);
-
-// A whole HTTP answer with the hub's error shape, ending the connection.
-std::string refusal_answer(const Refusal& refusal);
 
 class ConnectionGate {
  public:
