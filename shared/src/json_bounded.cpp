@@ -40,6 +40,9 @@ bool holds_non_finite(const nlohmann::json& value) {
 // invalid literal; last read: 'x'" without the parts that repeat raw bytes or library names.
 std::string plain_reason(const std::string& what) {
   std::string reason = what;
+  if (reason.rfind("[json.exception.", 0) == 0) {
+    if (auto bracket = reason.find("] "); bracket != std::string::npos) reason = reason.substr(bracket + 2);
+  }
   if (auto colon = reason.find(": "); colon != std::string::npos) reason = reason.substr(colon + 2);
   if (auto dash = reason.find(" - "); dash != std::string::npos) reason = reason.substr(dash + 3);
   if (auto last = reason.find("; last read"); last != std::string::npos) reason.erase(last);

@@ -37,6 +37,7 @@ TEST_CASE("numbers too large for a double are refused instead of turning into nu
     auto parsed = parse_json_bounded(text, "x");
     REQUIRE_FALSE(parsed.ok());
     CHECK_THAT(parsed.error().message, Catch::Contains("number"));
+    CHECK_THAT(parsed.error().message, !Catch::Contains("json.exception"));  // the reason, not the library's name
   }
   CHECK(parse_json_bounded("{\"n\": 1e300, \"m\": 18446744073709551615}", "x").ok());
 }
