@@ -54,6 +54,9 @@ struct Window::Impl {
   double window_ms = 0;  // GLFW, the OpenGL context and ImGui's backends
   double fonts_ms = 0;   // building and uploading the atlas
   uint64_t wakes = 0;
+  uint64_t unchanged_frames = 0;  // frames whose picture matched what was on screen: not drawn again
+  uint64_t presented_hash = 0;    // the picture on screen now (picture_hash)
+  bool damaged = true;            // the window system lost or resized what was on screen: draw regardless
   Fonts fonts;
   std::unique_ptr<ImFontAtlas> atlas;  // outlives the ImGui context that shares it
   bool glfw_backend = false;
@@ -165,6 +168,7 @@ struct Window::Impl {
                           {"fonts_ms", fonts_ms},
                           {"frames", sorted.size()},
                           {"wakes", wakes},
+                          {"unchanged_frames", unchanged_frames},
                           {"frame_ms_mean", sorted.empty() ? 0.0 : total / static_cast<double>(sorted.size())},
                           {"frame_ms_p50", at(0.5)},
                           {"frame_ms_p95", at(0.95)},
@@ -189,18 +193,34 @@ struct Window::Impl {
 };
 
 namespace {
-uint64_t draw_data_hash(const ImDrawData* data) {
+// A fingerprint of a frame's picture: every vertex and index, the clear colour and the framebuffer's size.
+// Two frames with the same fingerprint put the same pixels on screen.
+uint64_t picture_hash(const ImDrawData* data, ImU32 clear_colour, int fb_w, int fb_h) {
   uint64_t h = 1469598103934665603ull;
+  auto mix_word = [&](uint64_t word) { h = (h ^ word) * 1099511628211ull; };
   auto mix = [&](const void* bytes, size_t n) {
     const auto* p = static_cast<const unsigned char*>(bytes);
-    for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      uint64_t word = 0;
+      std::memcpy(&word, p + i, 8);
+      mix_word(word);
+    }
+    for (; i < n; ++i) mix_word(p[i]);
   };
+  mix_word(clear_colour);
+  mix_word((static_cast<uint64_t>(static_cast<uint32_t>(fb_w)) << 32) | static_cast<uint32_t>(fb_h));
   for (int i = 0; i < data->CmdListsCount; ++i) {
     const ImDrawList* list = data->CmdLists[i];
     mix(list->VtxBuffer.Data, static_cast<size_t>(list->VtxBuffer.Size) * sizeof(ImDrawVert));
     mix(list->IdxBuffer.Data, static_cast<size_t>(list->IdxBuffer.Size) * sizeof(ImDrawIdx));
+    for (const ImDrawCmd& cmd : list->CmdBuffer) mix(&cmd.ClipRect, sizeof(cmd.ClipRect));
   }
   return h;
+}
+
+void mark_damaged(GLFWwindow* window) {
+  if (auto* impl = static_cast<Window::Impl*>(glfwGetWindowUserPointer(window))) impl->damaged = true;
 }
 
 // Counts input so the loop can tell a person's touch from a timer or another thread's wake-up.
@@ -215,8 +235,14 @@ void install_input_counters(GLFWwindow* window) {
   glfwSetCharCallback(window, [](GLFWwindow* w, unsigned int) { count_input(w); });
   glfwSetCursorEnterCallback(window, [](GLFWwindow* w, int) { count_input(w); });
   glfwSetWindowFocusCallback(window, [](GLFWwindow* w, int) { count_input(w); });
-  glfwSetWindowSizeCallback(window, [](GLFWwindow* w, int, int) { count_input(w); });
-  glfwSetWindowRefreshCallback(window, [](GLFWwindow* w) { count_input(w); });
+  glfwSetWindowSizeCallback(window, [](GLFWwindow* w, int, int) {
+    count_input(w);
+    mark_damaged(w);
+  });
+  glfwSetWindowRefreshCallback(window, [](GLFWwindow* w) {
+    count_input(w);
+    mark_damaged(w);
+  });
 }
 
 void print_glfw_error(int code, const char* description) {
@@ -389,11 +415,18 @@ int Window::run(AppState& state, Controller& controller) {
 
     int fb_w = 0, fb_h = 0;
     glfwGetFramebufferSize(im.window, &fb_w, &fb_h);
-    glViewport(0, 0, fb_w, fb_h);
-    ImVec4 bg = ImGui::ColorConvertU32ToFloat4(palette(state.high_contrast).background);
-    glClearColor(bg.x, bg.y, bg.z, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    ImU32 clear_colour = palette(state.high_contrast).background;
+    // Only a changed picture is drawn: a wake-up that changes nothing visible (another thread's news, a
+    // settling frame) costs the UI's own work, not a full-screen fill by the software renderer.
+    uint64_t picture = picture_hash(ImGui::GetDrawData(), clear_colour, fb_w, fb_h);
+    const bool present = screenshot || im.damaged || picture != im.presented_hash;
+    if (present) {
+      glViewport(0, 0, fb_w, fb_h);
+      ImVec4 bg = ImGui::ColorConvertU32ToFloat4(clear_colour);
+      glClearColor(bg.x, bg.y, bg.z, 1.0f);
+      glClear(GL_COLOR_BUFFER_BIT);
+      ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    }
 
     --frames_to_draw;
     if (!out.actions.empty() || out.redraw) frames_to_draw = 2;
@@ -412,9 +445,8 @@ int Window::run(AppState& state, Controller& controller) {
     if (!im.options.targets_file.empty()) im.write_targets(state, out, frame);
 
     if (screenshot) {
-      uint64_t hash = draw_data_hash(ImGui::GetDrawData());
-      stable = (hash == last_hash) ? stable + 1 : 0;
-      last_hash = hash;
+      stable = (picture == last_hash) ? stable + 1 : 0;
+      last_hash = picture;
       if ((stable >= 2 && frame >= 3) || frame >= 120) {
         if (im.first_frame_ms < 0)
           im.first_frame_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - im.options.started).count();
@@ -426,7 +458,14 @@ int Window::run(AppState& state, Controller& controller) {
         return 0;
       }
     }
+    if (!present) {
+      ++im.unchanged_frames;
+      if (controller.exit_requested()) break;
+      continue;
+    }
     glfwSwapBuffers(im.window);
+    im.presented_hash = picture;
+    im.damaged = false;
     auto frame_end = std::chrono::steady_clock::now();
     if (im.first_frame_ms < 0)
       im.first_frame_ms = std::chrono::duration<double, std::milli>(frame_end - im.options.started).count();
