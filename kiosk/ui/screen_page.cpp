@@ -1,5 +1,6 @@
 // A question page: the visible questions with their answer widgets, problems, and Back / Next or a keyboard.
 #include <algorithm>
+#include <cfloat>
 
 #include "ui/answer_edit.h"
 #include "ui/screens.h"
@@ -30,8 +31,14 @@ void draw_nav_bar(Ui& ui, bool show_back, const std::string& centre, const std::
     text_centered(ui, ui.fonts.body, centre, ui.pal.text, width - 2 * (side + ui.pad() + ui.gap()));
   }
   if (!forward_name.empty()) {
-    ImGui::SetCursorScreenPos(ImVec2(origin.x + width - ui.pad() - side, y));
-    if (button(ui, forward_name, forward_label, ImVec2(side, h), Tone::Primary)) ui.push(forward);
+    // With nothing in the middle, a long label ("Save and return to check your answers") takes the room.
+    float forward_w = side;
+    if (centre.empty()) {
+      float wanted = text_size(ui.fonts.heading, forward_label, FLT_MAX).x + 2 * ui.pad();
+      forward_w = std::clamp(wanted, side, width - 2 * ui.pad() - (show_back ? side + ui.gap() : 0.0f));
+    }
+    ImGui::SetCursorScreenPos(ImVec2(origin.x + width - ui.pad() - forward_w, y));
+    if (button(ui, forward_name, forward_label, ImVec2(forward_w, h), Tone::Primary)) ui.push(forward);
   }
 }
 
@@ -214,7 +221,7 @@ void draw_page(Ui& ui) {
                                                      {"total", std::to_string(progress.total)}});
   // Reached with Change from the review page: back there once this page is checked (GOV.UK "Check your answers").
   if (st.changing_from_review) {
-    draw_nav_bar(ui, true, centre, "return_to_review", ui.t("kiosk.page.save_and_return"), act::ReturnToReview{});
+    draw_nav_bar(ui, true, std::string(), "return_to_review", ui.t("kiosk.page.save_and_return"), act::ReturnToReview{});
     return;
   }
   draw_nav_bar(ui, true, centre, "next", ui.t("kiosk.next"), act::Next{});

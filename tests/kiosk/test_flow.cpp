@@ -138,13 +138,18 @@ TEST_CASE("a third tick on \"up to 2\" and a fourth in a top 3 say why nothing c
 TEST_CASE("Change on the review screen comes back with \"Save and return to check your answers\"",
           "[kiosk][flow][review]") {
   std::string language = GENERATE(as<std::string>{}, "en", "cy");
-  CAPTURE(language);
-  Harness h(every_type());
+  float width = GENERATE(1920.0f, 800.0f);
+  CAPTURE(language, width);
+  Harness h(width > 1000 ? every_type() : every_type(800, 1280));
   walk_to_review(h, "every-type", language);
   REQUIRE(h.tap("change:likely"));
   REQUIRE(h.state.screen == Screen::Page);
   CHECK_FALSE(h.has_target("next"));
   REQUIRE(h.has_target("return_to_review"));
+  const TapTarget& save = *h.target("return_to_review");
+  CHECK(save.x0 >= 0.0f);
+  CHECK(save.x1 <= width);
+  CHECK(save.y1 <= (width > 1000 ? 1080.0f : 1280.0f));
   CHECK(drawn_count(h, language == "cy" ? "Cadw a mynd yn ôl i wirio eich atebion"
                                         : "Save and return to check your answers") == 1);
   REQUIRE(h.tap("scale:likely:3"));
