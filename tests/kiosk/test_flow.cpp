@@ -228,3 +228,46 @@ TEST_CASE("an optional question says \"Optional\" once", "[kiosk][flow][repeats]
   CHECK(drawn_count(h, "Optional.") == 0);
   CHECK(drawn_count(h, "Optional") == 2);
 }
+
+TEST_CASE("a child who gives a year of birth is not asked about gender identity or sexual orientation, and nothing of "
+          "them is kept", "[kiosk][flow][age]") {
+  Harness h;
+  walk_to_page(h, "involvement-strategy", "en", "equality-about-you");
+  const auto shown = [&](const std::string& id) {
+    const auto visible = h.state.session->visible_questions();
+    return std::any_of(visible.begin(), visible.end(), [&](const Question* q) { return q->id == id; });
+  };
+  CHECK_FALSE(shown("eq_gender_identity"));  // no age said yet
+  const auto pick_year = [&](int year) {
+    REQUIRE(h.tap("date:eq_date_of_birth:year"));
+    if (h.state.date_picker.decade != 0) REQUIRE(h.tap("pick:decades"));
+    REQUIRE(h.tap("pick:decade:" + std::to_string(year / 10 * 10)));
+    REQUIRE(h.tap("pick:year:" + std::to_string(year)));
+  };
+  pick_year(2009);  // 16 or 17 on 20 November 2026
+  CHECK(shown("eq_gender_identity"));
+  REQUIRE(h.tap("option:eq_gender_identity:no"));
+  pick_year(2010);  // could be 15
+  CHECK_FALSE(shown("eq_gender_identity"));
+  pick_year(2015);
+  CHECK_FALSE(shown("eq_gender_identity"));
+  CHECK_FALSE(h.has_target("option:eq_gender_identity:yes"));
+  REQUIRE(h.tap("next"));  // the rest of this page is optional (answering it would change the date)
+  for (int step = 0; step < 10 && h.state.screen == Screen::Page; ++step) {
+    CHECK_FALSE(shown("eq_sexual_orientation"));
+    answer_page(h);
+    REQUIRE(h.tap("next"));
+  }
+  REQUIRE(h.state.screen == Screen::Review);
+  REQUIRE(h.tap("submit"));
+  h.settle();
+  REQUIRE(h.state.screen == Screen::Thanks);
+  const auto saved = stored_response(h, "involvement-strategy");
+  REQUIRE(saved);
+  const auto special = open_sealed(saved->special, h.keys);
+  REQUIRE(special);
+  CHECK(special->contains("eq_date_of_birth"));
+  CHECK_FALSE(special->contains("eq_gender_identity"));
+  CHECK_FALSE(special->contains("eq_gender_identity_write_in"));
+  CHECK_FALSE(special->contains("eq_sexual_orientation"));
+}
