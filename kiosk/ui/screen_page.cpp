@@ -109,18 +109,13 @@ void draw_problem_summary(Ui& ui, float width) {
   ImGui::Dummy(ImVec2(width, 1.0f));
 }
 
-const std::string* limit_reached_under(const AppState& st, const std::string& question_id) {
-  if (!st.limit_notice || st.limit_notice->question_id != question_id) return nullptr;
-  return &st.limit_notice->option_id;
-}
-
 }  // namespace
 
 // Under the option whose tap a limit refused: what the limit is and how to choose another.
 void draw_limit_notice(Ui& ui, const Question& q, const std::string& option_id, float width) {
-  const std::string* tapped = limit_reached_under(ui.state, q.id);
-  if (!tapped || *tapped != option_id) return;
-  const LimitNotice& notice = *ui.state.limit_notice;
+  const std::optional<LimitNotice>& shown = ui.state.limit_notice;
+  if (!shown || shown->question_id != q.id || shown->option_id != option_id) return;
+  const LimitNotice& notice = *shown;
   vspace(ui.gap() * 0.5f);
   problem_text(ui, ui.t(notice.key, {{"count", std::to_string(notice.count)}}), width);
   vspace(ui.gap() * 0.5f);

@@ -9,8 +9,8 @@ namespace soundings::loader {
 
 namespace {
 
-constexpr std::array<std::string_view, 8> kCommonFields = {"id",   "type",    "text",   "help",
-                                                           "required", "data", "show_if", "min_age"};
+constexpr std::array<std::string_view, 8> kCommonFields = {
+    "id", "type", "text", "help", "required", "data", "show_if", "min_age"};
 
 // Fields that only some types take.
 std::vector<std::string_view> type_fields(QuestionType type) {
@@ -303,13 +303,12 @@ void check_age_rule(Problems& problems, const Question& question, const std::str
                                            "or age question with \"age_source\": true");
     }
   }
-  const int needed = kSensitiveMinAge;
-  if (question.data != DataClass::Special || question.min_age.value_or(0) >= needed) return;
+  if (question.data != DataClass::Special || question.min_age.value_or(0) >= kSensitiveMinAge) return;
   const std::string topic = sensitive_topic(question.text);
   if (topic.empty()) return;
+  const std::string age = std::to_string(kSensitiveMinAge);
   problems.warn(path, in_quotes(question.id) + " asks about " + topic + " but may be shown to children: add "
-                      "\"min_age\": " + std::to_string(needed) + " so that only people who have said they are " +
-                      std::to_string(needed) + " or over see it");
+                      "\"min_age\": " + age + " so that only people who have said they are " + age + " or over see it");
 }
 
 }  // namespace

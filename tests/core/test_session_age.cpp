@@ -130,7 +130,27 @@ TEST_CASE("the shipped equality blocks load without warnings and limit both ques
     CHECK(outcome.warnings.empty());
     CHECK(outcome.consultation->find_question(kGender)->min_age == 16);
     CHECK(outcome.consultation->find_question(kOrientation)->min_age == 16);
+    // What head office publishes and devices keep carries the rule too.
+    const LoadOutcome published = load_consultation(outcome.consultation->canonical_json);
+    REQUIRE(published.ok());
+    CHECK(published.consultation->find_question(kGender)->min_age == 16);
+    CHECK(published.consultation->find_question("eq_date_of_birth")->age_source);
+    CHECK(published.consultation->find_question("eq_age")->age_source);
   }
+}
+
+TEST_CASE("only date and number questions can give the age", "[loader][age]") {
+  nlohmann::ordered_json block = nlohmann::ordered_json::parse(shipped_block("equality-wales"));
+  block["pages"][0]["questions"][2]["age_source"] = true;  // eq_sex, a single choice
+  const LoadOutcome outcome = load_with_block("equality-wales", block.dump());
+  CHECK_FALSE(outcome.ok());
+  bool found = false;
+  for (const auto& problem : outcome.problems) {
+    found = found || (problem.path == "pages[1] (block \"equality-wales\").pages[0].questions[2].age_source" &&
+                      problem.message.find("only to number, date") != std::string::npos);
+  }
+  for (const auto& problem : outcome.problems) UNSCOPED_INFO(describe(problem));
+  CHECK(found);
 }
 
 TEST_CASE("the validator warns, at its place, about a sensitive question open to children", "[loader][age]") {
