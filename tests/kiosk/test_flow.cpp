@@ -220,6 +220,19 @@ TEST_CASE("a limit of two is said once, not as \"up to two\" and \"up to 2\"", "
   CHECK(drawn_count(h, language == "cy" ? "hyd at" : "up to") == 1);
 }
 
+TEST_CASE("what the kiosk says of choosing and ranking is not said again by the question's help",
+          "[kiosk][flow][repeats]") {
+  std::string language = GENERATE(as<std::string>{}, "en", "cy");
+  CAPTURE(language);
+  Harness h;
+  walk_to_page(h, "involvement-strategy", language, "getting-involved");
+  CHECK(drawn_count(h, language == "cy" ? "bob un sy'n berthnasol" : "all that apply") == 1);
+  answer_page(h);
+  REQUIRE(h.tap("next"));
+  REQUIRE(h.state.session->consultation().pages[h.state.session->page_index()].id == "priorities");
+  CHECK(drawn_count(h, language == "cy" ? "yn nhrefn pwysigrwydd" : "in order of importance") == 1);
+}
+
 TEST_CASE("an optional question says \"Optional\" once", "[kiosk][flow][repeats]") {
   Harness h;
   walk_to_page(h, "involvement-strategy", "en", "equality-ethnic-group");
