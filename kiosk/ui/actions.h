@@ -32,6 +32,9 @@ struct CloseDatePicker {};
 struct Next {};
 struct Back {};
 struct GoToPage { size_t page_index; };
+struct ReturnToReview {};                                         // "Save and return to check your answers"
+struct GoToProblem { std::string question_id; };                  // a link in the problem summary
+struct LimitReached { std::string question_id; std::string option_id; };  // a tap past "up to N"
 struct Submit {};
 struct RetrySave {};
 struct ToggleHighContrast {};
@@ -55,7 +58,8 @@ using Action = std::variant<act::ChooseLanguage, act::OpenConsultation, act::Sta
                             act::ConfirmLeave, act::CancelLeave, act::SetAnswer, act::ClearAnswer, act::FocusText,
                             act::TypeText, act::Backspace, act::SetKeyboardLayer, act::ToggleShift,
                             act::CloseKeyboard, act::OpenDatePart, act::ChooseDecade, act::CloseDatePicker,
-                            act::Next, act::Back, act::GoToPage, act::Submit, act::RetrySave,
+                            act::Next, act::Back, act::GoToPage, act::ReturnToReview, act::GoToProblem,
+                            act::LimitReached, act::Submit, act::RetrySave,
                             act::ToggleHighContrast, act::ToggleLargeText, act::ContinueAfterWarning,
                             act::FinishThanks, act::StaffGesture, act::PinDigit, act::PinBackspace, act::PinSubmit,
                             act::CloseStaff, act::StaffSetOffered, act::StaffEditVenue, act::StaffToggleFullscreen,
@@ -75,9 +79,11 @@ struct FrameOutput {
   std::vector<TapTarget> targets;
   bool pointer_seen = false;  // a press anywhere counts as activity for the idle policy
   bool redraw = false;        // something moves on the next frame (a scroll): draw it before sleeping
+  std::vector<std::string> texts;  // every piece of text drawn, in drawing order: what the frame says
   void clear() {
     actions.clear();
     targets.clear();
+    texts.clear();
     pointer_seen = false;
     redraw = false;
   }

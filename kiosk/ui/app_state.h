@@ -100,6 +100,21 @@ struct DatePickerState {
   int decade = 0;  // Year part: 0 while choosing a decade
 };
 
+// A tap that a limit refused (a third tick on "up to 2", a fourth item in a top 3): said under the
+// option tapped, and kept here so that whatever reads the page aloud can say it too.
+struct LimitNotice {
+  std::string question_id;
+  std::string option_id;
+  std::string key;  // ui_text key, with {count}
+  int count = 0;
+};
+
+// A question the page should scroll to once; `serial` changes with each request.
+struct ScrollRequest {
+  uint64_t serial = 0;
+  std::string question_id;
+};
+
 struct PinState {
   std::string entry;         // digits typed so far (cleared after each try)
   PinLock lock;              // wrong PINs and lockout
@@ -123,6 +138,10 @@ struct AppState {
   std::vector<QuestionProblem> problems;
   bool confirm_leave = false;
   uint64_t page_generation = 0;        // changes whenever the visible page changes (scroll to top)
+  uint64_t problems_shown = 0;         // counts refused Nexts: the page scrolls to the top, to the summary
+  ScrollRequest scroll_to;             // a problem chosen in the summary
+  std::optional<LimitNotice> limit_notice;
+  bool changing_from_review = false;   // a page reached with Change: "Save and return" instead of Next
 
   KeyboardState keyboard;
   DatePickerState date_picker;

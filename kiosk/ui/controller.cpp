@@ -145,6 +145,8 @@ void Controller::wipe_session() {
   state_.open_consultation.reset();
   state_.problems.clear();
   state_.show_problems = false;
+  state_.limit_notice.reset();
+  state_.changing_from_review = false;
   state_.confirm_leave = false;
   state_.keyboard = KeyboardState{};
   state_.date_picker = DatePickerState{};
@@ -172,6 +174,7 @@ void Controller::enter_page() {
   state_.page_generation++;
   state_.show_problems = false;
   state_.problems.clear();
+  state_.limit_notice.reset();
   state_.keyboard.open = false;
   state_.date_picker.open = false;
 }
@@ -238,6 +241,7 @@ void Controller::handle(const act::CancelLeave&) { state_.confirm_leave = false;
 
 void Controller::handle(const act::SetAnswer& a) {
   if (!state_.session) return;
+  if (state_.limit_notice && state_.limit_notice->question_id == a.question_id) state_.limit_notice.reset();
   auto stored = state_.session->set_answer(a.question_id, a.answer);
   if (!stored) std::fprintf(stderr, "soundings-kiosk: answer refused: %s\n", stored.error().message.c_str());
   refresh_problems();
@@ -245,6 +249,7 @@ void Controller::handle(const act::SetAnswer& a) {
 
 void Controller::handle(const act::ClearAnswer& a) {
   if (!state_.session) return;
+  if (state_.limit_notice && state_.limit_notice->question_id == a.question_id) state_.limit_notice.reset();
   state_.session->clear_answer(a.question_id);
   refresh_problems();
 }
@@ -267,12 +272,63 @@ void Controller::handle(const act::Next&) {
   state_.date_picker.open = false;
   std::vector<QuestionProblem> problems = state_.session->next();
   if (!problems.empty()) {
-    state_.show_problems = true;
-    state_.problems = std::move(problems);
+    refuse_page(std::move(problems));
     return;
   }
+  show_page_or_review();
+}
+
+// A refused Next or Save: the page goes to its top, where the summary lists each problem (GOV.UK).
+void Controller::refuse_page(std::vector<QuestionProblem> problems) {
+  state_.show_problems = true;
+  state_.problems = std::move(problems);
+  state_.problems_shown++;
+}
+
+void Controller::show_page_or_review() {
   enter_page();
-  state_.screen = state_.session->at_review() ? Screen::Review : Screen::Page;
+  const bool review = state_.session->at_review();
+  state_.screen = review ? Screen::Review : Screen::Page;
+  if (review) state_.changing_from_review = false;
+}
+
+void Controller::handle(const act::ReturnToReview&) {
+  if (!state_.session || state_.screen != Screen::Page || !state_.changing_from_review) return;
+  state_.keyboard.open = false;
+  state_.date_picker.open = false;
+  std::vector<QuestionProblem> problems = state_.session->return_to_review();
+  if (!problems.empty()) {
+    refuse_page(std::move(problems));
+    return;
+  }
+  show_page_or_review();
+}
+
+void Controller::handle(const act::GoToProblem& a) {
+  const Question* question = find_question(a.question_id);
+  if (!question || state_.screen != Screen::Page) return;
+  state_.scroll_to = ScrollRequest{state_.scroll_to.serial + 1, a.question_id};
+  switch (question->type) {
+    case QuestionType::ShortText:
+    case QuestionType::LongText:
+    case QuestionType::Number:
+    case QuestionType::Postcode:
+    case QuestionType::Email:
+    case QuestionType::Phone:
+      handle(act::FocusText{TextTarget{TextTarget::Field::Answer, a.question_id, {}}});
+      break;
+    default:
+      state_.keyboard.open = false;  // choices are tapped where they are; nothing to type
+      break;
+  }
+}
+
+void Controller::handle(const act::LimitReached& a) {
+  const Question* question = find_question(a.question_id);
+  if (!question || !question->max_selections) return;
+  const bool ranking = question->type == QuestionType::Ranking;
+  state_.limit_notice = LimitNotice{a.question_id, a.option_id, ranking ? "kiosk.limit.ranking" : "kiosk.limit.choice",
+                                    *question->max_selections};
 }
 
 void Controller::handle(const act::Back&) {
@@ -306,6 +362,7 @@ void Controller::handle(const act::GoToPage& a) {
   state_.session->go_to_page(a.page_index);
   enter_page();
   state_.screen = state_.session->at_review() ? Screen::Review : Screen::Page;
+  state_.changing_from_review = state_.screen == Screen::Page;
 }
 
 void Controller::handle(const act::Submit&) {

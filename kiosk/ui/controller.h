@@ -64,6 +64,9 @@ class Controller {
   void handle(const act::Next& a);
   void handle(const act::Back& a);
   void handle(const act::GoToPage& a);
+  void handle(const act::ReturnToReview& a);
+  void handle(const act::GoToProblem& a);
+  void handle(const act::LimitReached& a);
   void handle(const act::Submit& a);
   void handle(const act::RetrySave& a);
   void handle(const act::ToggleHighContrast& a);
@@ -84,6 +87,8 @@ class Controller {
   void take_worker_events();
   void run_idle_policy(TimePoint now);
   void refresh_problems();
+  void refuse_page(std::vector<QuestionProblem> problems);
+  void show_page_or_review();
   void edit_text(const std::function<std::string(const std::string&, size_t)>& edit);
   void enter_page();
   void go_to_attract();

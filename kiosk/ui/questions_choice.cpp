@@ -48,11 +48,13 @@ void draw_choice_widget(Ui& ui, const Question& q, float width) {
     if (option_row(ui, "option:" + q.id + ":" + o.id, label, chosen, multiple ? Mark::Check : Mark::Radio, width)) {
       if (multiple) {
         if (auto next = toggle_option(q, current, o.id)) ui.push(act::SetAnswer{q.id, *next});
+        else ui.push(act::LimitReached{q.id, o.id});
       } else {
         ui.push(act::SetAnswer{q.id, choose_option(current, o.id)});
       }
       if (o.other && !chosen) ui.push(act::FocusText{TextTarget{TextTarget::Field::Other, q.id, o.id}});
     }
+    draw_limit_notice(ui, q, o.id, width);
     if (o.other && chosen) {
       TextTarget target{TextTarget::Field::Other, q.id, o.id};
       float indent = 80.0f * ui.s;
@@ -146,8 +148,11 @@ void draw_ranking_widget(Ui& ui, const Question& q, float width) {
   for (const Option& o : q.options) {
     int rank = rank_of(current, o.id);
     if (option_row(ui, "rank:" + q.id + ":" + o.id, o.label.in(lang), rank > 0, Mark::Radio, width,
-                   rank > 0 ? std::to_string(rank) : std::string()))
+                   rank > 0 ? std::to_string(rank) : std::string())) {
       if (auto next = tap_rank(q, current, o.id)) ui.push(act::SetAnswer{q.id, *next});
+      else ui.push(act::LimitReached{q.id, o.id});
+    }
+    draw_limit_notice(ui, q, o.id, width);
   }
   const auto* ranking = current ? std::get_if<RankingAnswer>(current) : nullptr;
   if (ranking && !ranking->order.empty()) {

@@ -57,9 +57,17 @@ void draw_contact_widget(Ui& ui, const Question& q, float width) {
     const char* key;
     const char* name;
   };
+  // An email address or phone number is only kept with a consent for its channel, so a field with
+  // none to tick is not offered.
+  const auto offers = [&](std::string_view channel) {
+    return std::any_of(q.consents.begin(), q.consents.end(), [&](const ContactConsent& c) { return c.channel == channel; });
+  };
   for (const Field& f : {Field{TextTarget::Field::ContactName, "kiosk.contact.name", "name"},
                          Field{TextTarget::Field::ContactEmail, "kiosk.contact.email", "email"},
                          Field{TextTarget::Field::ContactPhone, "kiosk.contact.phone", "phone"}}) {
+    if ((f.field == TextTarget::Field::ContactEmail && !offers("email")) ||
+        (f.field == TextTarget::Field::ContactPhone && !offers("phone")))
+      continue;
     TextTarget target{f.field, q.id, {}};
     text(ui, ui.fonts.body, ui.t(f.key), ui.pal.text, width);
     if (text_field(ui, "contact:" + q.id + ":" + f.name, target_text(current, target), typing_into(ui, target), width))

@@ -105,9 +105,7 @@ void draw_thanks(Ui& ui) {
   if (st.thanks_consultation) {
     const Consultation& c = *st.thanks_consultation;
     lines.push_back(ui.t("kiosk.thanks.next"));
-    lines.push_back(c.results_how.in(lang));
-    if (!c.results_date.empty())
-      lines.push_back(ui.t("kiosk.thanks.results_by", {{"date", format_date(ui, c.results_date, lang)}}));
+    lines.push_back(c.results_how.in(lang));  // says when as well (FORMAT.md): no second line with the date
   }
   centred_message(ui, ui.t("kiosk.thanks.title"), lines, 0.06f, true);
   ImVec2 avail = ImGui::GetContentRegionAvail();

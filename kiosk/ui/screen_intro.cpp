@@ -38,10 +38,8 @@ void draw_intro(Ui& ui) {
   section(ui, "kiosk.intro.can_change", c.can_change.in(lang), width);
   section(ui, "kiosk.intro.cannot_change", c.cannot_change.in(lang), width);
   section(ui, "kiosk.intro.closes", ui.t("kiosk.intro.closes_on", {{"date", format_date(ui, c.closes, lang)}}), width);
-  std::string results = c.results_how.in(lang);
-  if (!c.results_date.empty())
-    results.append("\n").append(ui.t("kiosk.intro.results_by", {{"date", format_date(ui, c.results_date, lang)}}));
-  section(ui, "kiosk.intro.results", results, width);
+  // `how` says how and when (FORMAT.md); a line built from `date` as well said the date twice.
+  section(ui, "kiosk.intro.results", c.results_how.in(lang), width);
   section(ui, "kiosk.intro.privacy", c.privacy_notice.in(lang), width);
   if (st.config.seal_public_key.empty()) {
     // Without head office's key nothing personal can be kept safely, so it is not asked.

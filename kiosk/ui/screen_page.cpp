@@ -1,5 +1,6 @@
 // A question page: the visible questions with their answer widgets, problems, and Back / Next or a keyboard.
 #include <algorithm>
+#include <cfloat>
 
 #include "ui/answer_edit.h"
 #include "ui/screens.h"
@@ -30,8 +31,14 @@ void draw_nav_bar(Ui& ui, bool show_back, const std::string& centre, const std::
     text_centered(ui, ui.fonts.body, centre, ui.pal.text, width - 2 * (side + ui.pad() + ui.gap()));
   }
   if (!forward_name.empty()) {
-    ImGui::SetCursorScreenPos(ImVec2(origin.x + width - ui.pad() - side, y));
-    if (button(ui, forward_name, forward_label, ImVec2(side, h), Tone::Primary)) ui.push(forward);
+    // With nothing in the middle, a long label ("Save and return to check your answers") takes the room.
+    float forward_w = side;
+    if (centre.empty()) {
+      float wanted = text_size(ui.fonts.heading, forward_label, FLT_MAX).x + 2 * ui.pad();
+      forward_w = std::clamp(wanted, side, width - 2 * ui.pad() - (show_back ? side + ui.gap() : 0.0f));
+    }
+    ImGui::SetCursorScreenPos(ImVec2(origin.x + width - ui.pad() - forward_w, y));
+    if (button(ui, forward_name, forward_label, ImVec2(forward_w, h), Tone::Primary)) ui.push(forward);
   }
 }
 
@@ -81,7 +88,38 @@ std::string field_label(const Ui& ui, const Question* question, const TextTarget
   return question ? question->text.in(ui.state.language) : std::string();
 }
 
+// GOV.UK's error summary: "There is a problem", then each problem as a link to its question.
+void draw_problem_summary(Ui& ui, float width) {
+  const AppState& st = ui.state;
+  ImVec2 top = ImGui::GetCursorScreenPos();
+  float inner = width - 2 * ui.pad();
+  ImGui::SetCursorScreenPos(ImVec2(top.x + ui.pad(), top.y + ui.pad()));
+  ImGui::BeginGroup();
+  text(ui, ui.fonts.heading, ui.t("kiosk.problems.title"), ui.pal.text, inner);
+  vspace(ui.gap() * 0.5f);
+  for (const QuestionProblem& problem : st.problems) {
+    if (button(ui, "problem_link:" + problem.question_id, problem.message, ImVec2(inner, 0), Tone::Quiet))
+      ui.push(act::GoToProblem{problem.question_id});
+    vspace(ui.gap() * 0.5f);
+  }
+  ImGui::EndGroup();
+  float bottom = ImGui::GetItemRectMax().y + ui.gap();
+  ImGui::GetWindowDrawList()->AddRect(top, ImVec2(top.x + width, bottom), ui.pal.error, 0, 0, 6.0f * ui.s);
+  ImGui::SetCursorScreenPos(ImVec2(top.x, bottom));
+  ImGui::Dummy(ImVec2(width, 1.0f));
+}
+
 }  // namespace
+
+// Under the option whose tap a limit refused: what the limit is and how to choose another.
+void draw_limit_notice(Ui& ui, const Question& q, const std::string& option_id, float width) {
+  const std::optional<LimitNotice>& shown = ui.state.limit_notice;
+  if (!shown || shown->question_id != q.id || shown->option_id != option_id) return;
+  const LimitNotice& notice = *shown;
+  vspace(ui.gap() * 0.5f);
+  problem_text(ui, ui.t(notice.key, {{"count", std::to_string(notice.count)}}), width);
+  vspace(ui.gap() * 0.5f);
+}
 
 // The field being typed into, shown just above the keyboard so it is never hidden by it.
 float draw_typing_panel(Ui& ui, float width) {
@@ -129,18 +167,21 @@ void draw_page(Ui& ui) {
   if (typing) below = keyboard_height(ui) + ui.fonts.body->FontSize * 4.5f + ui.touch();
   if (picking) below = avail.y * 0.5f;
 
-  begin_scroll_area(ui, "page", ImVec2(avail.x, std::max(avail.y - below, ui.touch())), st.page_generation);
+  // A refused Next also goes to the top, where the summary of problems is.
+  begin_scroll_area(ui, "page", ImVec2(avail.x, std::max(avail.y - below, ui.touch())),
+                    st.page_generation + st.problems_shown);
   ImGui::Indent(margin);
   vspace(ui.pad());
   text(ui, ui.fonts.heading, page.title.in(lang), ui.pal.text, width);
   if (!page.intro.empty()) text(ui, ui.fonts.body, page.intro.in(lang), ui.pal.muted, width);
   if (st.show_problems && !st.problems.empty()) {
     vspace(ui.gap());
-    problem_text(ui, ui.t("kiosk.page.fix_problems"), width);
+    draw_problem_summary(ui, width);
   }
   vspace(ui.pad());
   for (const Question* q : session.visible_questions()) {
     ImGui::PushID(q->id.c_str());
+    if (st.scroll_to.question_id == q->id) scroll_here_once(ui, st.scroll_to.serial);
     std::string heading = q->text.in(lang);
     text(ui, ui.fonts.heading, heading, ui.pal.text, width);
     text(ui, ui.fonts.body, q->required ? ui.t("kiosk.page.required") : ui.t("kiosk.page.optional"), ui.pal.muted, width);
@@ -173,6 +214,11 @@ void draw_page(Ui& ui) {
   Progress progress = session.progress();
   std::string centre = ui.t("kiosk.page.progress", {{"current", std::to_string(progress.current)},
                                                      {"total", std::to_string(progress.total)}});
+  // Reached with Change from the review page: back there once this page is checked (GOV.UK "Check your answers").
+  if (st.changing_from_review) {
+    draw_nav_bar(ui, true, std::string(), "return_to_review", ui.t("kiosk.page.save_and_return"), act::ReturnToReview{});
+    return;
+  }
   draw_nav_bar(ui, true, centre, "next", ui.t("kiosk.next"), act::Next{});
 }
 

@@ -33,6 +33,8 @@ void draw_staff(Ui& ui);
 
 // One question's answer widget, `width` wide, at the cursor.
 void draw_question_widget(Ui& ui, const Question& question, float width);
+// Under an option whose tap a limit refused ("up to 2"): the notice, when there is one for it.
+void draw_limit_notice(Ui& ui, const Question& question, const std::string& option_id, float width);
 void draw_choice_widget(Ui& ui, const Question& question, float width);
 void draw_faces_widget(Ui& ui, const Question& question, float width);
 void draw_scale_widget(Ui& ui, const Question& question, float width);

@@ -81,17 +81,17 @@ void draw_warning_sign(ImDrawList* draw, ImVec2 min, float size, ImU32 colour) {
 }
 
 void text(Ui& ui, ImFont* font, const std::string& words, ImU32 colour, float width) {
-  (void)ui;
   if (width <= 0.0f) width = ImGui::GetContentRegionAvail().x;
   ImVec2 pos = ImGui::GetCursorScreenPos();
   ImVec2 size = text_size(font, words, width);
   ImGui::GetWindowDrawList()->AddText(font, font->FontSize, pos, colour, words.data(), words.data() + words.size(),
                                       width);
+  ui.out.texts.push_back(words);
   ImGui::Dummy(ImVec2(width, std::max(size.y, 1.0f)));
 }
 
 void text_centered(Ui& ui, ImFont* font, const std::string& words, ImU32 colour, float width) {
-  (void)ui;
+  ui.out.texts.push_back(words);
   ImVec2 pos = ImGui::GetCursorScreenPos();
   ImVec2 size = text_size(font, words, width);
   ImDrawList* draw = ImGui::GetWindowDrawList();
@@ -165,6 +165,7 @@ bool button(Ui& ui, const std::string& name, const std::string& label, ImVec2 si
   ImVec2 ls = text_size(font, label, wrap);
   ImVec2 at(pos.x + tick_space + (size.x - tick_space - ls.x) * 0.5f, pos.y + (size.y - ls.y) * 0.5f);
   draw->AddText(font, font->FontSize, at, ink, label.data(), label.data() + label.size(), wrap);
+  ui.out.texts.push_back(label);
   return pressed;
 }
 
@@ -216,6 +217,7 @@ bool option_row(Ui& ui, const std::string& name, const std::string& label, bool 
   }
   draw->AddText(font, font->FontSize, ImVec2(pos.x + left, pos.y + (size.y - ls.y) * 0.5f), ink, label.data(),
                 label.data() + label.size(), wrap);
+  ui.out.texts.push_back(label);
   return pressed;
 }
 
@@ -267,6 +269,16 @@ void begin_scroll_area(Ui& ui, const char* id, ImVec2 size, uint64_t reset_key) 
     ImGui::SetScrollY(0.0f);
     ui.out.redraw = true;
   }
+}
+
+void scroll_here_once(Ui& ui, uint64_t request) {
+  ImGuiStorage* storage = ImGui::GetStateStorage();
+  const ImGuiID key = ImGui::GetID("##scroll_request");
+  const int wanted = static_cast<int>(request & 0x7fffffff);
+  if (storage->GetInt(key, 0) == wanted) return;
+  storage->SetInt(key, wanted);
+  ImGui::SetScrollFromPosY(ImGui::GetCursorScreenPos().y - ImGui::GetWindowPos().y - ui.gap(), 0.0f);
+  ui.out.redraw = true;
 }
 
 void end_scroll_area(Ui& ui) {

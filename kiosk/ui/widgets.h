@@ -75,5 +75,8 @@ bool was_tap(const Ui& ui);
 // `reset_key` changing scrolls it back to the top. Call end_scroll_area() after the content.
 void begin_scroll_area(Ui& ui, const char* id, ImVec2 size, uint64_t reset_key);
 void end_scroll_area(Ui& ui);
+// Inside a scroll area: scrolls so that the cursor's line is near the top, once for each `request`
+// (a serial that changes with each new request, e.g. a link in the problem summary).
+void scroll_here_once(Ui& ui, uint64_t request);
 
 }  // namespace soundings::kiosk

@@ -247,16 +247,24 @@ std::optional<AnswerIssue> check_text(const Question& question, const TextAnswer
   }
 }
 
-std::optional<AnswerIssue> check_date(const Question& question, const DateAnswer& answer, TimePoint now) {
-  using namespace std::chrono;
-  if (answer.year == 0 && answer.month == 0 && answer.day == 0) return std::nullopt;
-  // "Not in the future" is about the resident's calendar, so it uses the device's local date.
+struct LocalDate {
+  int year = 0;
+  int month = 0;
+  int day = 0;
+};
+
+// Birthdays and "not in the future" are about the resident's calendar: the device's local date.
+LocalDate local_date(TimePoint now) {
   const std::time_t now_seconds = Clock::to_time_t(now);
   std::tm local{};
   localtime_r(&now_seconds, &local);
-  const int this_year = local.tm_year + 1900;
-  const int this_month = local.tm_mon + 1;
-  const int this_day = local.tm_mday;
+  return LocalDate{local.tm_year + 1900, local.tm_mon + 1, local.tm_mday};
+}
+
+std::optional<AnswerIssue> check_date(const Question& question, const DateAnswer& answer, TimePoint now) {
+  using namespace std::chrono;
+  if (answer.year == 0 && answer.month == 0 && answer.day == 0) return std::nullopt;
+  const auto [this_year, this_month, this_day] = local_date(now);
   if (answer.month == 0 && answer.day == 0) {
     if (!question.year_only_allowed) return issue("error.date_full");
     if (answer.year < kEarliestYear) return issue("error.date");
@@ -333,6 +341,7 @@ std::optional<AnswerIssue> check_contact(const Question& question, const Contact
                                               : question.text.by_language.count(answer.language) > 0;
   if (answer.language.empty() || !declared) return issue("error.contact_language");
   std::set<std::string> seen;
+  std::set<std::string> channels;  // with a consent ticked
   for (const auto& id : answer.consents) {
     const ContactConsent* consent = nullptr;
     for (const auto& candidate : question.consents) {
@@ -341,7 +350,12 @@ std::optional<AnswerIssue> check_contact(const Question& question, const Contact
     if (!consent || !seen.insert(id).second) return issue("error.invalid", id);
     if (consent->channel == "email" && email.empty()) return issue("error.contact_needs_email", id);
     if (consent->channel == "phone" && phone.empty()) return issue("error.contact_needs_phone", id);
+    channels.insert(consent->channel);
   }
+  // An address kept without a ticked purpose would be personal data held for nothing (P3): the
+  // resident says what it is for or takes it out, rather than it being kept or dropped unseen.
+  if (!email.empty() && !channels.count("email")) return issue("error.contact_email_unticked");
+  if (!phone.empty() && !channels.count("phone")) return issue("error.contact_phone_unticked");
   return std::nullopt;
 }
 
@@ -375,6 +389,23 @@ std::optional<AnswerIssue> check_answer(const Question& question, const Answer& 
         }
       },
       answer);
+}
+
+std::optional<int> youngest_age(const Question& question, const Answer& answer, TimePoint now) {
+  if (!question.age_source || answer_is_empty(answer) || check_answer(question, answer, now)) return std::nullopt;
+  if (const auto* told = std::get_if<TextAnswer>(&answer)) {
+    const auto years = detail::parse_number_text(told->text);
+    if (!years || question.type != QuestionType::Number) return std::nullopt;
+    return static_cast<int>(std::floor(*years));
+  }
+  const auto* born = std::get_if<DateAnswer>(&answer);
+  if (!born) return std::nullopt;
+  const LocalDate today = local_date(now);
+  const int years = today.year - born->year;
+  // A year alone could be either age; a birthday later this year (or today not yet reached) counts one less.
+  if (born->month == 0) return years - 1;
+  const bool had_birthday = today.month > born->month || (today.month == born->month && today.day >= born->day);
+  return had_birthday ? years : years - 1;
 }
 
 bool answer_fits(const Question& question, const Answer& answer) {

@@ -218,7 +218,8 @@ void read_page(Problems& problems, const PageSource& source, PageContext& contex
         } else {
           std::vector<std::string> option_ids;
           for (const Option& option : question->options) option_ids.push_back(option.id);
-          context.earlier.emplace(question->id, loader::EarlierQuestion{question->type, std::move(option_ids)});
+          context.earlier.emplace(question->id,
+                                  loader::EarlierQuestion{question->type, std::move(option_ids), question->age_source});
         }
       }
       page.questions.push_back(std::move(*question));
@@ -300,6 +301,7 @@ LocalText* record_text(Consultation& c, std::string_view key) {
 LoadOutcome refuse(Problems& problems) {
   LoadOutcome outcome;
   outcome.problems = problems.take();
+  outcome.warnings = problems.take_warnings();
   return outcome;
 }
 
@@ -375,6 +377,7 @@ LoadOutcome load_checked(const std::string& json_text, const LoadOptions& option
   consultation->canonical_json = loader::canonical_json(*consultation);
   LoadOutcome outcome;
   outcome.consultation = std::move(consultation);
+  outcome.warnings = problems.take_warnings();
   return outcome;
 }
 

@@ -39,6 +39,8 @@ Json question_json(const Question& q) {
   if (q.required) out["required"] = true;
   if (q.data != DataClass::Ordinary) out["data"] = data_name(q.data);
   if (q.show_if) out["show_if"] = q.show_if->source();
+  if (q.min_age) out["min_age"] = *q.min_age;
+  if (q.age_source) out["age_source"] = true;
   if (!q.options.empty()) {
     Json options = Json::array();
     for (const Option& option : q.options) options.push_back(option_json(option));

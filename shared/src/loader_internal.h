@@ -22,11 +22,15 @@ using Json = nlohmann::ordered_json;
 class Problems {
  public:
   void add(std::string path, std::string message) { list_.push_back({std::move(path), std::move(message)}); }
+  // Something the council should look at that does not stop the definition loading.
+  void warn(std::string path, std::string message) { warnings_.push_back({std::move(path), std::move(message)}); }
   size_t count() const { return list_.size(); }
   std::vector<Problem> take() { return std::move(list_); }
+  std::vector<Problem> take_warnings() { return std::move(warnings_); }
 
  private:
   std::vector<Problem> list_;
+  std::vector<Problem> warnings_;
 };
 
 // JSON paths: field("pages[1]", "title") -> "pages[1].title"; item("pages", 1) -> "pages[1]".
@@ -80,6 +84,7 @@ std::string language_name(std::string_view code);
 struct EarlierQuestion {
   QuestionType type;
   std::vector<std::string> options;
+  bool age_source = false;
 };
 
 // State shared while walking one consultation's pages in order.

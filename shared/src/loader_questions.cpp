@@ -1,6 +1,7 @@
 // Reads and checks one question: its fields by type, options, consents, and its show_if condition.
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "loader_internal.h"
 
@@ -8,7 +9,8 @@ namespace soundings::loader {
 
 namespace {
 
-constexpr std::array<std::string_view, 7> kCommonFields = {"id", "type", "text", "help", "required", "data", "show_if"};
+constexpr std::array<std::string_view, 8> kCommonFields = {
+    "id", "type", "text", "help", "required", "data", "show_if", "min_age"};
 
 // Fields that only some types take.
 std::vector<std::string_view> type_fields(QuestionType type) {
@@ -21,8 +23,8 @@ std::vector<std::string_view> type_fields(QuestionType type) {
     case QuestionType::Scale10: return {"min_label", "max_label"};
     case QuestionType::ShortText:
     case QuestionType::LongText: return {"max_length"};
-    case QuestionType::Number: return {"min", "max", "integer"};
-    case QuestionType::Date: return {"year_only_allowed"};
+    case QuestionType::Number: return {"min", "max", "integer", "age_source"};
+    case QuestionType::Date: return {"year_only_allowed", "age_source"};
     case QuestionType::Contact: return {"consents"};
     default: return {};
   }
@@ -33,6 +35,29 @@ constexpr std::array<QuestionType, 15> kAllTypes = {
     QuestionType::Scale10,      QuestionType::ShortText,      QuestionType::LongText,  QuestionType::Number,
     QuestionType::Date,         QuestionType::Postcode,       QuestionType::Email,     QuestionType::Phone,
     QuestionType::Ranking,      QuestionType::Consent,        QuestionType::Contact};
+
+// Equality questions that are not put to children (ONS and Welsh Government guidance: 16 or over).
+constexpr int kSensitiveMinAge = 16;
+
+// "gender identity" or "sexual orientation" when the question's text, in any language, speaks of it; else empty.
+// The validator cannot read meaning, so it looks for the words the harmonised questions use.
+std::string sensitive_topic(const LocalText& text) {
+  static const std::array<std::pair<std::string_view, std::string_view>, 5> words = {{
+      {"gender", "gender identity"},
+      {"rhywedd", "gender identity"},
+      {"sexual orientation", "sexual orientation"},
+      {"cyfeiriadedd rhywiol", "sexual orientation"},
+      {"sexuality", "sexual orientation"},
+  }};
+  for (const auto& [language, words_in] : text.by_language) {
+    std::string lower = words_in;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    for (const auto& [word, topic] : words) {
+      if (lower.find(word) != std::string::npos) return std::string(topic);
+    }
+  }
+  return {};
+}
 
 bool has_options(QuestionType type) {
   return type == QuestionType::SingleChoice || type == QuestionType::MultipleChoice ||
@@ -265,6 +290,27 @@ void check_condition(Problems& problems, const Question& question, const std::st
   }
 }
 
+// A question limited by age needs an earlier answer that can say the age, or it could never be shown.
+// Questions on gender identity or sexual orientation are only for those who have said they are 16 or
+// over; one without that rule still loads (the council decides) but is flagged.
+void check_age_rule(Problems& problems, const Question& question, const std::string& path,
+                    const PageContext& context) {
+  if (question.min_age) {
+    const bool has_source = std::any_of(context.earlier.begin(), context.earlier.end(),
+                                        [](const auto& earlier) { return earlier.second.age_source; });
+    if (!has_source) {
+      problems.add(field(path, "min_age"), "no earlier question gives the respondent's age; mark the date of birth "
+                                           "or age question with \"age_source\": true");
+    }
+  }
+  if (question.data != DataClass::Special || question.min_age.value_or(0) >= kSensitiveMinAge) return;
+  const std::string topic = sensitive_topic(question.text);
+  if (topic.empty()) return;
+  const std::string age = std::to_string(kSensitiveMinAge);
+  problems.warn(path, in_quotes(question.id) + " asks about " + topic + " but may be shown to children: add "
+                      "\"min_age\": " + age + " so that only people who have said they are " + age + " or over see it");
+}
+
 }  // namespace
 
 std::optional<Question> read_question(Problems& problems, const Json& value, const std::string& path,
@@ -344,6 +390,10 @@ std::optional<Question> read_question(Problems& problems, const Json& value, con
       if (auto b = read_bool(problems, v, p)) question.integer_only = *b;
     } else if (name == "year_only_allowed" && takes(name)) {
       if (auto b = read_bool(problems, v, p)) question.year_only_allowed = *b;
+    } else if (name == "age_source" && takes(name)) {
+      if (auto b = read_bool(problems, v, p)) question.age_source = *b;
+    } else if (name == "min_age") {
+      question.min_age = read_int(problems, v, p, 1, 120);
     } else if (name == "consents" && takes(name)) {
       read_consents(problems, v, p, question, languages);
     } else {
@@ -394,6 +444,7 @@ std::optional<Question> read_question(Problems& problems, const Json& value, con
                                          Json(*question.max_value).dump() + ")");
   }
   if (show_if_ok) check_condition(problems, question, field(path, "show_if"), context);
+  check_age_rule(problems, question, path, context);
   return question;
 }
 

@@ -20,11 +20,27 @@ bool may_ask(const Question& question, bool collect_personal) {
   return collect_personal || (question.data == DataClass::Ordinary && question.type != QuestionType::Contact);
 }
 
+// The respondent's age as their shown answers state it (the youngest any of them allows), or
+// nullopt when none states one: an age-limited question then stays hidden, so that nobody is
+// asked it without having said they are old enough.
+std::optional<int> stated_age(const std::vector<const Question*>& sources, const AnswerMap& answers, TimePoint now) {
+  std::optional<int> youngest;
+  for (const Question* source : sources) {
+    const auto answer = answers.find(source->id);
+    if (answer == answers.end()) continue;
+    const auto age = youngest_age(*source, answer->second, now);
+    if (age && (!youngest || *age < *youngest)) youngest = age;
+  }
+  return youngest;
+}
+
 // Which questions are visible, worked out in document order: a condition may only name
 // earlier questions, and a hidden question counts as unanswered for the ones after it,
 // so that an answer left behind on a path the respondent abandoned steers nothing.
-Visibility visibility(const Consultation& consultation, const AnswerMap& answers, bool collect_personal) {
+Visibility visibility(const Consultation& consultation, const AnswerMap& answers, bool collect_personal,
+                      TimePoint now) {
   Visibility visible;
+  std::vector<const Question*> age_sources;  // shown so far
   std::map<std::string, const Question*, std::less<>> seen;
   const auto lookup = [&](const std::string& id) -> std::optional<AnswerView> {
     const auto shown = visible.find(id);
@@ -35,7 +51,12 @@ Visibility visibility(const Consultation& consultation, const AnswerMap& answers
   };
   for (const Page& page : consultation.pages) {
     for (const Question& question : page.questions) {
-      const bool shown = may_ask(question, collect_personal) && (!question.show_if || question.show_if->evaluate(lookup));
+      bool shown = may_ask(question, collect_personal) && (!question.show_if || question.show_if->evaluate(lookup));
+      if (shown && question.min_age) {
+        const auto age = stated_age(age_sources, answers, now);
+        shown = age && *age >= *question.min_age;
+      }
+      if (shown && question.age_source) age_sources.push_back(&question);
       visible[question.id] = shown;
       seen[question.id] = &question;
     }
@@ -48,12 +69,35 @@ bool is_shown(const Visibility& visible, const Question& question) {
   return it != visible.end() && it->second;
 }
 
+// What to do about a missing answer, said the way its answer is given ("Choose one answer",
+// "Enter a date"), so that the message next to the question need not repeat it.
+const char* missing_answer_key(QuestionType type) {
+  switch (type) {
+    case QuestionType::SingleChoice:
+    case QuestionType::Agreement:
+    case QuestionType::Smiley:
+    case QuestionType::Scale10: return "error.required_choice";
+    case QuestionType::MultipleChoice: return "error.required_choices";
+    case QuestionType::Ranking: return "error.required_ranking";
+    case QuestionType::ShortText:
+    case QuestionType::LongText: return "error.required_text";
+    case QuestionType::Number: return "error.required_number";
+    case QuestionType::Date: return "error.required_date";
+    case QuestionType::Postcode: return "error.required_postcode";
+    case QuestionType::Email: return "error.required_email";
+    case QuestionType::Phone: return "error.required_phone";
+    case QuestionType::Consent: return "error.consent_required";
+    case QuestionType::Contact: return "error.required_contact";
+  }
+  return "error.required";
+}
+
 // What stops `question` being left as it is, in `language` (without naming the question).
 std::optional<std::string> question_problem(const Question& question, const Answer* answer, std::string_view language,
                                             TimePoint now) {
   if (!answer || answer_is_empty(*answer)) {
     if (!question.required) return std::nullopt;
-    return ui_text(question.type == QuestionType::Consent ? "error.consent_required" : "error.required", language);
+    return ui_text(missing_answer_key(question.type), language);
   }
   if (const auto issue = check_answer(question, *answer, now)) return detail::issue_message(question, *issue, language);
   return std::nullopt;
@@ -87,7 +131,7 @@ bool Session::switch_language(const std::string& language) {
 std::vector<const Question*> Session::visible_questions() const {
   std::vector<const Question*> out;
   if (at_review()) return out;
-  const Visibility visible = visibility(*consultation_, answers_, start_.collect_personal);
+  const Visibility visible = visibility(*consultation_, answers_, start_.collect_personal, clock_.now());
   for (const Question& question : consultation_->pages[page_].questions) {
     if (is_shown(visible, question)) out.push_back(&question);
   }
@@ -95,7 +139,7 @@ std::vector<const Question*> Session::visible_questions() const {
 }
 
 bool Session::is_visible(const Question& question) const {
-  return is_shown(visibility(*consultation_, answers_, start_.collect_personal), question);
+  return is_shown(visibility(*consultation_, answers_, start_.collect_personal, clock_.now()), question);
 }
 
 Result<std::optional<std::string>> Session::set_answer(const std::string& question_id, Answer answer) {
@@ -130,13 +174,18 @@ const Answer* Session::answer(const std::string& question_id) const {
 }
 
 std::vector<QuestionProblem> Session::page_problems() const {
+  if (at_review()) return {};
+  return problems_on(page_);
+}
+
+std::vector<QuestionProblem> Session::problems_on(size_t page_index) const {
   std::vector<QuestionProblem> problems;
   const TimePoint now = clock_.now();
-  for (const Question* question : visible_questions()) {
-    if (auto message = question_problem(*question, answer(question->id), language_, now)) {
-      problems.push_back(QuestionProblem{
-          question->id,
-          ui_text("problem.with_question", language_, {{"question", question->text.in(language_)}, {"problem", *message}})});
+  const Visibility visible = visibility(*consultation_, answers_, start_.collect_personal, now);
+  for (const Question& question : consultation_->pages[page_index].questions) {
+    if (!is_shown(visible, question)) continue;
+    if (auto message = question_problem(question, answer(question.id), language_, now)) {
+      problems.push_back(QuestionProblem{question.id, std::move(*message)});
     }
   }
   return problems;
@@ -175,9 +224,21 @@ void Session::go_to_page(size_t page_index) {
   page_ = target;
 }
 
+std::vector<QuestionProblem> Session::return_to_review() {
+  touch();
+  if (at_review()) return {};
+  auto problems = page_problems();
+  if (!problems.empty()) return problems;
+  leave_page();
+  size_t index = page_ + 1;
+  while (index < consultation_->pages.size() && problems_on(index).empty()) ++index;
+  page_ = index;
+  return {};
+}
+
 Progress Session::progress() const {
   Progress progress;
-  const Visibility visible = visibility(*consultation_, answers_, start_.collect_personal);
+  const Visibility visible = visibility(*consultation_, answers_, start_.collect_personal, clock_.now());
   for (size_t i = 0; i < consultation_->pages.size(); ++i) {
     bool any = false;
     for (const Question& question : consultation_->pages[i].questions) any = any || is_shown(visible, question);
@@ -190,7 +251,7 @@ Progress Session::progress() const {
 
 std::vector<ReviewItem> Session::review() const {
   std::vector<ReviewItem> items;
-  const Visibility visible = visibility(*consultation_, answers_, start_.collect_personal);
+  const Visibility visible = visibility(*consultation_, answers_, start_.collect_personal, clock_.now());
   for (size_t i = 0; i < consultation_->pages.size(); ++i) {
     for (const Question& question : consultation_->pages[i].questions) {
       if (!is_shown(visible, question)) continue;
@@ -209,7 +270,7 @@ Result<Response> Session::submit() {
   if (!at_review()) {
     return Error{ErrorCode::InvalidInput, "submit: the respondent has not reached the review page yet"};
   }
-  const Visibility visible = visibility(*consultation_, answers_, start_.collect_personal);
+  const Visibility visible = visibility(*consultation_, answers_, start_.collect_personal, clock_.now());
   const TimePoint now = clock_.now();
   // next() has checked every page on the way, but an answer changed from review could
   // have revealed a required question; the record must never hold a broken answer.
@@ -272,7 +333,7 @@ size_t Session::first_visible_page_from(size_t index) const {
 
 bool Session::page_has_visible(size_t index) const {
   if (index >= consultation_->pages.size()) return false;
-  const Visibility visible = visibility(*consultation_, answers_, start_.collect_personal);
+  const Visibility visible = visibility(*consultation_, answers_, start_.collect_personal, clock_.now());
   for (const Question& question : consultation_->pages[index].questions) {
     if (is_shown(visible, question)) return true;
   }

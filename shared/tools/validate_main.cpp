@@ -77,8 +77,15 @@ int run(const std::vector<std::string>& args) {
   int invalid = 0;
   for (const std::string& file : files) {
     const soundings::LoadOutcome outcome = soundings::load_consultation_file(file, options);
+    // Warnings go with the file's verdict, so that an officer reads them whether or not it loads.
+    const auto print_warnings = [&] {
+      for (const soundings::Problem& warning : outcome.warnings) {
+        std::printf("  warning: %s\n", printable(soundings::describe(warning)).c_str());
+      }
+    };
     if (outcome.ok()) {
       std::printf("%s\n", printable(summary(file, *outcome.consultation)).c_str());
+      print_warnings();
       continue;
     }
     ++invalid;
@@ -89,6 +96,7 @@ int run(const std::vector<std::string>& args) {
       std::printf("  %s\n", printable(soundings::describe(problem)).c_str());
       about_blocks = about_blocks || problem.message.rfind("no block called", 0) == 0;
     }
+    print_warnings();
     if (about_blocks) std::printf("  (blocks are read from %s; use --blocks DIR to choose)\n", printable(blocks).c_str());
   }
   if (files.size() > 1) {

@@ -204,6 +204,31 @@ TEST_CASE("contact details check formats, language and the channel of each conse
   CHECK(issue_key(question, ContactAnswer{}).empty());  // nothing given: nothing to check
 }
 
+TEST_CASE("an email address or phone number is kept only with a consent for its channel ticked", "[answer_rules][contact]") {
+  Question question = question_of(QuestionType::Contact);
+  question.consents = {ContactConsent{"email_updates", "email", text("Email me")},
+                       ContactConsent{"phone_call", "phone", text("Phone me")}};
+  ContactAnswer contact;
+  contact.name = "Dafydd";
+  contact.email = "dafydd@enghraifft.cymru";
+  contact.phone = "01978 292000";
+  contact.language = "cy";
+  CHECK(issue_key(question, contact) == "error.contact_email_unticked");  // both boxes unticked
+  contact.consents = {"email_updates"};
+  CHECK(issue_key(question, contact) == "error.contact_phone_unticked");
+  contact.consents = {"email_updates", "phone_call"};
+  CHECK(issue_key(question, contact).empty());
+  contact.consents = {"phone_call"};
+  CHECK(issue_key(question, contact) == "error.contact_email_unticked");
+  contact.email.clear();  // or take it out instead
+  CHECK(issue_key(question, contact).empty());
+  const auto issue = check_answer(question, ContactAnswer{"", "a@b.cymru", "", "cy", {}});
+  REQUIRE(issue);
+  CHECK(describe_issue(question, *issue, "en") == "Tick a box to say how we may use your email address, or delete it");
+  CHECK(describe_issue(question, *issue, "cy") ==
+        "Ticiwch flwch i ddweud sut y cawn ni ddefnyddio'ch cyfeiriad e-bost, neu ei ddileu");
+}
+
 TEST_CASE("an answer must be of the question's kind", "[answer_rules]") {
   CHECK(answer_fits(choice_question(), ChoiceAnswer{}));
   CHECK(answer_fits(choice_question(QuestionType::Agreement), ChoiceAnswer{}));

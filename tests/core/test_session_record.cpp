@@ -225,3 +225,55 @@ TEST_CASE("a required question revealed from the review page blocks submit", "[s
   REQUIRE(session.set_answer("how_often", TextAnswer{"3"}).ok());
   CHECK(session.submit().ok());
 }
+
+TEST_CASE("saving a change made from review returns to review, through any page the change left incomplete",
+          "[session][record][review]") {
+  nlohmann::json pages = nlohmann::json::array();
+  pages.push_back({{"id", "one"},
+                   {"title", both("Un", "One")},
+                   {"questions",
+                    {{{"id", "library"},
+                      {"type", "single_choice"},
+                      {"required", true},
+                      {"text", both("Ydych chi'n defnyddio'r llyfrgell?", "Do you use the library?")},
+                      {"options", {option("yes", "Ydw", "Yes"), option("no", "Nac ydw", "No")}}}}}});
+  pages.push_back({{"id", "two"},
+                   {"title", both("Dau", "Two")},
+                   {"questions",
+                    {{{"id", "how_often"},
+                      {"type", "number"},
+                      {"required", true},
+                      {"show_if", "library = \"yes\""},
+                      {"text", both("Sawl gwaith y mis?", "How many times a month?")}}}}});
+  pages.push_back({{"id", "three"},
+                   {"title", both("Tri", "Three")},
+                   {"questions",
+                    {{{"id", "comments"},
+                      {"type", "long_text"},
+                      {"text", both("Unrhyw sylwadau?", "Any comments?")}}}}});
+  ManualTimeSource clock;
+  Session session(load_or_fail(consultation_json(pages)), start_in("en"), clock);
+  REQUIRE(session.set_answer("library", ChoiceAnswer{"no", ""}).ok());
+  walk_to_review(session);
+
+  // A change that reveals nothing goes straight back.
+  session.go_to_page(2);
+  REQUIRE(session.set_answer("comments", TextAnswer{"More evening hours"}).ok());
+  CHECK(session.return_to_review().empty());
+  CHECK(session.at_review());
+
+  // A page left with a problem stays.
+  session.go_to_page(0);
+  REQUIRE(session.set_answer("library", ChoiceAnswer{"", ""}).ok());
+  CHECK(session.return_to_review().size() == 1);
+  CHECK(session.page_index() == 0);
+
+  // A change that makes a later page need an answer stops there first, then returns.
+  REQUIRE(session.set_answer("library", ChoiceAnswer{"yes", ""}).ok());
+  CHECK(session.return_to_review().empty());
+  CHECK(session.page_index() == 1);
+  REQUIRE(session.set_answer("how_often", TextAnswer{"3"}).ok());
+  CHECK(session.return_to_review().empty());
+  CHECK(session.at_review());  // page three needed nothing
+  CHECK(session.submit().ok());
+}

@@ -170,6 +170,29 @@ TEST_CASE("soundings-validate reads blocks from --blocks, and says where it look
   CHECK(equals_form.exit_code == 0);
 }
 
+TEST_CASE("soundings-validate warns, naming file, page and question, about a sensitive question open to children",
+          "[validate][age]") {
+  TempDir blocks;
+  Json block = Json::parse(read_file(std::string(SOUNDINGS_ASSETS_DIR) + "/blocks/equality-wales.json"));
+  Json& orientation = block["pages"][3]["questions"][0];
+  REQUIRE(orientation["id"] == "eq_sexual_orientation");
+  orientation.erase("min_age");
+  blocks.write("equality-wales.json", block.dump());
+  const std::string file = std::string(SOUNDINGS_ASSETS_DIR) + "/consultations/involvement-strategy.json";
+  const Run run = validate({"--blocks", blocks.path.string(), file});
+  INFO(run.output);
+  CHECK(run.exit_code == 0);  // a warning does not refuse the file
+  const size_t verdict = run.output.find("ok  involvement-strategy");
+  const size_t warning = run.output.find("  warning: pages[");
+  REQUIRE(verdict != std::string::npos);
+  REQUIRE(warning != std::string::npos);
+  CHECK(verdict < warning);
+  CHECK(run.output.find(file) < warning);
+  CHECK(run.output.find("(block \"equality-wales\").pages[3].questions[0]: \"eq_sexual_orientation\" asks about "
+                        "sexual orientation") != std::string::npos);
+  CHECK(validate({file}).output.find("warning") == std::string::npos);  // the shipped block has the rule
+}
+
 TEST_CASE("soundings-validate explains its usage and exits 2 when called wrongly", "[validate]") {
   const Run none = validate({});
   CHECK(none.exit_code == 2);

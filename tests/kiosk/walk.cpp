@@ -87,12 +87,18 @@ void answer_by_tapping(Harness& h, const Question& q) {
     }
     case QuestionType::Consent: tap_or_fail(h, "consent:" + id); break;
     case QuestionType::Contact:
+    {
+      // The screen offers a channel's field only with a consent for it to tick.
+      const auto offers = [&](const std::string& channel) {
+        return std::any_of(q.consents.begin(), q.consents.end(), [&](const ContactConsent& c) { return c.channel == channel; });
+      };
       type_and_close(h, "contact:" + id + ":name", "Dewi Sant");
-      type_and_close(h, "contact:" + id + ":email", "dewi@enghraifft.cymru");
-      type_and_close(h, "contact:" + id + ":phone", "07700 900123");
+      if (offers("email")) type_and_close(h, "contact:" + id + ":email", "dewi@enghraifft.cymru");
+      if (offers("phone")) type_and_close(h, "contact:" + id + ":phone", "07700 900123");
       tap_or_fail(h, "contact:" + id + ":lang:cy");
       for (const ContactConsent& c : q.consents) tap_or_fail(h, "contact:" + id + ":consent:" + c.id);
       break;
+    }
   }
 }
 

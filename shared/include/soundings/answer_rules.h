@@ -30,6 +30,11 @@ std::optional<AnswerIssue> check_answer(const Question& question, const Answer& 
 // filled in ({min}, {max}, {option}, {detail}): use this rather than ui_text(issue.key).
 std::string describe_issue(const Question& question, const AnswerIssue& issue, std::string_view language);
 
+// The youngest the respondent can be, in whole years on `now`'s local date, going by their answer
+// to an age_source question (a date of birth, or an age); nullopt when the answer states no age
+// (empty or not acceptable). A year of birth alone gives the younger of its two possible ages.
+std::optional<int> youngest_age(const Question& question, const Answer& answer, TimePoint now);
+
 // Is `answer` the kind of answer this question takes (ChoiceAnswer for single choice, ...)?
 bool answer_fits(const Question& question, const Answer& answer);
 

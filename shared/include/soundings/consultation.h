@@ -63,6 +63,10 @@ struct Question {
   bool required = false;
   DataClass data = DataClass::Ordinary;
   std::optional<Expression> show_if;
+  // Date of birth (date) or age in years (number): the answer says how old the respondent is.
+  bool age_source = false;
+  // Shown only to someone whose answer to an earlier age_source question says they are at least this old.
+  std::optional<int> min_age;
 
   std::vector<Option> options;          // choice, agreement, smiley, ranking
   std::optional<int> min_selections;    // multiple choice

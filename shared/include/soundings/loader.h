@@ -24,6 +24,8 @@ struct LoadOptions {
 struct LoadOutcome {
   ConsultationPtr consultation;   // set only when `problems` is empty
   std::vector<Problem> problems;  // every problem found, in document order
+  std::vector<Problem> warnings;  // things to look at that do not stop it loading (e.g. an equality
+                                  // question on gender identity open to children), in document order
   bool ok() const { return consultation != nullptr; }
 };
 

@@ -26,6 +26,8 @@ struct SessionStart {
 };
 
 // A question that stops the respondent moving on, with the reason in the current language.
+// The message says what to do ("Choose one answer") without repeating the question: it is
+// shown next to the question it belongs to.
 struct QuestionProblem {
   std::string question_id;
   std::string message;
@@ -79,6 +81,12 @@ class Session {
   bool back();
   // From review: jump to a page to change an answer.
   void go_to_page(size_t page_index);
+  // After a change made from review ("Save and return to check your answers"): refused like
+  // next() while this page has problems; otherwise back to review, stopping first at the next
+  // later page that the change has left needing an answer (a newly shown required question),
+  // so that review is never reached with a gap. Optional questions newly shown are listed on
+  // review as not answered, with their own Change.
+  std::vector<QuestionProblem> return_to_review();
 
   Progress progress() const;
   std::vector<ReviewItem> review() const;
@@ -93,6 +101,7 @@ class Session {
 
  private:
   void leave_page();
+  std::vector<QuestionProblem> problems_on(size_t page_index) const;
   size_t first_visible_page_from(size_t index) const;
   bool page_has_visible(size_t index) const;
 

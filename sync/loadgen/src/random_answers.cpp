@@ -146,6 +146,15 @@ ContactAnswer contact(const Question& question, const std::string& language, std
     }
     if (chance(rng, 0.6)) answer.consents.push_back(consent.id);
   }
+  // A detail is only kept with a consent for its channel ticked.
+  const auto ticked = [&](const std::string& channel) {
+    return std::any_of(answer.consents.begin(), answer.consents.end(), [&](const std::string& id) {
+      return std::any_of(question.consents.begin(), question.consents.end(),
+                         [&](const ContactConsent& c) { return c.id == id && c.channel == channel; });
+    });
+  };
+  if (!ticked("email")) answer.email.clear();
+  if (!ticked("phone")) answer.phone.clear();
   return answer;
 }
 
