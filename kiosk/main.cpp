@@ -3,12 +3,12 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "alsa_output.h"
 #include "options.h"
 #include "platform_glfw.h"
 #include "soundings/device_store.h"
 #include "soundings/store.h"
 #include "speaker.h"
-#include "alsa_output.h"
 #include "sync_link.h"
 #include "ui/controller.h"
 #include "ui/store_worker.h"

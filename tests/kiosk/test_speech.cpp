@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <thread>
 
-#include "espeak_voice.h"
 #include "alsa_output.h"
+#include "espeak_voice.h"
 #include "harness.h"
 #include "soundings/ui_text.h"
 #include "speaker.h"
