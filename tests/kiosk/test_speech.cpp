@@ -9,6 +9,7 @@
 #include "alsa_output.h"
 #include "espeak_voice.h"
 #include "harness.h"
+#include "walk.h"
 #include "soundings/ui_text.h"
 #include "speaker.h"
 #include "ui/read_aloud.h"
@@ -224,6 +225,36 @@ TEST_CASE("tapping Listen asks for the page in the language on screen, and the b
   REQUIRE(speech.said.size() == 2);
   CHECK(speech.said[1][0].language == "cy");
   CHECK(contains(speech.said[1][0].words, "Bws, wedi'i ddewis"));
+}
+
+TEST_CASE("every resident screen has Listen, staff screens do not, and the review is read with its answers", "[speech]") {
+  HarnessOptions o = every_type();
+  o.staff_pin = "4821";
+  Harness h(o);
+  CHECK(h.has_target("listen"));  // attract
+  REQUIRE(h.tap("card:every-type"));
+  CHECK(h.has_target("listen"));  // intro
+  CHECK(contains(words_on_screen(h.state).at(0).words, ui_text("kiosk.intro.purpose", "cy")));
+  REQUIRE(h.tap("leave"));
+  REQUIRE(h.state.screen == Screen::Attract);
+  walk_to_review(h, "every-type", "en");
+  CHECK(h.has_target("listen"));
+  std::string review = words_on_screen(h.state).at(0).words;
+  CHECK(contains(review, ui_text("kiosk.review.title", "en")));
+  for (const ReviewItem& item : h.state.session->review()) {
+    CHECK(contains(review, item.question_text));
+    CHECK(contains(review, item.answer_text));
+  }
+  REQUIRE(h.tap("submit"));
+  h.settle();
+  REQUIRE(h.state.screen == Screen::Thanks);
+  CHECK(h.has_target("listen"));
+  CHECK(contains(words_on_screen(h.state).at(0).words, ui_text("kiosk.thanks.saved", "en")));
+  REQUIRE(h.tap("finish"));
+  h.hold(20, 20, 3.2f);
+  REQUIRE(h.state.screen == Screen::StaffPin);
+  CHECK_FALSE(h.has_target("listen"));
+  CHECK(words_on_screen(h.state).empty());
 }
 
 TEST_CASE("Listen on the attract screen reads the read-first language, then the other", "[speech]") {
