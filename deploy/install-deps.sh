@@ -8,6 +8,7 @@ PACKAGES=(
   libcurl4-openssl-dev ca-certificates libcpp-httplib-dev libssl-dev
   libimgui-dev libglfw3-dev libgl-dev libstb-dev
   fonts-dejavu-core
+  libespeak-ng-dev espeak-ng-data libasound2-dev
   catch2
   xvfb xauth xdotool libgl1-mesa-dri
   sqlite3 procps python3 openssl

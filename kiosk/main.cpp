@@ -3,10 +3,12 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "alsa_output.h"
 #include "options.h"
 #include "platform_glfw.h"
 #include "soundings/device_store.h"
 #include "soundings/store.h"
+#include "speaker.h"
 #include "sync_link.h"
 #include "ui/controller.h"
 #include "ui/store_worker.h"
@@ -73,5 +75,7 @@ int main(int argc, char** argv) {
   PlatformHooks hooks{[&](bool on) { (*window)->set_fullscreen(on); }, [&] { (*window)->request_close(); }};
   Controller controller(state, clock, &worker, sync.get(), hooks);
   controller.set_fullscreen_state(options.fullscreen);
+  Speaker speaker([] { return std::make_unique<AlsaOutput>(); }, &Window::wake);
+  controller.set_speech(&speaker);
   return (*window)->run(state, controller);
 }

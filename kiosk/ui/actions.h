@@ -51,6 +51,7 @@ struct StaffEditVenue {};
 struct StaffToggleFullscreen {};
 struct StaffExit {};
 struct StaffRefresh {};
+struct Listen {};  // read the screen aloud, or stop reading
 
 }  // namespace act
 
@@ -63,7 +64,7 @@ using Action = std::variant<act::ChooseLanguage, act::OpenConsultation, act::Sta
                             act::ToggleHighContrast, act::ToggleLargeText, act::ContinueAfterWarning,
                             act::FinishThanks, act::StaffGesture, act::PinDigit, act::PinBackspace, act::PinSubmit,
                             act::CloseStaff, act::StaffSetOffered, act::StaffEditVenue, act::StaffToggleFullscreen,
-                            act::StaffExit, act::StaffRefresh>;
+                            act::StaffExit, act::StaffRefresh, act::Listen>;
 
 // A tappable thing drawn this frame, by a stable name ("next", "option:transport:bus"),
 // in screen pixels: for tests and the real-window test to find where to tap.

@@ -13,6 +13,7 @@
 #include "soundings/idle.h"
 #include "soundings/response.h"
 #include "soundings/session.h"
+#include "ui/speech_port.h"
 #include "ui/staff_pin.h"
 
 namespace soundings::kiosk {
@@ -130,6 +131,7 @@ struct AppState {
   std::string language = "cy";         // the language in use (attract: chosen, else read first)
   bool high_contrast = false;          // A2
   bool large_text = false;             // A3
+  SpeechStatus speech;                 // A6: read-aloud, from the speech port
 
   // Consultation chosen on the attract screen (intro), then the respondent's session.
   ConsultationPtr open_consultation;

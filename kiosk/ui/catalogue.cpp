@@ -116,4 +116,13 @@ bool is_upcoming_on(const CatalogueEntry& entry, const std::string& today) {
   return entry.consultation && entry.offered && !entry.consultation->opens.empty() && today < entry.consultation->opens;
 }
 
+const CatalogueEntry* showing_feedback(const AppState& state, size_t& count) {
+  std::vector<const CatalogueEntry*> with;
+  for (const CatalogueEntry& e : state.catalogue.entries)
+    if (e.consultation && e.feedback) with.push_back(&e);
+  count = with.size();
+  if (with.empty()) return nullptr;
+  return with[state.feedback_index % with.size()];
+}
+
 }  // namespace soundings::kiosk

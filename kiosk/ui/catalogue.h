@@ -26,4 +26,7 @@ bool is_open_on(const CatalogueEntry& entry, const std::string& today);
 // Not yet open (for "coming soon").
 bool is_upcoming_on(const CatalogueEntry& entry, const std::string& today);
 
+// The "you said, we did" card the attract screen shows now (null when none has feedback); `count`: how many have.
+const CatalogueEntry* showing_feedback(const AppState& state, size_t& count);
+
 }  // namespace soundings::kiosk

@@ -82,6 +82,7 @@ void Controller::update() {
     state_.feedback_index = count == 0 ? 0 : (state_.feedback_index + 1) % count;
   }
   state_.lock_seconds_left = pin_lock_seconds_left(state_.pin.lock, now);
+  stop_speech_if_view_changed();
 }
 
 void Controller::run_idle_policy(TimePoint now) {
@@ -134,6 +135,7 @@ void Controller::apply(const FrameOutput& frame) {
     if (state_.session) state_.session->touch();
   }
   for (const Action& action : frame.actions) apply(action);
+  stop_speech_if_view_changed();
 }
 
 void Controller::apply(const Action& action) {
@@ -141,6 +143,7 @@ void Controller::apply(const Action& action) {
 }
 
 void Controller::wipe_session() {
+  stop_speech();  // nothing a resident entered is read out after they have gone
   state_.session.reset();
   state_.open_consultation.reset();
   state_.problems.clear();

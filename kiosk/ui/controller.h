@@ -10,6 +10,7 @@
 #include "soundings/response.h"
 #include "ui/actions.h"
 #include "ui/app_state.h"
+#include "ui/speech_port.h"
 #include "ui/store_worker.h"
 #include "ui/sync_port.h"
 
@@ -39,6 +40,8 @@ class Controller {
   bool exit_requested() const { return exit_requested_; }
   bool fullscreen() const { return fullscreen_; }
   void set_fullscreen_state(bool on) { fullscreen_ = on; }
+  // Read-aloud (may stay unset: Listen then does nothing).
+  void set_speech(SpeechPort* speech) { speech_ = speech; }
 
   // Ends the respondent's session and wipes everything they entered (DESIGN invariant 3).
   void wipe_session();
@@ -83,6 +86,7 @@ class Controller {
   void handle(const act::StaffToggleFullscreen& a);
   void handle(const act::StaffExit& a);
   void handle(const act::StaffRefresh& a);
+  void handle(const act::Listen& a);
 
   void take_worker_events();
   void run_idle_policy(TimePoint now);
@@ -96,11 +100,24 @@ class Controller {
   void take_pin_result(bool ok);
   bool idle_applies() const;
   const Question* find_question(const std::string& id) const;
+  // What is being read aloud belongs to one view: when the screen, page, overlay or language changes, it stops.
+  struct SpokenView {
+    Screen screen;
+    uint64_t page_generation;
+    bool idle_warning, confirm_leave;
+    std::string language;
+    bool operator==(const SpokenView&) const = default;
+  };
+  SpokenView spoken_view() const;
+  void stop_speech();
+  void stop_speech_if_view_changed();
 
   AppState& state_;
   const TimeSource& clock_;
   StoreWorker* worker_;
   SyncPort* sync_;
+  SpeechPort* speech_ = nullptr;
+  std::optional<SpokenView> speaking_for_;  // the view Listen was tapped on, while it may still be heard
   PlatformHooks hooks_;
 
   TimePoint last_activity_;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "ui/read_aloud.h"
 #include "ui/screens.h"
 
 namespace soundings::kiosk {
@@ -24,6 +25,10 @@ void watch_staff_gesture(Ui& ui) {
 
 std::string format_date(const Ui& ui, const std::string& iso_date, const std::string& language) {
   (void)ui;
+  return format_date(iso_date, language);
+}
+
+std::string format_date(const std::string& iso_date, const std::string& language) {
   if (iso_date.size() != 10 || iso_date[4] != '-' || iso_date[7] != '-') return iso_date;
   int year = std::atoi(iso_date.substr(0, 4).c_str());
   int month = std::atoi(iso_date.substr(5, 2).c_str());
@@ -71,12 +76,18 @@ void draw_top_bar(Ui& ui, const std::string& title, bool show_leave) {
   float w_contrast = text_size(font, contrast, 0).x + 2 * ui.pad() + tick;
   float w_large = text_size(font, large, 0).x + 2 * ui.pad() + tick;
   float w_leave = show_leave ? text_size(font, leave, 0).x + 2 * ui.pad() : 0.0f;
+  bool listen = offers_listen(st);
+  float w_listen = listen ? listen_button_width(ui, false) + ui.gap() : 0.0f;
   float controls = w_lang + w_contrast + w_large + 2 * ui.gap();
 
-  // Not enough room beside the title (large text, portrait screens): controls get their own row.
-  bool two_rows = controls + w_leave + 360.0f * ui.s > width - 2 * ui.pad();
+  // Not enough room beside the title (large text, portrait screens): controls get their own row,
+  // and Listen stays on the title's row, at its right end.
+  bool two_rows = w_listen + controls + w_leave + 360.0f * ui.s > width - 2 * ui.pad();
+  if (!two_rows) controls += w_listen;
   float right = origin.x + width - ui.pad();
   float x = right - controls;
+  if (listen && !two_rows) draw_listen_button(ui, ImVec2(x, y), h, false);
+  if (!two_rows) x += w_listen;
   ImGui::SetCursorScreenPos(ImVec2(x, y));
   bool switch_allowed = !st.open_consultation || st.open_consultation->declares(other);
   if (switch_allowed && button(ui, "lang:" + other, lang_label, ImVec2(w_lang, h))) ui.push(act::ChooseLanguage{other});
@@ -96,7 +107,8 @@ void draw_top_bar(Ui& ui, const std::string& title, bool show_leave) {
     if (button(ui, "leave", leave, ImVec2(w_leave, h), Tone::Quiet)) ui.push(act::LeaveConsultation{});
     title_x += w_leave + ui.gap();
   }
-  float title_right = two_rows ? right : right - controls - ui.gap();
+  float title_right = two_rows ? right - w_listen : right - controls - ui.gap();
+  if (listen && two_rows) draw_listen_button(ui, ImVec2(right - w_listen + ui.gap(), row_y), h, false);
   float title_w = std::max(title_right - title_x, 10.0f);
   // One line: the heading font when it fits, else the body font, shortened if it must be.
   ImFont* tf = text_size(ui.fonts.heading, title, 0).x <= title_w ? ui.fonts.heading : ui.fonts.body;

@@ -48,6 +48,13 @@ void centred_panel(Ui& ui, float w, Content content) {
   panel_background(ui, min, ImVec2(min.x + w, bottom));
   draw->ChannelsMerge();
 }
+
+// Listen at the panel's top right, so the overlay can be heard too.
+void listen_row(Ui& ui, float inner, bool bilingual) {
+  ImVec2 at = ImGui::GetCursorScreenPos();
+  draw_listen_button(ui, ImVec2(at.x + inner - listen_button_width(ui, bilingual), at.y), ui.touch(), bilingual);
+  ImGui::SetCursorScreenPos(ImVec2(at.x, at.y + ui.touch() + ui.gap()));
+}
 }  // namespace
 
 void draw_idle_warning(Ui& ui) {
@@ -56,6 +63,7 @@ void draw_idle_warning(Ui& ui) {
   std::vector<std::pair<std::string, std::string>> n = {{"seconds", std::to_string(st.idle_seconds_left)}};
   centred_panel(ui, w, [&](float inner) {
     // Both languages: the person may have walked away and someone else may be reading.
+    listen_row(ui, inner, true);
     text_centered(ui, ui.fonts.heading, ui.first("kiosk.idle.title"), ui.pal.text, inner);
     text_centered(ui, ui.fonts.heading, ui.second("kiosk.idle.title"), ui.pal.text, inner);
     vspace(ui.gap());
@@ -74,6 +82,7 @@ void draw_idle_warning(Ui& ui) {
 void draw_leave_confirmation(Ui& ui) {
   float w = begin_overlay(ui, "##leave", 1100.0f * ui.s);
   centred_panel(ui, w, [&](float inner) {
+    listen_row(ui, inner, false);
     text_centered(ui, ui.fonts.heading, ui.t("kiosk.leave.title"), ui.pal.text, inner);
     vspace(ui.gap());
     text_centered(ui, ui.fonts.body, ui.t("kiosk.leave.body"), ui.pal.text, inner);

@@ -8,15 +8,6 @@ namespace soundings::kiosk {
 
 namespace {
 
-const CatalogueEntry* current_feedback(const AppState& st, size_t& count) {
-  std::vector<const CatalogueEntry*> with;
-  for (const CatalogueEntry& e : st.catalogue.entries)
-    if (e.consultation && e.feedback) with.push_back(&e);
-  count = with.size();
-  if (with.empty()) return nullptr;
-  return with[st.feedback_index % with.size()];
-}
-
 // One consultation card: title in the chosen language, then in the other, and the closing date.
 struct CardText {
   std::string title, title_other, closes;
@@ -71,7 +62,7 @@ void card(Ui& ui, const CatalogueEntry& entry, float width, float height) {
 // the kiosk is alive. `max_height` bounds it; when both parts do not fit, "we did" is kept.
 void feedback_panel(Ui& ui, float width, float max_height) {
   size_t count = 0;
-  const CatalogueEntry* entry = current_feedback(ui.state, count);
+  const CatalogueEntry* entry = showing_feedback(ui.state, count);
   if (entry == nullptr) return;
   const std::string& lang = ui.state.language;
   const Feedback& f = *entry->feedback;
@@ -158,11 +149,20 @@ void draw_attract(Ui& ui) {
 
   // Row 1: the council on the left, contrast and text size on the right (labels in both languages).
   float toggles_left = draw_bilingual_toggles(ui, left + width, top, ui.touch());
+  // Listen, in both languages, beside them; where there is no room, on a row of its own below them.
+  float listen_w = listen_button_width(ui, true);
+  bool listen_beside = toggles_left - ui.gap() - listen_w >= left;
+  if (listen_beside) toggles_left -= ui.gap() + listen_w;
+  float listen_y = listen_beside ? top : top + ui.touch() + ui.gap();
+  draw_listen_button(ui, ImVec2(listen_beside ? toggles_left : left, listen_y), ui.touch(), true);
   // The council's name stops short of the buttons; with large text there may be no room beside
   // them, and then it goes below.
   float council_w = toggles_left - ui.gap() - left;
   float council_top = top;
-  if (council_w < 320.0f * ui.s) {
+  if (!listen_beside) {
+    council_w = width;
+    council_top = listen_y + ui.touch() + ui.gap();
+  } else if (council_w < 320.0f * ui.s) {
     council_w = width;
     council_top = top + ui.touch() + ui.gap();
   }
@@ -209,7 +209,7 @@ void draw_attract(Ui& ui) {
     else if (is_upcoming_on(e, st.today)) upcoming.push_back(&e);
   }
   size_t fb_count = 0;
-  bool feedback = current_feedback(st, fb_count) != nullptr;
+  bool feedback = showing_feedback(st, fb_count) != nullptr;
   bool side = feedback && wide && !st.large_text;
   float cards_w = side ? width * 0.64f : width;
   ImGui::SetCursorScreenPos(ImVec2(left, y));

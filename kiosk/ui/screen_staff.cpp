@@ -98,6 +98,7 @@ void draw_staff(Ui& ui) {
   row(ui, ui.t("kiosk.staff.last_sync"), v.last_sync, width);
   if (!v.sync_error.empty()) row(ui, ui.t("kiosk.staff.sync_error"), v.sync_error, width);
   if (!v.store_error.empty()) row(ui, ui.t("kiosk.staff.store_error"), v.store_error, width);
+  if (st.speech.state == SpeechState::Unavailable) row(ui, ui.t("kiosk.staff.read_aloud_off"), st.speech.last_error, width);
   if (button(ui, "staff:refresh", ui.t("kiosk.staff.refresh"), ImVec2(std::min(width, 420 * ui.s), 0), Tone::Quiet))
     ui.push(act::StaffRefresh{});
   vspace(ui.pad());

@@ -14,6 +14,9 @@ void draw_kiosk(const AppState& state, const Fonts& fonts, FrameOutput& out);
 void draw_top_bar(Ui& ui, const std::string& title, bool show_leave);
 // Returns the left edge of the two buttons, so that whatever shares their row can stop short of them.
 float draw_bilingual_toggles(Ui& ui, float right_edge, float y, float height);
+// Listen (Stop while reading): reads the screen aloud; `bilingual` labels it in both languages.
+float listen_button_width(const Ui& ui, bool bilingual);
+void draw_listen_button(Ui& ui, ImVec2 pos, float height, bool bilingual);
 // The bottom bar: Back on the left, `centre` text (progress), the forward button on the right.
 float nav_bar_height(const Ui& ui);
 void draw_nav_bar(Ui& ui, bool show_back, const std::string& centre, const std::string& forward_name,
@@ -57,5 +60,6 @@ void draw_leave_confirmation(Ui& ui);
 
 // "31 January 2027" / "31 Ionawr 2027" from YYYY-MM-DD (as given when it does not parse).
 std::string format_date(const Ui& ui, const std::string& iso_date, const std::string& language);
+std::string format_date(const std::string& iso_date, const std::string& language);
 
 }  // namespace soundings::kiosk
