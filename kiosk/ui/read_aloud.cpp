@@ -83,7 +83,6 @@ void read_intro(Phrases& p, const AppState& st) {
   section("kiosk.intro.cannot_change", c.cannot_change.in(lang));
   section("kiosk.intro.closes", p.t("kiosk.intro.closes_on", {{"date", format_date(c.closes, lang)}}));
   section("kiosk.intro.results", c.results_how.in(lang));
-  if (!c.results_date.empty()) p.add(p.t("kiosk.intro.results_by", {{"date", format_date(c.results_date, lang)}}));
   section("kiosk.intro.privacy", c.privacy_notice.in(lang));
   if (st.config.seal_public_key.empty()) p.add_key("kiosk.intro.no_personal");
   section("kiosk.intro.contact", c.contact.in(lang));
@@ -147,6 +146,8 @@ void read_question(Phrases& p, const AppState& st, const Question& q, const std:
   p.add_key(q.required ? "kiosk.page.required" : "kiosk.page.optional");
   if (!q.help.empty()) p.add(q.help.in(lang));
   if (const std::string* problem = problem_for(st, q.id)) p.add(*problem);
+  if (st.limit_notice && st.limit_notice->question_id == q.id)
+    p.add(p.t(st.limit_notice->key, {{"count", std::to_string(st.limit_notice->count)}}));
   if (answered_by_option(q)) {
     read_options(p, q, st.session->answer(q.id));
     return;
@@ -165,7 +166,7 @@ void read_page(Phrases& p, const AppState& st) {
   p.add(p.t("kiosk.page.progress", {{"current", std::to_string(progress.current)},
                                     {"total", std::to_string(progress.total)}}));
   if (!page.intro.empty()) p.add(page.intro.in(lang));
-  if (st.show_problems && !st.problems.empty()) p.add_key("kiosk.page.fix_problems");
+  if (st.show_problems && !st.problems.empty()) p.add_key("kiosk.problems.title");
   std::vector<ReviewItem> answers = session.review();
   for (const Question* q : session.visible_questions()) read_question(p, st, *q, answers);
 }
@@ -188,7 +189,6 @@ void read_thanks(Phrases& p, const AppState& st) {
     const Consultation& c = *st.thanks_consultation;
     p.add_key("kiosk.thanks.next");
     p.add(c.results_how.in(lang));
-    if (!c.results_date.empty()) p.add(p.t("kiosk.thanks.results_by", {{"date", format_date(c.results_date, lang)}}));
   }
   p.add(p.t("kiosk.thanks.returning", {{"seconds", std::to_string(st.countdown_seconds)}}));
 }

@@ -5,6 +5,7 @@
 
 #include "harness.h"
 #include "soundings/sealing.h"
+#include "ui/read_aloud.h"
 #include "walk.h"
 
 using namespace soundings;
@@ -120,6 +121,7 @@ TEST_CASE("a third tick on \"up to 2\" and a fourth in a top 3 say why nothing c
   CHECK(h.state.limit_notice->question_id == "services");
   CHECK(h.state.limit_notice->option_id == services.options[2].id);
   CHECK(drawn_count(h, choose_notice) == 1);
+  CHECK(words_on_screen(h.state).at(0).words.find(choose_notice) != std::string::npos);  // Listen says it too
   // Unticking one is a change: the notice has done its job.
   REQUIRE(h.tap("option:services:" + services.options[0].id));
   CHECK_FALSE(h.state.limit_notice);

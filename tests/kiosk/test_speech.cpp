@@ -196,7 +196,7 @@ TEST_CASE("the words of a page say what is wrong after a refused Next", "[speech
   REQUIRE(h.tap("next"));
   REQUIRE(h.state.show_problems);
   std::string w = words_on_screen(h.state).at(0).words;
-  CHECK(contains(w, ui_text("kiosk.page.fix_problems", "en")));
+  CHECK(contains(w, ui_text("kiosk.problems.title", "en")));
   for (const QuestionProblem& p : h.state.problems) CHECK(contains(w, p.message));
 }
 
