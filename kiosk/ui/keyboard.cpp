@@ -98,7 +98,9 @@ void accent_row(Ui& ui, Layout& k) {
   for (const AccentKeys& a : kAccents) {
     bool chosen = a.accent == kb.accent;
     if (chosen) shown = &a;
-    if (k.key(std::string("key:accent:") + a.name, a.mark, 1.0f, Tone::Quiet, chosen)) ui.push(act::ChooseAccent{a.accent});
+    // The chosen mark has the thick focus border (a tick would not fit beside it on a narrow key).
+    if (k.key(std::string("key:accent:") + a.name, a.mark, 1.0f, chosen ? Tone::Focus : Tone::Quiet))
+      ui.push(act::ChooseAccent{a.accent});
   }
   for (const Key& key : shown->letters) k.typed(kb.shift ? key.upper : key.lower);
   if (k.key("key:left", "←", kArrowUnits, Tone::Quiet)) ui.push(act::MoveCursor{-1});

@@ -37,13 +37,14 @@ void setup_header(Ui& ui, float left, float width) {
   float top = origin.y + ui.gap();
   float toggles_left = draw_bilingual_toggles(ui, left + width, top, ui.touch());
   float title_w = toggles_left - ui.gap() - left;
-  if (title_w < 320.0f * ui.s) {
+  // Beside the toggles when the title fits there on one line, else under them.
+  if (text_size(ui.fonts.heading, ui.first("kiosk.setup.title"), 0).x > title_w) {
     title_w = width;
     top += ui.touch() + ui.gap();
   }
   ImGui::SetCursorScreenPos(ImVec2(left, top));
   ImGui::BeginGroup();
-  text(ui, ui.fonts.heading, both(ui, "kiosk.setup.title"), ui.pal.text, title_w);
+  bilingual_heading(ui, "kiosk.setup.title", title_w);
   std::vector<std::pair<std::string, std::string>> n = {{"step", std::to_string(step_number(ui.state.setup.step))}};
   text(ui, ui.fonts.body, ui_text("kiosk.setup.step", ui.lang_first(), n) + " / " + ui_text("kiosk.setup.step", ui.lang_second(), n),
        ui.pal.muted, title_w);
@@ -88,21 +89,31 @@ void venue_step(Ui& ui, float width) {
   bilingual_heading(ui, "kiosk.setup.venue", width);
   bilingual_help(ui, "kiosk.setup.venue_help", width);
   vspace(ui.gap());
-  bool typing = st.keyboard.open;
-  if (!typing && text_field(ui, "setup:venue", st.venue_draft, false, width))
+  // While typing, the field is drawn above the keyboard instead (draw_setup).
+  if (!st.keyboard.open && text_field(ui, "setup:venue", st.venue_draft, false, width))
     ui.push(act::FocusText{TextTarget{TextTarget::Field::Venue, {}, {}}});
-  if (typing) draw_typing_panel(ui, width);
 }
 
 void pin_step(Ui& ui, float width) {
   const AppState& st = ui.state;
   bool again = st.setup.step == SetupStep::PinAgain;
-  bilingual_heading(ui, again ? "kiosk.setup.pin_again" : "kiosk.setup.pin", width);
-  if (!again) bilingual_help(ui, "kiosk.setup.pin_help", width);
+  // Landscape: the words beside the pad, so that the whole pad shows without scrolling.
+  bool beside = width >= 1200.0f * ui.s;
+  float key_w = beside ? std::min(330.0f * ui.s, (width * 0.55f - 2 * ui.gap()) / 3) : 330.0f * ui.s;
+  PinPadLabels labels{both(ui, "kiosk.key.delete"), both(ui, "kiosk.pin.ok"), key_w};
+  float pad_w = 3 * labels.key_width + 2 * ui.gap();
+  float words_w = beside ? width - pad_w - 2 * ui.pad() : width;
+  ImVec2 top = ImGui::GetCursorScreenPos();
+  ImGui::BeginGroup();
+  bilingual_heading(ui, again ? "kiosk.setup.pin_again" : "kiosk.setup.pin", words_w);
+  if (!again) bilingual_help(ui, "kiosk.setup.pin_help", words_w);
+  ImGui::EndGroup();
   std::string message;
   if (!st.setup.message_key.empty()) message = both(ui, st.setup.message_key.c_str());
-  PinPadLabels labels{both(ui, "kiosk.key.delete"), both(ui, "kiosk.pin.ok"), 330.0f * ui.s};
-  draw_pin_pad(ui, labels, message, width);
+  if (beside) ImGui::SetCursorScreenPos(ImVec2(top.x + words_w + 2 * ui.pad(), top.y));
+  ImGui::BeginGroup();
+  draw_pin_pad(ui, labels, message, beside ? pad_w : width);
+  ImGui::EndGroup();
 }
 
 void saving_step(Ui& ui, float width) {
@@ -122,12 +133,12 @@ void draw_setup(Ui& ui) {
   ImVec2 full = ImGui::GetContentRegionAvail();
   float width = content_width(ui, full.x);
   float left = ImGui::GetCursorScreenPos().x + (full.x - width) * 0.5f;
-  setup_header(ui, left, width);
-
   SetupStep step = st.setup.step;
   bool typing = st.keyboard.open && step == SetupStep::Venue;
+  // While typing, the keyboard needs the room more than the title does.
+  if (!typing) setup_header(ui, ImGui::GetCursorScreenPos().x + ui.pad(), full.x - 2 * ui.pad());
   ImVec2 top = ImGui::GetCursorScreenPos();
-  float below = typing ? keyboard_height(ui) : nav_bar_height(ui);
+  float below = typing ? keyboard_height(ui) + ui.fonts.body->FontSize * 2 + ui.touch() + ui.pad() : nav_bar_height(ui);
   float room = ImGui::GetWindowPos().y + ImGui::GetWindowSize().y - below - top.y;
   begin_scroll_area(ui, "setup", ImVec2(full.x, std::max(room, ui.touch())), static_cast<uint64_t>(step));
   ImGui::Indent(left - ImGui::GetWindowPos().x);
@@ -142,6 +153,9 @@ void draw_setup(Ui& ui) {
   end_scroll_area(ui);
 
   if (typing) {
+    ImVec2 origin = ImGui::GetCursorScreenPos();
+    ImGui::SetCursorScreenPos(ImVec2(left, origin.y + ui.gap()));
+    draw_typing_panel(ui, width);
     float kb_h = keyboard_height(ui);
     ImVec2 wpos = ImGui::GetWindowPos();
     draw_keyboard(ui, ImVec2(wpos.x, wpos.y + ImGui::GetWindowSize().y - kb_h), ImVec2(full.x, kb_h));

@@ -63,6 +63,12 @@ void draw_staff_pin(Ui& ui) {
   if (button(ui, "pin:cancel", ui.t("kiosk.pin.cancel"), ImVec2(pad_w, 0), Tone::Secondary)) ui.push(act::CloseStaff{});
 }
 
+std::string staff_sync_error(const StaffView& view, const std::string& language) {
+  // Not enrolled: the sync state says so in the screen's language; the agent's English words would only repeat it.
+  if (view.sync_error.empty() || view.sync_state == "not_enrolled") return {};
+  return ui_text("kiosk.staff.details_en", language, {{"details", view.sync_error}});
+}
+
 namespace {
 void row(Ui& ui, const std::string& label, const std::string& value, float width) {
   float label_w = width * 0.4f;
@@ -101,9 +107,8 @@ void draw_staff(Ui& ui) {
   row(ui, ui.t("kiosk.staff.needs_review"), v.counts_known ? std::to_string(v.needs_review) : "…", width);
   row(ui, ui.t("kiosk.staff.sync_state"), ui.t("kiosk.sync." + v.sync_state), width);
   row(ui, ui.t("kiosk.staff.last_sync"), v.last_sync, width);
-  // The agent's and the store's own words are English: the Welsh screen says so rather than pass them off.
-  if (!v.sync_error.empty())
-    row(ui, ui.t("kiosk.staff.sync_error"), ui.t("kiosk.staff.details_en", {{"details", v.sync_error}}), width);
+  if (std::string said = staff_sync_error(v, lang); !said.empty()) row(ui, ui.t("kiosk.staff.sync_error"), said, width);
+  // The store's own words are English: the Welsh screen says so rather than pass them off as Welsh.
   if (!v.store_error.empty())
     row(ui, ui.t("kiosk.staff.store_error"), ui.t("kiosk.staff.details_en", {{"details", v.store_error}}), width);
   if (button(ui, "staff:refresh", ui.t("kiosk.staff.refresh"), ImVec2(std::min(width, 420 * ui.s), 0), Tone::Quiet))

@@ -31,6 +31,9 @@ void draw_thanks(Ui& ui);
 void draw_staff_pin(Ui& ui);
 void draw_staff(Ui& ui);
 void draw_setup(Ui& ui);
+// The sync agent's last error as the staff screen shows it (the agent's words are English, and marked so):
+// nothing when the sync state already says it.
+std::string staff_sync_error(const StaffView& view, const std::string& language);
 
 // The PIN pad at the cursor, centred in `width`: dots for the digits typed, `message` (a problem), the keys.
 // Leaves the cursor under the pad at its left edge; returns the pad's width.

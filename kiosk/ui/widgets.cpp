@@ -125,8 +125,10 @@ void problem_text(Ui& ui, const std::string& words, float width) {
 }
 
 bool button(Ui& ui, const std::string& name, const std::string& label, ImVec2 size, Tone tone, bool selected) {
-  ImFont* font = (tone == Tone::Primary) ? ui.fonts.heading : ui.fonts.body;
   float inner = (size.x > 0 ? size.x : ImGui::GetContentRegionAvail().x) - 2 * ui.pad();
+  // Primary buttons speak louder, unless the larger words would have to wrap.
+  bool loud = tone == Tone::Primary && text_size(ui.fonts.heading, label, 0).x <= inner;
+  ImFont* font = loud ? ui.fonts.heading : ui.fonts.body;
   ImVec2 label_size = text_size(font, label, std::max(inner, 10.0f));
   if (size.x <= 0) size.x = ImGui::GetContentRegionAvail().x;
   size.y = std::max({size.y, ui.touch(), label_size.y + ui.pad()});

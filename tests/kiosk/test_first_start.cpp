@@ -6,6 +6,7 @@
 #include "soundings/device_store.h"
 #include "soundings/ui_text.h"
 #include "ui/kiosk_frame.h"
+#include "ui/screens.h"
 #include "ui/staff_pin.h"
 
 using soundings::testing::must;
@@ -135,11 +136,18 @@ TEST_CASE("Exit on the staff screen asks first: Cancel keeps the kiosk running, 
   CHECK(h.controller->exit_requested());
 }
 
-TEST_CASE("the Welsh staff screen marks the store's and the agent's English words as such", "[kiosk][staff][welsh]") {
-  Harness h;  // Welsh first
-  open_staff_screen(h);
-  std::string said = ui_text("kiosk.staff.details_en", "cy", {{"details", "disk I/O error"}});
-  CHECK(said != "disk I/O error");
-  CHECK(said.find("Saesneg") != std::string::npos);
-  CHECK(ui_text("kiosk.staff.details_en", "en", {{"details", "disk I/O error"}}) == "disk I/O error");
+TEST_CASE("the Welsh staff screen does not show the sync agent's English words as its own", "[kiosk][staff][welsh]") {
+  StaffView view;
+  view.sync_state = "not_enrolled";
+  view.sync_error = "This device is not enrolled with a hub yet";
+  // The state row already says "Heb gofrestru": no English line repeats it.
+  CHECK(staff_sync_error(view, "cy").empty());
+  CHECK(ui_text("kiosk.sync.not_enrolled", "cy") == "Heb gofrestru");
+  // Other failures keep the agent's words for whoever staff pass them to, marked as English in Welsh.
+  view.sync_state = "offline";
+  view.sync_error = "could not reach the hub";
+  std::string cy = staff_sync_error(view, "cy");
+  CHECK(cy.find("could not reach the hub") != std::string::npos);
+  CHECK(cy.find("Saesneg") != std::string::npos);
+  CHECK(staff_sync_error(view, "en") == "could not reach the hub");
 }
