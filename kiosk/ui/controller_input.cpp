@@ -187,7 +187,8 @@ void Controller::handle(const act::StaffSetOffered& a) {
 }
 
 void Controller::handle(const act::StaffEditVenue&) {
-  if (state_.screen != Screen::Staff) return;
+  // A tap in the field while typing in it only moves the cursor: the draft stays.
+  if (state_.screen != Screen::Staff || (state_.editing_venue && state_.keyboard.open)) return;
   state_.editing_venue = true;
   state_.venue_draft = state_.config.venue;
   handle(act::FocusText{TextTarget{TextTarget::Field::Venue, {}, {}}});

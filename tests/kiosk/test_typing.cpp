@@ -145,3 +145,15 @@ TEST_CASE("the keyboard's Done, the date picker's Done and the thank-you Finish 
   CHECK(keyboard != finish);
   CHECK(date != finish);
 }
+
+TEST_CASE("a tap in the staff screen's venue while typing it moves the cursor and keeps what was typed", "[kiosk][keyboard][staff]") {
+  Harness h(every_type());
+  h.hold(20, 20, 3.2f);
+  for (const char* d : {"pin:4", "pin:8", "pin:2", "pin:1", "pin:ok"}) REQUIRE(h.tap(d));
+  h.settle();
+  REQUIRE(h.tap("staff:venue"));
+  REQUIRE(h.type(" Wrecsam"));
+  REQUIRE(h.tap("staff:venue"));
+  CHECK(h.state.venue_draft == "Test Library Wrecsam");
+  CHECK(h.state.keyboard.open);
+}
