@@ -23,6 +23,9 @@ struct ClearAnswer { std::string question_id; };
 struct FocusText { TextTarget target; };
 struct TypeText { std::string utf8; };
 struct Backspace {};
+struct MoveCursor { int by = 0; };        // -1: one letter left, +1: one letter right
+struct PlaceCursor { size_t offset = 0; };  // a tap in the text: a byte offset into it
+struct ChooseAccent { Accent accent; };
 struct SetKeyboardLayer { KeyboardLayer layer; };
 struct ToggleShift {};
 struct CloseKeyboard {};
@@ -49,7 +52,11 @@ struct CloseStaff {};
 struct StaffSetOffered { std::string id; bool offered; };
 struct StaffEditVenue {};
 struct StaffToggleFullscreen {};
-struct StaffExit {};
+struct StaffExit {};        // asks "close Soundings?" first
+struct ConfirmExit {};
+struct CancelExit {};
+struct SetupLanguage { std::string lang_first; };
+struct SetupNext {};
 struct StaffRefresh {};
 struct Listen {};  // read the screen aloud, or stop reading
 
@@ -57,20 +64,23 @@ struct Listen {};  // read the screen aloud, or stop reading
 
 using Action = std::variant<act::ChooseLanguage, act::OpenConsultation, act::StartSession, act::LeaveConsultation,
                             act::ConfirmLeave, act::CancelLeave, act::SetAnswer, act::ClearAnswer, act::FocusText,
-                            act::TypeText, act::Backspace, act::SetKeyboardLayer, act::ToggleShift,
+                            act::TypeText, act::Backspace, act::MoveCursor, act::PlaceCursor,
+                            act::ChooseAccent, act::SetKeyboardLayer, act::ToggleShift,
                             act::CloseKeyboard, act::OpenDatePart, act::ChooseDecade, act::CloseDatePicker,
                             act::Next, act::Back, act::GoToPage, act::ReturnToReview, act::GoToProblem,
                             act::LimitReached, act::Submit, act::RetrySave,
                             act::ToggleHighContrast, act::ToggleLargeText, act::ContinueAfterWarning,
                             act::FinishThanks, act::StaffGesture, act::PinDigit, act::PinBackspace, act::PinSubmit,
                             act::CloseStaff, act::StaffSetOffered, act::StaffEditVenue, act::StaffToggleFullscreen,
-                            act::StaffExit, act::StaffRefresh, act::Listen>;
+                            act::StaffExit, act::ConfirmExit, act::CancelExit, act::StaffRefresh,
+                            act::SetupLanguage, act::SetupNext, act::Listen>;
 
 // A tappable thing drawn this frame, by a stable name ("next", "option:transport:bus"),
 // in screen pixels: for tests and the real-window test to find where to tap.
 struct TapTarget {
   std::string name;
   float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  std::string label;  // the words on it, when it has any
   bool operator==(const TapTarget&) const = default;
 };
 

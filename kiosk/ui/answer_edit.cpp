@@ -20,16 +20,40 @@ size_t utf8_length(std::string_view text) {
   return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) { return !is_continuation(static_cast<unsigned char>(c)); }));
 }
 
-std::string append_limited(const std::string& text, std::string_view typed, size_t max_chars) {
-  if (utf8_length(text) + utf8_length(typed) > max_chars) return text;
-  return text + std::string(typed);
+size_t clamp_cursor(std::string_view text, size_t cursor) {
+  cursor = std::min(cursor, text.size());
+  while (cursor > 0 && cursor < text.size() && is_continuation(static_cast<unsigned char>(text[cursor]))) --cursor;
+  return cursor;
 }
 
-std::string drop_last_code_point(const std::string& text) {
-  if (text.empty()) return text;
-  size_t end = text.size() - 1;
-  while (end > 0 && is_continuation(static_cast<unsigned char>(text[end]))) --end;
-  return text.substr(0, end);
+size_t next_letter(std::string_view text, size_t cursor) {
+  cursor = clamp_cursor(text, cursor);
+  if (cursor >= text.size()) return text.size();
+  ++cursor;
+  while (cursor < text.size() && is_continuation(static_cast<unsigned char>(text[cursor]))) ++cursor;
+  return cursor;
+}
+
+size_t previous_letter(std::string_view text, size_t cursor) {
+  cursor = clamp_cursor(text, cursor);
+  if (cursor == 0) return 0;
+  return clamp_cursor(text, cursor - 1);
+}
+
+TextCursor insert_limited(TextCursor field, std::string_view typed, size_t max_chars) {
+  field.cursor = clamp_cursor(field.text, field.cursor);
+  if (utf8_length(field.text) + utf8_length(typed) > max_chars) return field;
+  field.text.insert(field.cursor, typed);
+  field.cursor += typed.size();
+  return field;
+}
+
+TextCursor erase_before(TextCursor field) {
+  size_t end = clamp_cursor(field.text, field.cursor);
+  size_t start = previous_letter(field.text, end);
+  field.text.erase(start, end - start);
+  field.cursor = start;
+  return field;
 }
 
 Answer choose_option(const Answer* current, const std::string& option_id) {

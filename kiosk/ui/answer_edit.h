@@ -12,10 +12,22 @@
 namespace soundings::kiosk {
 
 size_t utf8_length(std::string_view text);
-// Appends `typed` unless the result would exceed `max_chars` code points.
-std::string append_limited(const std::string& text, std::string_view typed, size_t max_chars);
-// Removes the last UTF-8 code point.
-std::string drop_last_code_point(const std::string& text);
+
+// A field's text and the cursor in it: a byte offset at the start of a letter (UTF-8), or the end.
+struct TextCursor {
+  std::string text;
+  size_t cursor = 0;
+  bool operator==(const TextCursor&) const = default;
+};
+// Within the text, and moved back to the start of the letter it falls in.
+size_t clamp_cursor(std::string_view text, size_t cursor);
+// One letter right or left of `cursor` (stays put at either end).
+size_t next_letter(std::string_view text, size_t cursor);
+size_t previous_letter(std::string_view text, size_t cursor);
+// Inserts `typed` at the cursor and moves the cursor after it, unless the text would exceed `max_chars` letters.
+TextCursor insert_limited(TextCursor field, std::string_view typed, size_t max_chars);
+// Removes the letter before the cursor.
+TextCursor erase_before(TextCursor field);
 
 // Single choice, agreement, smiley: choosing an option (keeps "other" text when it stays chosen).
 Answer choose_option(const Answer* current, const std::string& option_id);

@@ -19,6 +19,7 @@
 namespace soundings::kiosk {
 
 enum class Screen {
+  Setup,       // first start: no staff PIN yet; staff choose language order, venue and PIN
   Attract,     // bilingual welcome and the open consultations
   Intro,       // purpose, what can change, dates, privacy; Start
   Page,        // question pages
@@ -31,6 +32,8 @@ enum class Screen {
 };
 
 enum class KeyboardLayer { Letters, Numbers, Symbols };
+// Which accented vowels the keyboard's accent row offers (to bach first: Welsh uses it most).
+enum class Accent { Circumflex, Acute, Grave, Diaeresis };
 // Which keys a field wants first.
 enum class KeyboardKind { Text, Email, Number, Phone, Postcode, Venue };
 enum class DatePart { Day, Month, Year };
@@ -67,7 +70,7 @@ struct KioskConfig {
   Channel channel = Channel::Kiosk;
   std::string staff_id;                // field mode
   std::string seal_public_key;         // empty: personal and equality questions are not asked
-  std::string staff_pin_hash;          // empty: no PIN set (demo only)
+  std::string staff_pin_hash;          // empty: no PIN set yet, so the setup screen shows
   IdleSettings idle;
   std::chrono::seconds thanks_for{12};
   std::chrono::seconds attract_cycle{8};
@@ -92,6 +95,8 @@ struct KeyboardState {
   KeyboardKind kind = KeyboardKind::Text;
   KeyboardLayer layer = KeyboardLayer::Letters;
   bool shift = false;
+  Accent accent = Accent::Circumflex;
+  size_t cursor = 0;  // byte offset into the field's text, always at a letter's start (or the end)
 };
 
 struct DatePickerState {
@@ -123,6 +128,15 @@ struct PinState {
   std::string message_key;   // ui_text key of the last message ("kiosk.pin.wrong"...)
 };
 
+// First start: the steps before the device becomes a kiosk.
+enum class SetupStep { Language, Venue, Pin, PinAgain, Saving };
+struct SetupState {
+  SetupStep step = SetupStep::Language;
+  std::string pin_first;     // the PIN as first entered, until it is entered again
+  std::string message_key;   // ui_text key of the last problem ("kiosk.setup.pin_mismatch"...)
+  std::string save_error;    // the store's words when saving the settings failed
+};
+
 struct AppState {
   KioskConfig config;
   Catalogue catalogue;
@@ -139,6 +153,7 @@ struct AppState {
   bool show_problems = false;          // after a refused Next: say why under each question
   std::vector<QuestionProblem> problems;
   bool confirm_leave = false;
+  bool confirm_exit = false;           // staff pressed Exit: "close Soundings?"
   uint64_t page_generation = 0;        // changes whenever the visible page changes (scroll to top)
   uint64_t problems_shown = 0;         // counts refused Nexts: the page scrolls to the top, to the summary
   ScrollRequest scroll_to;             // a problem chosen in the summary
@@ -161,6 +176,7 @@ struct AppState {
   ConsultationPtr thanks_consultation;  // what the thank-you screen talks about
 
   // Staff.
+  SetupState setup;
   PinState pin;
   StaffView staff;
   bool editing_venue = false;

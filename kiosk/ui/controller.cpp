@@ -28,7 +28,10 @@ Controller::Controller(AppState& state, const TimeSource& clock, StoreWorker* wo
   last_activity_ = now;
   thanks_since_ = now;
   attract_card_since_ = now;
-  if (state_.language.empty() || state_.screen == Screen::Attract) state_.language = state_.config.lang_first;
+  // No staff PIN yet: the device is not a kiosk until staff have set it up on its own screen.
+  if (state_.config.staff_pin_hash.empty()) state_.screen = Screen::Setup;
+  if (state_.language.empty() || state_.screen == Screen::Attract || state_.screen == Screen::Setup)
+    state_.language = state_.config.lang_first;
   if (sync_) seen_generation_ = sync_->status().consultations_generation;
   update();
 }
@@ -42,6 +45,7 @@ bool Controller::idle_applies() const {
     case Screen::StaffPin:
     case Screen::Staff:
       return true;
+    case Screen::Setup:  // never reset: nothing would be left to go back to
     case Screen::Attract:
     case Screen::Saving:
     case Screen::Thanks:
@@ -151,6 +155,7 @@ void Controller::wipe_session() {
   state_.limit_notice.reset();
   state_.changing_from_review = false;
   state_.confirm_leave = false;
+  state_.confirm_exit = false;
   state_.keyboard = KeyboardState{};
   state_.date_picker = DatePickerState{};
   state_.idle_warning = false;
@@ -163,7 +168,7 @@ void Controller::wipe_session() {
 
 void Controller::go_to_attract() {
   wipe_session();
-  state_.screen = Screen::Attract;
+  state_.screen = state_.config.staff_pin_hash.empty() ? Screen::Setup : Screen::Attract;
   state_.language = state_.config.lang_first;
   state_.high_contrast = false;
   state_.large_text = false;
@@ -336,6 +341,9 @@ void Controller::handle(const act::LimitReached& a) {
 
 void Controller::handle(const act::Back&) {
   switch (state_.screen) {
+    case Screen::Setup:
+      setup_back();
+      break;
     case Screen::Intro:
       if (state_.session) state_.confirm_leave = true;
       else go_to_attract();

@@ -9,6 +9,7 @@
 #include "soundings/clock.h"
 #include "soundings/response.h"
 #include "ui/actions.h"
+#include "ui/answer_edit.h"
 #include "ui/app_state.h"
 #include "ui/speech_port.h"
 #include "ui/store_worker.h"
@@ -58,6 +59,9 @@ class Controller {
   void handle(const act::FocusText& a);
   void handle(const act::TypeText& a);
   void handle(const act::Backspace& a);
+  void handle(const act::MoveCursor& a);
+  void handle(const act::PlaceCursor& a);
+  void handle(const act::ChooseAccent& a);
   void handle(const act::SetKeyboardLayer& a);
   void handle(const act::ToggleShift& a);
   void handle(const act::CloseKeyboard& a);
@@ -85,19 +89,28 @@ class Controller {
   void handle(const act::StaffEditVenue& a);
   void handle(const act::StaffToggleFullscreen& a);
   void handle(const act::StaffExit& a);
+  void handle(const act::ConfirmExit& a);
+  void handle(const act::CancelExit& a);
   void handle(const act::StaffRefresh& a);
   void handle(const act::Listen& a);
+  void handle(const act::SetupLanguage& a);
+  void handle(const act::SetupNext& a);
 
   void take_worker_events();
   void run_idle_policy(TimePoint now);
   void refresh_problems();
   void refuse_page(std::vector<QuestionProblem> problems);
   void show_page_or_review();
-  void edit_text(const std::function<std::string(const std::string&, size_t)>& edit);
+  // Applies `edit` to the text and cursor of the field being typed into (with that field's letter limit).
+  void edit_text(const std::function<TextCursor(TextCursor, size_t)>& edit);
   void enter_page();
   void go_to_attract();
   void request_counts();
   void take_pin_result(bool ok);
+  void take_setup_pin();
+  void save_setup();
+  void take_setup_saved(const std::string& pin_hash, const std::string& error);
+  void setup_back();
   bool idle_applies() const;
   const Question* find_question(const std::string& id) const;
   // What is being read aloud belongs to one view: when the screen, page, overlay or language changes, it stops.

@@ -21,9 +21,12 @@ constexpr size_t kVenueMaxChars = 60;
 void Controller::handle(const act::FocusText& a) {
   state_.date_picker.open = false;
   KeyboardState& kb = state_.keyboard;
+  if (kb.open && kb.target == a.target) return;  // a tap in the field being typed into keeps its cursor
   if (a.target.field == TextTarget::Field::Venue) {
-    if (state_.screen != Screen::Staff) return;
+    bool setup_venue = state_.screen == Screen::Setup && state_.setup.step == SetupStep::Venue;
+    if (state_.screen != Screen::Staff && !setup_venue) return;
     kb = KeyboardState{true, a.target, KeyboardKind::Venue, KeyboardLayer::Letters, false};
+    kb.cursor = state_.venue_draft.size();
     return;
   }
   const Question* question = find_question(a.target.question_id);
@@ -32,22 +35,27 @@ void Controller::handle(const act::FocusText& a) {
   KeyboardLayer layer = (kind == KeyboardKind::Number || kind == KeyboardKind::Phone) ? KeyboardLayer::Numbers
                                                                                         : KeyboardLayer::Letters;
   kb = KeyboardState{true, a.target, kind, layer, kind == KeyboardKind::Postcode};
+  kb.cursor = target_text(state_.session->answer(question->id), a.target).size();  // typing goes on at the end
 }
 
-void Controller::edit_text(const std::function<std::string(const std::string&, size_t)>& edit) {
-  const TextTarget& target = state_.keyboard.target;
-  if (!state_.keyboard.open) return;
+void Controller::edit_text(const std::function<TextCursor(TextCursor, size_t)>& edit) {
+  KeyboardState& kb = state_.keyboard;
+  const TextTarget& target = kb.target;
+  if (!kb.open) return;
   if (target.field == TextTarget::Field::Venue) {
-    state_.venue_draft = edit(state_.venue_draft, kVenueMaxChars);
+    TextCursor after = edit(TextCursor{state_.venue_draft, kb.cursor}, kVenueMaxChars);
+    state_.venue_draft = std::move(after.text);
+    kb.cursor = after.cursor;
     return;
   }
   const Question* question = find_question(target.question_id);
   if (question == nullptr) return;
   const Answer* current = state_.session->answer(question->id);
-  std::string before = target_text(current, target);
-  std::string after = edit(before, target_max_chars(*question, target));
-  if (after == before) return;
-  Answer updated = with_target_text(*question, current, target, std::move(after));
+  TextCursor before{target_text(current, target), kb.cursor};
+  TextCursor after = edit(before, target_max_chars(*question, target));
+  kb.cursor = after.cursor;
+  if (after.text == before.text) return;
+  Answer updated = with_target_text(*question, current, target, std::move(after.text));
   // An emptied text field is no answer at all (so "required" says so).
   if (const auto* text = std::get_if<TextAnswer>(&updated); text != nullptr && text->text.empty()) {
     state_.session->clear_answer(question->id);
@@ -59,14 +67,30 @@ void Controller::edit_text(const std::function<std::string(const std::string&, s
 }
 
 void Controller::handle(const act::TypeText& a) {
-  edit_text([&](const std::string& text, size_t max_chars) { return append_limited(text, a.utf8, max_chars); });
+  edit_text([&](TextCursor field, size_t max_chars) { return insert_limited(std::move(field), a.utf8, max_chars); });
   // Shift is for one letter, except in postcodes (capitals throughout).
   if (state_.keyboard.kind != KeyboardKind::Postcode) state_.keyboard.shift = false;
 }
 
 void Controller::handle(const act::Backspace&) {
-  edit_text([](const std::string& text, size_t) { return drop_last_code_point(text); });
+  edit_text([](TextCursor field, size_t) { return erase_before(std::move(field)); });
 }
+
+void Controller::handle(const act::MoveCursor& a) {
+  edit_text([&](TextCursor field, size_t) {
+    field.cursor = a.by < 0 ? previous_letter(field.text, field.cursor) : next_letter(field.text, field.cursor);
+    return field;
+  });
+}
+
+void Controller::handle(const act::PlaceCursor& a) {
+  edit_text([&](TextCursor field, size_t) {
+    field.cursor = clamp_cursor(field.text, a.offset);
+    return field;
+  });
+}
+
+void Controller::handle(const act::ChooseAccent& a) { state_.keyboard.accent = a.accent; }
 
 void Controller::handle(const act::SetKeyboardLayer& a) { state_.keyboard.layer = a.layer; }
 void Controller::handle(const act::ToggleShift&) { state_.keyboard.shift = !state_.keyboard.shift; }
@@ -88,23 +112,22 @@ void Controller::request_counts() {
 
 void Controller::handle(const act::StaffGesture&) {
   if (state_.screen != Screen::Attract) return;
+  // Without a PIN there is no staff screen: the device is still on its setup screen, never here.
+  if (state_.config.staff_pin_hash.empty()) return;
   wipe_session();
-  if (state_.config.staff_pin_hash.empty()) {
-    // No PIN yet: the demo set-up. The attract screen says so in a staff banner.
-    state_.screen = Screen::Staff;
-    request_counts();
-    return;
-  }
   state_.screen = Screen::StaffPin;
   state_.pin.entry.clear();
   state_.pin.message_key.clear();
 }
 
 void Controller::handle(const act::PinDigit& a) {
-  if (state_.screen != Screen::StaffPin || state_.pin.checking || a.digit < '0' || a.digit > '9') return;
+  bool setting_up = state_.screen == Screen::Setup &&
+                    (state_.setup.step == SetupStep::Pin || state_.setup.step == SetupStep::PinAgain);
+  if ((state_.screen != Screen::StaffPin && !setting_up) || state_.pin.checking || a.digit < '0' || a.digit > '9') return;
   if (pin_locked(state_.pin.lock, clock_.now())) return;
   if (state_.pin.entry.size() < 8) state_.pin.entry.push_back(a.digit);
   state_.pin.message_key.clear();
+  state_.setup.message_key.clear();
 }
 
 void Controller::handle(const act::PinBackspace&) {
@@ -112,6 +135,7 @@ void Controller::handle(const act::PinBackspace&) {
 }
 
 void Controller::handle(const act::PinSubmit&) {
+  if (state_.screen == Screen::Setup) return take_setup_pin();
   if (state_.screen != Screen::StaffPin || state_.pin.checking) return;
   if (pin_locked(state_.pin.lock, clock_.now())) {
     state_.pin.message_key = "kiosk.pin.locked";
@@ -163,7 +187,8 @@ void Controller::handle(const act::StaffSetOffered& a) {
 }
 
 void Controller::handle(const act::StaffEditVenue&) {
-  if (state_.screen != Screen::Staff) return;
+  // A tap in the field while typing in it only moves the cursor: the draft stays.
+  if (state_.screen != Screen::Staff || (state_.editing_venue && state_.keyboard.open)) return;
   state_.editing_venue = true;
   state_.venue_draft = state_.config.venue;
   handle(act::FocusText{TextTarget{TextTarget::Field::Venue, {}, {}}});
@@ -176,7 +201,14 @@ void Controller::handle(const act::StaffToggleFullscreen&) {
 }
 
 void Controller::handle(const act::StaffExit&) {
-  if (state_.screen != Screen::Staff) return;
+  if (state_.screen == Screen::Staff) state_.confirm_exit = true;
+}
+
+void Controller::handle(const act::CancelExit&) { state_.confirm_exit = false; }
+
+void Controller::handle(const act::ConfirmExit&) {
+  if (state_.screen != Screen::Staff || !state_.confirm_exit) return;
+  state_.confirm_exit = false;
   exit_requested_ = true;
   if (hooks_.request_exit) hooks_.request_exit();
 }
@@ -222,6 +254,7 @@ void Controller::take_worker_events() {
                      if (state_.feedback_index >= state_.catalogue.entries.size()) state_.feedback_index = 0;
                    },
                    [&](worker_event::StoreFailed& e) { state_.staff.store_error = e.message; },
+                   [&](worker_event::SetupSaved& e) { take_setup_saved(e.pin_hash, e.error); },
                },
                event);
   }

@@ -136,9 +136,10 @@ void draw_kiosk(const AppState& state, const Fonts& fonts, FrameOutput& out) {
                            ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse |
                            ImGuiWindowFlags_NoBackground;  // the platform clears to the background colour
   ImGui::Begin("##kiosk", nullptr, flags);
-  bool overlay = state.idle_warning || state.confirm_leave;
+  bool overlay = state.idle_warning || state.confirm_leave || state.confirm_exit;
   if (overlay) ImGui::BeginDisabled();
   switch (state.screen) {
+    case Screen::Setup: draw_setup(ui); break;
     case Screen::Attract: draw_attract(ui); break;
     case Screen::Intro: draw_intro(ui); break;
     case Screen::Page: draw_page(ui); break;
@@ -150,11 +151,13 @@ void draw_kiosk(const AppState& state, const Fonts& fonts, FrameOutput& out) {
     case Screen::Staff: draw_staff(ui); break;
   }
   if (overlay) ImGui::EndDisabled();
-  if (state.screen == Screen::Attract && !overlay) watch_staff_gesture(ui);
+  // Only a kiosk with a staff PIN has a staff screen to open.
+  if (state.screen == Screen::Attract && !overlay && !state.config.staff_pin_hash.empty()) watch_staff_gesture(ui);
   ImGui::End();
 
   if (state.idle_warning) draw_idle_warning(ui);
   else if (state.confirm_leave) draw_leave_confirmation(ui);
+  else if (state.confirm_exit) draw_exit_confirmation(ui);
   ImGui::PopFont();
   ImGui::PopStyleColor(2);
 }

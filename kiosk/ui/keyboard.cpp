@@ -15,9 +15,20 @@ struct Key {
   const char* upper;
 };
 
-// Welsh needs the circumflex (to bach) and the diaeresis forms within reach, ŵ and ŷ above all.
-const Key kWelshRow[] = {{"â", "Â"}, {"ê", "Ê"}, {"î", "Î"}, {"ô", "Ô"}, {"û", "Û"}, {"ŵ", "Ŵ"}, {"ŷ", "Ŷ"},
-                         {"ä", "Ä"}, {"ë", "Ë"}, {"ï", "Ï"}, {"ö", "Ö"}, {"ü", "Ü"}, {"ẅ", "Ẅ"}, {"ÿ", "Ÿ"}};
+// Welsh puts accents on all seven vowels: the to bach (ŵ, ŷ above all), the acute (caniatáu, ẃ), the grave
+// (ỳ) and the diaeresis (copïo). One accent's seven letters show at a time, chosen by the marks beside them.
+struct AccentKeys {
+  Accent accent;
+  const char* name;  // for the key's tap-target name
+  const char* mark;  // the key's label
+  Key letters[7];
+};
+const AccentKeys kAccents[] = {
+    {Accent::Circumflex, "circumflex", "^", {{"â", "Â"}, {"ê", "Ê"}, {"î", "Î"}, {"ô", "Ô"}, {"û", "Û"}, {"ŵ", "Ŵ"}, {"ŷ", "Ŷ"}}},
+    {Accent::Acute, "acute", "´", {{"á", "Á"}, {"é", "É"}, {"í", "Í"}, {"ó", "Ó"}, {"ú", "Ú"}, {"ẃ", "Ẃ"}, {"ý", "Ý"}}},
+    {Accent::Grave, "grave", "`", {{"à", "À"}, {"è", "È"}, {"ì", "Ì"}, {"ò", "Ò"}, {"ù", "Ù"}, {"ẁ", "Ẁ"}, {"ỳ", "Ỳ"}}},
+    {Accent::Diaeresis, "diaeresis", "¨", {{"ä", "Ä"}, {"ë", "Ë"}, {"ï", "Ï"}, {"ö", "Ö"}, {"ü", "Ü"}, {"ẅ", "Ẅ"}, {"ÿ", "Ÿ"}}},
+};
 const Key kRow1[] = {{"q", "Q"}, {"w", "W"}, {"e", "E"}, {"r", "R"}, {"t", "T"},
                      {"y", "Y"}, {"u", "U"}, {"i", "I"}, {"o", "O"}, {"p", "P"}};
 const Key kRow2[] = {{"a", "A"}, {"s", "S"}, {"d", "D"}, {"f", "F"}, {"g", "G"},
@@ -31,7 +42,7 @@ const char* const kSymbolsRow2[] = {"_", "\\", "|", "~", "€", "$", "`", "§", 
 const char* const kEmailEndings[] = {".cymru", ".wales", ".co.uk", ".com"};
 
 constexpr int kRows = 5;
-constexpr float kColumns = 14;  // the accented row's keys; every other row is laid on the same grid
+constexpr float kColumns = 14;  // the accented row: 4 accent marks, 7 letters, the two cursor arrows (1.5 each)
 
 // Keys are exactly as tall as anything tappable must be (a little taller with large text), so rows
 // sit one gap apart.
@@ -75,6 +86,26 @@ class Layout {
 constexpr float kAccentColumn = 0, kTopColumn = 2, kHomeColumn = 2.5f, kShiftColumn = 0, kBottomColumn = 0;
 // The shift row: shift or the layer key, seven keys, erase; 3 + 7 + 4 = kColumns.
 constexpr float kShiftUnits = 3, kEraseUnits = 4;
+constexpr float kArrowUnits = 1.5f;
+// The bottom row: layer (2), space (8) or the email keys (8), Done (4).
+constexpr float kLayerUnits = 2, kDoneUnits = 4;
+
+// The accent marks, then the chosen accent's letters, then the cursor arrows.
+void accent_row(Ui& ui, Layout& k) {
+  const KeyboardState& kb = ui.state.keyboard;
+  k.row(kAccentColumn);
+  const AccentKeys* shown = &kAccents[0];
+  for (const AccentKeys& a : kAccents) {
+    bool chosen = a.accent == kb.accent;
+    if (chosen) shown = &a;
+    // The chosen mark has the thick focus border (a tick would not fit beside it on a narrow key).
+    if (k.key(std::string("key:accent:") + a.name, a.mark, 1.0f, chosen ? Tone::Focus : Tone::Quiet))
+      ui.push(act::ChooseAccent{a.accent});
+  }
+  for (const Key& key : shown->letters) k.typed(kb.shift ? key.upper : key.lower);
+  if (k.key("key:left", "←", kArrowUnits, Tone::Quiet)) ui.push(act::MoveCursor{-1});
+  if (k.key("key:right", "→", kArrowUnits, Tone::Quiet)) ui.push(act::MoveCursor{+1});
+}
 
 void physical_keys(Ui& ui) {
   // A USB keyboard (staff set-up, field tablets) types into the same field.
@@ -86,6 +117,8 @@ void physical_keys(Ui& ui) {
     ui.push(act::TypeText{utf8});
   }
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace))) ui.push(act::Backspace{});
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) ui.push(act::MoveCursor{-1});
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) ui.push(act::MoveCursor{+1});
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter)) ||
       ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter)))
     ui.push(act::CloseKeyboard{});
@@ -105,13 +138,12 @@ void draw_keyboard(Ui& ui, ImVec2 pos, ImVec2 size) {
   float width = std::min(size.x - 2 * ui.pad(), 1700.0f * ui.s);
   Layout k(ui, ImVec2(pos.x + (size.x - width) * 0.5f, pos.y + ui.gap()), width);
   bool email = kb.kind == KeyboardKind::Email;
-  std::string done = ui.t("kiosk.done");
+  std::string done = ui.t("kiosk.keyboard.done");
   std::string del = std::string("⌫ ").append(ui.t("kiosk.key.delete"));
   std::string space = ui.t("kiosk.key.space");
 
   if (kb.layer == KeyboardLayer::Letters) {
-    k.row(kAccentColumn);
-    for (const Key& key : kWelshRow) k.typed(kb.shift ? key.upper : key.lower);
+    accent_row(ui, k);
     k.row(kTopColumn);
     for (const Key& key : kRow1) k.typed(kb.shift ? key.upper : key.lower);
     k.row(kHomeColumn);
@@ -121,8 +153,7 @@ void draw_keyboard(Ui& ui, ImVec2 pos, ImVec2 size) {
     for (const Key& key : kRow3) k.typed(kb.shift ? key.upper : key.lower);
     if (k.key("key:backspace", del, kEraseUnits, Tone::Quiet)) ui.push(act::Backspace{});
   } else if (kb.layer == KeyboardLayer::Numbers) {
-    k.row(kAccentColumn);
-    for (const Key& key : kWelshRow) k.typed(kb.shift ? key.upper : key.lower);
+    accent_row(ui, k);
     k.row(kTopColumn);
     for (const char* d : kDigits) k.typed(d);
     k.row(kHomeColumn);
@@ -132,8 +163,7 @@ void draw_keyboard(Ui& ui, ImVec2 pos, ImVec2 size) {
     for (const char* c : kNumbersRow3) k.typed(c);
     if (k.key("key:backspace", del, kEraseUnits, Tone::Quiet)) ui.push(act::Backspace{});
   } else {
-    k.row(kAccentColumn);
-    for (const Key& key : kWelshRow) k.typed(kb.shift ? key.upper : key.lower);
+    accent_row(ui, k);
     k.row(kTopColumn);
     for (const char* c : kSymbolsRow1) k.typed(c);
     k.row(kHomeColumn);
@@ -144,10 +174,9 @@ void draw_keyboard(Ui& ui, ImVec2 pos, ImVec2 size) {
     if (k.key("key:backspace", del, kEraseUnits, Tone::Quiet)) ui.push(act::Backspace{});
   }
 
-  // Bottom row: switch layer (2), space (9) or the email keys (9), Done (3).
   k.row(kBottomColumn);
   bool letters = kb.layer == KeyboardLayer::Letters;
-  if (k.key(letters ? "key:layer:numbers" : "key:layer:letters", letters ? "123" : "ABC", 2.0f))
+  if (k.key(letters ? "key:layer:numbers" : "key:layer:letters", letters ? "123" : "ABC", kLayerUnits))
     ui.push(act::SetKeyboardLayer{letters ? KeyboardLayer::Numbers : KeyboardLayer::Letters});
   if (email) {
     // "@" and "." are on the numbers layer already; one key per name.
@@ -157,11 +186,11 @@ void draw_keyboard(Ui& ui, ImVec2 pos, ImVec2 size) {
       k.typed(".");
     }
     for (const char* ending : kEmailEndings)
-      if (k.key(std::string("key:") + ending, ending, extra ? 1.75f : 2.25f)) ui.push(act::TypeText{ending});
+      if (k.key(std::string("key:") + ending, ending, extra ? 1.5f : 2.0f)) ui.push(act::TypeText{ending});
   } else {
-    if (k.key("key:space", space, 9.0f)) ui.push(act::TypeText{" "});
+    if (k.key("key:space", space, kColumns - kLayerUnits - kDoneUnits)) ui.push(act::TypeText{" "});
   }
-  if (k.key("key:done", done, 3.0f, Tone::Primary)) ui.push(act::CloseKeyboard{});
+  if (k.key("key:done", done, kDoneUnits, Tone::Primary)) ui.push(act::CloseKeyboard{});
 }
 
 }  // namespace soundings::kiosk

@@ -14,6 +14,7 @@ void run_kiosk_frame(AppState& state, Controller& controller, const Fonts& fonts
 
 const char* screen_name(Screen screen) {
   switch (screen) {
+    case Screen::Setup: return "setup";
     case Screen::Attract: return "attract";
     case Screen::Intro: return "intro";
     case Screen::Page: return "page";

@@ -1,4 +1,5 @@
-// Overlays above a screen: the bilingual "Are you still there?" warning and "leave and clear your answers?".
+// Overlays above a screen: the bilingual "Are you still there?" warning, "leave and clear your answers?" and
+// staff's "close Soundings?".
 #include <algorithm>
 
 #include "ui/screens.h"
@@ -79,22 +80,43 @@ void draw_idle_warning(Ui& ui) {
   ImGui::End();
 }
 
-void draw_leave_confirmation(Ui& ui) {
-  float w = begin_overlay(ui, "##leave", 1100.0f * ui.s);
+namespace {
+struct Confirmation {
+  const char* id;
+  const char* title_key;
+  const char* body_key;
+  std::string stay_name, stay_key;  // the safe choice, first and primary
+  Action stay;
+  std::string go_name, go_key;
+  Action go;
+  bool listen = true;  // a Listen button at the top (not on the staff screen's)
+};
+
+void draw_confirmation(Ui& ui, const Confirmation& c) {
+  float w = begin_overlay(ui, c.id, 1100.0f * ui.s);
   centred_panel(ui, w, [&](float inner) {
-    listen_row(ui, inner, false);
-    text_centered(ui, ui.fonts.heading, ui.t("kiosk.leave.title"), ui.pal.text, inner);
+    if (c.listen) listen_row(ui, inner, false);  // residents only: staff screens are not read aloud
+    text_centered(ui, ui.fonts.heading, ui.t(c.title_key), ui.pal.text, inner);
     vspace(ui.gap());
-    text_centered(ui, ui.fonts.body, ui.t("kiosk.leave.body"), ui.pal.text, inner);
+    text_centered(ui, ui.fonts.body, ui.t(c.body_key), ui.pal.text, inner);
     vspace(ui.pad());
     float half = (inner - ui.gap()) * 0.5f;
-    if (button(ui, "leave:no", ui.t("kiosk.leave.no"), ImVec2(half, ui.touch() * 1.2f), Tone::Primary))
-      ui.push(act::CancelLeave{});
+    if (button(ui, c.stay_name, ui.t(c.stay_key), ImVec2(half, ui.touch() * 1.2f), Tone::Primary)) ui.push(c.stay);
     ImGui::SameLine(0, ui.gap());
-    if (button(ui, "leave:yes", ui.t("kiosk.leave.yes"), ImVec2(half, ui.touch() * 1.2f), Tone::Secondary))
-      ui.push(act::ConfirmLeave{});
+    if (button(ui, c.go_name, ui.t(c.go_key), ImVec2(half, ui.touch() * 1.2f), Tone::Secondary)) ui.push(c.go);
   });
   ImGui::End();
+}
+}  // namespace
+
+void draw_leave_confirmation(Ui& ui) {
+  draw_confirmation(ui, {"##leave", "kiosk.leave.title", "kiosk.leave.body", "leave:no", "kiosk.leave.no", act::CancelLeave{},
+                         "leave:yes", "kiosk.leave.yes", act::ConfirmLeave{}});
+}
+
+void draw_exit_confirmation(Ui& ui) {
+  draw_confirmation(ui, {"##exit", "kiosk.exit.title", "kiosk.exit.body", "exit:cancel", "kiosk.exit.cancel",
+                         act::CancelExit{}, "exit:close", "kiosk.exit.close", act::ConfirmExit{}, false});
 }
 
 }  // namespace soundings::kiosk

@@ -151,11 +151,13 @@ void draw_date_picker(Ui& ui, ImVec2 pos, ImVec2 size) {
   const char* title_key = picker.part == DatePart::Day     ? "kiosk.date.pick_day"
                           : picker.part == DatePart::Month ? "kiosk.date.pick_month"
                                                            : "kiosk.date.pick_year";
-  text(ui, ui.fonts.heading, ui.t(title_key), ui.pal.text, width - 400 * ui.s);
-  float close_w = 360 * ui.s;
+  // The close button is as wide as its words, up to half the row.
+  std::string close = ui.t("kiosk.date.done");
+  float close_w = std::clamp(text_size(ui.fonts.heading, close, 0).x + 2 * ui.pad(), 360 * ui.s, width * 0.5f);
+  text(ui, ui.fonts.heading, ui.t(title_key), ui.pal.text, width - close_w - ui.gap());
   ImVec2 after_title = ImGui::GetCursorScreenPos();
   ImGui::SetCursorScreenPos(ImVec2(x0 + width - close_w, pos.y + ui.gap()));
-  if (button(ui, "pick:close", ui.t("kiosk.done"), ImVec2(close_w, 0), Tone::Primary)) ui.push(act::CloseDatePicker{});
+  if (button(ui, "pick:close", close, ImVec2(close_w, 0), Tone::Primary)) ui.push(act::CloseDatePicker{});
   ImGui::SetCursorScreenPos(ImVec2(x0, std::max(after_title.y, ImGui::GetCursorScreenPos().y)));
 
   auto grid = [&](int count, int columns, auto label_of, auto name_of, auto selected_of, auto on_pick) {

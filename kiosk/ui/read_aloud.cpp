@@ -209,9 +209,10 @@ void read_screen(Phrases& p, const AppState& st) {
       p.add(p.t("kiosk.save_failed.tries", {{"count", std::to_string(st.save_attempts)}}));
       break;
     case Screen::Thanks: read_thanks(p, st); break;
+    case Screen::Setup:
     case Screen::StaffPin:
     case Screen::Staff:
-      break;
+      break;  // staff screens are not read aloud
   }
 }
 

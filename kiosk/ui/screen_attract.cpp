@@ -136,13 +136,7 @@ void draw_attract(Ui& ui) {
       break;
     }
 
-  bool pin_missing = st.config.staff_pin_hash.empty();
-  std::string banner = ui.first("kiosk.staff.pin_not_set") + " / " + ui.second("kiosk.staff.pin_not_set");
-  float banner_text_x = ui.pad() * 2 + ui.fonts.body->FontSize;
-  float banner_wrap = full.x - banner_text_x - ui.pad();
-  float banner_h =
-      pin_missing ? std::max(ui.touch(), text_size(ui.fonts.body, banner, banner_wrap).y + 2 * ui.pad()) : 0.0f;
-  float area_h = full.y - banner_h;
+  float area_h = full.y;
   begin_scroll_area(ui, "attract", ImVec2(full.x, area_h), 0);
   float left = ImGui::GetWindowPos().x + margin;
   float top = ImGui::GetCursorScreenPos().y + ui.gap();
@@ -253,21 +247,6 @@ void draw_attract(Ui& ui) {
     }
   }
   end_scroll_area(ui);
-
-  if (pin_missing) {
-    ImVec2 pos = ImGui::GetCursorScreenPos();
-    ImDrawList* draw = ImGui::GetWindowDrawList();
-    draw->AddRectFilled(pos, ImVec2(pos.x + full.x, pos.y + banner_h), ui.pal.warning_bg);
-    draw->AddLine(pos, ImVec2(pos.x + full.x, pos.y), ui.pal.border, 3 * ui.s);
-    const std::string& words = banner;
-    draw_warning_sign(draw, ImVec2(pos.x + ui.pad(), pos.y + (banner_h - ui.fonts.body->FontSize) * 0.5f),
-                      ui.fonts.body->FontSize, ui.pal.warning_text);
-    float x = pos.x + banner_text_x;
-    float wrap = banner_wrap;
-    ImVec2 ts = text_size(ui.fonts.body, words, wrap);
-    draw->AddText(ui.fonts.body, ui.fonts.body->FontSize, ImVec2(x, pos.y + std::max(0.0f, (banner_h - ts.y) * 0.5f)),
-                  ui.pal.warning_text, words.c_str(), nullptr, wrap);
-  }
 }
 
 }  // namespace soundings::kiosk

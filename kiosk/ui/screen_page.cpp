@@ -109,6 +109,37 @@ void draw_problem_summary(Ui& ui, float width) {
   ImGui::Dummy(ImVec2(width, 1.0f));
 }
 
+// The part of a long answer shown above the keyboard: whole words, at most `max_h` tall, the cursor in view.
+struct TypingWindow {
+  std::string shown;
+  size_t from = 0;  // where in the answer `shown` starts (after its leading ellipsis)
+};
+
+TypingWindow typing_window(ImFont* font, const std::string& value, size_t cursor, float wrap, float max_h) {
+  auto fits = [&](const std::string& t) { return text_size(font, t, wrap).y <= max_h; };
+  if (fits(value)) return {value, 0};
+  std::vector<size_t> starts{0};  // word starts up to the cursor
+  for (size_t i = value.find(' '); i != std::string::npos && i + 1 <= cursor; i = value.find(' ', i + 1)) starts.push_back(i + 1);
+  auto from_at = [&](size_t from) { return (from > 0 ? std::string("…") : std::string()) + value.substr(from); };
+  // The fewest words dropped from the front (less text never takes more lines).
+  size_t lo = 0, hi = starts.size() - 1;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (fits(from_at(starts[mid]))) hi = mid;
+    else lo = mid + 1;
+  }
+  size_t from = starts[lo];
+  std::string shown = from_at(from);
+  // Still too long (the cursor is early in a long answer): drop words from the end, never past the cursor.
+  while (!fits(shown)) {
+    size_t space = shown.find_last_of(' ');
+    size_t keep = (from > 0 ? std::string("…").size() : 0) + (cursor - from);
+    if (space == std::string::npos || space < keep) break;
+    shown = shown.substr(0, space) + "…";
+  }
+  return {shown, from};
+}
+
 }  // namespace
 
 // Under the option whose tap a limit refused: what the limit is and how to choose another.
@@ -132,15 +163,12 @@ float draw_typing_panel(Ui& ui, float width) {
   ImVec2 start = ImGui::GetCursorScreenPos();
   ImGui::BeginGroup();
   text(ui, ui.fonts.body, field_label(ui, question, target), ui.pal.text, width);
-  // Long answers: show the end, where typing happens (at most three lines).
+  // Long answers: at most three lines, around the cursor, where typing happens.
   ImFont* font = ui.fonts.body;
   float wrap = width - 2 * ui.pad();
-  std::string shown = value;
-  while (text_size(font, shown, wrap).y > font->FontSize * 3.2f && shown.size() > 1) {
-    size_t cut = shown.find(' ', std::min<size_t>(shown.size() - 1, 20));
-    shown = std::string("…").append(shown.substr(cut == std::string::npos ? shown.size() / 2 : cut));
-  }
-  text_field(ui, "typing", shown, true, width, false);
+  size_t cursor = clamp_cursor(value, st.keyboard.cursor);
+  TypingWindow window = typing_window(font, value, cursor, wrap, font->FontSize * 3.2f);
+  text_field(ui, "typing", window.shown, true, width, false, window.from);
   if (question) {
     if (const std::string* problem = problem_for(st, question->id)) problem_text(ui, *problem, width);
   }

@@ -5,35 +5,26 @@
 
 namespace soundings::kiosk {
 
-void draw_staff_pin(Ui& ui) {
+float draw_pin_pad(Ui& ui, const PinPadLabels& labels, const std::string& message, float width) {
   const AppState& st = ui.state;
-  draw_top_bar(ui, ui.t("kiosk.staff.title"), false);
-  ImVec2 avail = ImGui::GetContentRegionAvail();
-  float key = 240.0f * ui.s;         // wide enough for "Dileu" / "Delete" at large text
+  float key = labels.key_width;
   float key_h = ui.touch();
   float pad_w = key * 3 + ui.gap() * 2;
   ImVec2 origin = ImGui::GetCursorScreenPos();
-  float x0 = origin.x + (avail.x - pad_w) * 0.5f;
-  ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + ui.pad()));
-  text_centered(ui, ui.fonts.heading, ui.t("kiosk.pin.enter"), ui.pal.text, avail.x);
+  float x0 = origin.x + (width - pad_w) * 0.5f;
 
   // One dot per digit typed; the digits themselves are never shown.
-  ImVec2 dots = ImGui::GetCursorScreenPos();
   float r = 16 * ui.s;
   float dots_w = 8 * r * 3;
   ImDrawList* draw = ImGui::GetWindowDrawList();
   for (int i = 0; i < 8; ++i) {
-    ImVec2 c(dots.x + (avail.x - dots_w) * 0.5f + static_cast<float>(i) * r * 3 + r, dots.y + ui.gap() + r);
+    ImVec2 c(origin.x + (width - dots_w) * 0.5f + static_cast<float>(i) * r * 3 + r, origin.y + ui.gap() + r);
     if (i < static_cast<int>(st.pin.entry.size())) draw->AddCircleFilled(c, r, ui.pal.text, 24);
     else draw->AddCircle(c, r, ui.pal.border, 24, 2.5f * ui.s);
   }
-  ImGui::SetCursorScreenPos(ImVec2(origin.x, dots.y + 2 * r + 2 * ui.gap()));
-  std::string message;
-  if (st.lock_seconds_left > 0)
-    message = ui.t("kiosk.pin.locked", {{"seconds", std::to_string(st.lock_seconds_left)}});
-  else if (!st.pin.message_key.empty())
-    message = ui.t(st.pin.message_key);
-  text_centered(ui, ui.fonts.body, message.empty() ? std::string(" ") : message, ui.pal.error, avail.x);
+  ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + 2 * r + 2 * ui.gap()));
+  if (message.empty()) text_centered(ui, ui.fonts.body, " ", ui.pal.error, width);
+  else problem_text(ui, message, width);
 
   const char* keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "back", "0", "ok"};
   float y = ImGui::GetCursorScreenPos().y + ui.gap();
@@ -43,15 +34,39 @@ void draw_staff_pin(Ui& ui) {
     ImGui::SetCursorScreenPos(ImVec2(x, ky));
     std::string k = keys[i];
     if (k == "back") {
-      if (button(ui, "pin:back", ui.t("kiosk.key.delete"), ImVec2(key, key_h), Tone::Quiet)) ui.push(act::PinBackspace{});
+      if (button(ui, "pin:back", labels.erase, ImVec2(key, key_h), Tone::Quiet)) ui.push(act::PinBackspace{});
     } else if (k == "ok") {
-      if (button(ui, "pin:ok", ui.t("kiosk.pin.ok"), ImVec2(key, key_h), Tone::Primary)) ui.push(act::PinSubmit{});
+      if (button(ui, "pin:ok", labels.ok, ImVec2(key, key_h), Tone::Primary)) ui.push(act::PinSubmit{});
     } else if (button(ui, "pin:" + k, k, ImVec2(key, key_h))) {
       ui.push(act::PinDigit{k[0]});
     }
   }
   ImGui::SetCursorScreenPos(ImVec2(x0, y + 4 * (key_h + ui.gap()) + ui.gap()));
+  return pad_w;
+}
+
+void draw_staff_pin(Ui& ui) {
+  const AppState& st = ui.state;
+  draw_top_bar(ui, ui.t("kiosk.staff.title"), false);
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  ImVec2 origin = ImGui::GetCursorScreenPos();
+  ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + ui.pad()));
+  text_centered(ui, ui.fonts.heading, ui.t("kiosk.pin.enter"), ui.pal.text, avail.x);
+  std::string message;
+  if (st.lock_seconds_left > 0)
+    message = ui.t("kiosk.pin.locked", {{"seconds", std::to_string(st.lock_seconds_left)}});
+  else if (!st.pin.message_key.empty())
+    message = ui.t(st.pin.message_key);
+  // Wide enough for "Dileu" / "Delete" at large text.
+  PinPadLabels labels{ui.t("kiosk.key.delete"), ui.t("kiosk.pin.ok"), 240.0f * ui.s};
+  float pad_w = draw_pin_pad(ui, labels, message, avail.x);
   if (button(ui, "pin:cancel", ui.t("kiosk.pin.cancel"), ImVec2(pad_w, 0), Tone::Secondary)) ui.push(act::CloseStaff{});
+}
+
+std::string staff_sync_error(const StaffView& view, const std::string& language) {
+  // Not enrolled: the sync state says so in the screen's language; the agent's English words would only repeat it.
+  if (view.sync_error.empty() || view.sync_state == "not_enrolled") return {};
+  return ui_text("kiosk.staff.details_en", language, {{"details", view.sync_error}});
 }
 
 namespace {
@@ -79,10 +94,6 @@ void draw_staff(Ui& ui) {
   ImGui::Indent(margin);
   vspace(ui.pad());
 
-  if (st.config.staff_pin_hash.empty()) {
-    problem_text(ui, ui.t("kiosk.staff.pin_not_set"), width);
-    vspace(ui.gap());
-  }
   if (st.config.seal_public_key.empty()) {
     problem_text(ui, ui.t("kiosk.staff.no_seal_key"), width);
     vspace(ui.gap());
@@ -96,9 +107,12 @@ void draw_staff(Ui& ui) {
   row(ui, ui.t("kiosk.staff.needs_review"), v.counts_known ? std::to_string(v.needs_review) : "…", width);
   row(ui, ui.t("kiosk.staff.sync_state"), ui.t("kiosk.sync." + v.sync_state), width);
   row(ui, ui.t("kiosk.staff.last_sync"), v.last_sync, width);
-  if (!v.sync_error.empty()) row(ui, ui.t("kiosk.staff.sync_error"), v.sync_error, width);
-  if (!v.store_error.empty()) row(ui, ui.t("kiosk.staff.store_error"), v.store_error, width);
-  if (st.speech.state == SpeechState::Unavailable) row(ui, ui.t("kiosk.staff.read_aloud_off"), st.speech.last_error, width);
+  if (std::string said = staff_sync_error(v, lang); !said.empty()) row(ui, ui.t("kiosk.staff.sync_error"), said, width);
+  // The store's own words are English: the Welsh screen says so rather than pass them off as Welsh.
+  if (!v.store_error.empty())
+    row(ui, ui.t("kiosk.staff.store_error"), ui.t("kiosk.staff.details_en", {{"details", v.store_error}}), width);
+  if (st.speech.state == SpeechState::Unavailable)
+    row(ui, ui.t("kiosk.staff.read_aloud_off"), ui.t("kiosk.staff.details_en", {{"details", st.speech.last_error}}), width);
   if (button(ui, "staff:refresh", ui.t("kiosk.staff.refresh"), ImVec2(std::min(width, 420 * ui.s), 0), Tone::Quiet))
     ui.push(act::StaffRefresh{});
   vspace(ui.pad());

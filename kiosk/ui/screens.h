@@ -33,6 +33,18 @@ void draw_save_failed(Ui& ui);
 void draw_thanks(Ui& ui);
 void draw_staff_pin(Ui& ui);
 void draw_staff(Ui& ui);
+void draw_setup(Ui& ui);
+// The sync agent's last error as the staff screen shows it (the agent's words are English, and marked so):
+// nothing when the sync state already says it.
+std::string staff_sync_error(const StaffView& view, const std::string& language);
+
+// The PIN pad at the cursor, centred in `width`: dots for the digits typed, `message` (a problem), the keys.
+// Leaves the cursor under the pad at its left edge; returns the pad's width.
+struct PinPadLabels {
+  std::string erase, ok;
+  float key_width = 0;
+};
+float draw_pin_pad(Ui& ui, const PinPadLabels& labels, const std::string& message, float width);
 
 // One question's answer widget, `width` wide, at the cursor.
 void draw_question_widget(Ui& ui, const Question& question, float width);
@@ -57,6 +69,7 @@ float draw_typing_panel(Ui& ui, float width);
 // Overlays.
 void draw_idle_warning(Ui& ui);
 void draw_leave_confirmation(Ui& ui);
+void draw_exit_confirmation(Ui& ui);
 
 // "31 January 2027" / "31 Ionawr 2027" from YYYY-MM-DD (as given when it does not parse).
 std::string format_date(const Ui& ui, const std::string& iso_date, const std::string& language);

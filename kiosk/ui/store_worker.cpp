@@ -1,6 +1,7 @@
 // The store worker's thread: runs queued disk jobs in order and reports each outcome as an event.
 #include "ui/store_worker.h"
 
+#include "soundings/device_store.h"
 #include "soundings/sealing.h"
 #include "ui/catalogue.h"
 #include "ui/staff_pin.h"
@@ -116,6 +117,19 @@ void StoreWorker::read_catalogue() {
     auto catalogue = kiosk::read_catalogue(store_);
     if (!catalogue) return worker_event::StoreFailed{catalogue.error().message};
     return worker_event::CatalogueRead{std::move(*catalogue)};
+  });
+}
+
+void StoreWorker::save_setup(std::string lang_first, std::string venue, std::string pin) {
+  enqueue([this, lang = std::move(lang_first), venue = std::move(venue), pin = std::move(pin)]() mutable -> std::optional<WorkerEvent> {
+    Result<std::string> hash = hash_pin(pin);
+    std::fill(pin.begin(), pin.end(), '\0');
+    if (!hash) return worker_event::SetupSaved{{}, hash.error().message};
+    for (auto [key, value] : {std::pair{setting::kLangFirst, &lang}, std::pair{setting::kVenue, &venue},
+                              std::pair{setting::kStaffPinHash, &*hash}}) {
+      if (Status s = store_.set_setting(key, *value); !s) return worker_event::SetupSaved{{}, s.error().message};
+    }
+    return worker_event::SetupSaved{*hash, {}};
   });
 }
 

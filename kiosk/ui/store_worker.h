@@ -23,10 +23,12 @@ struct PinChecked { bool ok = false; };
 struct Counts { int64_t today = 0; OutboxCounts outbox; };
 struct CatalogueRead { Catalogue catalogue; };
 struct StoreFailed { std::string message; };  // the store could not be written or read
+struct SetupSaved { std::string pin_hash; std::string error; };  // first start: error empty when stored
 }  // namespace worker_event
 
 using WorkerEvent = std::variant<worker_event::Saved, worker_event::SaveFailed, worker_event::PinChecked,
-                                 worker_event::Counts, worker_event::CatalogueRead, worker_event::StoreFailed>;
+                                 worker_event::Counts, worker_event::CatalogueRead, worker_event::StoreFailed,
+                                 worker_event::SetupSaved>;
 
 class StoreWorker {
  public:
@@ -44,6 +46,9 @@ class StoreWorker {
   void set_offered(std::string consultation_id, bool offered);
   void set_setting(std::string key, std::string value);
   void read_catalogue();
+  // First start: hashes the staff PIN and stores the language order, the venue and the hash (the hash last,
+  // so that a failure part-way leaves the device on its setup screen at the next start).
+  void save_setup(std::string lang_first, std::string venue, std::string pin);
 
   // Finished jobs' outcomes, oldest first; empties the list.
   std::vector<WorkerEvent> take_events();

@@ -13,14 +13,14 @@ namespace soundings::kiosk {
 namespace {
 // Basic Latin + Latin-1 (â ê î ô û ä ë ï ö ü ÿ), Latin Extended-A (ŵ ŷ Ÿ), the Welsh forms
 // in Latin Extended Additional (ẁ ẃ ẅ ỳ), dashes, quotes, bullet, ellipsis, euro, and the keyboard's
-// shift and erase arrows.
+// cursor, shift and erase arrows.
 // The welcome and status titles (display size) come only from the kiosk's own strings.
 const ImWchar kDisplayRanges[] = {0x0020, 0x00FF, 0x0174, 0x0178, 0x2013, 0x2014, 0x2018, 0x2019, 0x2026, 0x2026, 0};
 
 const ImWchar kRanges[] = {
     0x0020, 0x00FF, 0x0100, 0x017F, 0x1E80, 0x1E85, 0x1EF2, 0x1EF3,
     0x2013, 0x2014, 0x2018, 0x201E, 0x2022, 0x2022, 0x2026, 0x2026, 0x20AC, 0x20AC,
-    0x21E7, 0x21E7, 0x232B, 0x232B, 0,
+    0x2190, 0x2190, 0x2192, 0x2192, 0x21E7, 0x21E7, 0x232B, 0x232B, 0,
 };
 
 constexpr float kBody = 34.0f;

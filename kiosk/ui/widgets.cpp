@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "soundings/ui_text.h"
+#include "ui/text_caret.h"
 
 namespace soundings::kiosk {
 
@@ -47,14 +48,14 @@ std::string fit_block(ImFont* font, const std::string& words, float width, float
 
 void vspace(float height) { ImGui::Dummy(ImVec2(1.0f, height)); }
 
-void record_target(Ui& ui, const std::string& name, ImVec2 min, ImVec2 max) {
+void record_target(Ui& ui, const std::string& name, ImVec2 min, ImVec2 max, const std::string& label) {
   ImDrawList* draw = ImGui::GetWindowDrawList();
   ImVec2 clip_min = draw->GetClipRectMin();
   ImVec2 clip_max = draw->GetClipRectMax();
   ImVec2 centre((min.x + max.x) * 0.5f, (min.y + max.y) * 0.5f);
   if (centre.x < clip_min.x || centre.x > clip_max.x || centre.y < clip_min.y || centre.y > clip_max.y) return;
   ui.out.targets.push_back(TapTarget{name, std::max(min.x, clip_min.x), std::max(min.y, clip_min.y),
-                                     std::min(max.x, clip_max.x), std::min(max.y, clip_max.y)});
+                                     std::min(max.x, clip_max.x), std::min(max.y, clip_max.y), label});
 }
 
 bool was_tap(const Ui& ui) {
@@ -124,15 +125,17 @@ void problem_text(Ui& ui, const std::string& words, float width) {
 }
 
 bool button(Ui& ui, const std::string& name, const std::string& label, ImVec2 size, Tone tone, bool selected) {
-  ImFont* font = (tone == Tone::Primary) ? ui.fonts.heading : ui.fonts.body;
   float inner = (size.x > 0 ? size.x : ImGui::GetContentRegionAvail().x) - 2 * ui.pad();
+  // Primary buttons speak louder, unless the larger words would have to wrap.
+  bool loud = tone == Tone::Primary && text_size(ui.fonts.heading, label, 0).x <= inner;
+  ImFont* font = loud ? ui.fonts.heading : ui.fonts.body;
   ImVec2 label_size = text_size(font, label, std::max(inner, 10.0f));
   if (size.x <= 0) size.x = ImGui::GetContentRegionAvail().x;
   size.y = std::max({size.y, ui.touch(), label_size.y + ui.pad()});
   ImVec2 pos = ImGui::GetCursorScreenPos();
   bool pressed = ImGui::InvisibleButton(name.c_str(), size) && was_tap(ui);
   bool held = ImGui::IsItemActive();
-  record_target(ui, name, pos, ImVec2(pos.x + size.x, pos.y + size.y));
+  record_target(ui, name, pos, ImVec2(pos.x + size.x, pos.y + size.y), label);
 
   const Palette& p = ui.pal;
   ImU32 fill = p.surface, ink = p.text, edge = p.border;
@@ -221,7 +224,8 @@ bool option_row(Ui& ui, const std::string& name, const std::string& label, bool 
   return pressed;
 }
 
-bool text_field(Ui& ui, const std::string& name, const std::string& value, bool focused, float width, bool multiline) {
+bool text_field(Ui& ui, const std::string& name, const std::string& value, bool focused, float width, bool multiline,
+                size_t window_start) {
   ImFont* font = ui.fonts.body;
   float wrap = std::max(width - 2 * ui.pad(), 10.0f);
   ImVec2 ts = text_size(font, value.empty() ? std::string(" ") : value, wrap);
@@ -238,23 +242,18 @@ bool text_field(Ui& ui, const std::string& name, const std::string& value, bool 
   ImVec2 at(pos.x + ui.pad(), pos.y + ui.pad());
   draw->AddText(font, font->FontSize, at, p.text, value.data(), value.data() + value.size(), wrap);
   if (focused) {
-    // A caret after the last character shows where typing goes.
-    ImVec2 end = at;
-    if (!value.empty()) {
-      const char* last_line = value.data();
-      const char* stop = value.data() + value.size();
-      float y = at.y;
-      while (last_line < stop) {
-        const char* next = font->CalcWordWrapPositionA(1.0f, last_line, stop, wrap);
-        if (next >= stop || next == last_line) break;
-        last_line = next;
-        while (last_line < stop && (*last_line == ' ' || *last_line == '\n')) ++last_line;
-        y += font->FontSize;
-      }
-      ImVec2 tail = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, last_line, stop);
-      end = ImVec2(at.x + tail.x + 2 * ui.s, y);
+    // Shown from `window_start` on, after an ellipsis: cursor offsets move by the difference.
+    size_t ellipsis = window_start > 0 ? std::string_view("…").size() : 0;
+    size_t cursor = ui.state.keyboard.cursor;
+    size_t shown_cursor = cursor >= window_start ? cursor - window_start + ellipsis : ellipsis;
+    ImVec2 c = cursor_position(font, value, wrap, shown_cursor);
+    ImVec2 top(at.x + c.x, at.y + c.y);
+    draw->AddRectFilled(ImVec2(top.x - 2 * ui.s, top.y), ImVec2(top.x + 2 * ui.s, top.y + font->FontSize), p.text);
+    if (pressed) {
+      ImVec2 tap = ImGui::GetIO().MousePos;
+      size_t shown_at = cursor_at(font, value, wrap, ImVec2(tap.x - at.x, tap.y - at.y));
+      ui.push(act::PlaceCursor{window_start + (shown_at > ellipsis ? shown_at - ellipsis : 0)});
     }
-    draw->AddRectFilled(end, ImVec2(end.x + 4 * ui.s, end.y + font->FontSize), p.text);
   }
   return pressed;
 }

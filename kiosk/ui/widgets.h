@@ -46,9 +46,11 @@ bool button(Ui& ui, const std::string& name, const std::string& label, ImVec2 si
 // `badge` (e.g. a rank number) replaces the mark when not empty.
 bool option_row(Ui& ui, const std::string& name, const std::string& label, bool selected, Mark mark, float width,
                 const std::string& badge = {});
-// A text field that opens the on-screen keyboard when tapped.
+// A text field that opens the on-screen keyboard when tapped. While `focused` it shows the keyboard's cursor,
+// and a tap in it places the cursor there. `value` may be the field's text from byte `window_start` on, after
+// an ellipsis (a long answer shown in part).
 bool text_field(Ui& ui, const std::string& name, const std::string& value, bool focused, float width,
-                bool multiline = false);
+                bool multiline = false, size_t window_start = 0);
 
 void draw_tick(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 colour, float thickness);
 void draw_warning_sign(ImDrawList* draw, ImVec2 min, float size, ImU32 colour);
@@ -67,7 +69,7 @@ std::string fit_block(ImFont* font, const std::string& words, float width, float
 void vspace(float height);
 
 // Records a tap target when its centre is visible in the current clip rectangle.
-void record_target(Ui& ui, const std::string& name, ImVec2 min, ImVec2 max);
+void record_target(Ui& ui, const std::string& name, ImVec2 min, ImVec2 max, const std::string& label = {});
 // True when the press that just ended was a tap, not a scroll drag.
 bool was_tap(const Ui& ui);
 

@@ -4,6 +4,7 @@
 #include "soundings/device_store.h"
 
 #include <chrono>
+#include <map>
 #include <random>
 #include <stdexcept>
 #include <thread>
@@ -16,6 +17,18 @@
 #include "must.h"
 
 namespace soundings::kiosk::testing {
+
+namespace {
+// Hashing is slow on purpose: each PIN is hashed once for the whole test run.
+const std::string& pin_hash_for(const std::string& pin) {
+  static std::map<std::string, std::string> hashes;
+  auto found = hashes.find(pin);
+  if (found != hashes.end()) return found->second;
+  auto hash = hash_pin(pin);
+  if (!hash) throw std::runtime_error(hash.error().message);
+  return hashes.emplace(pin, *hash).first->second;
+}
+}  // namespace
 
 TimePoint test_now() {
   TimePoint t;
@@ -52,11 +65,7 @@ Harness::Harness(HarnessOptions options) {
     keys = make_key_pair();
     state.config.seal_public_key = keys.public_key_b64;
   }
-  if (!options.staff_pin.empty()) {
-    auto hash = hash_pin(options.staff_pin);
-    if (!hash) throw std::runtime_error(hash.error().message);
-    state.config.staff_pin_hash = *hash;
-  }
+  if (!options.staff_pin.empty()) state.config.staff_pin_hash = pin_hash_for(options.staff_pin);
 
   context_ = ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
@@ -195,12 +204,26 @@ bool Harness::type(const std::string& words) {
       if (!tap("key:" + ch)) return false;
       continue;
     }
+    if (ch.size() > 1 && type_accented(ch)) continue;
     // Digits and punctuation live on the numbers layer, the rest on symbols.
     if (state.keyboard.layer == KeyboardLayer::Letters) tap("key:layer:numbers");
     if (!has_target("key:" + ch) && state.keyboard.layer == KeyboardLayer::Numbers) tap("key:layer:symbols");
     if (!tap("key:" + ch)) return false;
   }
   return true;
+}
+
+bool Harness::type_accented(const std::string& letter) {
+  // Accented letters are on every layer; shift is on the letters layer.
+  if (state.keyboard.layer != KeyboardLayer::Letters && !tap("key:layer:letters")) return false;
+  for (int shifted = 0; shifted < 2; ++shifted) {
+    for (const char* accent : {"circumflex", "acute", "grave", "diaeresis"}) {
+      if (!tap(std::string("key:accent:") + accent)) return false;
+      if (has_target("key:" + letter)) return tap("key:" + letter);
+    }
+    if (!tap("key:shift")) return false;
+  }
+  return false;
 }
 
 }  // namespace soundings::kiosk::testing

@@ -23,7 +23,7 @@ struct HarnessOptions {
   std::vector<std::string> consultation_files;  // default: every file in assets/consultations
   std::string lang_first = "cy";
   bool with_seal_key = true;                   // enrolled: personal questions are asked and sealed
-  std::string staff_pin;                       // empty: no PIN set
+  std::string staff_pin = "4821";              // empty: no PIN set, so the kiosk starts on its setup screen
   float width = 1920, height = 1080;
 };
 
@@ -66,6 +66,8 @@ class Harness {
 
  private:
   bool press_at(float x, float y);
+  // Types one letter that is not on the keyboard as it stands: through the accent marks and shift.
+  bool type_accented(const std::string& letter);
   ImGuiContext* context_ = nullptr;
 };
 

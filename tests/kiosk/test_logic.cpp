@@ -63,14 +63,28 @@ TEST_CASE("ranking by tapping numbers options in order and a second tap takes on
 }
 
 TEST_CASE("backspace removes whole Welsh letters and typing stops at the limit", "[kiosk][edit]") {
-  CHECK(drop_last_code_point("dŵr") == "dŵ");
-  CHECK(drop_last_code_point("dŵ") == "d");
-  CHECK(drop_last_code_point("ẅ") == "");
-  CHECK(drop_last_code_point("") == "");
+  CHECK(erase_before({"dŵr", 5}) == TextCursor{"dŵ", 3});
+  CHECK(erase_before({"dŵ", 3}) == TextCursor{"d", 1});
+  CHECK(erase_before({"ẅ", 3}) == TextCursor{"", 0});
+  CHECK(erase_before({"", 0}) == TextCursor{"", 0});
   CHECK(utf8_length("ŵŷâ") == 3);
-  CHECK(append_limited("ab", "ŵ", 3) == "abŵ");
-  CHECK(append_limited("abc", "ŵ", 3) == "abc");
-  CHECK(append_limited("a", ".cymru", 6) == "a");
+  CHECK(insert_limited({"ab", 2}, "ŵ", 3) == TextCursor{"abŵ", 4});
+  CHECK(insert_limited({"abc", 3}, "ŵ", 3) == TextCursor{"abc", 3});
+  CHECK(insert_limited({"a", 1}, ".cymru", 6) == TextCursor{"a", 1});
+}
+
+TEST_CASE("typing and backspace work at the cursor, which moves by whole letters", "[kiosk][edit]") {
+  // "dwr" with the cursor after d: typing ŵ there, not at the end.
+  CHECK(insert_limited({"dr", 1}, "ŵ", 10) == TextCursor{"dŵr", 3});
+  CHECK(erase_before({"dŵr", 3}) == TextCursor{"dr", 1});
+  CHECK(erase_before({"dŵr", 0}) == TextCursor{"dŵr", 0});
+  CHECK(next_letter("dŵr", 1) == 3);
+  CHECK(next_letter("dŵr", 4) == 4);
+  CHECK(previous_letter("dŵr", 3) == 1);
+  CHECK(previous_letter("dŵr", 0) == 0);
+  // A byte inside ŵ is not a place for the cursor: it goes back to the letter's start.
+  CHECK(clamp_cursor("dŵr", 2) == 1);
+  CHECK(clamp_cursor("dŵr", 99) == 4);
 }
 
 TEST_CASE("choosing another single option drops the other text", "[kiosk][edit]") {

@@ -157,6 +157,7 @@ def main():
         k.settle(k.frame() - 1)
         k.shot("staff")
         k.tap("staff:exit")
+        k.tap("exit:close")  # Exit asks first
         k.proc.wait(timeout=10)
         check(k.proc.returncode == 0, "staff exit ends the kiosk with status 0")
     finally:

@@ -10,7 +10,8 @@ from xwd_to_png import read_xwd, write_png
 
 
 class Kiosk:
-    def __init__(self, kiosk, work, data, consultations, lang, extra=(), fbdir=None, shots=None, stderr=None):
+    def __init__(self, kiosk, work, data, consultations, lang, extra=(), fbdir=None, shots=None, stderr=None,
+                 first_screen="attract", size="1920x1080"):
         self.fbdir, self.shots = fbdir, shots
         self.targets_file = os.path.join(work, "targets.json")
         if os.path.exists(self.targets_file):
@@ -18,10 +19,11 @@ class Kiosk:
         # consultations=None: only what the store holds (what head office sent).
         loaded = ["--consultations", consultations] if consultations else []
         cmd = [kiosk, "--data", data, *loaded,
-               "--lang", lang, "--windowed", "1920x1080", "--tap-targets", self.targets_file, *extra]
+               "--lang", lang, "--windowed", size, "--tap-targets", self.targets_file, *extra]
         self.started = time.monotonic()
         self.proc = subprocess.Popen(cmd, stderr=stderr)
-        self.doc = self.wait(lambda d: d["screen"] == "attract", "the attract screen", timeout=30)
+        # A store with no staff PIN opens on the setup screen.
+        self.doc = self.wait(lambda d: d["screen"] == first_screen, f"the {first_screen} screen", timeout=30)
         self.first_seen = time.monotonic() - self.started
 
     def read(self):
@@ -125,6 +127,8 @@ class Kiosk:
                 self.tap("key:" + ch)
             elif self.find("key:" + ch):
                 self.tap("key:" + ch)
+            elif not ch.isascii() and self.type_accented(ch):
+                pass
             else:
                 if self.find("key:layer:numbers"):
                     self.tap("key:layer:numbers")
@@ -132,6 +136,19 @@ class Kiosk:
                     self.tap("key:layer:symbols")
                 self.tap("key:" + ch)
             del kb
+
+    def type_accented(self, ch):
+        """An accented letter: through the accent marks (and shift for capitals)."""
+        if self.find("key:layer:letters"):
+            self.tap("key:layer:letters")
+        for _ in range(2):
+            for accent in ("circumflex", "acute", "grave", "diaeresis"):
+                self.tap("key:accent:" + accent)
+                if self.find("key:" + ch):
+                    self.tap("key:" + ch)
+                    return True
+            self.tap("key:shift")
+        return False
 
     def shot(self, name):
         time.sleep(0.1)

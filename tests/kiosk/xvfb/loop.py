@@ -146,6 +146,7 @@ def main():
         check(staff["sent"] == 2 and staff["waiting"] == 0, f"the staff screen shows both sent, none waiting: {staff}")
         check(staff["sync_state"] == "online", f"the staff screen shows the kiosk online: {staff}")
         k.tap("staff:exit")
+        k.tap("exit:close")  # Exit asks first
         k.proc.wait(timeout=15)
         check(k.proc.returncode == 0, "staff exit ends the kiosk with status 0")
     finally:

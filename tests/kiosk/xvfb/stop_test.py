@@ -58,6 +58,8 @@ def stop(k, sig, what, log):
 
 
 def start(work, data, name, lang="en"):
+    # A kiosk with a staff PIN: without one it would open on its setup screen.
+    subprocess.run([ARGS.kiosk, "--data", data, "--set-pin"], input=b"4821\n", check=True, stdout=subprocess.DEVNULL)
     log = open(os.path.join(work, name + ".log"), "w")
     return Kiosk(ARGS.kiosk, work, data, CONSULTATIONS, lang, stderr=log), log
 
