@@ -7,6 +7,7 @@
 
 #include "soundings/answer.h"
 #include "ui/app_state.h"
+#include "ui/geometry.h"
 
 namespace soundings::kiosk {
 
@@ -75,11 +76,13 @@ struct FrameOutput {
   std::vector<TapTarget> targets;
   bool pointer_seen = false;  // a press anywhere counts as activity for the idle policy
   bool redraw = false;        // something moves on the next frame (a scroll): draw it before sleeping
+  FrameGeometry geometry;     // for layout tests
   void clear() {
     actions.clear();
     targets.clear();
     pointer_seen = false;
     redraw = false;
+    geometry.clear();
   }
 };
 

@@ -106,7 +106,7 @@ void draw_keyboard(Ui& ui, ImVec2 pos, ImVec2 size) {
   Layout k(ui, ImVec2(pos.x + (size.x - width) * 0.5f, pos.y + ui.gap()), width);
   bool email = kb.kind == KeyboardKind::Email;
   std::string done = ui.t("kiosk.done");
-  std::string del = std::string("⌫ ").append(ui.t("kiosk.key.delete"));
+  std::string del = std::string("⌫\u00A0").append(ui.t("kiosk.key.delete"));  // one word: never split over two lines
   std::string space = ui.t("kiosk.key.space");
 
   if (kb.layer == KeyboardLayer::Letters) {

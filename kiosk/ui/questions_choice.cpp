@@ -132,8 +132,7 @@ void draw_scale_widget(Ui& ui, const Question& q, float width) {
   text(ui, ui.fonts.body, low, ui.pal.text, half);
   float low_end = ImGui::GetCursorScreenPos().y;
   ImVec2 hs = text_size(ui.fonts.body, high, half);
-  ImGui::GetWindowDrawList()->AddText(ui.fonts.body, ui.fonts.body->FontSize, ImVec2(pos.x + width - hs.x, pos.y),
-                                      ui.pal.text, high.c_str(), nullptr, half);
+  draw_text_at(ui, ui.fonts.body, ImVec2(pos.x + width - hs.x, pos.y), ui.pal.text, high, half);
   ImGui::SetCursorScreenPos(ImVec2(pos.x, std::max(low_end, pos.y + hs.y)));
 }
 

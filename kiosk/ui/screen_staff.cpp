@@ -9,13 +9,17 @@ void draw_staff_pin(Ui& ui) {
   const AppState& st = ui.state;
   draw_top_bar(ui, ui.t("kiosk.staff.title"), false);
   ImVec2 avail = ImGui::GetContentRegionAvail();
+  // Scrolls when large text on a short screen pushes Cancel below the fold.
+  begin_scroll_area(ui, "pin", avail, 0);
   float key = 240.0f * ui.s;         // wide enough for "Dileu" / "Delete" at large text
   float key_h = ui.touch();
   float pad_w = key * 3 + ui.gap() * 2;
   ImVec2 origin = ImGui::GetCursorScreenPos();
   float x0 = origin.x + (avail.x - pad_w) * 0.5f;
-  ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + ui.pad()));
-  text_centered(ui, ui.fonts.heading, ui.t("kiosk.pin.enter"), ui.pal.text, avail.x);
+  float words_w = content_width(ui, avail.x);
+  float words_x = origin.x + (avail.x - words_w) * 0.5f;
+  ImGui::SetCursorScreenPos(ImVec2(words_x, origin.y + ui.pad()));
+  text_centered(ui, ui.fonts.heading, ui.t("kiosk.pin.enter"), ui.pal.text, words_w);
 
   // One dot per digit typed; the digits themselves are never shown.
   ImVec2 dots = ImGui::GetCursorScreenPos();
@@ -27,13 +31,13 @@ void draw_staff_pin(Ui& ui) {
     if (i < static_cast<int>(st.pin.entry.size())) draw->AddCircleFilled(c, r, ui.pal.text, 24);
     else draw->AddCircle(c, r, ui.pal.border, 24, 2.5f * ui.s);
   }
-  ImGui::SetCursorScreenPos(ImVec2(origin.x, dots.y + 2 * r + 2 * ui.gap()));
+  ImGui::SetCursorScreenPos(ImVec2(words_x, dots.y + 2 * r + 2 * ui.gap()));
   std::string message;
   if (st.lock_seconds_left > 0)
     message = ui.t("kiosk.pin.locked", {{"seconds", std::to_string(st.lock_seconds_left)}});
   else if (!st.pin.message_key.empty())
     message = ui.t(st.pin.message_key);
-  text_centered(ui, ui.fonts.body, message.empty() ? std::string(" ") : message, ui.pal.error, avail.x);
+  text_centered(ui, ui.fonts.body, message.empty() ? std::string(" ") : message, ui.pal.error, words_w);
 
   const char* keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "back", "0", "ok"};
   float y = ImGui::GetCursorScreenPos().y + ui.gap();
@@ -52,6 +56,7 @@ void draw_staff_pin(Ui& ui) {
   }
   ImGui::SetCursorScreenPos(ImVec2(x0, y + 4 * (key_h + ui.gap()) + ui.gap()));
   if (button(ui, "pin:cancel", ui.t("kiosk.pin.cancel"), ImVec2(pad_w, 0), Tone::Secondary)) ui.push(act::CloseStaff{});
+  end_scroll_area(ui);
 }
 
 namespace {
@@ -74,8 +79,11 @@ void draw_staff(Ui& ui) {
   float width = content_width(ui, avail.x);
   float margin = (avail.x - width) * 0.5f;
   bool typing = st.keyboard.open && st.editing_venue;
-  float below = typing ? keyboard_height(ui) + ui.fonts.body->FontSize * 2 + ui.touch() + ui.pad() : nav_bar_height(ui);
-  begin_scroll_area(ui, "staff", ImVec2(avail.x, avail.y - below), 0);
+  if (typing) {
+    draw_typing(ui);
+    return;
+  }
+  begin_scroll_area(ui, "staff", ImVec2(avail.x, avail.y - nav_bar_height(ui)), 0);
   ImGui::Indent(margin);
   vspace(ui.pad());
 
@@ -135,15 +143,6 @@ void draw_staff(Ui& ui) {
   ImGui::Unindent(margin);
   end_scroll_area(ui);
 
-  if (typing) {
-    ImVec2 origin = ImGui::GetCursorScreenPos();
-    ImGui::SetCursorScreenPos(ImVec2(origin.x + margin, origin.y + ui.gap()));
-    draw_typing_panel(ui, width);
-    float kb_h = keyboard_height(ui);
-    ImVec2 wpos = ImGui::GetWindowPos();
-    draw_keyboard(ui, ImVec2(wpos.x, wpos.y + ImGui::GetWindowSize().y - kb_h), ImVec2(avail.x, kb_h));
-    return;
-  }
   draw_nav_bar(ui, false, std::string(), "staff:close", ui.t("kiosk.staff.close"), act::CloseStaff{});
 }
 
