@@ -142,7 +142,8 @@ void draw_top_bar(Ui& ui, const std::string& title, bool show_leave) {
   std::string shown = fit_line(tf, title, title_w);
   draw_one_line(ui, tf, ImVec2(title_x, row_y + (h - tf->FontSize) * 0.5f), ui.pal.text, shown, title_w);
 
-  float bottom = row_y + h + ui.gap();
+  // The thank-you and saving screens have neither title nor Leave: no empty row under the controls.
+  float bottom = (beside || show_leave || !title.empty()) ? row_y + h + ui.gap() : controls_bottom + ui.gap();
   ImDrawList* draw = ImGui::GetWindowDrawList();
   draw->AddLine(ImVec2(origin.x, bottom), ImVec2(origin.x + width, bottom), ui.pal.border, 2.0f * ui.s);
   ImGui::SetCursorScreenPos(ImVec2(origin.x, bottom + 2.0f * ui.s));
