@@ -27,6 +27,7 @@ struct DrawnText {
   Box container;
   Box clip;                   // the window it was drawn in (a scroll area's visible part, or the display)
   bool scrolls = false;       // inside a scroll area: may lie above or below the visible part
+  unsigned window = 0;        // text outside any container must not lie under a target of its window
 };
 
 struct DrawnTarget {

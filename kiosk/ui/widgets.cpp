@@ -121,8 +121,7 @@ ImVec2 draw_layout(Ui& ui, ImFont* font, const TextLayout& layout, ImVec2 pos, I
   if (geometry.record) {
     record = &geometry.texts.emplace_back();
     record->words = std::string(words);
-    unsigned id = 0;
-    window_clip(record->clip, record->scrolls, id);
+    window_clip(record->clip, record->scrolls, record->window);
     if (container) {
       record->in_container = true;
       record->container = *container;
@@ -327,6 +326,7 @@ bool option_row(Ui& ui, const std::string& name, const std::string& label, bool 
   draw->AddRect(pos, max, selected ? p.on_selected : p.border, rounding, 0, (selected ? 5.0f : 2.5f) * ui.s);
   if (held) draw->AddRect(ImVec2(pos.x + 6 * ui.s, pos.y + 6 * ui.s), ImVec2(max.x - 6 * ui.s, max.y - 6 * ui.s), ink, rounding, 0, 2.0f * ui.s);
 
+  Box row{pos.x, pos.y, max.x, max.y};
   ImVec2 bmin(pos.x + ui.pad(), pos.y + (size.y - box) * 0.5f);
   ImVec2 bmax(bmin.x + box, bmin.y + box);
   // The mark sits on the surface colour; the tick is drawn in the tick colour (teal, or yellow on black).
@@ -336,7 +336,7 @@ bool option_row(Ui& ui, const std::string& name, const std::string& label, bool 
     draw->AddCircle(ImVec2(bmin.x + box * 0.5f, bmin.y + box * 0.5f), box * 0.5f, box_edge, 32, 3.0f * ui.s);
     ImFont* bf = ui.fonts.heading;
     ImVec2 bs = text_size(bf, badge, box);
-    draw_text_at(ui, bf, ImVec2(bmin.x, bmin.y + (box - bs.y) * 0.5f), p.text, badge, box, Align::Centre);
+    draw_text_at(ui, bf, ImVec2(bmin.x, bmin.y + (box - bs.y) * 0.5f), p.text, badge, box, Align::Centre, &row);
   } else if (mark == Mark::Radio) {
     ImVec2 c((bmin.x + bmax.x) * 0.5f, (bmin.y + bmax.y) * 0.5f);
     draw->AddCircleFilled(c, box * 0.5f, p.surface, 32);
@@ -349,7 +349,6 @@ bool option_row(Ui& ui, const std::string& name, const std::string& label, bool 
     draw->AddRect(bmin, bmax, box_edge, 6.0f * ui.s, 0, 3.0f * ui.s);
     if (selected) draw_tick(draw, bmin, bmax, p.tick, 6.0f * ui.s);
   }
-  Box row{pos.x, pos.y, max.x, max.y};
   draw_text_at(ui, font, ImVec2(pos.x + left, pos.y + (size.y - ls.y) * 0.5f), ink, label, wrap, Align::Left, &row);
   return pressed;
 }
@@ -369,7 +368,8 @@ bool text_field(Ui& ui, const std::string& name, const std::string& value, bool 
   draw->AddRectFilled(pos, max, p.surface, 8.0f * ui.s);
   draw->AddRect(pos, max, focused ? p.focus : p.border, 8.0f * ui.s, 0, (focused ? 6.0f : 3.0f) * ui.s);
   ImVec2 at(pos.x + ui.pad(), pos.y + ui.pad());
-  draw_text_at(ui, font, at, p.text, value, wrap);
+  Box field{pos.x, pos.y, max.x, max.y};
+  draw_text_at(ui, font, at, p.text, value, wrap, Align::Left, &field);
   if (focused) {
     // A caret after the last character shows where typing goes.
     TextLayout layout = lay_out_text(font, value, wrap);

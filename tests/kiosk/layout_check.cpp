@@ -50,6 +50,22 @@ void check_texts(const FrameGeometry& frame, const Box& display, std::vector<Lay
   }
 }
 
+bool overlaps(const Box& a, const Box& b) {
+  return std::min(a.x1, b.x1) - std::max(a.x0, b.x0) > kSlack && std::min(a.y1, b.y1) - std::max(a.y0, b.y0) > kSlack;
+}
+
+// Words that are not a label must not lie under something tappable (a scroll arrow over a question).
+void check_text_under_targets(const FrameGeometry& frame, std::vector<LayoutProblem>& out) {
+  for (const DrawnText& t : frame.texts) {
+    if (t.in_container) continue;
+    for (const DrawnLine& l : t.lines)
+      for (const DrawnTarget& target : frame.targets)
+        if (target.window == t.window && l.end > l.begin && overlaps(l.box, target.box))
+          out.push_back({"text under a target", line_text(t, l) + " under " + target.name,
+                         box_text(l.box) + " / " + box_text(target.box)});
+  }
+}
+
 void check_targets(const FrameGeometry& frame, const LayoutLimits& limits, const Box& display,
                    std::vector<LayoutProblem>& out) {
   float a1 = 44.0f * limits.scale;
@@ -66,9 +82,7 @@ void check_targets(const FrameGeometry& frame, const LayoutLimits& limits, const
       const DrawnTarget& a = frame.targets[i];
       const DrawnTarget& b = frame.targets[j];
       if (a.window != b.window) continue;
-      float w = std::min(a.box.x1, b.box.x1) - std::max(a.box.x0, b.box.x0);
-      float h = std::min(a.box.y1, b.box.y1) - std::max(a.box.y0, b.box.y0);
-      if (w > kSlack && h > kSlack) out.push_back({"overlap", a.name + " and " + b.name, box_text(a.box) + " / " + box_text(b.box)});
+      if (overlaps(a.box, b.box)) out.push_back({"overlap", a.name + " and " + b.name, box_text(a.box) + " / " + box_text(b.box)});
     }
 }
 }  // namespace
@@ -77,6 +91,7 @@ std::vector<LayoutProblem> check_layout(const FrameGeometry& frame, const Layout
   std::vector<LayoutProblem> out;
   Box display{0, 0, limits.width, limits.height};
   check_texts(frame, display, out);
+  check_text_under_targets(frame, out);
   check_targets(frame, limits, display, out);
   return out;
 }

@@ -15,7 +15,8 @@ struct LayoutLimits {
 };
 
 struct LayoutProblem {
-  std::string rule;  // "word broken", "cut by the window", "label outside its button", "too small", "overlap"
+  std::string rule;  // "word broken", "text cut by the window", "label outside its button", "too small (A1)",
+                     // "overlap", "text under a target"...
   std::string what;  // the target's name or the text
   std::string detail;
   std::string describe() const { return rule + ": " + what + (detail.empty() ? "" : " (" + detail + ")"); }
