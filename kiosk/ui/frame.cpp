@@ -111,8 +111,10 @@ void draw_top_bar(Ui& ui, const std::string& title, bool show_leave) {
                                text_size(font, large, 0).x + 2 * ui.pad() + tick};
   float controls = widths[0] + widths[1] + widths[2] + 2 * ui.gap();
 
-  // Not enough room beside the title (large text, portrait screens): the controls get rows of their own.
-  bool beside = controls + w_leave + 360.0f * ui.s <= room;
+  // Not enough room beside the title (large text, portrait screens): the controls get rows of their own,
+  // rather than cutting the title down to a word or two.
+  float title_need = std::max(360.0f * ui.s, std::min(text_size(font, title, 0).x, room * 0.4f));
+  bool beside = controls + w_leave + 2 * ui.gap() + title_need <= room;
   float right = origin.x + width - ui.pad();
   float left = beside ? right - controls : origin.x + ui.pad();
   float controls_bottom = 0;
