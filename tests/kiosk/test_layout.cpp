@@ -156,8 +156,8 @@ void visit_save_failed(Harness& h, LayoutWalk& walk) {
 
 }  // namespace
 
-TEST_CASE("every screen of every consultation keeps whole words, stays on screen and keeps targets finger-sized",
-          "[layout]") {
+TEST_CASE("layout: every screen of every consultation keeps whole words, stays on screen and keeps targets "
+          "finger-sized", "[layout]") {
   auto started = std::chrono::steady_clock::now();
   std::map<std::string, std::string> problems;
   int views = 0, sizes = 0;
@@ -199,8 +199,8 @@ TEST_CASE("every screen of every consultation keeps whole words, stays on screen
 
 namespace soundings::kiosk::testing {
 
-TEST_CASE("lines break only at spaces and after hyphens; a word wider than its box is set smaller, not cut",
-          "[layout]") {
+TEST_CASE("layout: lines break only at spaces and after hyphens, and a word wider than its box is set smaller, "
+          "not cut", "[layout]") {
   Harness h;
   ImFont* font = h.fonts.normal.body;
   std::string address = "Email: engagement@wrexham.gov.uk. Phone: 01978 292000. Co-production";
@@ -221,7 +221,7 @@ TEST_CASE("lines break only at spaces and after hyphens; a word wider than its b
   CHECK(shrunk.extent.x <= half_word);
 }
 
-TEST_CASE("a title too long for its line is shortened at a word", "[layout]") {
+TEST_CASE("layout: a title too long for its line is shortened at a word", "[layout]") {
   Harness h;
   ImFont* font = h.fonts.normal.body;
   std::string title = "Strategaeth Cyfranogiad a Chynnwys Cyngor Wrecsam";
@@ -229,7 +229,7 @@ TEST_CASE("a title too long for its line is shortened at a word", "[layout]") {
   CHECK(shown == "Strategaeth Cyfranogiad a…");
 }
 
-TEST_CASE("large text is twice the normal size, and the font atlas for it stays small", "[layout]") {
+TEST_CASE("layout: large text is twice the normal size, and the font atlas for it stays small", "[layout]") {
   Harness h(options_for(Size{2560, 1440}));
   CHECK(h.fonts.large.body->FontSize == Approx(2 * h.fonts.normal.body->FontSize).margin(1));
   CHECK(h.fonts.large.heading->FontSize == Approx(2 * h.fonts.normal.heading->FontSize).margin(1));
@@ -239,7 +239,7 @@ TEST_CASE("large text is twice the normal size, and the font atlas for it stays 
   CHECK(megabytes < 8.0);
 }
 
-TEST_CASE("with large text on a short screen the thank-you screen scrolls to Finish", "[layout]") {
+TEST_CASE("layout: with large text on a short screen the thank-you screen scrolls to Finish", "[layout]") {
   Harness h(options_for(Size{1366, 768}));
   walk_to_review(h, "library-opening-hours", "en");
   REQUIRE(h.tap("submit"));
