@@ -71,8 +71,8 @@ std::vector<Span> break_lines(ImFont* font, float size, std::string_view words, 
     }
     if (best == 0) {  // one word wider than the line: as many letters as fit
       best = next_letter(words, start);
-      for (size_t i = best; i < hard && width_of(font, size, words, start, next_letter(words, i)) <= width; i = next_letter(words, i))
-        best = next_letter(words, i);
+      while (best < hard && width_of(font, size, words, start, next_letter(words, best)) <= width)
+        best = next_letter(words, best);
     }
     if (best == std::string_view::npos) best = hard;
     lines.emplace_back(start, trim_end(words, start, best));

@@ -82,7 +82,8 @@ void check_targets(const FrameGeometry& frame, const LayoutLimits& limits, const
       const DrawnTarget& a = frame.targets[i];
       const DrawnTarget& b = frame.targets[j];
       if (a.window != b.window) continue;
-      if (overlaps(a.box, b.box)) out.push_back({"overlap", a.name + " and " + b.name, box_text(a.box) + " / " + box_text(b.box)});
+      if (overlaps(a.box, b.box))
+        out.push_back({"overlap", a.name + " and " + b.name, box_text(a.box) + " / " + box_text(b.box)});
     }
 }
 }  // namespace
