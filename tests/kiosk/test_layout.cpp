@@ -219,6 +219,13 @@ TEST_CASE("layout: lines break only at spaces and after hyphens, and a word wide
   CHECK(shrunk.lines.size() == 1);
   CHECK(shrunk.size < font->FontSize);
   CHECK(shrunk.extent.x <= half_word);
+
+  // Typed text can hold a run of letters no size would fit: it is cut between letters, still readable.
+  std::string typed(120, 'w');
+  TextLayout cut = lay_out_text(font, typed, half_word);
+  CHECK(cut.size == Approx(font->FontSize * 0.4f));
+  CHECK(cut.lines.size() > 1);
+  CHECK(cut.extent.x <= half_word + 0.5f);
 }
 
 TEST_CASE("layout: a title too long for its line is shortened at a word", "[layout]") {
