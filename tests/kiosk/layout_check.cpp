@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "harness.h"
+#include "ui/widgets.h"
+
 namespace soundings::kiosk::testing {
 
 namespace {
@@ -95,6 +98,16 @@ std::vector<LayoutProblem> check_layout(const FrameGeometry& frame, const Layout
   check_text_under_targets(frame, out);
   check_targets(frame, limits, display, out);
   return out;
+}
+
+std::vector<LayoutProblem> check_screen_layout(Harness& h) {
+  ImGuiIO& io = ImGui::GetIO();
+  Ui ui{h.state, h.last, h.fonts.normal, palette(false), h.fonts.scale};  // for the kiosk's own touch minimum
+  LayoutLimits limits{io.DisplaySize.x, io.DisplaySize.y, h.fonts.scale, ui.touch()};
+  h.last.geometry.record = true;
+  for (int i = 0; i < 3; ++i) h.frame();
+  h.last.geometry.record = false;
+  return check_layout(h.last.geometry, limits);
 }
 
 }  // namespace soundings::kiosk::testing

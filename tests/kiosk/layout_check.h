@@ -25,4 +25,9 @@ struct LayoutProblem {
 // Every problem in one frame; empty when its layout holds.
 std::vector<LayoutProblem> check_layout(const FrameGeometry& frame, const LayoutLimits& limits);
 
+class Harness;
+// For a screen test: draws a few frames of the harness's screen as it stands (scroll limits and panel
+// heights settle a frame late), recording the last one's geometry, and checks it.
+std::vector<LayoutProblem> check_screen_layout(Harness& h);
+
 }  // namespace soundings::kiosk::testing

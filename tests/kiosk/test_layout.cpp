@@ -44,18 +44,15 @@ class LayoutWalk {
   void look(const std::string& what = {}) {
     AppState& st = h_.state;
     bool was_large = st.large_text, was_contrast = st.high_contrast;
-    LayoutLimits limits{size_.width, size_.height, h_.fonts.scale, 96.0f * h_.fonts.scale};
     for (bool large : {false, true})
       for (bool contrast : {false, true}) {
         st.large_text = large;
         st.high_contrast = contrast;
-        h_.last.geometry.record = true;
-        for (int i = 0; i < 3; ++i) h_.frame();  // scroll limits and panel heights follow a frame late
-        h_.last.geometry.record = false;
+        std::vector<LayoutProblem> found = check_screen_layout(h_);
         std::string where = size_name(size_) + " " + st.language + " " + screen_name(st.screen) + " " + what +
                             (st.keyboard.open ? " keyboard" : "") + (st.date_picker.open ? " date picker" : "") +
                             (large ? " large" : "") + (contrast ? " contrast" : "");
-        for (const LayoutProblem& p : check_layout(h_.last.geometry, limits)) problems.emplace(p.describe(), where);
+        for (const LayoutProblem& p : found) problems.emplace(p.describe(), where);
         ++views;
       }
     st.large_text = was_large;
