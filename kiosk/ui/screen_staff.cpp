@@ -62,6 +62,13 @@ void draw_staff_pin(Ui& ui) {
 namespace {
 void row(Ui& ui, const std::string& label, const std::string& value, float width) {
   float label_w = width * 0.4f;
+  // A label with a word too long for its column (narrow screens, large text) goes above its value.
+  if (lay_out_text(ui.fonts.body, label, label_w).size < ui.fonts.body->FontSize) {
+    text(ui, ui.fonts.body, label, ui.pal.muted, width);
+    text(ui, ui.fonts.body, value.empty() ? "—" : value, ui.pal.text, width);
+    vspace(ui.gap() * 0.5f);
+    return;
+  }
   ImVec2 pos = ImGui::GetCursorScreenPos();
   text(ui, ui.fonts.body, label, ui.pal.muted, label_w);
   float end = ImGui::GetCursorScreenPos().y;
