@@ -7,6 +7,7 @@
 
 #include "soundings/answer.h"
 #include "ui/app_state.h"
+#include "ui/geometry.h"
 
 namespace soundings::kiosk {
 
@@ -90,13 +91,13 @@ struct FrameOutput {
   std::vector<TapTarget> targets;
   bool pointer_seen = false;  // a press anywhere counts as activity for the idle policy
   bool redraw = false;        // something moves on the next frame (a scroll): draw it before sleeping
-  std::vector<std::string> texts;  // every piece of text drawn, in drawing order: what the frame says
+  FrameGeometry geometry;     // what was drawn where, when a test asks (layout, what the screen says)
   void clear() {
     actions.clear();
     targets.clear();
-    texts.clear();
     pointer_seen = false;
     redraw = false;
+    geometry.clear();
   }
 };
 

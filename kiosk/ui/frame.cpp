@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <vector>
 
 #include "ui/read_aloud.h"
 #include "ui/screens.h"
@@ -38,24 +39,59 @@ std::string format_date(const std::string& iso_date, const std::string& language
          std::to_string(year);
 }
 
-float draw_bilingual_toggles(Ui& ui, float right_edge, float y, float height) {
+namespace {
+// Buttons of the given widths, right-aligned between `left` and `right` in rows that wrap when they do not
+// fit; each no wider than a row. Returns each button's top-left, and the bottom of the last row in `bottom`.
+std::vector<ImVec2> flow_right(const Ui& ui, std::vector<float>& widths, float left, float right, float y, float h,
+                               float& bottom) {
+  float room = right - left;
+  std::vector<std::vector<size_t>> rows;
+  float used = 0;
+  for (size_t i = 0; i < widths.size(); ++i) {
+    widths[i] = std::min(widths[i], room);
+    if (!rows.empty() && used + ui.gap() + widths[i] <= room) {
+      rows.back().push_back(i);
+      used += ui.gap() + widths[i];
+    } else {
+      rows.push_back({i});
+      used = widths[i];
+    }
+  }
+  std::vector<ImVec2> at(widths.size());
+  for (const std::vector<size_t>& row : rows) {
+    float row_w = -ui.gap();
+    for (size_t i : row) row_w += widths[i] + ui.gap();
+    float x = right - row_w;
+    for (size_t i : row) {
+      at[i] = ImVec2(x, y);
+      x += widths[i] + ui.gap();
+    }
+    y += h + ui.gap();
+  }
+  bottom = y - ui.gap();
+  return at;
+}
+}  // namespace
+
+float draw_bilingual_toggles(Ui& ui, float left_edge, float right_edge, float y, float height) {
   // Used on the bilingual attract screen: each label in both languages.
   const AppState& st = ui.state;
   std::string contrast = ui.first("kiosk.high_contrast") + " / " + ui.second("kiosk.high_contrast");
   std::string large = ui.first("kiosk.large_text") + " / " + ui.second("kiosk.large_text");
   ImFont* font = ui.fonts.body;
   float tick = font->FontSize * 1.1f;
-  float w_large = text_size(font, large, 0).x + 2 * ui.pad() + tick;
-  float w_contrast = text_size(font, contrast, 0).x + 2 * ui.pad() + tick;
-  float x = right_edge - w_large;
-  ImGui::SetCursorScreenPos(ImVec2(x, y));
-  if (button(ui, "toggle:large_text", large, ImVec2(w_large, height), Tone::Secondary, st.large_text))
-    ui.push(act::ToggleLargeText{});
-  x -= w_contrast + ui.gap();
-  ImGui::SetCursorScreenPos(ImVec2(x, y));
+  float room = right_edge - left_edge;
+  float w_contrast = std::min(text_size(font, contrast, 0).x + 2 * ui.pad() + tick, room);
+  float w_large = std::min(text_size(font, large, 0).x + 2 * ui.pad() + tick, room);
+  bool side = w_contrast + ui.gap() + w_large <= room;
+  ImGui::SetCursorScreenPos(ImVec2(side ? right_edge - w_large - ui.gap() - w_contrast : right_edge - w_contrast, y));
   if (button(ui, "toggle:high_contrast", contrast, ImVec2(w_contrast, height), Tone::Secondary, st.high_contrast))
     ui.push(act::ToggleHighContrast{});
-  return x;
+  // One above the other when they do not fit side by side; a label that wraps makes its button taller.
+  ImGui::SetCursorScreenPos(ImVec2(right_edge - w_large, side ? y : ImGui::GetItemRectMax().y + ui.gap()));
+  if (button(ui, "toggle:large_text", large, ImVec2(w_large, height), Tone::Secondary, st.large_text))
+    ui.push(act::ToggleLargeText{});
+  return ImGui::GetItemRectMax().y;
 }
 
 void draw_top_bar(Ui& ui, const std::string& title, bool show_leave) {
@@ -68,55 +104,65 @@ void draw_top_bar(Ui& ui, const std::string& title, bool show_leave) {
   float tick = font->FontSize * 1.1f;
 
   std::string other = st.language == "cy" ? "en" : "cy";
+  bool switch_allowed = !st.open_consultation || st.open_consultation->declares(other);
   std::string lang_label = ui_text("kiosk.language_name", other);
   std::string contrast = ui.t("kiosk.high_contrast");
   std::string large = ui.t("kiosk.large_text");
   std::string leave = ui.t("kiosk.leave");
-  float w_lang = text_size(font, lang_label, 0).x + 2 * ui.pad();
-  float w_contrast = text_size(font, contrast, 0).x + 2 * ui.pad() + tick;
-  float w_large = text_size(font, large, 0).x + 2 * ui.pad() + tick;
-  float w_leave = show_leave ? text_size(font, leave, 0).x + 2 * ui.pad() : 0.0f;
+  float room = width - 2 * ui.pad();
+  float w_leave = show_leave ? std::min(text_size(font, leave, 0).x + 2 * ui.pad(), room * 0.5f) : 0.0f;
   bool listen = offers_listen(st);
-  float w_listen = listen ? listen_button_width(ui, false) + ui.gap() : 0.0f;
-  float controls = w_lang + w_contrast + w_large + 2 * ui.gap();
+  // No title (the keyboard is up and the field says what it is for): Leave joins the controls' rows.
+  bool leave_in_row = show_leave && title.empty();
+  std::vector<float> widths = {leave_in_row ? w_leave : 0.0f, listen ? listen_button_width(ui, false) : 0.0f,
+                               switch_allowed ? text_size(font, lang_label, 0).x + 2 * ui.pad() : 0.0f,
+                               text_size(font, contrast, 0).x + 2 * ui.pad() + tick,
+                               text_size(font, large, 0).x + 2 * ui.pad() + tick};
+  float controls = widths[0] + widths[1] + widths[2] + widths[3] + widths[4] + 4 * ui.gap();
+  if (leave_in_row) w_leave = 0.0f;
 
-  // Not enough room beside the title (large text, portrait screens): controls get their own row,
-  // and Listen stays on the title's row, at its right end.
-  bool two_rows = w_listen + controls + w_leave + 360.0f * ui.s > width - 2 * ui.pad();
-  if (!two_rows) controls += w_listen;
+  // Not enough room beside the title (large text, portrait screens): the controls get rows of their own,
+  // rather than cutting the title down to a word or two.
+  float title_need = std::max(360.0f * ui.s, std::min(text_size(font, title, 0).x, room * 0.4f));
+  bool beside = controls + w_leave + 2 * ui.gap() + title_need <= room;
   float right = origin.x + width - ui.pad();
-  float x = right - controls;
-  if (listen && !two_rows) draw_listen_button(ui, ImVec2(x, y), h, false);
-  if (!two_rows) x += w_listen;
-  ImGui::SetCursorScreenPos(ImVec2(x, y));
-  bool switch_allowed = !st.open_consultation || st.open_consultation->declares(other);
-  if (switch_allowed && button(ui, "lang:" + other, lang_label, ImVec2(w_lang, h))) ui.push(act::ChooseLanguage{other});
-  x += w_lang + ui.gap();
-  ImGui::SetCursorScreenPos(ImVec2(x, y));
-  if (button(ui, "toggle:high_contrast", contrast, ImVec2(w_contrast, h), Tone::Secondary, st.high_contrast))
+  float left = beside ? right - controls : origin.x + ui.pad();
+  float controls_bottom = 0;
+  std::vector<ImVec2> at = flow_right(ui, widths, left, right, y, h, controls_bottom);
+  if (leave_in_row) {
+    ImGui::SetCursorScreenPos(at[0]);
+    if (button(ui, "leave", leave, ImVec2(widths[0], h), Tone::Quiet)) ui.push(act::LeaveConsultation{});
+  }
+  if (listen) draw_listen_button(ui, at[1], h, false);
+  if (switch_allowed) {
+    ImGui::SetCursorScreenPos(at[2]);
+    if (button(ui, "lang:" + other, lang_label, ImVec2(widths[2], h))) ui.push(act::ChooseLanguage{other});
+  }
+  ImGui::SetCursorScreenPos(at[3]);
+  if (button(ui, "toggle:high_contrast", contrast, ImVec2(widths[3], h), Tone::Secondary, st.high_contrast))
     ui.push(act::ToggleHighContrast{});
-  x += w_contrast + ui.gap();
-  ImGui::SetCursorScreenPos(ImVec2(x, y));
-  if (button(ui, "toggle:large_text", large, ImVec2(w_large, h), Tone::Secondary, st.large_text))
+  ImGui::SetCursorScreenPos(at[4]);
+  if (button(ui, "toggle:large_text", large, ImVec2(widths[4], h), Tone::Secondary, st.large_text))
     ui.push(act::ToggleLargeText{});
 
-  float row_y = two_rows ? y + h + ui.gap() : y;
+  float row_y = beside ? y : controls_bottom + ui.gap();
   float title_x = origin.x + ui.pad();
-  if (show_leave) {
+  if (show_leave && !leave_in_row) {
     ImGui::SetCursorScreenPos(ImVec2(title_x, row_y));
     if (button(ui, "leave", leave, ImVec2(w_leave, h), Tone::Quiet)) ui.push(act::LeaveConsultation{});
     title_x += w_leave + ui.gap();
   }
-  float title_right = two_rows ? right - w_listen : right - controls - ui.gap();
-  if (listen && two_rows) draw_listen_button(ui, ImVec2(right - w_listen + ui.gap(), row_y), h, false);
+  float title_right = beside ? left - ui.gap() : right;
   float title_w = std::max(title_right - title_x, 10.0f);
-  // One line: the heading font when it fits, else the body font, shortened if it must be.
+  // One line: the heading font when it fits, else the body font, shortened at a word if it must be.
   ImFont* tf = text_size(ui.fonts.heading, title, 0).x <= title_w ? ui.fonts.heading : ui.fonts.body;
   std::string shown = fit_line(tf, title, title_w);
-  ImDrawList* draw = ImGui::GetWindowDrawList();
-  draw->AddText(tf, tf->FontSize, ImVec2(title_x, row_y + (h - tf->FontSize) * 0.5f), ui.pal.text, shown.c_str());
+  draw_one_line(ui, tf, ImVec2(title_x, row_y + (h - tf->FontSize) * 0.5f), ui.pal.text, shown, title_w);
 
-  float bottom = row_y + h + ui.gap();
+  // No title and no Leave of its own (thank-you, saving, typing): no empty row under the controls.
+  float bottom = (beside || (show_leave && !leave_in_row) || !title.empty()) ? row_y + h + ui.gap()
+                                                                            : controls_bottom + ui.gap();
+  ImDrawList* draw = ImGui::GetWindowDrawList();
   draw->AddLine(ImVec2(origin.x, bottom), ImVec2(origin.x + width, bottom), ui.pal.border, 2.0f * ui.s);
   ImGui::SetCursorScreenPos(ImVec2(origin.x, bottom + 2.0f * ui.s));
 }

@@ -9,6 +9,18 @@
 namespace soundings::kiosk {
 
 namespace {
+// `words` with its spaces made no-break spaces.
+std::string unbroken(const std::string& words) {
+  std::string out;
+  for (char c : words) {
+    if (c == ' ') out += "\u00A0";
+    else out += c;
+  }
+  return out;
+}
+}  // namespace
+
+namespace {
 
 struct Key {
   const char* lower;
@@ -138,8 +150,9 @@ void draw_keyboard(Ui& ui, ImVec2 pos, ImVec2 size) {
   float width = std::min(size.x - 2 * ui.pad(), 1700.0f * ui.s);
   Layout k(ui, ImVec2(pos.x + (size.x - width) * 0.5f, pos.y + ui.gap()), width);
   bool email = kb.kind == KeyboardKind::Email;
-  std::string done = ui.t("kiosk.keyboard.done");
-  std::string del = std::string("⌫ ").append(ui.t("kiosk.key.delete"));
+  // Key labels are one word each, never split over two lines: a long one is set smaller instead.
+  std::string done = unbroken(ui.t("kiosk.keyboard.done"));
+  std::string del = unbroken("⌫ " + ui.t("kiosk.key.delete"));
   std::string space = ui.t("kiosk.key.space");
 
   if (kb.layer == KeyboardLayer::Letters) {

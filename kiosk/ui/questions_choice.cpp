@@ -106,10 +106,9 @@ void draw_faces_widget(Ui& ui, const Question& q, float width) {
       draw->AddCircle(ImVec2(tmin.x + box * 0.5f, tmin.y + box * 0.5f), box * 0.5f, ink, 24, 3 * ui.s);
       draw_tick(draw, tmin, ImVec2(tmin.x + box, tmin.y + box), ui.pal.tick, 4.5f * ui.s);
     }
-    ImGui::SetCursorScreenPos(ImVec2(pos.x + ui.pad() * 0.5f, pos.y + ui.pad() + radius * 2 + ui.gap()));
-    text_centered(ui, ui.fonts.body, o.label.in(lang), ink, cell_w - ui.pad());
-    ImGui::SetCursorScreenPos(ImVec2(pos.x, pos.y));
-    ImGui::Dummy(ImVec2(cell_w, cell_h));
+    Box cell{pos.x, pos.y, max.x, max.y};
+    draw_text_at(ui, ui.fonts.body, ImVec2(pos.x + ui.pad() * 0.5f, pos.y + ui.pad() + radius * 2 + ui.gap()), ink,
+                 o.label.in(lang), cell_w - ui.pad(), Align::Centre, &cell);
   }
 }
 
@@ -134,8 +133,7 @@ void draw_scale_widget(Ui& ui, const Question& q, float width) {
   text(ui, ui.fonts.body, low, ui.pal.text, half);
   float low_end = ImGui::GetCursorScreenPos().y;
   ImVec2 hs = text_size(ui.fonts.body, high, half);
-  ImGui::GetWindowDrawList()->AddText(ui.fonts.body, ui.fonts.body->FontSize, ImVec2(pos.x + width - hs.x, pos.y),
-                                      ui.pal.text, high.c_str(), nullptr, half);
+  draw_text_at(ui, ui.fonts.body, ImVec2(pos.x + width - hs.x, pos.y), ui.pal.text, high, half);
   ImGui::SetCursorScreenPos(ImVec2(pos.x, std::max(low_end, pos.y + hs.y)));
 }
 

@@ -118,11 +118,19 @@ void draw_date_widget(Ui& ui, const Question& q, float width) {
       {DatePart::Month, "kiosk.date.month", "month", d.month > 0 ? ui.t("kiosk.month." + std::to_string(d.month)) : none},
       {DatePart::Year, "kiosk.date.year", "year", d.year > 0 ? std::to_string(d.year) : none},
   };
+  std::string labels[3];
+  float widest = 0;
   for (int i = 0; i < 3; ++i) {
-    if (i > 0) ImGui::SameLine(0, ui.gap());
+    labels[i] = ui.t(parts[i].key) + ": " + parts[i].value;
+    widest = std::max(widest, text_size(ui.fonts.body, labels[i], 0).x);
+  }
+  // Side by side when each label fits on one line; else one above the other, full width.
+  bool row = widest + 2 * ui.pad() <= part_w;
+  if (!row) part_w = width;
+  for (int i = 0; i < 3; ++i) {
+    if (i > 0 && row) ImGui::SameLine(0, ui.gap());
     bool open = picker.open && picker.question_id == q.id && picker.part == parts[i].part;
-    std::string label = ui.t(parts[i].key) + ": " + parts[i].value;
-    if (button(ui, "date:" + q.id + ":" + parts[i].name, label, ImVec2(part_w, 0), open ? Tone::Focus : Tone::Secondary))
+    if (button(ui, "date:" + q.id + ":" + parts[i].name, labels[i], ImVec2(part_w, 0), open ? Tone::Focus : Tone::Secondary))
       ui.push(act::OpenDatePart{q.id, parts[i].part});
   }
   if (d.year > 0 || d.month > 0 || d.day > 0) {
@@ -161,8 +169,14 @@ void draw_date_picker(Ui& ui, ImVec2 pos, ImVec2 size) {
   ImGui::SetCursorScreenPos(ImVec2(x0, std::max(after_title.y, ImGui::GetCursorScreenPos().y)));
 
   auto grid = [&](int count, int columns, auto label_of, auto name_of, auto selected_of, auto on_pick) {
+    // Fewer columns when the longest label would not fit a cell, with room for the tick of the chosen one.
+    float widest = 0;
+    for (int i = 0; i < count; ++i) widest = std::max(widest, text_size(ui.fonts.body, label_of(i), 0).x);
+    float need = widest + ui.fonts.body->FontSize * 1.1f + 2 * ui.gap();
+    int fit = static_cast<int>((width + ui.gap()) / (need + ui.gap()));
+    columns = std::clamp(fit, 1, columns);
     float cell = (width - ui.gap() * static_cast<float>(columns - 1)) / static_cast<float>(columns);
-    float h = ui.touch() * 0.95f;
+    float h = ui.touch();
     for (int i = 0; i < count; ++i) {
       if (i % columns != 0) ImGui::SameLine(0, ui.gap());
       if (button(ui, name_of(i), label_of(i), ImVec2(cell, h), Tone::Secondary, selected_of(i))) on_pick(i);

@@ -49,13 +49,11 @@ void card(Ui& ui, const CatalogueEntry& entry, float width, float height) {
   draw->AddRectFilled(pos, ImVec2(pos.x + 14 * ui.s, max.y), p.primary, 16 * ui.s, ImDrawFlags_RoundCornersLeft);
   float x = pos.x + ui.pad() + 8 * ui.s;
   float y = pos.y + ui.pad();
-  draw->AddText(ui.fonts.bold, ui.fonts.bold->FontSize, ImVec2(x, y), p.text, t.title.c_str(), nullptr, inner);
-  y += text_size(ui.fonts.bold, t.title, inner).y + ui.gap();
-  if (!t.title_other.empty()) {
-    draw->AddText(ui.fonts.body, ui.fonts.body->FontSize, ImVec2(x, y), p.muted, t.title_other.c_str(), nullptr, inner);
-    y += text_size(ui.fonts.body, t.title_other, inner).y + ui.gap();
-  }
-  draw->AddText(ui.fonts.body, ui.fonts.body->FontSize, ImVec2(x, y), p.text, t.closes.c_str(), nullptr, inner);
+  Box box{pos.x, pos.y, max.x, max.y};
+  y += draw_text_at(ui, ui.fonts.bold, ImVec2(x, y), p.text, t.title, inner, Align::Left, &box).y + ui.gap();
+  if (!t.title_other.empty())
+    y += draw_text_at(ui, ui.fonts.body, ImVec2(x, y), p.muted, t.title_other, inner, Align::Left, &box).y + ui.gap();
+  draw_text_at(ui, ui.fonts.body, ImVec2(x, y), p.text, t.closes, inner, Align::Left, &box);
 }
 
 // "You said, we did": one published result at a time, changing every few seconds so passers-by see
@@ -141,33 +139,34 @@ void draw_attract(Ui& ui) {
   float left = ImGui::GetWindowPos().x + margin;
   float top = ImGui::GetCursorScreenPos().y + ui.gap();
 
-  // Row 1: the council on the left, contrast and text size on the right (labels in both languages).
-  float toggles_left = draw_bilingual_toggles(ui, left + width, top, ui.touch());
-  // Listen, in both languages, beside them; where there is no room, on a row of its own below them.
+  // Row 1: Listen, contrast and text size on the right (labels in both languages), the council on the left
+  // when there is room beside them, else below. Listen goes under the toggles when the row is full.
+  ImFont* body = ui.fonts.body;
+  float council_text_w = std::max(text_size(body, council_first, 0).x, text_size(body, council_second, 0).x);
+  float toggles_w = text_size(body, ui.first("kiosk.high_contrast") + " / " + ui.second("kiosk.high_contrast"), 0).x +
+                    text_size(body, ui.first("kiosk.large_text") + " / " + ui.second("kiosk.large_text"), 0).x +
+                    4 * ui.pad() + 2.2f * body->FontSize + ui.gap();
   float listen_w = listen_button_width(ui, true);
-  bool listen_beside = toggles_left - ui.gap() - listen_w >= left;
-  if (listen_beside) toggles_left -= ui.gap() + listen_w;
-  float listen_y = listen_beside ? top : top + ui.touch() + ui.gap();
-  draw_listen_button(ui, ImVec2(listen_beside ? toggles_left : left, listen_y), ui.touch(), true);
-  // The council's name stops short of the buttons; with large text there may be no room beside
-  // them, and then it goes below.
-  float council_w = toggles_left - ui.gap() - left;
-  float council_top = top;
-  if (!listen_beside) {
-    council_w = width;
-    council_top = listen_y + ui.touch() + ui.gap();
-  } else if (council_w < 320.0f * ui.s) {
-    council_w = width;
-    council_top = top + ui.touch() + ui.gap();
-  }
+  float council_w = std::min(width - toggles_w - listen_w - 2 * ui.gap(), std::max(council_text_w, 320.0f * ui.s));
+  bool council_beside = council_w >= 320.0f * ui.s;
+  float block_left = council_beside ? left + council_w + ui.gap() : left;
+  bool listen_in_row = block_left + listen_w + ui.gap() + toggles_w <= left + width;
+  float toggles_bottom = draw_bilingual_toggles(ui, listen_in_row ? block_left + listen_w + ui.gap() : block_left,
+                                                left + width, top, ui.touch());
+  float listen_y = listen_in_row ? top : toggles_bottom + ui.gap();
+  float listen_x = listen_in_row ? left + width - toggles_w - ui.gap() - listen_w : left + width - listen_w;
+  draw_listen_button(ui, ImVec2(listen_x, listen_y), ui.touch(), true);
+  float block_bottom = listen_in_row ? toggles_bottom : listen_y + ui.touch();
+  float council_top = council_beside ? top : block_bottom + ui.gap();
+  if (!council_beside) council_w = width;
   ImGui::SetCursorScreenPos(ImVec2(left, council_top));
   ImGui::BeginGroup();
   if (!council_first.empty()) {
-    text(ui, ui.fonts.body, council_first, ui.pal.text, council_w);
-    if (council_second != council_first) text(ui, ui.fonts.body, council_second, ui.pal.muted, council_w);
+    text(ui, body, council_first, ui.pal.text, council_w);
+    if (council_second != council_first) text(ui, body, council_second, ui.pal.muted, council_w);
   }
   ImGui::EndGroup();
-  float y = std::max(ImGui::GetItemRectMax().y, top + ui.touch()) + ui.pad();
+  float y = std::max(ImGui::GetItemRectMax().y, toggles_bottom) + ui.pad();
 
   // Row 2: welcome in both languages, read-first first; the language choice in words beside it (W3).
   bool wide = width > 1300.0f * ui.s;

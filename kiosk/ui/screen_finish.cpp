@@ -76,13 +76,21 @@ void centred_message(Ui& ui, const std::string& title, const std::vector<std::st
 }
 }  // namespace
 
-void draw_saving(Ui& ui) {
+// The short screens scroll too: with large text on a short screen their button can be below the fold.
+void begin_status_area(Ui& ui, const char* id) {
   draw_top_bar(ui, std::string(), false);
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  begin_scroll_area(ui, id, avail, 0);
+}
+
+void draw_saving(Ui& ui) {
+  begin_status_area(ui, "saving");
   centred_message(ui, ui.t("kiosk.saving.title"), {ui.t("kiosk.saving.body")}, 0.25f);
+  end_scroll_area(ui);
 }
 
 void draw_save_failed(Ui& ui) {
-  draw_top_bar(ui, std::string(), false);
+  begin_status_area(ui, "save_failed");
   centred_message(ui, ui.t("kiosk.save_failed.title"),
                   {ui.t("kiosk.save_failed.body"),
                    ui.t("kiosk.save_failed.tries", {{"count", std::to_string(ui.state.save_attempts)}})},
@@ -94,13 +102,16 @@ void draw_save_failed(Ui& ui) {
     ui.push(act::RetrySave{});
   vspace(ui.pad());
   // For staff: what the store said.
-  text_centered(ui, ui.fonts.body, ui.state.save_error, ui.pal.muted, avail.x);
+  float width = content_width(ui, avail.x);
+  ImGui::SetCursorScreenPos(ImVec2(ImGui::GetWindowPos().x + (avail.x - width) * 0.5f, ImGui::GetCursorScreenPos().y));
+  text_centered(ui, ui.fonts.body, ui.state.save_error, ui.pal.muted, width);
+  end_scroll_area(ui);
 }
 
 void draw_thanks(Ui& ui) {
   const AppState& st = ui.state;
   const std::string& lang = st.language;
-  draw_top_bar(ui, std::string(), false);
+  begin_status_area(ui, "thanks");
   std::vector<std::string> lines = {ui.t("kiosk.thanks.saved")};
   if (st.thanks_consultation) {
     const Consultation& c = *st.thanks_consultation;
@@ -110,12 +121,16 @@ void draw_thanks(Ui& ui) {
   centred_message(ui, ui.t("kiosk.thanks.title"), lines, 0.06f, true);
   ImVec2 avail = ImGui::GetContentRegionAvail();
   vspace(ui.pad());
+  float width = content_width(ui, avail.x);
+  float left = ImGui::GetWindowPos().x + (avail.x - width) * 0.5f;
+  ImGui::SetCursorScreenPos(ImVec2(left, ImGui::GetCursorScreenPos().y));
   text_centered(ui, ui.fonts.body, ui.t("kiosk.thanks.returning", {{"seconds", std::to_string(st.countdown_seconds)}}),
-                ui.pal.muted, avail.x);
-  float w = std::min(600.0f * ui.s, avail.x - 2 * ui.pad());
-  ImGui::SetCursorScreenPos(ImVec2(ImGui::GetCursorScreenPos().x + (avail.x - w) * 0.5f, ImGui::GetCursorScreenPos().y + ui.gap()));
+                ui.pal.muted, width);
+  float w = std::min(600.0f * ui.s, width);
+  ImGui::SetCursorScreenPos(ImVec2(left + (width - w) * 0.5f, ImGui::GetCursorScreenPos().y + ui.gap()));
   if (button(ui, "finish", ui.t("kiosk.thanks.finish"), ImVec2(w, ui.touch() * 1.2f), Tone::Primary))
     ui.push(act::FinishThanks{});
+  end_scroll_area(ui);
 }
 
 }  // namespace soundings::kiosk

@@ -31,17 +31,11 @@ int step_number(SetupStep step) {
   return 3;
 }
 
-// Title and step in both languages on the left, contrast and text size on the right.
+// Contrast and text size on the right, then the title and step in both languages under them.
 void setup_header(Ui& ui, float left, float width) {
   ImVec2 origin = ImGui::GetCursorScreenPos();
-  float top = origin.y + ui.gap();
-  float toggles_left = draw_bilingual_toggles(ui, left + width, top, ui.touch());
-  float title_w = toggles_left - ui.gap() - left;
-  // Beside the toggles when the title fits there on one line, else under them.
-  if (text_size(ui.fonts.heading, ui.first("kiosk.setup.title"), 0).x > title_w) {
-    title_w = width;
-    top += ui.touch() + ui.gap();
-  }
+  float top = draw_bilingual_toggles(ui, left, left + width, origin.y + ui.gap(), ui.touch()) + ui.gap();
+  float title_w = width;
   ImGui::SetCursorScreenPos(ImVec2(left, top));
   ImGui::BeginGroup();
   bilingual_heading(ui, "kiosk.setup.title", title_w);

@@ -49,6 +49,9 @@ void draw_staff_pin(Ui& ui) {
   const AppState& st = ui.state;
   draw_top_bar(ui, ui.t("kiosk.staff.title"), false);
   ImVec2 avail = ImGui::GetContentRegionAvail();
+  // Scrolls when large text on a short screen pushes Cancel below the fold.
+  begin_scroll_area(ui, "pin", avail, 0);
+  avail.x = ImGui::GetContentRegionAvail().x;
   ImVec2 origin = ImGui::GetCursorScreenPos();
   ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + ui.pad()));
   text_centered(ui, ui.fonts.heading, ui.t("kiosk.pin.enter"), ui.pal.text, avail.x);
@@ -61,6 +64,7 @@ void draw_staff_pin(Ui& ui) {
   PinPadLabels labels{ui.t("kiosk.key.delete"), ui.t("kiosk.pin.ok"), 240.0f * ui.s};
   float pad_w = draw_pin_pad(ui, labels, message, avail.x);
   if (button(ui, "pin:cancel", ui.t("kiosk.pin.cancel"), ImVec2(pad_w, 0), Tone::Secondary)) ui.push(act::CloseStaff{});
+  end_scroll_area(ui);
 }
 
 std::string staff_sync_error(const StaffView& view, const std::string& language) {
@@ -72,6 +76,13 @@ std::string staff_sync_error(const StaffView& view, const std::string& language)
 namespace {
 void row(Ui& ui, const std::string& label, const std::string& value, float width) {
   float label_w = width * 0.4f;
+  // A label with a word too long for its column (narrow screens, large text) goes above its value.
+  if (lay_out_text(ui.fonts.body, label, label_w).size < ui.fonts.body->FontSize) {
+    text(ui, ui.fonts.body, label, ui.pal.muted, width);
+    text(ui, ui.fonts.body, value.empty() ? "—" : value, ui.pal.text, width);
+    vspace(ui.gap() * 0.5f);
+    return;
+  }
   ImVec2 pos = ImGui::GetCursorScreenPos();
   text(ui, ui.fonts.body, label, ui.pal.muted, label_w);
   float end = ImGui::GetCursorScreenPos().y;
@@ -89,8 +100,11 @@ void draw_staff(Ui& ui) {
   float width = content_width(ui, avail.x);
   float margin = (avail.x - width) * 0.5f;
   bool typing = st.keyboard.open && st.editing_venue;
-  float below = typing ? keyboard_height(ui) + ui.fonts.body->FontSize * 2 + ui.touch() + ui.pad() : nav_bar_height(ui);
-  begin_scroll_area(ui, "staff", ImVec2(avail.x, avail.y - below), 0);
+  if (typing) {
+    draw_typing(ui);
+    return;
+  }
+  begin_scroll_area(ui, "staff", ImVec2(avail.x, avail.y - nav_bar_height(ui)), 0);
   ImGui::Indent(margin);
   vspace(ui.pad());
 
@@ -150,15 +164,6 @@ void draw_staff(Ui& ui) {
   ImGui::Unindent(margin);
   end_scroll_area(ui);
 
-  if (typing) {
-    ImVec2 origin = ImGui::GetCursorScreenPos();
-    ImGui::SetCursorScreenPos(ImVec2(origin.x + margin, origin.y + ui.gap()));
-    draw_typing_panel(ui, width);
-    float kb_h = keyboard_height(ui);
-    ImVec2 wpos = ImGui::GetWindowPos();
-    draw_keyboard(ui, ImVec2(wpos.x, wpos.y + ImGui::GetWindowSize().y - kb_h), ImVec2(avail.x, kb_h));
-    return;
-  }
   draw_nav_bar(ui, false, std::string(), "staff:close", ui.t("kiosk.staff.close"), act::CloseStaff{});
 }
 

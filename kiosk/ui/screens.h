@@ -12,13 +12,16 @@ void draw_kiosk(const AppState& state, const Fonts& fonts, FrameOutput& out);
 
 // Chrome shared by screens.
 void draw_top_bar(Ui& ui, const std::string& title, bool show_leave);
-// Returns the left edge of the two buttons, so that whatever shares their row can stop short of them.
-float draw_bilingual_toggles(Ui& ui, float right_edge, float y, float height);
+// The contrast and text-size toggles with bilingual labels, right-aligned in [left_edge, right_edge], side by
+// side when they fit, else one above the other. Returns the bottom of the last.
+float draw_bilingual_toggles(Ui& ui, float left_edge, float right_edge, float y, float height);
 // Listen (Stop while reading): reads the screen aloud; `bilingual` labels it in both languages.
 float listen_button_width(const Ui& ui, bool bilingual);
 void draw_listen_button(Ui& ui, ImVec2 pos, float height, bool bilingual);
 // The bottom bar: Back on the left, `centre` text (progress), the forward button on the right.
 float nav_bar_height(const Ui& ui);
+// Whether `centre` has room between Back and `forward_label` in a bar `width` wide.
+bool nav_bar_fits(const Ui& ui, float width, const std::string& centre, const std::string& forward_label);
 void draw_nav_bar(Ui& ui, bool show_back, const std::string& centre, const std::string& forward_name,
                   const std::string& forward_label, const Action& forward);
 // The content column: centred, at most about 1400 design pixels wide.
@@ -65,6 +68,8 @@ float keyboard_height(const Ui& ui);
 void draw_date_picker(Ui& ui, ImVec2 pos, ImVec2 size);
 // The field being typed into, with its label, at the cursor; returns its height.
 float draw_typing_panel(Ui& ui, float width);
+// Below the top bar: the typing panel, scrolling if it must, and the keyboard at the bottom.
+void draw_typing(Ui& ui);
 
 // Overlays.
 void draw_idle_warning(Ui& ui);

@@ -26,7 +26,7 @@ const ImWchar kRanges[] = {
 constexpr float kBody = 34.0f;
 constexpr float kHeading = 46.0f;
 constexpr float kDisplay = 66.0f;
-constexpr float kLarge = 1.5f;
+constexpr float kLarge = 2.0f;  // A3: text up to 200%
 
 ImU32 rgb(int r, int g, int b, int a = 255) { return IM_COL32(r, g, b, a); }
 }  // namespace
@@ -77,7 +77,8 @@ Result<Fonts> build_fonts(ImFontAtlas& atlas, float scale, LargeText large, cons
     fonts.large.body = add(regular, kBody * kLarge);
     fonts.large.bold = add(bold, kBody * kLarge);
     fonts.large.heading = add(bold, kHeading * kLarge);
-    fonts.large.display = fonts.normal.display;  // already large
+    // The display size would be 132: the heading, already three times the normal display's area, serves.
+    fonts.large.display = fonts.large.heading;
   } else {
     fonts.large = fonts.normal;
   }

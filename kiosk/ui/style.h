@@ -18,7 +18,7 @@ struct FontSet {
 
 struct Fonts {
   FontSet normal;
-  FontSet large;  // A3: about one and a half times the normal size; the normal set until has_large
+  FontSet large;  // A3: twice the normal size; the normal set until has_large
   bool has_large = false;
   float scale = 1.0f;
 };

@@ -8,8 +8,8 @@
 
 namespace soundings::kiosk {
 
-// One drawn line of text wrapped as ImGui wraps it: [begin, next) in bytes, where `next` is where the
-// following line starts (the blanks ImGui skips at a wrap belong to this line).
+// One drawn line of text as lay_out_text breaks it: [begin, next) in bytes, where `next` is where the
+// following line starts (the blanks skipped at a break belong to this line).
 struct WrappedLine {
   size_t begin = 0;
   size_t next = 0;

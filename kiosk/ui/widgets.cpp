@@ -17,20 +17,158 @@ std::string Ui::t(std::string_view key, const std::vector<std::pair<std::string,
 std::string Ui::first(std::string_view key) const { return ui_text(key, lang_first()); }
 std::string Ui::second(std::string_view key) const { return ui_text(key, lang_second()); }
 
+namespace {
+using Span = std::pair<size_t, size_t>;
+
+float width_of(ImFont* font, float size, std::string_view words, size_t begin, size_t end) {
+  return font->CalcTextSizeA(size, FLT_MAX, 0.0f, words.data() + begin, words.data() + end).x;
+}
+
+size_t trim_end(std::string_view words, size_t begin, size_t end) {
+  while (end > begin && words[end - 1] == ' ') --end;
+  return end;
+}
+
+// A line may end before a space or a newline, after a hyphen, or at the end of the words.
+bool may_end_at(std::string_view words, size_t i) {
+  return i >= words.size() || words[i] == ' ' || words[i] == '\n' || (i > 0 && words[i - 1] == '-');
+}
+
+size_t next_letter(std::string_view words, size_t i) {
+  ++i;
+  while (i < words.size() && (static_cast<unsigned char>(words[i]) & 0xC0) == 0x80) ++i;
+  return i;
+}
+
+// The widest run of letters that may not be broken.
+float widest_word(ImFont* font, float size, std::string_view words) {
+  float widest = 0;
+  size_t start = 0;
+  for (size_t i = 1; i <= words.size(); ++i) {
+    if (!may_end_at(words, i)) continue;
+    widest = std::max(widest, width_of(font, size, words, start, trim_end(words, start, i)));
+    start = i;
+    while (start < words.size() && (words[start] == ' ' || words[start] == '\n')) ++start;
+  }
+  return widest;
+}
+
+// Greedy: each line takes as many whole words as fit in `width`. A word wider than `width` is cut
+// between letters only when `cut_words` (typed text; laid-out text is set smaller instead).
+std::vector<Span> break_lines(ImFont* font, float size, std::string_view words, float width, bool cut_words) {
+  std::vector<Span> lines;
+  size_t start = 0;
+  while (start < words.size()) {
+    size_t hard = std::min(words.find('\n', start), words.size());
+    size_t best = std::string_view::npos;
+    if (width <= 0) best = hard;
+    for (size_t i = start + 1; best != hard && i <= hard; ++i) {
+      if (!may_end_at(words, i)) continue;
+      if (width_of(font, size, words, start, trim_end(words, start, i)) > width + 0.5f) {
+        if (best == std::string_view::npos) best = cut_words ? 0 : i;
+        break;
+      }
+      best = i;
+    }
+    if (best == 0) {  // one word wider than the line: as many letters as fit
+      best = next_letter(words, start);
+      while (best < hard && width_of(font, size, words, start, next_letter(words, best)) <= width)
+        best = next_letter(words, best);
+    }
+    if (best == std::string_view::npos) best = hard;
+    lines.emplace_back(start, trim_end(words, start, best));
+    start = best;
+    while (start < words.size() && words[start] == ' ') ++start;
+    if (start < words.size() && words[start] == '\n') ++start;
+  }
+  return lines;
+}
+
+void window_clip(Box& clip, bool& scrolls, unsigned& id) {
+  ImGuiWindow* window = ImGui::GetCurrentWindow();
+  clip = Box{window->InnerClipRect.Min.x, window->InnerClipRect.Min.y, window->InnerClipRect.Max.x,
+             window->InnerClipRect.Max.y};
+  scrolls = (window->Flags & ImGuiWindowFlags_ChildWindow) != 0;
+  id = window->ID;
+}
+}  // namespace
+
+TextLayout lay_out_text(ImFont* font, std::string_view words, float width) {
+  TextLayout layout;
+  layout.size = font->FontSize;
+  bool cut_words = false;
+  if (width > 0) {
+    float widest = widest_word(font, layout.size, words);
+    // Set smaller until the widest word fits; below 40%, cut it instead (only typed text gets there).
+    if (widest > width) layout.size = std::floor(layout.size * width / widest * 0.98f);
+    if (layout.size < font->FontSize * 0.4f) {
+      layout.size = font->FontSize * 0.4f;
+      cut_words = true;
+    }
+  }
+  layout.lines = break_lines(font, layout.size, words, width, cut_words);
+  for (const Span& line : layout.lines)
+    layout.extent.x = std::max(layout.extent.x, width_of(font, layout.size, words, line.first, line.second));
+  layout.extent.y = layout.size * static_cast<float>(layout.lines.size());
+  return layout;
+}
+
+namespace {
+ImVec2 draw_layout(Ui& ui, ImFont* font, const TextLayout& layout, ImVec2 pos, ImU32 colour, std::string_view words,
+                   float width, Align align, const Box* container) {
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  FrameGeometry& geometry = ui.out.geometry;
+  DrawnText* record = nullptr;
+  if (geometry.record) {
+    record = &geometry.texts.emplace_back();
+    record->words = std::string(words);
+    window_clip(record->clip, record->scrolls, record->window);
+    if (container) {
+      record->in_container = true;
+      record->container = *container;
+    }
+  }
+  float y = pos.y;
+  for (const Span& line : layout.lines) {
+    float w = width_of(font, layout.size, words, line.first, line.second);
+    float x = align == Align::Centre ? pos.x + (width - w) * 0.5f : pos.x;
+    draw->AddText(font, layout.size, ImVec2(x, y), colour, words.data() + line.first, words.data() + line.second);
+    if (record) record->lines.push_back(DrawnLine{line.first, line.second, Box{x, y, x + w, y + layout.size}});
+    y += layout.size;
+  }
+  return layout.extent;
+}
+}  // namespace
+
+ImVec2 draw_text_at(Ui& ui, ImFont* font, ImVec2 pos, ImU32 colour, std::string_view words, float width, Align align,
+                    const Box* container) {
+  return draw_layout(ui, font, lay_out_text(font, words, width), pos, colour, words, width, align, container);
+}
+
+ImVec2 draw_one_line(Ui& ui, ImFont* font, ImVec2 pos, ImU32 colour, std::string_view words, float width, Align align) {
+  TextLayout layout = lay_out_text(font, words, 0.0f);
+  if (layout.extent.x > width && layout.extent.x > 0) {
+    layout.size = std::floor(layout.size * width / layout.extent.x * 0.98f);
+    layout.extent = ImVec2(width_of(font, layout.size, words, 0, words.size()), layout.size);
+  }
+  return draw_layout(ui, font, layout, ImVec2(pos.x, pos.y + (font->FontSize - layout.size) * 0.5f), colour, words, width,
+                     align, nullptr);
+}
+
 ImVec2 text_size(ImFont* font, const std::string& words, float wrap_width) {
-  return font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap_width, words.data(), words.data() + words.size());
+  return lay_out_text(font, words, wrap_width).extent;
 }
 
 std::string fit_line(ImFont* font, const std::string& words, float width) {
   if (text_size(font, words, 0).x <= width) return words;
+  // Whole words only: a word cut short reads as another word. The first word alone is drawn smaller.
   std::string cut = words;
-  while (!cut.empty()) {
-    cut.pop_back();
-    while (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80) cut.pop_back();  // whole letters
-    if (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0xC0) cut.pop_back();
-    if (text_size(font, cut + "…", 0).x <= width) return cut + "…";
+  for (size_t space = cut.find_last_of(' '); space != std::string::npos && space > 0; space = cut.find_last_of(' ')) {
+    cut.resize(space);
+    while (!cut.empty() && (cut.back() == ',' || cut.back() == ';' || cut.back() == ':' || cut.back() == ' ')) cut.pop_back();
+    if (text_size(font, cut + "…", 0).x <= width) break;
   }
-  return "…";
+  return cut + "…";
 }
 
 std::string fit_block(ImFont* font, const std::string& words, float width, float max_height) {
@@ -38,7 +176,7 @@ std::string fit_block(ImFont* font, const std::string& words, float width, float
   std::string cut = words;
   while (!cut.empty()) {
     size_t space = cut.find_last_of(' ');
-    if (space == std::string::npos) return fit_line(font, words, width);
+    if (space == std::string::npos) return cut + "…";
     cut.resize(space);
     while (!cut.empty() && (cut.back() == ',' || cut.back() == ';' || cut.back() == ':')) cut.pop_back();
     if (text_size(font, cut + "…", width).y <= max_height) return cut + "…";
@@ -49,6 +187,12 @@ std::string fit_block(ImFont* font, const std::string& words, float width, float
 void vspace(float height) { ImGui::Dummy(ImVec2(1.0f, height)); }
 
 void record_target(Ui& ui, const std::string& name, ImVec2 min, ImVec2 max, const std::string& label) {
+  if (ui.out.geometry.record) {
+    DrawnTarget& t = ui.out.geometry.targets.emplace_back();
+    t.name = name;
+    t.box = Box{min.x, min.y, max.x, max.y};
+    window_clip(t.clip, t.scrolls, t.window);
+  }
   ImDrawList* draw = ImGui::GetWindowDrawList();
   ImVec2 clip_min = draw->GetClipRectMin();
   ImVec2 clip_max = draw->GetClipRectMax();
@@ -83,35 +227,13 @@ void draw_warning_sign(ImDrawList* draw, ImVec2 min, float size, ImU32 colour) {
 
 void text(Ui& ui, ImFont* font, const std::string& words, ImU32 colour, float width) {
   if (width <= 0.0f) width = ImGui::GetContentRegionAvail().x;
-  ImVec2 pos = ImGui::GetCursorScreenPos();
-  ImVec2 size = text_size(font, words, width);
-  ImGui::GetWindowDrawList()->AddText(font, font->FontSize, pos, colour, words.data(), words.data() + words.size(),
-                                      width);
-  ui.out.texts.push_back(words);
+  ImVec2 size = draw_text_at(ui, font, ImGui::GetCursorScreenPos(), colour, words, width);
   ImGui::Dummy(ImVec2(width, std::max(size.y, 1.0f)));
 }
 
 void text_centered(Ui& ui, ImFont* font, const std::string& words, ImU32 colour, float width) {
-  ui.out.texts.push_back(words);
-  ImVec2 pos = ImGui::GetCursorScreenPos();
-  ImVec2 size = text_size(font, words, width);
-  ImDrawList* draw = ImGui::GetWindowDrawList();
-  // Centre each wrapped line on its own.
-  const char* start = words.data();
-  const char* end = words.data() + words.size();
-  float y = pos.y;
-  while (start < end) {
-    const char* line_end = font->CalcWordWrapPositionA(1.0f, start, end, width);
-    if (line_end == start) line_end = start + 1;
-    const char* trimmed = line_end;
-    while (trimmed > start && (trimmed[-1] == ' ' || trimmed[-1] == '\n')) --trimmed;
-    ImVec2 line = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.0f, start, trimmed);
-    draw->AddText(font, font->FontSize, ImVec2(pos.x + (width - line.x) * 0.5f, y), colour, start, trimmed);
-    y += font->FontSize;
-    start = line_end;
-    while (start < end && (*start == ' ' || *start == '\n')) ++start;
-  }
-  ImGui::Dummy(ImVec2(width, std::max(size.y, y - pos.y)));
+  ImVec2 size = draw_text_at(ui, font, ImGui::GetCursorScreenPos(), colour, words, width, Align::Centre);
+  ImGui::Dummy(ImVec2(width, std::max(size.y, 1.0f)));
 }
 
 void problem_text(Ui& ui, const std::string& words, float width) {
@@ -124,13 +246,28 @@ void problem_text(Ui& ui, const std::string& words, float width) {
   ImGui::SetCursorScreenPos(ImVec2(pos.x, ImGui::GetCursorScreenPos().y));
 }
 
+namespace {
+// The room a button's label gets: its width less the side padding (less on narrow keys) and the tick
+// that shows it is selected.
+struct LabelRoom {
+  float pad_x, tick, wrap;
+};
+LabelRoom label_room(const Ui& ui, ImFont* font, float width, bool selected) {
+  float pad_x = std::min(ui.pad(), width * 0.1f);
+  float tick = selected ? std::min(font->FontSize * 1.1f, width * 0.3f) : 0.0f;
+  return {pad_x, tick, std::max(width - 2 * pad_x - tick, 10.0f)};
+}
+}  // namespace
+
 bool button(Ui& ui, const std::string& name, const std::string& label, ImVec2 size, Tone tone, bool selected) {
-  float inner = (size.x > 0 ? size.x : ImGui::GetContentRegionAvail().x) - 2 * ui.pad();
-  // Primary buttons speak louder, unless the larger words would have to wrap.
-  bool loud = tone == Tone::Primary && text_size(ui.fonts.heading, label, 0).x <= inner;
+  // Primary buttons speak louder, unless the larger words would not fit on one line.
+  float avail = size.x > 0 ? size.x : ImGui::GetContentRegionAvail().x;
+  bool loud = tone == Tone::Primary &&
+              text_size(ui.fonts.heading, label, 0).x <= label_room(ui, ui.fonts.heading, avail, selected).wrap;
   ImFont* font = loud ? ui.fonts.heading : ui.fonts.body;
-  ImVec2 label_size = text_size(font, label, std::max(inner, 10.0f));
   if (size.x <= 0) size.x = ImGui::GetContentRegionAvail().x;
+  LabelRoom room = label_room(ui, font, size.x, selected);
+  ImVec2 label_size = text_size(font, label, room.wrap);
   size.y = std::max({size.y, ui.touch(), label_size.y + ui.pad()});
   ImVec2 pos = ImGui::GetCursorScreenPos();
   bool pressed = ImGui::InvisibleButton(name.c_str(), size) && was_tap(ui);
@@ -157,18 +294,17 @@ bool button(Ui& ui, const std::string& name, const std::string& label, ImVec2 si
   draw->AddRectFilled(pos, max, fill, rounding);
   draw->AddRect(pos, max, edge, rounding, 0, (selected || tone == Tone::Focus ? 6.0f : 3.0f) * ui.s);
   if (held) draw->AddRect(ImVec2(pos.x + 5 * ui.s, pos.y + 5 * ui.s), ImVec2(max.x - 5 * ui.s, max.y - 5 * ui.s), ink, rounding, 0, 2.0f * ui.s);
-  float tick_space = 0;
+  float tick_space = room.tick;
   if (selected) {
-    tick_space = font->FontSize * 1.1f;
-    float box = font->FontSize;
-    ImVec2 tmin(pos.x + ui.pad() * 0.6f, pos.y + (size.y - box) * 0.5f);
+    float box = tick_space / 1.1f;
+    ImVec2 tmin(pos.x + room.pad_x * 0.6f, pos.y + (size.y - box) * 0.5f);
     draw_tick(draw, tmin, ImVec2(tmin.x + box, tmin.y + box), ink, 5.0f * ui.s);
   }
-  float wrap = std::max(size.x - 2 * ui.pad() - tick_space, 10.0f);
-  ImVec2 ls = text_size(font, label, wrap);
-  ImVec2 at(pos.x + tick_space + (size.x - tick_space - ls.x) * 0.5f, pos.y + (size.y - ls.y) * 0.5f);
-  draw->AddText(font, font->FontSize, at, ink, label.data(), label.data() + label.size(), wrap);
-  ui.out.texts.push_back(label);
+  float wrap = room.wrap;
+  ImVec2 ls = label_size;
+  Box box{pos.x, pos.y, max.x, max.y};
+  draw_text_at(ui, font, ImVec2(pos.x + tick_space + (size.x - tick_space - wrap) * 0.5f, pos.y + (size.y - ls.y) * 0.5f), ink,
+               label, wrap, Align::Centre, &box);
   return pressed;
 }
 
@@ -195,6 +331,7 @@ bool option_row(Ui& ui, const std::string& name, const std::string& label, bool 
   draw->AddRect(pos, max, selected ? p.on_selected : p.border, rounding, 0, (selected ? 5.0f : 2.5f) * ui.s);
   if (held) draw->AddRect(ImVec2(pos.x + 6 * ui.s, pos.y + 6 * ui.s), ImVec2(max.x - 6 * ui.s, max.y - 6 * ui.s), ink, rounding, 0, 2.0f * ui.s);
 
+  Box row{pos.x, pos.y, max.x, max.y};
   ImVec2 bmin(pos.x + ui.pad(), pos.y + (size.y - box) * 0.5f);
   ImVec2 bmax(bmin.x + box, bmin.y + box);
   // The mark sits on the surface colour; the tick is drawn in the tick colour (teal, or yellow on black).
@@ -203,9 +340,8 @@ bool option_row(Ui& ui, const std::string& name, const std::string& label, bool 
     draw->AddCircleFilled(ImVec2(bmin.x + box * 0.5f, bmin.y + box * 0.5f), box * 0.5f, p.surface, 32);
     draw->AddCircle(ImVec2(bmin.x + box * 0.5f, bmin.y + box * 0.5f), box * 0.5f, box_edge, 32, 3.0f * ui.s);
     ImFont* bf = ui.fonts.heading;
-    ImVec2 bs = text_size(bf, badge, 0);
-    draw->AddText(bf, bf->FontSize, ImVec2(bmin.x + (box - bs.x) * 0.5f, bmin.y + (box - bs.y) * 0.5f), p.text,
-                  badge.c_str());
+    ImVec2 bs = text_size(bf, badge, box);
+    draw_text_at(ui, bf, ImVec2(bmin.x, bmin.y + (box - bs.y) * 0.5f), p.text, badge, box, Align::Centre, &row);
   } else if (mark == Mark::Radio) {
     ImVec2 c((bmin.x + bmax.x) * 0.5f, (bmin.y + bmax.y) * 0.5f);
     draw->AddCircleFilled(c, box * 0.5f, p.surface, 32);
@@ -218,9 +354,7 @@ bool option_row(Ui& ui, const std::string& name, const std::string& label, bool 
     draw->AddRect(bmin, bmax, box_edge, 6.0f * ui.s, 0, 3.0f * ui.s);
     if (selected) draw_tick(draw, bmin, bmax, p.tick, 6.0f * ui.s);
   }
-  draw->AddText(font, font->FontSize, ImVec2(pos.x + left, pos.y + (size.y - ls.y) * 0.5f), ink, label.data(),
-                label.data() + label.size(), wrap);
-  ui.out.texts.push_back(label);
+  draw_text_at(ui, font, ImVec2(pos.x + left, pos.y + (size.y - ls.y) * 0.5f), ink, label, wrap, Align::Left, &row);
   return pressed;
 }
 
@@ -240,7 +374,8 @@ bool text_field(Ui& ui, const std::string& name, const std::string& value, bool 
   draw->AddRectFilled(pos, max, p.surface, 8.0f * ui.s);
   draw->AddRect(pos, max, focused ? p.focus : p.border, 8.0f * ui.s, 0, (focused ? 6.0f : 3.0f) * ui.s);
   ImVec2 at(pos.x + ui.pad(), pos.y + ui.pad());
-  draw->AddText(font, font->FontSize, at, p.text, value.data(), value.data() + value.size(), wrap);
+  Box field{pos.x, pos.y, max.x, max.y};
+  draw_text_at(ui, font, at, p.text, value, wrap, Align::Left, &field);
   if (focused) {
     // Shown from `window_start` on, after an ellipsis: cursor offsets move by the difference.
     size_t ellipsis = window_start > 0 ? std::string_view("…").size() : 0;
@@ -302,10 +437,10 @@ void end_scroll_area(Ui& ui) {
     float margin = 8 * ui.s;
     float down_x = wpos.x + wsize.x - b - margin;
     float step = wsize.y * 0.6f;
-    // Up at the top and down at the bottom; in an area too short for both (above the keyboard), side
-    // by side, so that neither button covers the other.
+    // Up at the top and down at the bottom of the right-hand margin; in an area too short for both,
+    // up goes to the left-hand margin: the content column keeps both margins free for them.
     bool stacked = wsize.y >= 2 * b + 3 * margin;
-    float up_x = stacked ? down_x : down_x - b - margin;
+    float up_x = stacked ? down_x : wpos.x + margin;
     float up_y = wpos.y + margin;
     float down_y = stacked ? wpos.y + wsize.y - b - margin : up_y;
     ImDrawList* draw = ImGui::GetWindowDrawList();

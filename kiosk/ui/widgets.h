@@ -55,6 +55,23 @@ bool text_field(Ui& ui, const std::string& name, const std::string& value, bool 
 void draw_tick(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 colour, float thickness);
 void draw_warning_sign(ImDrawList* draw, ImVec2 min, float size, ImU32 colour);
 
+// How `words` sits in `width`: broken into lines only at spaces, after hyphens and at newlines. When one word
+// is wider than `width` the whole block is set smaller (`size`) rather than the word cut. `width` <= 0: no wrapping.
+struct TextLayout {
+  float size = 0;                                 // font size to draw at
+  std::vector<std::pair<size_t, size_t>> lines;   // [begin, end) of each line in the words
+  ImVec2 extent;                                  // width of the widest line, height of all lines
+};
+TextLayout lay_out_text(ImFont* font, std::string_view words, float width);
+enum class Align { Left, Centre };
+// Draws `words` as lay_out_text sets them at `pos`, and records the lines for layout tests. A label passes
+// the box that must hold it (its button). Returns the size drawn.
+ImVec2 draw_text_at(Ui& ui, ImFont* font, ImVec2 pos, ImU32 colour, std::string_view words, float width,
+                    Align align = Align::Left, const Box* container = nullptr);
+// `words` on one line of `width` at `pos` (centred on the font's line height), set smaller when they do not fit.
+ImVec2 draw_one_line(Ui& ui, ImFont* font, ImVec2 pos, ImU32 colour, std::string_view words, float width,
+                     Align align = Align::Left);
+
 // Wrapped text at the cursor in `font` and `colour`, `width` wide (0: to the right edge).
 void text(Ui& ui, ImFont* font, const std::string& words, ImU32 colour, float width = 0.0f);
 // Text centred in [x, x+width] at the cursor.
@@ -62,7 +79,7 @@ void text_centered(Ui& ui, ImFont* font, const std::string& words, ImU32 colour,
 // A problem message: a warning sign and words, so meaning is not carried by colour alone.
 void problem_text(Ui& ui, const std::string& words, float width);
 ImVec2 text_size(ImFont* font, const std::string& words, float wrap_width);
-// `words` on one line of `width`, shortened with an ellipsis when it does not fit.
+// `words` on one line of `width`, shortened at a word with an ellipsis when it does not fit.
 std::string fit_line(ImFont* font, const std::string& words, float width);
 // `words` wrapped at `width` and cut at a word with an ellipsis so that it is at most `max_height` tall.
 std::string fit_block(ImFont* font, const std::string& words, float width, float max_height);

@@ -37,6 +37,7 @@ TimePoint test_now() {
 }
 
 Harness::Harness(HarnessOptions options) {
+  last.geometry.record = true;  // what each frame drew where: for layout checks and for what the screen says
   std::random_device random;
   dir = std::filesystem::temp_directory_path() / ("soundings-kiosk-test-" + std::to_string(random()));
   std::filesystem::create_directories(dir);

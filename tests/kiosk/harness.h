@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -63,6 +64,8 @@ class Harness {
   std::unique_ptr<Controller> controller;
   Fonts fonts;
   int frames = 0;
+  // Called by the walk helpers (walk.h) after each step they tap, so a test can look at every screen on the way.
+  std::function<void()> after_step;
 
  private:
   bool press_at(float x, float y);

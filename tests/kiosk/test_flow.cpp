@@ -26,7 +26,8 @@ HarnessOptions every_type(float width = 1920, float height = 1080) {
 // How many times `words` occurs in everything the last frame drew.
 size_t drawn_count(const Harness& h, const std::string& words) {
   size_t count = 0;
-  for (const std::string& text : h.last.texts) {
+  for (const DrawnText& drawn : h.last.geometry.texts) {
+    const std::string& text = drawn.words;
     for (size_t at = text.find(words); at != std::string::npos; at = text.find(words, at + words.size())) ++count;
   }
   return count;

@@ -22,6 +22,7 @@ std::string join(const std::vector<std::string>& names) {
 void tap_or_fail(Harness& h, const std::string& name) {
   INFO("tapping " << name << " on screen with targets: " << join(h.target_names()));
   REQUIRE(h.tap(name));
+  if (h.after_step) h.after_step();
 }
 
 void type_and_close(Harness& h, const std::string& field, const std::string& words) {

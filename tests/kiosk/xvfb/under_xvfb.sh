@@ -12,7 +12,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/fb"
 here="$(cd "$(dirname "$0")" && pwd)"
+# XVFB_SCREEN (WxHxDEPTH) makes the screen larger, for portrait windows.
 # -fbdir exposes the screen as a file the driver reads screenshots from; -noreset keeps the server between clients.
-# XVFB_SCREEN: another screen size for the same driver (e.g. 800x1280x24, a portrait tablet).
 LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s "-screen 0 ${XVFB_SCREEN:-1920x1080x24} -noreset -fbdir $work/fb" \
   python3 "$here/$driver" "$@" --work "$work/run" --fbdir "$work/fb"
