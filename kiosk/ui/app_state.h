@@ -107,6 +107,15 @@ struct PinState {
   std::string message_key;   // ui_text key of the last message ("kiosk.pin.wrong"...)
 };
 
+// Keyboard and switch access (WCAG 2.1.1, 2.4.3, 2.4.7): the control with the focus, by its tap-target name,
+// which stays the same from frame to frame while positions and indices do not.
+struct FocusState {
+  std::string name;         // empty: nothing to focus on this screen
+  bool visible = false;     // shown from the first key press; a touch hides it again
+  bool activate = false;    // Enter or Space: on the next frame the focused control acts as if tapped
+  std::string to_question;  // after a refused Next: focus the first control of this question
+};
+
 struct AppState {
   KioskConfig config;
   Catalogue catalogue;
@@ -126,6 +135,7 @@ struct AppState {
 
   KeyboardState keyboard;
   DatePickerState date_picker;
+  FocusState focus;
 
   // Idle policy (A4).
   bool idle_warning = false;

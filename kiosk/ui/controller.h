@@ -10,6 +10,7 @@
 #include "soundings/response.h"
 #include "ui/actions.h"
 #include "ui/app_state.h"
+#include "ui/focus.h"
 #include "ui/store_worker.h"
 #include "ui/sync_port.h"
 
@@ -31,6 +32,9 @@ class Controller {
   // After drawing: applies the frame's actions in order.
   void apply(const FrameOutput& frame);
   void apply(const Action& action);
+  // Between frames: an action from a key or a switch rather than from drawing; it counts as activity as a
+  // touch does (except behind the idle warning, where only its own button continues).
+  void input(const Action& action);
 
   // How long the frame loop may sleep before something on screen needs to change
   // (countdowns, the attract screen's cycling card); nullopt: until the next input.
@@ -80,7 +84,10 @@ class Controller {
   void handle(const act::StaffToggleFullscreen& a);
   void handle(const act::StaffExit& a);
   void handle(const act::StaffRefresh& a);
+  void handle(const act::FocusMove& a);
+  void handle(const act::Activate& a);
 
+  void note_activity();
   void take_worker_events();
   void run_idle_policy(TimePoint now);
   void refresh_problems();
@@ -97,6 +104,7 @@ class Controller {
   StoreWorker* worker_;
   SyncPort* sync_;
   PlatformHooks hooks_;
+  FocusKeeper focus_;
 
   TimePoint last_activity_;
   TimePoint thanks_since_;

@@ -14,6 +14,7 @@
 #include "soundings/store.h"
 #include "ui/app_state.h"
 #include "ui/controller.h"
+#include "ui/focus.h"
 #include "ui/store_worker.h"
 #include "ui/style.h"
 
@@ -51,6 +52,14 @@ class Harness {
   void settle(int max_ms = 5000);
   // Types `words` on the on-screen keyboard, switching layers and shift as a person would.
   bool type(const std::string& words);
+  // A key (or a switch) pressed: its action applied between frames as the program does, then frames
+  // until the layout holds still.
+  void key(NavKey key);
+
+  // A two-switch user: tap() moves the focus on with Tab until the control has it, then chooses it with
+  // Enter, so every walk in the tests can be done without touch.
+  bool by_switch = false;
+  int switch_presses = 0;  // Tab and Enter presses made by tap() in switch mode
 
   AppState state;
   ManualTimeSource clock{test_now()};
@@ -66,6 +75,8 @@ class Harness {
 
  private:
   bool press_at(float x, float y);
+  bool settle_layout();
+  bool focus_and_choose(const std::string& name);
   ImGuiContext* context_ = nullptr;
 };
 
