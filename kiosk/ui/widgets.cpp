@@ -101,18 +101,21 @@ void draw_focus_ring(Ui& ui) {
   if (!focus.visible || focus.name.empty()) return;
   auto at = std::find_if(ui.out.targets.begin(), ui.out.targets.end(), [&](const TapTarget& t) { return t.name == focus.name; });
   if (at == ui.out.targets.end()) return;  // scrolling into view: drawn on the next frame
-  // Two bands, so that one of them stands out against whatever is next to it (WCAG 2.4.11): a thick
-  // ring a little away from the control and a dark edge round it; a change of shape, not of colour only.
-  float gap = 4.0f * ui.s, band = 5.0f * ui.s, edge = 3.0f * ui.s;
-  ImVec2 min(at->x0 - gap - band * 0.5f, at->y0 - gap - band * 0.5f);
-  ImVec2 max(at->x1 + gap + band * 0.5f, at->y1 + gap + band * 0.5f);
+  // A thick band a little away from the control, edged on both sides, so that it stands out against
+  // whatever is next to it (WCAG 2.4.11) and reads as a change of shape, not of colour only. Never
+  // thinner than 4 pixels, also on small screens.
+  float gap = std::max(4.0f * ui.s, 3.0f), band = std::max(6.0f * ui.s, 4.0f), edge = std::max(3.0f * ui.s, 2.0f);
   ImDrawList* draw = ImGui::GetForegroundDrawList();
   float rounding = 16.0f * ui.s;
-  draw->AddRect(ImVec2(min.x - band * 0.5f - edge * 0.5f, min.y - band * 0.5f - edge * 0.5f),
-                ImVec2(max.x + band * 0.5f + edge * 0.5f, max.y + band * 0.5f + edge * 0.5f), ui.pal.focus_edge,
-                rounding + band, 0, edge);
-  draw->AddRect(min, max, ui.pal.focus_ring, rounding, 0, band);
-  ui.out.focus_ring = TapTarget{focus.name, min.x - band - edge, min.y - band - edge, max.x + band + edge, max.y + band + edge};
+  auto ring = [&](float out, float thickness, ImU32 colour) {
+    float d = out - thickness * 0.5f;  // AddRect strokes on the path: centre the stroke inside `out`
+    draw->AddRect(ImVec2(at->x0 - d, at->y0 - d), ImVec2(at->x1 + d, at->y1 + d), colour, rounding + d, 0, thickness);
+  };
+  ring(gap + edge, edge, ui.pal.focus_edge);
+  ring(gap + edge + band, band, ui.pal.focus_ring);
+  ring(gap + 2 * edge + band, edge, ui.pal.focus_edge);
+  float out = gap + 2 * edge + band;
+  ui.out.focus_ring = TapTarget{focus.name, at->x0 - out, at->y0 - out, at->x1 + out, at->y1 + out};
 }
 
 void draw_tick(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 colour, float thickness) {
