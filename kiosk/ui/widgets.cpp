@@ -56,7 +56,10 @@ void scroll_into_view(Ui& ui, ImVec2 min, ImVec2 max, ImVec2 clip_min, ImVec2 cl
   float margin = ui.pad();
   float scroll = window->Scroll.y;
   float view = clip_max.y - clip_min.y;
-  if (min.y < clip_min.y || max.y - min.y > view - 2 * margin) scroll -= clip_min.y + margin - min.y;
+  // Going up, the control lands lower in the view, so that its question and the page's heading above it
+  // show too; going down, it lands at the bottom, under the words that lead to it.
+  if (max.y - min.y > view - 2 * margin) scroll -= clip_min.y + margin - min.y;
+  else if (min.y < clip_min.y) scroll -= clip_min.y + 0.4f * view - min.y;
   else if (max.y > clip_max.y) scroll += max.y + margin - clip_max.y;
   else return;
   scroll = std::clamp(scroll, 0.0f, window->ScrollMax.y);
