@@ -128,10 +128,15 @@ bool FocusKeeper::has(const std::string& name) const {
   return !name.empty() && std::find(order_.begin(), order_.end(), name) != order_.end();
 }
 
-std::string FocusKeeper::first_new() const {
+std::string FocusKeeper::first_new(std::optional<unsigned> region) const {
   std::unordered_set<std::string> before(previous_.begin(), previous_.end());
-  for (const std::string& name : order_)
-    if (!before.count(name)) return name;
+  std::string first;
+  for (const std::string& name : order_) {
+    if (before.count(name)) continue;
+    if (!region || regions_.at(name) == *region) return name;
+    if (first.empty()) first = name;
+  }
+  if (!first.empty()) return first;
   return order_.empty() ? std::string() : order_.front();
 }
 
@@ -151,11 +156,18 @@ std::string FocusKeeper::refocus(const FocusContext& now, const std::string& cur
     return first_new();
   }
   if (before.panel != 0 && now.panel == 0) return has(before_panel_) ? before_panel_ : current;
-  if (now.panel != before.panel || now.picker != before.picker) return first_new();
+  // The date picker's next part: its own new buttons, not a control the answer just brought to the page.
+  if (now.panel != before.panel || now.picker != before.picker) {
+    auto region = previous_regions_.find(current);
+    return first_new(region != previous_regions_.end() ? std::optional<unsigned>(region->second) : std::nullopt);
+  }
   return current;
 }
 
 void FocusKeeper::settle(AppState& state, const std::vector<FocusItem>& items) {
+  previous_regions_ = std::move(regions_);
+  regions_.clear();
+  for (const FocusItem& f : items) regions_[f.name] = f.region;
   order_ = focus_order(items);
   FocusState& focus = state.focus;
   FocusContext now = focus_context(state);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "ui/actions.h"
@@ -55,12 +56,15 @@ class FocusKeeper {
 
  private:
   std::string refocus(const FocusContext& now, const std::string& current);
-  std::string first_new() const;
+  // The first control not drawn the frame before; with `region`, the first such in that window if any.
+  std::string first_new(std::optional<unsigned> region = std::nullopt) const;
   bool has(const std::string& name) const;
 
   bool started_ = false;
   FocusContext context_;
   std::vector<std::string> order_;
+  std::unordered_map<std::string, unsigned> regions_;           // each control's window
+  std::unordered_map<std::string, unsigned> previous_regions_;  // the same, the frame before
   std::vector<std::string> previous_;
   std::string before_overlay_;
   std::string before_panel_;

@@ -105,7 +105,15 @@ TEST_CASE("a switch user with only Tab and Enter completes every demo consultati
 TEST_CASE("every question type is answered with Tab and Enter alone and lands in the response", "[kiosk][focus][walk]") {
   Harness h(every_type());
   h.by_switch = true;
-  walk_to_review(h, "every-type", "en");
+  REQUIRE(h.tap("lang:en"));
+  REQUIRE(h.tap("card:every-type"));
+  REQUIRE(h.tap("start"));
+  for (int page = 0; page < 20 && h.state.screen == Screen::Page; ++page) {
+    check_tab_reaches_everything(h);  // every widget type on its page
+    answer_page(h);
+    REQUIRE(h.tap("next"));
+  }
+  REQUIRE(h.state.screen == Screen::Review);
   REQUIRE(h.tap("submit"));
   h.settle();
   REQUIRE(h.state.screen == Screen::Thanks);
@@ -130,7 +138,10 @@ TEST_CASE("Tab reaches every control on every screen, and Shift+Tab goes back th
   CHECK(backward.front() == forward.front());
   for (size_t i = 1; i < forward.size(); ++i) CHECK(backward[i] == forward[forward.size() - i]);
 
-  enter_every_type(h);
+  h.by_switch = true;
+  REQUIRE(h.tap("card:every-type"));
+  check_tab_reaches_everything(h);  // intro
+  REQUIRE(h.tap("start"));
   check_tab_reaches_everything(h);  // a question page
   REQUIRE(h.tap("option:transport:bus"));
   REQUIRE(h.tap("next"));
@@ -140,8 +151,16 @@ TEST_CASE("Tab reaches every control on every screen, and Shift+Tab goes back th
   REQUIRE(h.tap("leave:yes"));
   walk_to_review(h, "every-type", "en");
   check_tab_reaches_everything(h);  // review
+  const std::string good_key = h.state.config.seal_public_key;
+  h.state.config.seal_public_key = "not a key";  // the save fails, as a full disk would make it
   REQUIRE(h.tap("submit"));
   h.settle();
+  REQUIRE(h.state.screen == Screen::SaveFailed);
+  check_tab_reaches_everything(h);  // save failed
+  h.state.config.seal_public_key = good_key;
+  REQUIRE(h.tap("retry"));
+  h.settle();
+  REQUIRE(h.state.screen == Screen::Thanks);
   check_tab_reaches_everything(h);  // thanks
   REQUIRE(h.tap("finish"));
 
@@ -157,6 +176,35 @@ TEST_CASE("Tab reaches every control on every screen, and Shift+Tab goes back th
   check_tab_reaches_everything(h);
   REQUIRE(h.tap("staff:close"));
   CHECK(h.state.screen == Screen::Attract);
+}
+
+TEST_CASE("the on-screen keyboard and the date picker are reached by Tab, and Done gives the focus back",
+          "[kiosk][focus]") {
+  Harness h(every_type());
+  enter_every_type(h);
+  REQUIRE(h.tap("option:transport:bus"));
+  REQUIRE(h.tap("next"));
+  for (int page = 0; page < 10 && !h.has_target("date:moved_in:day"); ++page) {
+    if (h.has_target("field:short")) {
+      REQUIRE(h.tap("field:short"));
+      REQUIRE(h.state.keyboard.open);
+      check_tab_reaches_everything(h);
+      REQUIRE(h.tap("key:done"));
+      CHECK(h.state.focus.name == "field:short");
+    }
+    answer_page(h);
+    REQUIRE(h.tap("next"));
+  }
+  REQUIRE(h.tap("date:moved_in:day"));
+  REQUIRE(h.state.date_picker.open);
+  check_tab_reaches_everything(h);
+  REQUIRE(h.tap("pick:day:9"));
+  CHECK(h.state.date_picker.part == DatePart::Month);
+  INFO("focus " << h.state.focus.name);
+  CHECK(h.state.focus.name.rfind("pick:", 0) == 0);  // still in the picker, on its new buttons
+  REQUIRE(h.tap("pick:close"));
+  CHECK_FALSE(h.state.date_picker.open);
+  CHECK(h.state.focus.name == "date:moved_in:day");
 }
 
 TEST_CASE("the focus order is the reading order: rows top to bottom, left to right, the page before its bar",
