@@ -50,7 +50,7 @@ struct Window::Impl {
   GLFWwindow* window = nullptr;
   uint64_t input_events = 0;  // pointer, keys, resizes: anything a person did (ImGui chains to these callbacks)
   std::vector<Action> key_actions;  // keys and switches since the last frame, applied before the next
-  bool typing = false;               // the on-screen keyboard is open: a real keyboard types too
+  bool typing = false;               // the on-screen keyboard is open: some keys belong to the text
   std::vector<float> frame_ms;  // whole frames: events, UI, rendering, swap
   std::vector<float> ui_ms;     // the UI's part: controller, screens, ImGui::Render
   double first_frame_ms = -1;
@@ -221,7 +221,6 @@ std::optional<NavKey> nav_key(int key, int mods) {
     case GLFW_KEY_ENTER:
     case GLFW_KEY_KP_ENTER: return NavKey::Enter;
     case GLFW_KEY_SPACE: return NavKey::Space;
-    case GLFW_KEY_BACKSPACE: return NavKey::Backspace;
     default: return std::nullopt;
   }
 }
@@ -236,19 +235,12 @@ void take_key(GLFWwindow* window, int key, int action, int mods) {
     if (std::optional<Action> a = action_for_key(*nav, impl->typing)) impl->key_actions.push_back(std::move(*a));
 }
 
-void take_char(GLFWwindow* window, unsigned int codepoint) {
-  auto* impl = static_cast<Window::Impl*>(glfwGetWindowUserPointer(window));
-  if (impl == nullptr) return;
-  impl->input_events++;
-  if (std::optional<Action> a = action_for_char(codepoint, impl->typing)) impl->key_actions.push_back(std::move(*a));
-}
-
 void install_input_counters(GLFWwindow* window) {
   glfwSetCursorPosCallback(window, [](GLFWwindow* w, double, double) { count_input(w); });
   glfwSetMouseButtonCallback(window, [](GLFWwindow* w, int, int, int) { count_input(w); });
   glfwSetScrollCallback(window, [](GLFWwindow* w, double, double) { count_input(w); });
   glfwSetKeyCallback(window, [](GLFWwindow* w, int key, int, int action, int mods) { take_key(w, key, action, mods); });
-  glfwSetCharCallback(window, take_char);
+  glfwSetCharCallback(window, [](GLFWwindow* w, unsigned int) { count_input(w); });
   glfwSetCursorEnterCallback(window, [](GLFWwindow* w, int) { count_input(w); });
   glfwSetWindowFocusCallback(window, [](GLFWwindow* w, int) { count_input(w); });
   glfwSetWindowSizeCallback(window, [](GLFWwindow* w, int, int) { count_input(w); });

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <unordered_set>
 
-#include "ui/style.h"
 
 namespace soundings::kiosk {
 
@@ -25,26 +24,6 @@ void sort_reading_order(std::vector<const FocusItem*>& run) {
   }
 }
 
-std::string utf8_of(unsigned cp) {
-  std::string out;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-  return out;
-}
-
-bool font_has(unsigned cp) {
-  for (const ImWchar* range = kiosk_glyph_ranges(); range[0] != 0; range += 2)
-    if (cp >= range[0] && cp <= range[1]) return true;
-  return false;
-}
 }  // namespace
 
 std::vector<std::string> focus_order(const std::vector<FocusItem>& items) {
@@ -92,26 +71,22 @@ std::optional<Action> action_for_key(NavKey key, bool typing) {
   switch (key) {
     case NavKey::Tab:
     case NavKey::Down:
-    case NavKey::Right:
       return act::FocusMove{+1};
     case NavKey::ShiftTab:
     case NavKey::Up:
+      return act::FocusMove{-1};
+    case NavKey::Right:
+      if (typing) return std::nullopt;
+      return act::FocusMove{+1};
     case NavKey::Left:
+      if (typing) return std::nullopt;
       return act::FocusMove{-1};
     case NavKey::Enter: return act::Activate{};
     case NavKey::Space:
-      if (typing) return std::nullopt;  // typed as a character instead
+      if (typing) return std::nullopt;
       return act::Activate{};
-    case NavKey::Backspace:
-      if (typing) return act::Backspace{};
-      return std::nullopt;
   }
   return std::nullopt;
-}
-
-std::optional<Action> action_for_char(unsigned codepoint, bool typing) {
-  if (!typing || codepoint < 0x20 || codepoint > 0xFFFF || !font_has(codepoint)) return std::nullopt;
-  return act::TypeText{utf8_of(codepoint)};
 }
 
 FocusContext focus_context(const AppState& state) {

@@ -26,13 +26,11 @@ std::string step_focus(const std::vector<std::string>& order, const std::string&
 std::optional<std::string> first_control_of(const std::vector<std::string>& order, const std::string& question_id);
 
 // Keys a keyboard or a switch interface sends, as the kiosk reads them.
-enum class NavKey { Tab, ShiftTab, Up, Down, Left, Right, Enter, Space, Backspace };
+enum class NavKey { Tab, ShiftTab, Up, Down, Left, Right, Enter, Space };
 
-// What a key asks for; `typing`: the on-screen keyboard is open (Space and Backspace then edit the text).
+// What a key asks for; `typing`: the on-screen keyboard is open, and a real keyboard's characters,
+// Backspace, Space, Left and Right belong to the text (the keyboard screen reads those through ImGui).
 std::optional<Action> action_for_key(NavKey key, bool typing);
-// A character typed on a real keyboard while the on-screen keyboard is open (nullopt: not typing, or
-// a character the kiosk's fonts cannot show).
-std::optional<Action> action_for_char(unsigned codepoint, bool typing);
 
 // What decides where the focus goes when the view changes: another screen or page, a panel over the
 // page (keyboard, date picker) or an overlay (idle warning, leave confirmation).
