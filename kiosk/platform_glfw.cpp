@@ -27,6 +27,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ui/focus.h"
 #include "ui/kiosk_frame.h"
 
 namespace soundings::kiosk {
@@ -48,6 +49,8 @@ struct Window::Impl {
   WindowOptions options;
   GLFWwindow* window = nullptr;
   uint64_t input_events = 0;  // pointer, keys, resizes: anything a person did (ImGui chains to these callbacks)
+  std::vector<Action> key_actions;  // keys and switches since the last frame, applied before the next
+  bool typing = false;               // the on-screen keyboard is open: some keys belong to the text
   std::vector<float> frame_ms;  // whole frames: events, UI, rendering, swap
   std::vector<float> ui_ms;     // the UI's part: controller, screens, ImGui::Render
   double first_frame_ms = -1;
@@ -133,6 +136,7 @@ struct Window::Impl {
     doc["idle_warning"] = state.idle_warning;
     doc["high_contrast"] = state.high_contrast;
     doc["large_text"] = state.large_text;
+    doc["focus"] = state.focus.visible ? state.focus.name : std::string();
     if (state.screen == Screen::Staff) {
       // What the staff screen shows of the outbox and sync, so tests can read what staff read.
       const StaffView& v = state.staff;
@@ -227,11 +231,35 @@ void mark_damaged(GLFWwindow* window) {
 void count_input(GLFWwindow* window) {
   if (auto* impl = static_cast<Window::Impl*>(glfwGetWindowUserPointer(window))) impl->input_events++;
 }
+std::optional<NavKey> nav_key(int key, int mods) {
+  switch (key) {
+    case GLFW_KEY_TAB: return (mods & GLFW_MOD_SHIFT) ? NavKey::ShiftTab : NavKey::Tab;
+    case GLFW_KEY_UP: return NavKey::Up;
+    case GLFW_KEY_DOWN: return NavKey::Down;
+    case GLFW_KEY_LEFT: return NavKey::Left;
+    case GLFW_KEY_RIGHT: return NavKey::Right;
+    case GLFW_KEY_ENTER:
+    case GLFW_KEY_KP_ENTER: return NavKey::Enter;
+    case GLFW_KEY_SPACE: return NavKey::Space;
+    default: return std::nullopt;
+  }
+}
+
+// A keyboard or a two-switch interface (which sends Tab and Enter): the same actions the headless tests send.
+void take_key(GLFWwindow* window, int key, int action, int mods) {
+  auto* impl = static_cast<Window::Impl*>(glfwGetWindowUserPointer(window));
+  if (impl == nullptr) return;
+  impl->input_events++;
+  if (action == GLFW_RELEASE) return;
+  if (std::optional<NavKey> nav = nav_key(key, mods))
+    if (std::optional<Action> a = action_for_key(*nav, impl->typing)) impl->key_actions.push_back(std::move(*a));
+}
+
 void install_input_counters(GLFWwindow* window) {
   glfwSetCursorPosCallback(window, [](GLFWwindow* w, double, double) { count_input(w); });
   glfwSetMouseButtonCallback(window, [](GLFWwindow* w, int, int, int) { count_input(w); });
   glfwSetScrollCallback(window, [](GLFWwindow* w, double, double) { count_input(w); });
-  glfwSetKeyCallback(window, [](GLFWwindow* w, int, int, int, int) { count_input(w); });
+  glfwSetKeyCallback(window, [](GLFWwindow* w, int key, int, int action, int mods) { take_key(w, key, action, mods); });
   glfwSetCharCallback(window, [](GLFWwindow* w, unsigned int) { count_input(w); });
   glfwSetCursorEnterCallback(window, [](GLFWwindow* w, int) { count_input(w); });
   glfwSetWindowFocusCallback(window, [](GLFWwindow* w, int) { count_input(w); });
@@ -405,12 +433,15 @@ int Window::run(AppState& state, Controller& controller) {
     }
     im.follow_fonts(state.large_text);
     auto frame_start = std::chrono::steady_clock::now();
+    for (const Action& a : im.key_actions) controller.input(a);
+    im.key_actions.clear();
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
     run_kiosk_frame(state, controller, im.fonts, out);
     ImGui::Render();
+    im.typing = state.keyboard.open;
     auto ui_end = std::chrono::steady_clock::now();
 
     int fb_w = 0, fb_h = 0;

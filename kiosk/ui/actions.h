@@ -60,6 +60,8 @@ struct SetupLanguage { std::string lang_first; };
 struct SetupNext {};
 struct StaffRefresh {};
 struct Listen {};  // read the screen aloud, or stop reading
+struct FocusMove { int step = 1; };  // +1: on to the next control in reading order, -1: back
+struct Activate {};                  // choose the focused control, as a tap would
 
 }  // namespace act
 
@@ -74,7 +76,7 @@ using Action = std::variant<act::ChooseLanguage, act::OpenConsultation, act::Sta
                             act::FinishThanks, act::StaffGesture, act::PinDigit, act::PinBackspace, act::PinSubmit,
                             act::CloseStaff, act::StaffSetOffered, act::StaffEditVenue, act::StaffToggleFullscreen,
                             act::StaffExit, act::ConfirmExit, act::CancelExit, act::StaffRefresh,
-                            act::SetupLanguage, act::SetupNext, act::Listen>;
+                            act::SetupLanguage, act::SetupNext, act::Listen, act::FocusMove, act::Activate>;
 
 // A tappable thing drawn this frame, by a stable name ("next", "option:transport:bus"),
 // in screen pixels: for tests and the real-window test to find where to tap.
@@ -85,16 +87,28 @@ struct TapTarget {
   bool operator==(const TapTarget&) const = default;
 };
 
+// A control that can take the focus, drawn this frame: its whole rectangle (also when scrolled out of
+// view) and the ImGui window it is in, so the focus order can keep scrolled content together.
+struct FocusItem {
+  std::string name;
+  float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  unsigned region = 0;
+};
+
 // Everything one frame produced besides pixels.
 struct FrameOutput {
   std::vector<Action> actions;
   std::vector<TapTarget> targets;
+  std::vector<FocusItem> focusables;  // every enabled control in drawing order (targets holds the visible ones)
+  TapTarget focus_ring;               // where the focus ring was drawn (empty name: none)
   bool pointer_seen = false;  // a press anywhere counts as activity for the idle policy
   bool redraw = false;        // something moves on the next frame (a scroll): draw it before sleeping
   FrameGeometry geometry;     // what was drawn where, when a test asks (layout, what the screen says)
   void clear() {
     actions.clear();
     targets.clear();
+    focusables.clear();
+    focus_ring = TapTarget{};
     pointer_seen = false;
     redraw = false;
     geometry.clear();

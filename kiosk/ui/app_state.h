@@ -137,6 +137,15 @@ struct SetupState {
   std::string save_error;    // the store's words when saving the settings failed
 };
 
+// Keyboard and switch access (WCAG 2.1.1, 2.4.3, 2.4.7): the control with the focus, by its tap-target name,
+// which stays the same from frame to frame while positions and indices do not.
+struct FocusState {
+  std::string name;         // empty: nothing to focus on this screen
+  bool visible = false;     // shown from the first key press; a touch hides it again
+  bool activate = false;    // Enter or Space: on the next frame the focused control acts as if tapped
+  std::string to_question;  // after a refused Next: focus the first control of this question
+};
+
 struct AppState {
   KioskConfig config;
   Catalogue catalogue;
@@ -162,6 +171,7 @@ struct AppState {
 
   KeyboardState keyboard;
   DatePickerState date_picker;
+  FocusState focus;
 
   // Idle policy (A4).
   bool idle_warning = false;

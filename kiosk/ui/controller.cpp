@@ -132,14 +132,35 @@ std::optional<std::chrono::milliseconds> Controller::next_wake() const {
   return wake;
 }
 
+void Controller::note_activity() {
+  last_activity_ = clock_.now();
+  if (state_.session) state_.session->touch();
+}
+
 void Controller::apply(const FrameOutput& frame) {
   // A tap behind the idle warning does not count: continuing is the warning's own button.
-  if ((frame.pointer_seen && !state_.idle_warning) || !frame.actions.empty()) {
-    last_activity_ = clock_.now();
-    if (state_.session) state_.session->touch();
-  }
+  if ((frame.pointer_seen && !state_.idle_warning) || !frame.actions.empty()) note_activity();
+  if (frame.pointer_seen) state_.focus.visible = false;  // a finger is in use: no ring until the next key
+  state_.focus.activate = false;                         // this frame's drawing has seen it
+  focus_.settle(state_, frame.focusables);
   for (const Action& action : frame.actions) apply(action);
   stop_speech_if_view_changed();
+}
+
+void Controller::input(const Action& action) {
+  if (!state_.idle_warning) note_activity();
+  apply(action);
+}
+
+void Controller::handle(const act::FocusMove& a) { focus_.move(state_, a.step); }
+
+void Controller::handle(const act::Activate&) {
+  // A key press while no ring shows only shows it: nothing happens that the person could not see coming.
+  if (!state_.focus.visible) {
+    focus_.move(state_, 0);
+    return;
+  }
+  state_.focus.activate = true;
 }
 
 void Controller::apply(const Action& action) {
@@ -291,6 +312,8 @@ void Controller::refuse_page(std::vector<QuestionProblem> problems) {
   state_.show_problems = true;
   state_.problems = std::move(problems);
   state_.problems_shown++;
+  // Keys and switches land on the first problem: its link in the summary, which comes before its question.
+  state_.focus.to_question = state_.problems.front().question_id;
 }
 
 void Controller::show_page_or_review() {

@@ -12,6 +12,7 @@
 #include "ui/answer_edit.h"
 #include "ui/app_state.h"
 #include "ui/speech_port.h"
+#include "ui/focus.h"
 #include "ui/store_worker.h"
 #include "ui/sync_port.h"
 
@@ -33,6 +34,9 @@ class Controller {
   // After drawing: applies the frame's actions in order.
   void apply(const FrameOutput& frame);
   void apply(const Action& action);
+  // Between frames: an action from a key or a switch rather than from drawing; it counts as activity as a
+  // touch does (except behind the idle warning, where only its own button continues).
+  void input(const Action& action);
 
   // How long the frame loop may sleep before something on screen needs to change
   // (countdowns, the attract screen's cycling card); nullopt: until the next input.
@@ -95,7 +99,10 @@ class Controller {
   void handle(const act::Listen& a);
   void handle(const act::SetupLanguage& a);
   void handle(const act::SetupNext& a);
+  void handle(const act::FocusMove& a);
+  void handle(const act::Activate& a);
 
+  void note_activity();
   void take_worker_events();
   void run_idle_policy(TimePoint now);
   void refresh_problems();
@@ -132,6 +139,7 @@ class Controller {
   SpeechPort* speech_ = nullptr;
   std::optional<SpokenView> speaking_for_;  // the view Listen was tapped on, while it may still be heard
   PlatformHooks hooks_;
+  FocusKeeper focus_;
 
   TimePoint last_activity_;
   TimePoint thanks_since_;

@@ -204,6 +204,7 @@ void draw_kiosk(const AppState& state, const Fonts& fonts, FrameOutput& out) {
   if (state.idle_warning) draw_idle_warning(ui);
   else if (state.confirm_leave) draw_leave_confirmation(ui);
   else if (state.confirm_exit) draw_exit_confirmation(ui);
+  draw_focus_ring(ui);
   ImGui::PopFont();
   ImGui::PopStyleColor(2);
 }

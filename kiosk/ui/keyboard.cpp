@@ -131,8 +131,11 @@ void physical_keys(Ui& ui) {
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace))) ui.push(act::Backspace{});
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) ui.push(act::MoveCursor{-1});
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) ui.push(act::MoveCursor{+1});
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter)) ||
-      ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter)))
+  // Enter finishes typing, unless it is choosing the on-screen key that has the focus (a switch user).
+  const FocusState& focus = ui.state.focus;
+  bool choosing_key = focus.visible && focus.name.rfind("key:", 0) == 0;
+  if (!choosing_key && (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter)) ||
+                        ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter))))
     ui.push(act::CloseKeyboard{});
 }
 

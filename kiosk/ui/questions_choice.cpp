@@ -86,9 +86,8 @@ void draw_faces_widget(Ui& ui, const Question& q, float width) {
     if (i % static_cast<size_t>(per_row) != 0) ImGui::SameLine(0, ui.gap());
     std::string name = "option:" + q.id + ":" + o.id;
     ImVec2 pos = ImGui::GetCursorScreenPos();
-    bool pressed = ImGui::InvisibleButton(name.c_str(), ImVec2(cell_w, cell_h)) && was_tap(ui);
+    bool pressed = tap_area(ui, name, ImVec2(cell_w, cell_h));
     bool held = ImGui::IsItemActive();
-    record_target(ui, name, pos, ImVec2(pos.x + cell_w, pos.y + cell_h));
     if (pressed) ui.push(act::SetAnswer{q.id, choose_option(current, o.id)});
     bool chosen = option_chosen(current, o.id);
     ImVec2 max(pos.x + cell_w, pos.y + cell_h);

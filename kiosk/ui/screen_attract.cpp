@@ -36,9 +36,8 @@ void card(Ui& ui, const CatalogueEntry& entry, float width, float height) {
   float inner = card_inner_width(ui, width);
   ImVec2 pos = ImGui::GetCursorScreenPos();
   std::string name = "card:" + entry.id;
-  bool pressed = ImGui::InvisibleButton(name.c_str(), ImVec2(width, height)) && was_tap(ui);
+  bool pressed = tap_area(ui, name, ImVec2(width, height));
   bool held = ImGui::IsItemActive();
-  record_target(ui, name, pos, ImVec2(pos.x + width, pos.y + height));
   if (pressed) ui.push(act::OpenConsultation{entry.id});
 
   const Palette& p = ui.pal;

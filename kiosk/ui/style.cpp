@@ -107,6 +107,8 @@ Palette palette(bool high_contrast) {
     p.warning_text = rgb(255, 230, 0);
     p.dim = rgb(0, 0, 0, 220);
     p.focus = rgb(0, 255, 255);
+    p.focus_ring = rgb(0, 255, 255);  // 16:1 on black; the edge keeps it apart from yellow controls
+    p.focus_edge = rgb(255, 255, 255);
   } else {
     p.background = rgb(244, 242, 236);
     p.surface = rgb(255, 255, 255);
@@ -123,6 +125,8 @@ Palette palette(bool high_contrast) {
     p.warning_text = rgb(26, 26, 26);
     p.dim = rgb(0, 0, 0, 150);
     p.focus = rgb(0, 84, 107);
+    p.focus_ring = rgb(255, 221, 0);  // the GOV.UK focus yellow, edged in near-black (16:1 on the background)
+    p.focus_edge = rgb(11, 12, 12);
   }
   return p;
 }

@@ -40,7 +40,7 @@ const ImWchar* kiosk_glyph_ranges();
 
 struct Palette {
   ImU32 background, surface, text, muted, border, primary, on_primary, selected, on_selected, tick, error, warning_bg,
-      warning_text, dim, focus;
+      warning_text, dim, focus, focus_ring, focus_edge;  // focus_ring/edge: the keyboard focus ring's two bands
 };
 // Normal: dark text on light; high contrast (A2): white and yellow on black. Text pairs meet 4.5:1.
 Palette palette(bool high_contrast);

@@ -186,6 +186,28 @@ std::string fit_block(ImFont* font, const std::string& words, float width, float
 
 void vspace(float height) { ImGui::Dummy(ImVec2(1.0f, height)); }
 
+namespace {
+// A focused control inside a scroll area comes into view (only while the ring shows: a finger scrolling
+// is never pulled back).
+void scroll_into_view(Ui& ui, ImVec2 min, ImVec2 max, ImVec2 clip_min, ImVec2 clip_max) {
+  ImGuiWindow* window = ImGui::GetCurrentWindow();
+  if (window->ScrollMax.y <= 0.0f && window->Scroll.y <= 0.0f) return;
+  float margin = ui.pad();
+  float scroll = window->Scroll.y;
+  float view = clip_max.y - clip_min.y;
+  // Going up, the control lands lower in the view, so that its question and the page's heading above it
+  // show too; going down, it lands at the bottom, under the words that lead to it.
+  if (max.y - min.y > view - 2 * margin) scroll -= clip_min.y + margin - min.y;
+  else if (min.y < clip_min.y) scroll -= clip_min.y + 0.4f * view - min.y;
+  else if (max.y > clip_max.y) scroll += max.y + margin - clip_max.y;
+  else return;
+  scroll = std::clamp(scroll, 0.0f, window->ScrollMax.y);
+  if (std::fabs(scroll - window->Scroll.y) < 0.5f) return;
+  ImGui::SetScrollY(scroll);
+  ui.out.redraw = true;
+}
+}  // namespace
+
 void record_target(Ui& ui, const std::string& name, ImVec2 min, ImVec2 max, const std::string& label) {
   if (ui.out.geometry.record) {
     DrawnTarget& t = ui.out.geometry.targets.emplace_back();
@@ -196,6 +218,12 @@ void record_target(Ui& ui, const std::string& name, ImVec2 min, ImVec2 max, cons
   ImDrawList* draw = ImGui::GetWindowDrawList();
   ImVec2 clip_min = draw->GetClipRectMin();
   ImVec2 clip_max = draw->GetClipRectMax();
+  // Controls behind an overlay are disabled: the focus stays inside the overlay.
+  if ((GImGui->CurrentItemFlags & ImGuiItemFlags_Disabled) == 0) {
+    ui.out.focusables.push_back(FocusItem{name, min.x, min.y, max.x, max.y, ImGui::GetCurrentWindow()->ID});
+    const FocusState& focus = ui.state.focus;
+    if (focus.visible && focus.name == name) scroll_into_view(ui, min, max, clip_min, clip_max);
+  }
   ImVec2 centre((min.x + max.x) * 0.5f, (min.y + max.y) * 0.5f);
   if (centre.x < clip_min.x || centre.x > clip_max.x || centre.y < clip_min.y || centre.y > clip_max.y) return;
   ui.out.targets.push_back(TapTarget{name, std::max(min.x, clip_min.x), std::max(min.y, clip_min.y),
@@ -205,6 +233,37 @@ void record_target(Ui& ui, const std::string& name, ImVec2 min, ImVec2 max, cons
 bool was_tap(const Ui& ui) {
   float limit = 30.0f * ui.s;
   return ImGui::GetIO().MouseDragMaxDistanceSqr[0] <= limit * limit;
+}
+
+bool tap_area(Ui& ui, const std::string& name, ImVec2 size, const std::string& label) {
+  ImVec2 pos = ImGui::GetCursorScreenPos();
+  bool tapped = ImGui::InvisibleButton(name.c_str(), size) && was_tap(ui);
+  record_target(ui, name, pos, ImVec2(pos.x + size.x, pos.y + size.y), label);
+  const FocusState& focus = ui.state.focus;
+  bool chosen = focus.activate && focus.name == name && (GImGui->CurrentItemFlags & ImGuiItemFlags_Disabled) == 0;
+  return tapped || chosen;
+}
+
+void draw_focus_ring(Ui& ui) {
+  const FocusState& focus = ui.state.focus;
+  if (!focus.visible || focus.name.empty()) return;
+  auto at = std::find_if(ui.out.targets.begin(), ui.out.targets.end(), [&](const TapTarget& t) { return t.name == focus.name; });
+  if (at == ui.out.targets.end()) return;  // scrolling into view: drawn on the next frame
+  // A thick band a little away from the control, edged on both sides, so that it stands out against
+  // whatever is next to it (WCAG 2.4.11) and reads as a change of shape, not of colour only. Never
+  // thinner than 4 pixels, also on small screens.
+  float gap = std::max(4.0f * ui.s, 3.0f), band = std::max(6.0f * ui.s, 4.0f), edge = std::max(3.0f * ui.s, 2.0f);
+  ImDrawList* draw = ImGui::GetForegroundDrawList();
+  float rounding = 16.0f * ui.s;
+  auto ring = [&](float out, float thickness, ImU32 colour) {
+    float d = out - thickness * 0.5f;  // AddRect strokes on the path: centre the stroke inside `out`
+    draw->AddRect(ImVec2(at->x0 - d, at->y0 - d), ImVec2(at->x1 + d, at->y1 + d), colour, rounding + d, 0, thickness);
+  };
+  ring(gap + edge, edge, ui.pal.focus_edge);
+  ring(gap + edge + band, band, ui.pal.focus_ring);
+  ring(gap + 2 * edge + band, edge, ui.pal.focus_edge);
+  float out = gap + 2 * edge + band;
+  ui.out.focus_ring = TapTarget{focus.name, at->x0 - out, at->y0 - out, at->x1 + out, at->y1 + out, at->label};
 }
 
 void draw_tick(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 colour, float thickness) {
@@ -270,9 +329,8 @@ bool button(Ui& ui, const std::string& name, const std::string& label, ImVec2 si
   ImVec2 label_size = text_size(font, label, room.wrap);
   size.y = std::max({size.y, ui.touch(), label_size.y + ui.pad()});
   ImVec2 pos = ImGui::GetCursorScreenPos();
-  bool pressed = ImGui::InvisibleButton(name.c_str(), size) && was_tap(ui);
+  bool pressed = tap_area(ui, name, size, label);
   bool held = ImGui::IsItemActive();
-  record_target(ui, name, pos, ImVec2(pos.x + size.x, pos.y + size.y), label);
 
   const Palette& p = ui.pal;
   ImU32 fill = p.surface, ink = p.text, edge = p.border;
@@ -317,9 +375,8 @@ bool option_row(Ui& ui, const std::string& name, const std::string& label, bool 
   ImVec2 ls = text_size(font, label, wrap);
   ImVec2 size(width, std::max(ui.touch(), ls.y + 2 * ui.pad()));
   ImVec2 pos = ImGui::GetCursorScreenPos();
-  bool pressed = ImGui::InvisibleButton(name.c_str(), size) && was_tap(ui);
+  bool pressed = tap_area(ui, name, size);
   bool held = ImGui::IsItemActive();
-  record_target(ui, name, pos, ImVec2(pos.x + size.x, pos.y + size.y));
 
   const Palette& p = ui.pal;
   ImDrawList* draw = ImGui::GetWindowDrawList();
@@ -366,8 +423,7 @@ bool text_field(Ui& ui, const std::string& name, const std::string& value, bool 
   float min_h = multiline ? ui.touch() * 2.0f : ui.touch();
   ImVec2 size(width, std::max(min_h, ts.y + 2 * ui.pad()));
   ImVec2 pos = ImGui::GetCursorScreenPos();
-  bool pressed = ImGui::InvisibleButton(name.c_str(), size) && was_tap(ui);
-  record_target(ui, name, pos, ImVec2(pos.x + size.x, pos.y + size.y));
+  bool pressed = tap_area(ui, name, size);
   const Palette& p = ui.pal;
   ImDrawList* draw = ImGui::GetWindowDrawList();
   ImVec2 max(pos.x + size.x, pos.y + size.y);
@@ -446,8 +502,7 @@ void end_scroll_area(Ui& ui) {
     ImDrawList* draw = ImGui::GetWindowDrawList();
     auto arrow = [&](const char* name, float x, float y, bool up) {
       ImGui::SetCursorScreenPos(ImVec2(x, y));
-      bool pressed = ImGui::InvisibleButton(name, ImVec2(b, b)) && was_tap(ui);
-      record_target(ui, name, ImVec2(x, y), ImVec2(x + b, y + b));
+      bool pressed = tap_area(ui, name, ImVec2(b, b));
       draw->AddRectFilled(ImVec2(x, y), ImVec2(x + b, y + b), ui.pal.primary, b * 0.5f);
       float m = b * 0.28f;
       ImVec2 c(x + b * 0.5f, y + b * 0.5f);

@@ -89,6 +89,11 @@ void vspace(float height);
 void record_target(Ui& ui, const std::string& name, ImVec2 min, ImVec2 max, const std::string& label = {});
 // True when the press that just ended was a tap, not a scroll drag.
 bool was_tap(const Ui& ui);
+// An invisible tappable area of `size` at the cursor, recorded as target `name`: true when a finger tapped it
+// or when it has the focus and Enter or Space chose it. Every control is built on this, so keys reach it.
+bool tap_area(Ui& ui, const std::string& name, ImVec2 size, const std::string& label = {});
+// The focus ring round the focused control (after everything else is drawn, above it).
+void draw_focus_ring(Ui& ui);
 
 // A scrolling region that scrolls with a finger drag and with large up/down buttons;
 // `reset_key` changing scrolls it back to the top. Call end_scroll_area() after the content.

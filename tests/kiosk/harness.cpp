@@ -130,16 +130,42 @@ bool Harness::press_at(float x, float y) {
   frame();
   io.MouseDown[0] = false;
   frame();  // the tap: its actions apply after this frame
-  // Draw until the layout holds still (scroll limits follow new content a frame late), as the program does.
+  return settle_layout();
+}
+
+// Draw until the layout holds still (scroll limits follow new content a frame late), as the program does.
+bool Harness::settle_layout() {
   std::vector<TapTarget> before;
-  for (int i = 0; i < 10 && (i < 2 || last.targets != before); ++i) {
+  for (int i = 0; i < 10 && (i < 2 || last.targets != before || last.redraw); ++i) {
     before = last.targets;
     frame();
   }
   return true;
 }
 
+void Harness::key(NavKey k) {
+  if (std::optional<Action> a = action_for_key(k, state.keyboard.open)) controller->input(*a);
+  frame();  // an Enter is seen by the focused control here; its actions apply after this frame
+  settle_layout();
+}
+
+bool Harness::focus_and_choose(const std::string& name) {
+  // Once round the whole focus order at most (plus the first press, which only shows the ring).
+  size_t limit = last.focusables.size() + 2;
+  for (size_t i = 0; i <= limit; ++i) {
+    if (state.focus.visible && state.focus.name == name) {
+      key(NavKey::Enter);
+      ++switch_presses;
+      return true;
+    }
+    key(NavKey::Tab);
+    ++switch_presses;
+  }
+  return false;
+}
+
 bool Harness::tap(const std::string& name) {
+  if (by_switch) return focus_and_choose(name);
   for (int attempt = 0; attempt < 40; ++attempt) {
     if (const TapTarget* t = target(name)) {
       // Tap inside, away from the clipped edge.

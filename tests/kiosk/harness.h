@@ -15,6 +15,7 @@
 #include "soundings/store.h"
 #include "ui/app_state.h"
 #include "ui/controller.h"
+#include "ui/focus.h"
 #include "ui/store_worker.h"
 #include "ui/style.h"
 
@@ -52,6 +53,14 @@ class Harness {
   void settle(int max_ms = 5000);
   // Types `words` on the on-screen keyboard, switching layers and shift as a person would.
   bool type(const std::string& words);
+  // A key (or a switch) pressed: its action applied between frames as the program does, then frames
+  // until the layout holds still.
+  void key(NavKey key);
+
+  // A two-switch user: tap() moves the focus on with Tab until the control has it, then chooses it with
+  // Enter, so every walk in the tests can be done without touch.
+  bool by_switch = false;
+  int switch_presses = 0;  // Tab and Enter presses made by tap() in switch mode
 
   AppState state;
   ManualTimeSource clock{test_now()};
@@ -71,6 +80,8 @@ class Harness {
   bool press_at(float x, float y);
   // Types one letter that is not on the keyboard as it stands: through the accent marks and shift.
   bool type_accented(const std::string& letter);
+  bool settle_layout();
+  bool focus_and_choose(const std::string& name);
   ImGuiContext* context_ = nullptr;
 };
 
