@@ -36,6 +36,14 @@ TimePoint test_now() {
   return t;
 }
 
+HarnessOptions every_type(float width, float height) {
+  HarnessOptions o;
+  o.consultation_files = {std::string(KIOSK_TEST_DATA_DIR) + "/every-type.json"};
+  o.width = width;
+  o.height = height;
+  return o;
+}
+
 Harness::Harness(HarnessOptions options) {
   last.geometry.record = true;  // what each frame drew where: for layout checks and for what the screen says
   std::random_device random;

@@ -32,6 +32,10 @@ struct HarnessOptions {
 // Today for the tests: every demo consultation is open.
 TimePoint test_now();
 
+// The test consultation with a question of every type (tests/kiosk/data/every-type.json), in a window
+// `width` by `height`, with the default PIN.
+HarnessOptions every_type(float width = 1920, float height = 1080);
+
 class Harness {
  public:
   explicit Harness(HarnessOptions options = {});

@@ -17,8 +17,7 @@ using namespace soundings::kiosk::testing;
 
 namespace {
 HarnessOptions no_pin(const std::string& lang_first = "cy") {
-  HarnessOptions o;
-  o.consultation_files = {std::string(KIOSK_TEST_DATA_DIR) + "/every-type.json"};
+  HarnessOptions o = every_type();
   o.staff_pin.clear();
   o.lang_first = lang_first;
   return o;

@@ -13,16 +13,6 @@ using namespace soundings::kiosk;
 using namespace soundings::kiosk::testing;
 
 namespace {
-const std::string kEveryType = std::string(KIOSK_TEST_DATA_DIR) + "/every-type.json";
-
-HarnessOptions every_type(float width = 1920, float height = 1080) {
-  HarnessOptions o;
-  o.consultation_files = {kEveryType};
-  o.width = width;
-  o.height = height;
-  return o;
-}
-
 // How many times `words` occurs in everything the last frame drew.
 size_t drawn_count(const Harness& h, const std::string& words) {
   size_t count = 0;

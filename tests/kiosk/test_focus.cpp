@@ -17,16 +17,6 @@ using namespace soundings::kiosk;
 using namespace soundings::kiosk::testing;
 
 namespace {
-const std::string kEveryType = std::string(KIOSK_TEST_DATA_DIR) + "/every-type.json";
-
-HarnessOptions every_type(float width = 1920, float height = 1080) {
-  HarnessOptions o;
-  o.consultation_files = {kEveryType};
-  o.width = width;
-  o.height = height;
-  return o;
-}
-
 std::string join(const std::vector<std::string>& names) {
   std::string out;
   for (const std::string& n : names) out += n + " ";

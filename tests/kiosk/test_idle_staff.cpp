@@ -12,14 +12,6 @@ using namespace soundings::kiosk;
 using namespace soundings::kiosk::testing;
 
 namespace {
-const std::string kEveryType = std::string(KIOSK_TEST_DATA_DIR) + "/every-type.json";
-
-HarnessOptions every_type() {
-  HarnessOptions o;
-  o.consultation_files = {kEveryType};
-  return o;
-}
-
 void open_staff_screen(Harness& h) {
   h.hold(20, 20, 3.2f);
   REQUIRE(h.state.screen == Screen::StaffPin);

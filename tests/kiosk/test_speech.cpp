@@ -21,8 +21,6 @@ using namespace soundings::kiosk::testing;
 
 namespace {
 
-const std::string kEveryType = std::string(KIOSK_TEST_DATA_DIR) + "/every-type.json";
-
 double rms(const std::vector<int16_t>& samples) {
   double sum = 0;
   for (int16_t s : samples) sum += static_cast<double>(s) * s;
@@ -60,12 +58,6 @@ class FakeSpeech : public SpeechPort {
   int stops = 0;
   bool speaking = false;
 };
-
-HarnessOptions every_type() {
-  HarnessOptions o;
-  o.consultation_files = {kEveryType};
-  return o;
-}
 
 void open_first_page(Harness& h, const std::string& language) {
   if (language != h.state.language) REQUIRE(h.tap("lang:" + language));

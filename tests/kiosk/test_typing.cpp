@@ -13,13 +13,6 @@ using namespace soundings::kiosk;
 using namespace soundings::kiosk::testing;
 
 namespace {
-HarnessOptions every_type(const std::string& lang_first = "cy") {
-  HarnessOptions o;
-  o.consultation_files = {std::string(KIOSK_TEST_DATA_DIR) + "/every-type.json"};
-  o.lang_first = lang_first;
-  return o;
-}
-
 // Into the every-type consultation, with the keyboard open on its short text question.
 void open_short_text(Harness& h) {
   REQUIRE(h.tap("card:every-type"));
@@ -129,7 +122,9 @@ TEST_CASE("every letter on the keyboard is in the font atlas", "[kiosk][keyboard
 
 TEST_CASE("the keyboard's Done, the date picker's Done and the thank-you Finish say different things", "[kiosk][keyboard]") {
   std::string lang = GENERATE(as<std::string>{}, "cy", "en");
-  Harness h(every_type(lang));
+  HarnessOptions options = every_type();
+  options.lang_first = lang;
+  Harness h(options);
   open_short_text(h);
   REQUIRE(h.target("key:done"));
   std::string keyboard = h.target("key:done")->label;

@@ -17,14 +17,6 @@ using namespace soundings::kiosk;
 using namespace soundings::kiosk::testing;
 
 namespace {
-const std::string kEveryType = std::string(KIOSK_TEST_DATA_DIR) + "/every-type.json";
-
-HarnessOptions every_type() {
-  HarnessOptions o;
-  o.consultation_files = {kEveryType};
-  return o;
-}
-
 void submit_and_wait(Harness& h) {
   REQUIRE(h.tap("submit"));
   h.settle();
