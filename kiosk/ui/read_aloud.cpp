@@ -1,6 +1,8 @@
 // Read-aloud words built from the same state and strings the screens draw, so what is heard matches what is seen.
 #include "ui/read_aloud.h"
 
+#include <algorithm>
+
 #include "soundings/ui_text.h"
 #include "ui/answer_edit.h"
 #include "ui/catalogue.h"
@@ -47,15 +49,14 @@ void read_attract_in(Phrases& p, const AppState& st) {
     }
   p.add_key("kiosk.attract.welcome");
   p.add_key("kiosk.attract.have_your_say");
-  p.add_key("kiosk.attract.open_consultations");
-  bool any_open = false;
+  auto offered = [&](const CatalogueEntry& e) { return is_open_on(e, st.today) && e.consultation->declares(lang); };
+  bool any_open = std::any_of(st.catalogue.entries.begin(), st.catalogue.entries.end(), offered);
+  p.add_key(any_open ? "kiosk.attract.open_consultations" : "kiosk.attract.none_open");
   for (const CatalogueEntry& e : st.catalogue.entries) {
-    if (!is_open_on(e, st.today) || !e.consultation->declares(lang)) continue;
-    any_open = true;
+    if (!offered(e)) continue;
     p.add(e.consultation->title.in(lang));
     p.add(p.t("kiosk.attract.closes", {{"date", format_date(e.consultation->closes, lang)}}));
   }
-  if (!any_open) p.add_key("kiosk.attract.none_open");
   size_t count = 0;
   if (const CatalogueEntry* shown = showing_feedback(st, count); shown && shown->consultation->declares(lang)) {
     p.add_key("kiosk.attract.you_said_we_did");

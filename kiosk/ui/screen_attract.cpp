@@ -206,8 +206,13 @@ void draw_attract(Ui& ui) {
   float cards_w = side ? width * 0.64f : width;
   ImGui::SetCursorScreenPos(ImVec2(left, y));
   ImGui::BeginGroup();
-  text(ui, ui.fonts.heading, ui.t("kiosk.attract.open_consultations"), ui.pal.text, cards_w);
-  if (open.empty()) text(ui, ui.fonts.body, ui.t("kiosk.attract.none_open"), ui.pal.text, cards_w);
+  if (open.empty()) {
+    // Nothing to tap: say so in both languages, rather than invite a tap on nothing.
+    text(ui, ui.fonts.heading, ui.first("kiosk.attract.none_open"), ui.pal.text, cards_w);
+    text(ui, ui.fonts.body, ui.second("kiosk.attract.none_open"), ui.pal.muted, cards_w);
+  } else {
+    text(ui, ui.fonts.heading, ui.t("kiosk.attract.open_consultations"), ui.pal.text, cards_w);
+  }
   int columns = (cards_w > 1000.0f * ui.s && !st.large_text) ? 2 : 1;
   float card_w = (cards_w - ui.gap() * static_cast<float>(columns - 1)) / static_cast<float>(columns);
   // Cards in a row share the tallest one's height.

@@ -5,6 +5,7 @@
 
 #include "harness.h"
 #include "soundings/sealing.h"
+#include "soundings/ui_text.h"
 #include "ui/read_aloud.h"
 #include "walk.h"
 
@@ -276,4 +277,23 @@ TEST_CASE("a child who gives a year of birth is not asked about gender identity 
   CHECK_FALSE(special->contains("eq_gender_identity"));
   CHECK_FALSE(special->contains("eq_gender_identity_write_in"));
   CHECK_FALSE(special->contains("eq_sexual_orientation"));
+}
+
+TEST_CASE("with nothing open the start screen says so in both languages and invites no tap", "[kiosk][flow][attract]") {
+  Harness h(every_type());
+  h.state.catalogue.entries.clear();
+  h.frame();
+  h.frame();
+  for (const char* lang : {"cy", "en"}) {
+    CAPTURE(lang);
+    CHECK(drawn_count(h, ui_text("kiosk.attract.open_consultations", lang)) == 0);
+    CHECK(drawn_count(h, ui_text("kiosk.attract.none_open", lang)) == 1);
+  }
+  // Listen says the same: no "tap one to start" before "there are none".
+  std::vector<SpokenText> spoken = words_on_screen(h.state);
+  REQUIRE(spoken.size() == 2);
+  for (const SpokenText& part : spoken) {
+    CHECK(part.words.find(ui_text("kiosk.attract.open_consultations", part.language)) == std::string::npos);
+    CHECK(part.words.find(ui_text("kiosk.attract.none_open", part.language)) != std::string::npos);
+  }
 }
