@@ -297,3 +297,28 @@ TEST_CASE("with nothing open the start screen says so in both languages and invi
     CHECK(part.words.find(ui_text("kiosk.attract.none_open", part.language)) != std::string::npos);
   }
 }
+
+TEST_CASE("a date question that takes a year alone says so once, under the question, not again in its help",
+          "[kiosk][flow][repeats]") {
+  std::string language = GENERATE(as<std::string>{}, "en", "cy");
+  CAPTURE(language);
+  HarnessOptions o = every_type();
+  o.consultation_files = {std::string(SOUNDINGS_ASSETS_DIR) + "/consultations/influencing-decisions.json"};
+  Harness h(o);
+  REQUIRE(h.tap("lang:" + language));
+  REQUIRE(h.tap("card:influencing-decisions"));
+  REQUIRE(h.tap("start"));
+  // The page holding the question (drawn, though perhaps below the fold).
+  auto on_page = [&] {
+    const auto& drawn = h.last.geometry.targets;
+    return std::any_of(drawn.begin(), drawn.end(), [](const DrawnTarget& t) { return t.name == "date:last_meeting:year"; });
+  };
+  for (int page = 0; page < 8 && !on_page(); ++page) {
+    answer_page(h);
+    REQUIRE(h.tap("next"));
+  }
+  REQUIRE(on_page());
+  const std::string said = language == "cy" ? "flwyddyn yn unig" : "year only";
+  const std::string also = language == "cy" ? "flwyddyn yn unig yn iawn" : "year alone";
+  CHECK(drawn_count(h, said) + drawn_count(h, also) == 1);
+}
