@@ -50,7 +50,7 @@ struct Window::Impl {
   GLFWwindow* window = nullptr;
   uint64_t input_events = 0;  // pointer, keys, resizes: anything a person did (ImGui chains to these callbacks)
   std::vector<Action> key_actions;  // keys and switches since the last frame, applied before the next
-  bool typing = false;               // the on-screen keyboard is open: some keys belong to the text
+  KeyContext keys;                   // what the keys mean just now (the on-screen keyboard may own some)
   std::vector<float> frame_ms;  // whole frames: events, UI, rendering, swap
   std::vector<float> ui_ms;     // the UI's part: controller, screens, ImGui::Render
   double first_frame_ms = -1;
@@ -251,8 +251,11 @@ void take_key(GLFWwindow* window, int key, int action, int mods) {
   if (impl == nullptr) return;
   impl->input_events++;
   if (action == GLFW_RELEASE) return;
-  if (std::optional<NavKey> nav = nav_key(key, mods))
-    if (std::optional<Action> a = action_for_key(*nav, impl->typing)) impl->key_actions.push_back(std::move(*a));
+  std::optional<NavKey> nav = nav_key(key, mods);
+  // A held Enter or Space (or a switch held down) chooses once; held Tab and arrows keep moving.
+  if (action == GLFW_REPEAT && nav && (*nav == NavKey::Enter || *nav == NavKey::Space)) return;
+  if (nav)
+    if (std::optional<Action> a = action_for_key(*nav, impl->keys)) impl->key_actions.push_back(std::move(*a));
 }
 
 void install_input_counters(GLFWwindow* window) {
@@ -441,7 +444,7 @@ int Window::run(AppState& state, Controller& controller) {
     ImGui::NewFrame();
     run_kiosk_frame(state, controller, im.fonts, out);
     ImGui::Render();
-    im.typing = state.keyboard.open;
+    im.keys = key_context(state);
     auto ui_end = std::chrono::steady_clock::now();
 
     int fb_w = 0, fb_h = 0;

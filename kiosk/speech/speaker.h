@@ -36,7 +36,6 @@ class Speaker : public SpeechPort {
   void check_available();
   // Reads `parts` in order; returns the error that stopped it, if any.
   std::optional<std::string> read(const std::vector<SpokenText>& parts);
-  void finished(std::optional<std::string> error);
 
   OutputFactory output_;
   std::function<void()> on_change_;

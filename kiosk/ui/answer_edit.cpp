@@ -201,7 +201,7 @@ size_t target_max_chars(const Question& question, const TextTarget& target) {
     case TextTarget::Field::ContactName: return 100;
     case TextTarget::Field::ContactEmail: return 254;
     case TextTarget::Field::ContactPhone: return 20;
-    case TextTarget::Field::Venue: return 60;
+    case TextTarget::Field::Venue: return kVenueMaxChars;
   }
   return 200;
 }

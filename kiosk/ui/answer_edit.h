@@ -48,6 +48,8 @@ Answer with_date_part(const Answer* current, DatePart part, int value);
 // The text a field holds now, and the answer with that text replaced.
 std::string target_text(const Answer* current, const TextTarget& target);
 Answer with_target_text(const Question& question, const Answer* current, const TextTarget& target, std::string text);
+// The longest venue name staff may type (it is recorded on each response).
+constexpr size_t kVenueMaxChars = 60;
 size_t target_max_chars(const Question& question, const TextTarget& target);
 // Which keys a field wants first.
 KeyboardKind keyboard_kind_for(const Question& question, const TextTarget& target);

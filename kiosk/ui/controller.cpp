@@ -184,6 +184,8 @@ void Controller::wipe_session() {
   state_.venue_draft.clear();
   state_.pin.entry.clear();
   state_.pin.checking = false;
+  state_.focus = FocusState{};           // the next resident may not use keys: no ring left showing
+  state_.scroll_to.question_id.clear();  // the serial stays: scroll requests already seen stay seen
   state_.page_generation++;
 }
 

@@ -15,7 +15,6 @@ struct Overloaded : Ts... {
 template <class... Ts>
 Overloaded(Ts...) -> Overloaded<Ts...>;
 
-constexpr size_t kVenueMaxChars = 60;
 }  // namespace
 
 void Controller::handle(const act::FocusText& a) {

@@ -67,7 +67,13 @@ std::optional<std::string> first_control_of(const std::vector<std::string>& orde
   return std::nullopt;
 }
 
-std::optional<Action> action_for_key(NavKey key, bool typing) {
+KeyContext key_context(const AppState& state) {
+  const FocusState& focus = state.focus;
+  return KeyContext{state.keyboard.open, focus.visible && focus.name.rfind("key:", 0) == 0};
+}
+
+std::optional<Action> action_for_key(NavKey key, KeyContext context) {
+  const bool typing = context.typing;
   switch (key) {
     case NavKey::Tab:
     case NavKey::Down:
@@ -81,7 +87,9 @@ std::optional<Action> action_for_key(NavKey key, bool typing) {
     case NavKey::Left:
       if (typing) return std::nullopt;
       return act::FocusMove{-1};
-    case NavKey::Enter: return act::Activate{};
+    case NavKey::Enter:
+      if (typing && !context.on_screen_key) return std::nullopt;  // the keyboard screen finishes typing
+      return act::Activate{};
     case NavKey::Space:
       if (typing) return std::nullopt;
       return act::Activate{};

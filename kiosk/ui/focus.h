@@ -28,9 +28,17 @@ std::optional<std::string> first_control_of(const std::vector<std::string>& orde
 // Keys a keyboard or a switch interface sends, as the kiosk reads them.
 enum class NavKey { Tab, ShiftTab, Up, Down, Left, Right, Enter, Space };
 
-// What a key asks for; `typing`: the on-screen keyboard is open, and a real keyboard's characters,
-// Backspace, Space, Left and Right belong to the text (the keyboard screen reads those through ImGui).
-std::optional<Action> action_for_key(NavKey key, bool typing);
+// What the keys mean just now. `typing`: the on-screen keyboard is open, and a real keyboard's characters,
+// Backspace, Space, Left and Right belong to the text (the keyboard screen reads those through ImGui), as
+// does Enter (finish typing) unless `on_screen_key`: the focus ring is on one of the on-screen keys.
+struct KeyContext {
+  bool typing = false;
+  bool on_screen_key = false;
+};
+KeyContext key_context(const AppState& state);
+
+// What a key asks for, if anything: each key press means one thing.
+std::optional<Action> action_for_key(NavKey key, KeyContext context);
 
 // What decides where the focus goes when the view changes: another screen or page, a panel over the
 // page (keyboard, date picker) or an overlay (idle warning, leave confirmation).

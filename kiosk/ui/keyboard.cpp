@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "ui/focus.h"
 #include "ui/screens.h"
 
 namespace soundings::kiosk {
@@ -132,9 +133,7 @@ void physical_keys(Ui& ui) {
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) ui.push(act::MoveCursor{-1});
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) ui.push(act::MoveCursor{+1});
   // Enter finishes typing, unless it is choosing the on-screen key that has the focus (a switch user).
-  const FocusState& focus = ui.state.focus;
-  bool choosing_key = focus.visible && focus.name.rfind("key:", 0) == 0;
-  if (!choosing_key && (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter)) ||
+  if (!key_context(ui.state).on_screen_key && (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter)) ||
                         ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter))))
     ui.push(act::CloseKeyboard{});
 }

@@ -161,7 +161,7 @@ void draw_date_picker(Ui& ui, ImVec2 pos, ImVec2 size) {
                                                            : "kiosk.date.pick_year";
   // The close button is as wide as its words, up to half the row.
   std::string close = ui.t("kiosk.date.done");
-  float close_w = std::clamp(text_size(ui.fonts.heading, close, 0).x + 2 * ui.pad(), 360 * ui.s, width * 0.5f);
+  float close_w = std::min(std::max(text_size(ui.fonts.heading, close, 0).x + 2 * ui.pad(), 360 * ui.s), width * 0.5f);
   text(ui, ui.fonts.heading, ui.t(title_key), ui.pal.text, width - close_w - ui.gap());
   ImVec2 after_title = ImGui::GetCursorScreenPos();
   ImGui::SetCursorScreenPos(ImVec2(x0 + width - close_w, pos.y + ui.gap()));

@@ -134,13 +134,6 @@ void read_options(Phrases& p, const Question& q, const Answer* current) {
   }
 }
 
-const std::string* problem_for(const AppState& st, const std::string& question_id) {
-  if (!st.show_problems) return nullptr;
-  for (const QuestionProblem& problem : st.problems)
-    if (problem.question_id == question_id) return &problem.message;
-  return nullptr;
-}
-
 void read_question(Phrases& p, const AppState& st, const Question& q, const std::vector<ReviewItem>& answers) {
   const std::string& lang = p.language();
   p.add(q.text.in(lang));

@@ -23,7 +23,7 @@ NavLayout nav_layout(const Ui& ui, float width, bool show_back, const std::strin
   float side = std::min(440.0f * ui.s, width * 0.3f);
   float most = (width - 2 * ui.pad() - ui.gap()) * 0.5f;
   auto fit = [&](ImFont* font, const std::string& label) {
-    return std::clamp(text_size(font, label, 0).x + 2 * ui.pad(), side, most);
+    return std::min(std::max(text_size(font, label, 0).x + 2 * ui.pad(), side), most);  // `most` wins when narrow
   };
   NavLayout n{show_back ? fit(ui.fonts.body, ui.t("kiosk.back")) : 0.0f,
               forward_label.empty() ? 0.0f : fit(ui.fonts.heading, forward_label), 0.0f};
@@ -85,14 +85,14 @@ void draw_question_widget(Ui& ui, const Question& question, float width) {
   }
 }
 
-namespace {
-
 const std::string* problem_for(const AppState& st, const std::string& question_id) {
   if (!st.show_problems) return nullptr;
   for (const QuestionProblem& p : st.problems)
     if (p.question_id == question_id) return &p.message;
   return nullptr;
 }
+
+namespace {
 
 // What the field being typed into is called, for the panel above the keyboard.
 std::string field_label(const Ui& ui, const Question* question, const TextTarget& target) {

@@ -76,6 +76,9 @@ void draw_idle_warning(Ui& ui);
 void draw_leave_confirmation(Ui& ui);
 void draw_exit_confirmation(Ui& ui);
 
+// The message shown beside a question after a refused Next (null when it has none or none are shown).
+const std::string* problem_for(const AppState& state, const std::string& question_id);
+
 // "31 January 2027" / "31 Ionawr 2027" from YYYY-MM-DD (as given when it does not parse).
 std::string format_date(const Ui& ui, const std::string& iso_date, const std::string& language);
 std::string format_date(const std::string& iso_date, const std::string& language);

@@ -50,8 +50,11 @@ size_t cursor_at(ImFont* font, std::string_view text, float wrap_width, ImVec2 p
   long row = static_cast<long>(std::floor(point.y / size));
   size_t line = static_cast<size_t>(std::clamp<long>(row, 0, static_cast<long>(lines.size()) - 1));
   bool last = line + 1 == lines.size();
-  // A line that wrapped ends before its trailing blank: the boundary after it is the next line's start.
-  size_t stop = last ? text.size() : previous_letter(text, lines[line].next);
+  // A line that broke at a blank ends before it (the boundary after the blank is the next line's start);
+  // one that broke after a hyphen or inside a long typed word ends at the break.
+  const size_t next = lines[line].next;
+  const bool blank_at_break = !last && next > 0 && (text[next - 1] == ' ' || text[next - 1] == '\n');
+  size_t stop = last ? text.size() : blank_at_break ? previous_letter(text, next) : next;
   size_t best = lines[line].begin;
   float best_distance = std::fabs(point.x);
   for (size_t at = lines[line].begin; at < stop;) {

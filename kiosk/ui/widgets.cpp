@@ -439,8 +439,11 @@ bool text_field(Ui& ui, const std::string& name, const std::string& value, bool 
     size_t shown_cursor = cursor >= window_start ? cursor - window_start + ellipsis : ellipsis;
     ImVec2 c = cursor_position(font, value, wrap, shown_cursor);
     ImVec2 top(at.x + c.x, at.y + c.y);
-    draw->AddRectFilled(ImVec2(top.x - 2 * ui.s, top.y), ImVec2(top.x + 2 * ui.s, top.y + font->FontSize), p.text);
-    if (pressed) {
+    float line_h = lay_out_text(font, value, wrap).size;  // smaller than the font when a long word was set smaller
+    draw->AddRectFilled(ImVec2(top.x - 2 * ui.s, top.y), ImVec2(top.x + 2 * ui.s, top.y + line_h), p.text);
+    // A finger places the cursor where it lands; Enter from a key or switch leaves it where it is.
+    const bool by_key = ui.state.focus.activate && ui.state.focus.name == name;
+    if (pressed && !by_key) {
       ImVec2 tap = ImGui::GetIO().MousePos;
       size_t shown_at = cursor_at(font, value, wrap, ImVec2(tap.x - at.x, tap.y - at.y));
       ui.push(act::PlaceCursor{window_start + (shown_at > ellipsis ? shown_at - ellipsis : 0)});

@@ -391,11 +391,17 @@ std::optional<AnswerIssue> check_answer(const Question& question, const Answer& 
       answer);
 }
 
+namespace {
+constexpr double kOldestAge = 150;
+}  // namespace
+
 std::optional<int> youngest_age(const Question& question, const Answer& answer, TimePoint now) {
   if (!question.age_source || answer_is_empty(answer) || check_answer(question, answer, now)) return std::nullopt;
   if (const auto* told = std::get_if<TextAnswer>(&answer)) {
     const auto years = detail::parse_number_text(told->text);
     if (!years || question.type != QuestionType::Number) return std::nullopt;
+    // Not an age a person can have (a question with no max lets "1e20" through): says nothing about age.
+    if (!std::isfinite(*years) || *years < 0 || *years > kOldestAge) return std::nullopt;
     return static_cast<int>(std::floor(*years));
   }
   const auto* born = std::get_if<DateAnswer>(&answer);

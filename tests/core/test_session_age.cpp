@@ -1,6 +1,7 @@
 // Questions limited by age: gender identity and sexual orientation only for those who have said they are 16 or over.
 #include <algorithm>
 
+#include "soundings/answer_rules.h"
 #include "soundings/loader.h"
 #include "soundings/session.h"
 #include "test_session_fixture.h"
@@ -178,4 +179,16 @@ TEST_CASE("min_age needs an earlier question that gives the age", "[loader][age]
                       problem.message.find("age_source") != std::string::npos);
   }
   CHECK(found);
+}
+
+TEST_CASE("an age no person can have says nothing about age", "[session][age]") {
+  Question q;
+  q.id = "age";
+  q.type = QuestionType::Number;
+  q.age_source = true;  // and no max: the consultation's own limit is not there to refuse it
+  TimePoint now = on("2026-12-02").now();
+  CHECK(youngest_age(q, TextAnswer{"40"}, now) == 40);
+  CHECK_FALSE(youngest_age(q, TextAnswer{"1e20"}, now));
+  CHECK_FALSE(youngest_age(q, TextAnswer{"200"}, now));
+  CHECK_FALSE(youngest_age(q, TextAnswer{"-3"}, now));
 }

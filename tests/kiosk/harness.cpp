@@ -152,7 +152,7 @@ bool Harness::settle_layout() {
 }
 
 void Harness::key(NavKey k) {
-  if (std::optional<Action> a = action_for_key(k, state.keyboard.open)) controller->input(*a);
+  if (std::optional<Action> a = action_for_key(k, key_context(state))) controller->input(*a);
   frame();  // an Enter is seen by the focused control here; its actions apply after this frame
   settle_layout();
 }

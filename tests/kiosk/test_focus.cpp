@@ -415,3 +415,18 @@ TEST_CASE("focus order and stepping are pure: wrap around, and a vanished contro
   CHECK(step_focus(order, "gone", 3, -1) == "a");
   CHECK(first_control_of({"next", "option:q10:a", "option:q1:a"}, "q1") == std::optional<std::string>("option:q1:a"));
 }
+
+TEST_CASE("the next resident starts without the last one's focus ring", "[kiosk][focus]") {
+  Harness h(every_type());
+  enter_every_type(h);  // by switch: the ring is showing
+  REQUIRE(h.state.focus.visible);
+  const IdleSettings& idle = h.state.config.idle;
+  h.clock.advance(idle.warn_after + std::chrono::seconds(1));
+  h.frame();
+  h.clock.advance(idle.reset_after_warning + std::chrono::seconds(1));
+  h.frame();
+  h.frame();
+  REQUIRE(h.state.screen == Screen::Attract);
+  CHECK_FALSE(h.state.focus.visible);
+  CHECK(h.last.focus_ring.name.empty());
+}
