@@ -16,9 +16,11 @@ int seconds_until(TimePoint from, TimePoint to) {
   return ms <= 0 ? 0 : static_cast<int>((ms + 999) / 1000);
 }
 
+// How many "you said, we did" cards the attract screen cycles through.
 size_t feedback_count(const AppState& state) {
-  return static_cast<size_t>(std::count_if(state.catalogue.entries.begin(), state.catalogue.entries.end(),
-                                           [](const CatalogueEntry& e) { return e.consultation && e.feedback; }));
+  size_t count = 0;
+  showing_feedback(state, count);
+  return count;
 }
 }  // namespace
 

@@ -19,9 +19,6 @@ std::string unbroken(const std::string& words) {
   }
   return out;
 }
-}  // namespace
-
-namespace {
 
 struct Key {
   const char* lower;

@@ -128,11 +128,15 @@ void draw_setup(Ui& ui) {
   float width = content_width(ui, full.x);
   float left = ImGui::GetCursorScreenPos().x + (full.x - width) * 0.5f;
   SetupStep step = st.setup.step;
-  bool typing = st.keyboard.open && step == SetupStep::Venue;
-  // While typing, the keyboard needs the room more than the title does.
-  if (!typing) setup_header(ui, ImGui::GetCursorScreenPos().x + ui.pad(), full.x - 2 * ui.pad());
+  // Typing the venue: the field and the keyboard, as on every screen that types (the keyboard needs the
+  // room more than the title does).
+  if (st.keyboard.open && step == SetupStep::Venue) {
+    draw_typing(ui);
+    return;
+  }
+  setup_header(ui, ImGui::GetCursorScreenPos().x + ui.pad(), full.x - 2 * ui.pad());
   ImVec2 top = ImGui::GetCursorScreenPos();
-  float below = typing ? keyboard_height(ui) + ui.fonts.body->FontSize * 2 + ui.touch() + ui.pad() : nav_bar_height(ui);
+  float below = nav_bar_height(ui);
   float room = ImGui::GetWindowPos().y + ImGui::GetWindowSize().y - below - top.y;
   begin_scroll_area(ui, "setup", ImVec2(full.x, std::max(room, ui.touch())), static_cast<uint64_t>(step));
   ImGui::Indent(left - ImGui::GetWindowPos().x);
@@ -146,15 +150,6 @@ void draw_setup(Ui& ui) {
   ImGui::Unindent(left - ImGui::GetWindowPos().x);
   end_scroll_area(ui);
 
-  if (typing) {
-    ImVec2 origin = ImGui::GetCursorScreenPos();
-    ImGui::SetCursorScreenPos(ImVec2(left, origin.y + ui.gap()));
-    draw_typing_panel(ui, width);
-    float kb_h = keyboard_height(ui);
-    ImVec2 wpos = ImGui::GetWindowPos();
-    draw_keyboard(ui, ImVec2(wpos.x, wpos.y + ImGui::GetWindowSize().y - kb_h), ImVec2(full.x, kb_h));
-    return;
-  }
   switch (step) {
     case SetupStep::Language: setup_nav(ui, false, "kiosk.next"); break;
     case SetupStep::Venue: setup_nav(ui, true, "kiosk.next"); break;

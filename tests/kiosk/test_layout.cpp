@@ -137,8 +137,28 @@ void visit_staff(Harness& h, LayoutWalk& walk) {
   tap(h, "key:layer:symbols");
   walk.look("symbols");
   tap(h, "key:done");
+  tap(h, "staff:exit");
+  REQUIRE(h.state.confirm_exit);
+  walk.look("exit question");
+  tap(h, "exit:cancel");
   tap(h, "staff:close");
   REQUIRE(h.state.screen == Screen::Attract);
+}
+
+// First start on a device with no PIN: each step of the setup screen, the venue keyboard and a refused PIN.
+void visit_setup(LayoutWalk& walk, Harness& h) {
+  REQUIRE(h.state.screen == Screen::Setup);
+  walk.look("language");
+  tap(h, "setup:lang:" + h.state.config.lang_first);
+  tap(h, "setup:next");
+  walk.look("venue");  // the venue is typed straight away
+  tap(h, "key:done");
+  walk.look("venue");
+  tap(h, "setup:next");
+  for (const char* key : {"pin:1", "pin:2", "pin:ok"}) tap(h, key);  // too short: refused, with a message
+  walk.look("pin");
+  for (const char* key : {"pin:1", "pin:2", "pin:3", "pin:4", "pin:ok"}) tap(h, key);
+  walk.look("pin again");
 }
 
 void visit_save_failed(Harness& h, LayoutWalk& walk) {
@@ -171,6 +191,14 @@ TEST_CASE("layout: every screen of every consultation keeps whole words, stays o
     problems.insert(walk.problems.begin(), walk.problems.end());
     views += walk.views;
     ++sizes;
+
+    HarnessOptions first_start = options_for(size);
+    first_start.staff_pin.clear();
+    Harness fresh(first_start);
+    LayoutWalk setup_walk(fresh, size);
+    visit_setup(setup_walk, fresh);
+    problems.insert(setup_walk.problems.begin(), setup_walk.problems.end());
+    views += setup_walk.views;
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::printf("layout walk: %d screen views (each: one screen in one text size and contrast) at %d sizes, "
