@@ -127,6 +127,41 @@ struct Window::Impl {
     }
   }
 
+  // Sleeps until input, another thread's news or the controller's next timed change; returns how many frames
+  // that needs: a touch two (ImGui sees the press, then draws its effect), anything else one (the loop's
+  // settling adds more only if the layout moves).
+  int sleep_until_needed(const Controller& controller) {
+    std::optional<std::chrono::milliseconds> wait = controller.next_wake();
+    // A finger held down (the staff long press) needs time to pass on screen.
+    if (ImGui::GetIO().MouseDown[0])
+      wait = std::min(wait.value_or(std::chrono::milliseconds(100)), std::chrono::milliseconds(100));
+    uint64_t inputs = input_events;
+    if (wait) glfwWaitEventsTimeout(static_cast<double>(wait->count()) / 1000.0);
+    else glfwWaitEvents();
+    ++wakes;
+    return input_events != inputs ? 2 : 1;
+  }
+
+  // Fills the back buffer with this frame's picture. Called only for a changed picture: a wake-up that
+  // changes nothing visible costs the UI's own work, not a full-screen fill by the software renderer.
+  void render(ImU32 clear_colour, int fb_w, int fb_h) {
+    glViewport(0, 0, fb_w, fb_h);
+    ImVec4 bg = ImGui::ColorConvertU32ToFloat4(clear_colour);
+    glClearColor(bg.x, bg.y, bg.z, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  }
+
+  // Timings of a frame that was drawn, for --stats.
+  void count_frame(std::chrono::steady_clock::time_point start, std::chrono::steady_clock::time_point ui_end) {
+    auto end = std::chrono::steady_clock::now();
+    if (first_frame_ms < 0) first_frame_ms = std::chrono::duration<double, std::milli>(end - options.started).count();
+    if (options.stats && frame_ms.size() < 1000000) {
+      frame_ms.push_back(std::chrono::duration<float, std::milli>(end - start).count());
+      ui_ms.push_back(std::chrono::duration<float, std::milli>(ui_end - start).count());
+    }
+  }
+
   void write_targets(const AppState& state, const FrameOutput& out, int frame) {
     nlohmann::json doc;
     doc["frame"] = frame;
@@ -420,17 +455,8 @@ int Window::run(AppState& state, Controller& controller) {
   constexpr int kMaxSettlingFrames = 10;
   for (int frame = 0; !glfwWindowShouldClose(im.window) && g_stop_signal == 0; ++frame) {
     if (frames_to_draw <= 0 && !screenshot) {
-      std::optional<std::chrono::milliseconds> wait = controller.next_wake();
-      // A finger held down (the staff long press) needs time to pass on screen.
-      if (io.MouseDown[0]) wait = std::min(wait.value_or(std::chrono::milliseconds(100)), std::chrono::milliseconds(100));
-      uint64_t inputs = im.input_events;
-      if (wait) glfwWaitEventsTimeout(static_cast<double>(wait->count()) / 1000.0);
-      else glfwWaitEvents();
-      ++im.wakes;
+      frames_to_draw = im.sleep_until_needed(controller);
       if (g_stop_signal != 0) break;
-      // A touch needs two frames (ImGui sees the press, then draws its effect); a timer or another
-      // thread's news needs one, and the settling below adds more only if the layout moves.
-      frames_to_draw = im.input_events != inputs ? 2 : 1;
     } else {
       glfwPollEvents();
     }
@@ -449,18 +475,9 @@ int Window::run(AppState& state, Controller& controller) {
 
     int fb_w = 0, fb_h = 0;
     glfwGetFramebufferSize(im.window, &fb_w, &fb_h);
-    ImU32 clear_colour = palette(state.high_contrast).background;
-    // Only a changed picture is drawn: a wake-up that changes nothing visible (another thread's news, a
-    // settling frame) costs the UI's own work, not a full-screen fill by the software renderer.
-    uint64_t picture = picture_hash(ImGui::GetDrawData(), clear_colour, fb_w, fb_h);
+    uint64_t picture = picture_hash(ImGui::GetDrawData(), palette(state.high_contrast).background, fb_w, fb_h);
     const bool present = screenshot || im.damaged || picture != im.presented_hash;
-    if (present) {
-      glViewport(0, 0, fb_w, fb_h);
-      ImVec4 bg = ImGui::ColorConvertU32ToFloat4(clear_colour);
-      glClearColor(bg.x, bg.y, bg.z, 1.0f);
-      glClear(GL_COLOR_BUFFER_BIT);
-      ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-    }
+    if (present) im.render(palette(state.high_contrast).background, fb_w, fb_h);
 
     --frames_to_draw;
     if (!out.actions.empty() || out.redraw) frames_to_draw = 2;
@@ -500,13 +517,7 @@ int Window::run(AppState& state, Controller& controller) {
     glfwSwapBuffers(im.window);
     im.presented_hash = picture;
     im.damaged = false;
-    auto frame_end = std::chrono::steady_clock::now();
-    if (im.first_frame_ms < 0)
-      im.first_frame_ms = std::chrono::duration<double, std::milli>(frame_end - im.options.started).count();
-    if (im.options.stats && im.frame_ms.size() < 1000000) {
-      im.frame_ms.push_back(std::chrono::duration<float, std::milli>(frame_end - frame_start).count());
-      im.ui_ms.push_back(std::chrono::duration<float, std::milli>(ui_end - frame_start).count());
-    }
+    im.count_frame(frame_start, ui_end);
     if (controller.exit_requested()) break;
   }
   if (int sig = g_stop_signal; sig != 0) std::fprintf(stderr, "soundings-kiosk: stopping on SIG%s\n", sigabbrev_np(sig));
