@@ -2,26 +2,19 @@
 #include <catch2/catch.hpp>
 
 #include "soundings/response.h"
+#include "response_fixture.h"
 #include "soundings/sealing.h"
 
 using namespace soundings;
 
 namespace {
 
+// The sample response with one page and two answers (and nothing to seal yet).
 Response limited_response() {
-  Response response;
-  response.id = make_uuid();
-  response.consultation_id = "library-opening-hours";
-  response.consultation_version = 2;
-  response.language = "cy";
-  response.channel = Channel::Field;
-  response.device_id = "tablet-07";
-  response.venue = "Caffi Trwsio Rhos";
-  response.staff_id = "staff-3";
-  response.started_at = "2026-11-23T16:01:30Z";
-  response.submitted_at = "2026-11-23T16:04:02Z";
+  Response response = testing::sample_response();
   response.page_seconds = {{"your-library", 40}};
   response.answers = {{"library_used", {{"option", "brynteg"}}}, {"comment", "Diolch yn fawr"}};
+  response.personal = nlohmann::json::object();
   return response;
 }
 

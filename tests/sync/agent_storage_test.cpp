@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "agent_fixture.h"
+#include "large_outbox.h"
 #include "must.h"
 #include "soundings/device_store.h"
 
@@ -20,22 +21,8 @@ TEST_CASE("an outbox the device cannot read is reported as a store failure, not 
   device.enrol(hub);
   device.close();
   const std::string path = (device.dir().path() / kDeviceStoreFile).string();
-  {
-    // About 6 MB waiting: far more than SQLite's page cache, so the oldest are read from the disk.
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-    const int rc = sqlite3_exec(db, R"sql(
-BEGIN;
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 6000)
-INSERT INTO responses (id, consultation_id, consultation_version, submitted_at, body)
-SELECT 'response-' || i, 'library-hours', 1, '2026-11-23T10:00:00Z', printf('{"n": %d, "pad": "%.1000c"}', i, 'x') FROM n;
-INSERT INTO outbox (seq, created_at, updated_at) SELECT seq, submitted_at, submitted_at FROM responses;
-COMMIT;
-)sql",
-                                nullptr, nullptr, nullptr);
-    sqlite3_close(db);
-    REQUIRE(rc == SQLITE_OK);
-  }
+  // About 6 MB: far more than SQLite's page cache, so the oldest are read from the disk.
+  REQUIRE(soundings::testing::fill_outbox_beyond_page_cache(path) == SQLITE_OK);
   device.reopen();
   sync::SyncAgent agent(device.store(), fast_config());
   REQUIRE(agent.status().waiting == 6000);
