@@ -44,7 +44,7 @@ Result<bool> has_setting(Store& store, const char* key) {
 
 // Saves one response from the old store's outbox, or counts it as already there.
 Status copy_response(Store& into, const OutboxItem& item, LegacyMerge& done) {
-  Result<std::optional<Response>> present = into.find_response(item.response_id);
+  Result<std::optional<Response>> present = into.find_response(item.id);
   if (!present) return present.error();
   if (*present) {
     ++done.responses_present;
@@ -53,12 +53,12 @@ Status copy_response(Store& into, const OutboxItem& item, LegacyMerge& done) {
   const auto body = nlohmann::json::parse(item.body, nullptr, false);
   Result<Response> response = response_from_json(body);
   if (body.is_discarded() || !response) {
-    return Error{ErrorCode::Corrupt, "response " + item.response_id + " in the old store cannot be read" +
+    return Error{ErrorCode::Corrupt, "response " + item.id + " in the old store cannot be read" +
                                          (response ? std::string() : ": " + response.error().message)};
   }
   if (Status saved = into.save(*response); !saved) return saved;
   if (item.state == OutboxState::NeedsReview) {
-    if (Status kept = into.mark_needs_review(item.response_id, item.last_error); !kept) return kept;
+    if (Status kept = into.mark_needs_review(item.id, item.last_error); !kept) return kept;
   }
   ++done.responses_added;
   return Status::success();

@@ -8,6 +8,10 @@
 //    "answers": {"<question id>": <answer>, ...},
 //    "personal": {...} or {"sealed": "<base64>"}, "special": {...} or {"sealed": "<base64>"}}
 // page_seconds is a list rather than an object so that page order survives a round trip.
+// Format 2 adds two keys, both always present:
+//   "given": {"mode": "self"|"read_out", "on_behalf": false, "interpreter": false, "privacy_notice_shown": true},
+//   "quality": ["too_fast", ...]   (flags worked out on the device; never a reason to drop a response)
+// A format 1 response (from a device before format 2) is read with "given" at its defaults and no flags.
 #include "soundings/response.h"
 
 #include <algorithm>
@@ -18,6 +22,7 @@
 #include <optional>
 #include <set>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include <sodium.h>
@@ -25,6 +30,14 @@
 #include "soundings/clock.h"
 
 namespace soundings {
+
+const char* given_mode_name(GivenMode mode) {
+  switch (mode) {
+    case GivenMode::SelfCompleted: return "self";
+    case GivenMode::ReadOut: return "read_out";
+  }
+  return "self";
+}
 
 const char* channel_name(Channel channel) {
   switch (channel) {
@@ -85,8 +98,50 @@ const std::set<std::string, std::less<>>& known_fields() {
   static const std::set<std::string, std::less<>> fields = {
       "format",     "id",         "consultation_id", "consultation_version", "language",
       "channel",    "device_id",  "venue",           "staff_id",             "started_at",
-      "submitted_at", "page_seconds", "answers",     "personal",             "special"};
+      "submitted_at", "page_seconds", "answers",     "personal",             "special",
+      "given",      "quality"};
   return fields;
+}
+
+std::optional<Error> read_given(const nlohmann::json& value, HowGiven& given) {
+  const auto it = value.find("given");
+  if (it == value.end()) return field_error("given", "missing");
+  if (!it->is_object()) return field_error("given", "must be an object");
+  for (const auto& [key, unused] : it->items()) {
+    if (key != "mode" && key != "on_behalf" && key != "interpreter" && key != "privacy_notice_shown") {
+      return field_error("given", "has an unknown field " + shown(key));
+    }
+  }
+  const auto mode = it->find("mode");
+  if (mode == it->end() || !mode->is_string()) return field_error("given.mode", "must be \"self\" or \"read_out\"");
+  if (*mode == "self") {
+    given.mode = GivenMode::SelfCompleted;
+  } else if (*mode == "read_out") {
+    given.mode = GivenMode::ReadOut;
+  } else {
+    return field_error("given.mode", "must be \"self\" or \"read_out\", not " + shown(mode->get<std::string>()));
+  }
+  for (const auto& [field, out] : {std::pair<const char*, bool*>{"on_behalf", &given.on_behalf},
+                                   std::pair<const char*, bool*>{"interpreter", &given.interpreter},
+                                   std::pair<const char*, bool*>{"privacy_notice_shown", &given.privacy_notice_shown}}) {
+    const auto flag = it->find(field);
+    if (flag == it->end() || !flag->is_boolean()) return field_error(std::string("given.") + field, "must be true or false");
+    *out = flag->get<bool>();
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> read_quality(const nlohmann::json& value, std::vector<std::string>& quality) {
+  const auto it = value.find("quality");
+  if (it == value.end()) return field_error("quality", "missing");
+  if (!it->is_array() || it->size() > 16) return field_error("quality", "must be a list of at most 16 flags");
+  for (const auto& flag : *it) {
+    if (!flag.is_string() || flag.get_ref<const std::string&>().empty() || flag.get_ref<const std::string&>().size() > 64) {
+      return field_error("quality", "each flag must be a short name");
+    }
+    quality.push_back(flag.get<std::string>());
+  }
+  return std::nullopt;
 }
 
 // Reads a required string field of at most `max_bytes`; `allow_empty` for tags that may be blank.
@@ -177,7 +232,7 @@ nlohmann::json response_to_json(const Response& response) {
   for (const auto& page : response.page_seconds) {
     pages.push_back({{"page", page.page_id}, {"seconds", page.seconds}});
   }
-  return nlohmann::json{
+  nlohmann::json out{
       {"format", response.format},
       {"id", response.id},
       {"consultation_id", response.consultation_id},
@@ -194,6 +249,14 @@ nlohmann::json response_to_json(const Response& response) {
       {"personal", response.personal},
       {"special", response.special},
   };
+  if (response.format >= 2) {
+    out["given"] = {{"mode", given_mode_name(response.given.mode)},
+                    {"on_behalf", response.given.on_behalf},
+                    {"interpreter", response.given.interpreter},
+                    {"privacy_notice_shown", response.given.privacy_notice_shown}};
+    out["quality"] = response.quality;
+  }
+  return out;
 }
 
 Result<Response> response_from_json(const nlohmann::json& value) {
@@ -206,12 +269,15 @@ Result<Response> response_from_json(const nlohmann::json& value) {
   const auto format = value.find("format");
   if (format == value.end()) return field_error("format", "missing");
   if (!format->is_number_integer()) return field_error("format", "must be a whole number");
-  if (format->get<int64_t>() > 1) {
+  if (format->get<int64_t>() > 2) {
     return Error{ErrorCode::TooNew, "response.format: " + format->dump() +
-                                        " was written by a newer version of Soundings (this one reads 1)"};
+                                        " was written by a newer version of Soundings (this one reads 1 and 2)"};
   }
-  if (format->get<int64_t>() != 1) return field_error("format", "must be 1");
-  response.format = 1;
+  if (format->get<int64_t>() < 1) return field_error("format", "must be 1 or 2");
+  response.format = format->get<int>();
+  if (response.format == 1 && (value.contains("given") || value.contains("quality"))) {
+    return field_error("format", "1 has no \"given\" or \"quality\"; they came with format 2");
+  }
 
   if (auto error = read_string(value, "id", false, SIZE_MAX, response.id)) return *error;
   if (!is_uuid(response.id)) return field_error("id", "must be a UUID, not " + shown(response.id));
@@ -274,6 +340,10 @@ Result<Response> response_from_json(const nlohmann::json& value) {
   response.answers = *answers;
   if (auto error = read_part(value, "personal", response.personal)) return *error;
   if (auto error = read_part(value, "special", response.special)) return *error;
+  if (response.format >= 2) {
+    if (auto error = read_given(value, response.given)) return *error;
+    if (auto error = read_quality(value, response.quality)) return *error;
+  }
   return response;
 }
 

@@ -36,18 +36,23 @@ Result<std::string> canonical_json(const std::string& text, const std::string& w
   return parsed.dump();
 }
 
-// Columns 0..5 of every outbox query: response id, body, state, attempts, last error, created at.
+// Columns 0..7 of every outbox query: record id, body, state, attempts, last error, created at, kind, hash.
+// A response's body is in responses, every other kind's in records.
 constexpr const char* kOutboxColumns =
-    "r.id, r.body, o.state, o.attempts, o.last_error, o.created_at FROM outbox o JOIN responses r ON r.seq = o.seq";
+    "o.record_id, COALESCE(r.body, x.body), o.state, o.attempts, o.last_error, o.created_at, o.kind, o.hash "
+    "FROM outbox o LEFT JOIN responses r ON o.kind = 'response' AND r.id = o.record_id "
+    "LEFT JOIN records x ON o.kind <> 'response' AND x.id = o.record_id";
 
 OutboxItem outbox_item_from(const Statement& row) {
   OutboxItem item;
-  item.response_id = row.text(0);
+  item.id = row.text(0);
   item.body = row.text(1);
   item.state = outbox_state_from(row.text(2));
   item.attempts = static_cast<int>(row.integer(3));
   item.last_error = row.text(4);
   item.created_at = row.text(5);
+  item.kind = record_kind_from_name(row.text(6)).value_or(RecordKind::Response);
+  item.hash = row.text(7);
   return item;
 }
 
@@ -86,14 +91,16 @@ Status Store::save(const Response& response) {
     }
     return inserted;
   }
-  const int64_t seq = impl_->db.last_insert_rowid();
+  if (auto queued = impl_->queue(RecordKind::Response, response.id, record_hash_hex(body)); !queued) return queued;
+  return transaction.commit();
+}
 
-  auto outbox = impl_->db.cached("INSERT INTO outbox (seq, created_at, updated_at) VALUES (?, ?, ?)");
+Status Store::Impl::queue(RecordKind kind, const std::string& id, const std::string& hash) {
+  auto outbox = db.cached("INSERT INTO outbox (kind, record_id, hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?)");
   if (!outbox) return outbox.error();
   const std::string now = now_utc();
-  outbox->bind(1, seq).bind(2, now).bind(3, now);
-  if (auto queued = outbox->run("queueing response " + response.id + " for upload"); !queued) return queued;
-  return transaction.commit();
+  outbox->bind(1, record_kind_name(kind)).bind(2, id).bind(3, hash).bind(4, now).bind(5, now);
+  return outbox->run(std::string("queueing ") + record_kind_name(kind) + " " + id + " for upload");
 }
 
 Result<std::optional<Response>> Store::find_response(const std::string& response_id) {
@@ -284,20 +291,20 @@ Result<std::vector<OutboxItem>> Store::pending_batch(size_t max_count, size_t ma
   return out;
 }
 
-Status Store::Impl::update_outbox(const std::vector<std::string>& response_ids, std::string_view sql,
+Status Store::Impl::update_outbox(const std::vector<std::string>& record_ids, std::string_view sql,
                                   const std::vector<std::string>& extra, std::string_view doing) {
   Transaction transaction(db);
   if (auto begun = transaction.begin(); !begun) return begun;
   const std::string now = now_utc();
-  for (const auto& id : response_ids) {
+  for (const auto& id : record_ids) {
     {
-      auto known = db.cached("SELECT 1 FROM responses WHERE id = ?");
+      auto known = db.cached("SELECT 1 FROM outbox WHERE record_id = ?");
       if (!known) return known.error();
       known->bind(1, id);
       auto row = known->step(doing);
       if (!row) return row.error();
       if (!*row) {
-        return Error{ErrorCode::NotFound, "response " + id + " is not in this device's outbox; nothing was changed"};
+        return Error{ErrorCode::NotFound, "record " + id + " is not in this device's outbox; nothing was changed"};
       }
     }
     auto update = db.cached(sql);
@@ -311,39 +318,46 @@ Status Store::Impl::update_outbox(const std::vector<std::string>& response_ids, 
   return transaction.commit();
 }
 
-Status Store::mark_confirmed(const std::vector<std::string>& response_ids) {
+Status Store::mark_confirmed(const std::vector<std::string>& record_ids) {
   const std::lock_guard lock(impl_->mutex);
   // Head office's confirmation is final whatever the row's state; confirming twice changes nothing.
-  return impl_->update_outbox(response_ids,
-                              "UPDATE outbox SET state = 'confirmed', last_error = '', updated_at = ?1 "
-                              "WHERE state != 'confirmed' AND seq = (SELECT seq FROM responses WHERE id = ?2)",
-                              {}, "marking responses confirmed");
+  if (auto done = impl_->update_outbox(record_ids,
+                                       "UPDATE outbox SET state = 'confirmed', last_error = '', updated_at = ?1 "
+                                       "WHERE state != 'confirmed' AND record_id = ?2",
+                                       {}, "marking records confirmed");
+      !done) {
+    return done;
+  }
+  // A visit to a walk list already taken off the tablet leaves once head office holds it.
+  auto forgotten = impl_->forget_visits_of_removed_lists();
+  if (!forgotten) return forgotten.error();
+  return *forgotten ? impl_->checkpoint_truncate() : Status::success();
 }
 
-Status Store::mark_needs_review(const std::string& response_id, const std::string& reason) {
+Status Store::mark_needs_review(const std::string& record_id, const std::string& reason) {
   const std::lock_guard lock(impl_->mutex);
   {
-    auto state = impl_->db.cached("SELECT o.state FROM outbox o JOIN responses r ON r.seq = o.seq WHERE r.id = ?");
+    auto state = impl_->db.cached("SELECT state FROM outbox WHERE record_id = ?");
     if (!state) return state.error();
-    state->bind(1, response_id);
+    state->bind(1, record_id);
     auto row = state->step("reading the outbox");
     if (!row) return row.error();
     if (*row && state->text(0) == "confirmed") {
-      return Error{ErrorCode::Conflict, "response " + response_id +
+      return Error{ErrorCode::Conflict, "record " + record_id +
                                             " is already confirmed by head office; it cannot be put aside for review"};
     }
   }
-  return impl_->update_outbox({response_id},
+  return impl_->update_outbox({record_id},
                               "UPDATE outbox SET state = 'needs_review', last_error = ?2, updated_at = ?1 "
-                              "WHERE seq = (SELECT seq FROM responses WHERE id = ?3)",
-                              {reason}, "putting response " + response_id + " aside for review");
+                              "WHERE record_id = ?3",
+                              {reason}, "putting record " + record_id + " aside for review");
 }
 
-Status Store::record_failed_attempt(const std::vector<std::string>& response_ids, const std::string& error) {
+Status Store::record_failed_attempt(const std::vector<std::string>& record_ids, const std::string& error) {
   const std::lock_guard lock(impl_->mutex);
-  return impl_->update_outbox(response_ids,
+  return impl_->update_outbox(record_ids,
                               "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, updated_at = ?1 "
-                              "WHERE state = 'pending' AND seq = (SELECT seq FROM responses WHERE id = ?3)",
+                              "WHERE state = 'pending' AND record_id = ?3",
                               {error}, "recording a failed upload");
 }
 

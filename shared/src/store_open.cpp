@@ -24,8 +24,9 @@ constexpr int64_t kApplicationId = 0x534E4447;
 constexpr int kBusyTimeoutMs = 5000;
 
 // Forward migrations, applied in order inside one transaction at open.
-// Version 1 is the tables; version 2 the immutability triggers and the lookup indexes.
-constexpr std::array<sqlite::Migration, 2> kMigrations{{
+// Version 1 is the tables; version 2 the immutability triggers and the lookup indexes; version 3 records of
+// every kind in one outbox, and what a field tablet holds (the staff list, its walk lists).
+constexpr std::array<sqlite::Migration, 3> kMigrations{{
     {1, R"sql(
 CREATE TABLE settings (
   key TEXT PRIMARY KEY NOT NULL,
@@ -69,6 +70,64 @@ CREATE TRIGGER responses_never_deleted BEFORE DELETE ON responses
 BEGIN SELECT RAISE(ABORT, 'responses are never deleted on the device before head office confirms them'); END;
 CREATE INDEX responses_by_submitted_at ON responses (submitted_at);
 CREATE INDEX outbox_pending ON outbox (seq) WHERE state = 'pending';
+)sql"},
+    {3, R"sql(
+-- Records of the kinds other than responses. A visit names its walk list (subject) and door (the UPRN),
+-- so that the tablet can show a list's progress and, once head office holds them, remove a list's
+-- visits with the list.
+CREATE TABLE records (
+  seq INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('visit', 'check_in', 'sign_in')),
+  id TEXT NOT NULL UNIQUE,
+  subject TEXT NOT NULL DEFAULT '',
+  door TEXT NOT NULL DEFAULT '',
+  at TEXT NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE TRIGGER records_never_change BEFORE UPDATE ON records
+BEGIN SELECT RAISE(ABORT, 'records are immutable'); END;
+CREATE INDEX records_by_door ON records (subject, door, at);
+-- One outbox for every kind, in the order of saving. The body stays in its kind's table.
+CREATE TABLE outbox_of_every_kind (
+  seq INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('response', 'visit', 'check_in', 'sign_in')),
+  record_id TEXT NOT NULL UNIQUE,
+  hash TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'confirmed', 'needs_review')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+INSERT INTO outbox_of_every_kind (seq, kind, record_id, state, attempts, last_error, created_at, updated_at)
+  SELECT o.seq, 'response', r.id, o.state, o.attempts, o.last_error, o.created_at, o.updated_at
+  FROM outbox o JOIN responses r ON r.seq = o.seq ORDER BY o.seq;
+DROP INDEX outbox_pending;
+DROP TABLE outbox;
+ALTER TABLE outbox_of_every_kind RENAME TO outbox;
+CREATE INDEX outbox_pending ON outbox (seq) WHERE state = 'pending';
+-- Field tablets: the officers who may sign in (PINs as Argon2id hashes only), and the walk lists head
+-- office assigned to this device. A list's rows go when it is unassigned or closed.
+CREATE TABLE staff (
+  id TEXT PRIMARY KEY NOT NULL,
+  name TEXT NOT NULL,
+  pin_hash TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1))
+);
+CREATE TABLE walk_lists (
+  id TEXT PRIMARY KEY NOT NULL,
+  name TEXT NOT NULL
+);
+CREATE TABLE walk_addresses (
+  list_id TEXT NOT NULL REFERENCES walk_lists (id) ON DELETE CASCADE,
+  uprn TEXT NOT NULL,
+  address TEXT NOT NULL,
+  street TEXT NOT NULL,
+  postcode TEXT NOT NULL,
+  ward TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  PRIMARY KEY (list_id, uprn)
+);
 )sql"},
 }};
 
@@ -163,7 +222,9 @@ Status apply_settings(sqlite::Connection& db, bool in_memory) {
                  "the database would not switch to write-ahead logging (journal mode is " + *mode + ")"};
   }
   if (auto done = db.exec("PRAGMA synchronous = FULL", "setting synchronous=FULL"); !done) return done;
-  return db.exec("PRAGMA foreign_keys = ON", "turning on foreign keys");
+  if (auto done = db.exec("PRAGMA foreign_keys = ON", "turning on foreign keys"); !done) return done;
+  // Deleted rows (a walk list taken off the tablet) are overwritten, not left in free pages.
+  return db.exec("PRAGMA secure_delete = ON", "turning on secure delete");
 }
 
 }  // namespace

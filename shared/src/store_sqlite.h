@@ -25,9 +25,16 @@ struct Store::Impl {
   std::string open_key;
   std::mutex mutex;  // the kiosk's save worker and the sync thread share one Store
 
-  // Runs an outbox UPDATE (?1 = now, then `extra`, then the response id) for each id in one transaction;
+  // Queues a record saved in the same transaction (the caller's) for upload.
+  Status queue(RecordKind kind, const std::string& id, const std::string& hash);
+  // Runs an outbox UPDATE (?1 = now, then `extra`, then the record id) for each id in one transaction;
   // an id that is not on the device rolls the whole call back.
-  Status update_outbox(const std::vector<std::string>& response_ids, std::string_view sql,
+  // Deletes visits of walk lists no longer on the tablet once head office has confirmed them; true when
+  // something was deleted.
+  Result<bool> forget_visits_of_removed_lists();
+  // PRAGMA wal_checkpoint(TRUNCATE): nothing deleted stays readable in the WAL file.
+  Status checkpoint_truncate();
+  Status update_outbox(const std::vector<std::string>& record_ids, std::string_view sql,
                        const std::vector<std::string>& extra, std::string_view doing);
 };
 

@@ -83,7 +83,7 @@ TEST_CASE("a data folder holding both store files is merged into device.sqlite, 
   CHECK(counts.needs_review == 1);
   const std::vector<OutboxItem> set_aside = *store.needs_review();
   REQUIRE(set_aside.size() == 1);
-  CHECK(set_aside[0].response_id == unsent[1]);
+  CHECK(set_aside[0].id == unsent[1]);
   CHECK(set_aside[0].last_error == "conflict at head office");
   // Enrolment stays as soundings-sync made it; the kiosk's own settings come across.
   CHECK(*store.setting(setting::kDeviceToken) == std::optional<std::string>("token-from-hub"));

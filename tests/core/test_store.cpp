@@ -24,7 +24,7 @@ std::unique_ptr<Store> open_memory() {
 
 std::vector<std::string> ids_of(const std::vector<OutboxItem>& items) {
   std::vector<std::string> ids;
-  for (const auto& item : items) ids.push_back(item.response_id);
+  for (const auto& item : items) ids.push_back(item.id);
   return ids;
 }
 
@@ -105,7 +105,7 @@ TEST_CASE("a saved response waits in the outbox with the exact body that will be
   REQUIRE(store->save(response).ok());
   const auto batch = must(store->pending_batch(10, 1 << 20));
   REQUIRE(batch.size() == 1);
-  CHECK(batch[0].response_id == response.id);
+  CHECK(batch[0].id == response.id);
   CHECK(batch[0].body == response_to_json(response).dump());
   CHECK(batch[0].state == OutboxState::Pending);
   CHECK(batch[0].attempts == 0);
@@ -163,7 +163,7 @@ TEST_CASE("outbox rows move from pending to confirmed or needs-review and are co
 
   const auto review = must(store->needs_review());
   REQUIRE(review.size() == 1);
-  CHECK(review[0].response_id == b.id);
+  CHECK(review[0].id == b.id);
   CHECK(review[0].state == OutboxState::NeedsReview);
   CHECK(review[0].last_error == "conflict: a different copy is already stored");
   CHECK(ids_of(must(store->pending_batch(10, 1 << 20))) == std::vector<std::string>{c.id});

@@ -191,7 +191,7 @@ TEST_CASE("a response the hub rejects is put aside with the hub's reason", "[age
   CHECK(outcome.needs_review == 1);
   const auto review = must(device.store().needs_review());
   REQUIRE(review.size() == 1);
-  CHECK(review.front().response_id == response.id);
+  CHECK(review.front().id == response.id);
   CHECK(review.front().last_error.find("rejected") == 0);
   CHECK(review.front().last_error.find("version 9") != std::string::npos);
 }

@@ -124,7 +124,7 @@ void TestDevice::fill(const std::string& consultation_json, int64_t count, uint6
 
 std::set<std::string> TestDevice::pending_ids() {
   std::set<std::string> ids;
-  for (const auto& item : must(store_->pending_batch(10000000, SIZE_MAX))) ids.insert(item.response_id);
+  for (const auto& item : must(store_->pending_batch(10000000, SIZE_MAX))) ids.insert(item.id);
   return ids;
 }
 

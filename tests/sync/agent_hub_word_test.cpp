@@ -138,7 +138,7 @@ TEST_CASE("batches the hub refuses as a whole are halved down to the responses i
           "[agent][hub-word]") {
   Middlebox fixture(6);
   std::vector<std::string> order;
-  for (const auto& item : fixture.pending()) order.push_back(item.response_id);
+  for (const auto& item : fixture.pending()) order.push_back(item.id);
   REQUIRE(order.size() == 6);
   // Two batches of two at the hub at once, each holding a response the hub cannot take (a number
   // beyond a double, bad UTF-8): both are refused whole, every cycle, until each bad one is found.
@@ -172,7 +172,7 @@ TEST_CASE("batches the hub refuses as a whole are halved down to the responses i
   CHECK(counts.needs_review == 2);
   std::set<std::string> reviewed;
   for (const auto& item : must(fixture.device.store().needs_review())) {
-    reviewed.insert(item.response_id);
+    reviewed.insert(item.id);
     CHECK(item.last_error.find("number out of range") != std::string::npos);
     CHECK_FALSE(item.body.empty());  // kept whole for staff, never deleted
   }

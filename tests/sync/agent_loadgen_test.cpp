@@ -68,7 +68,7 @@ TEST_CASE("the load generator fills a store through Store::save and refuses a ne
   const auto queued = must(device.store().pending_batch(100, 1 << 24));
   REQUIRE(queued.size() == 25);
   for (size_t i = 1; i < queued.size(); ++i) {
-    CHECK(queued[i].response_id > queued[i - 1].response_id);
+    CHECK(queued[i].id > queued[i - 1].id);
     const auto earlier = nlohmann::json::parse(queued[i - 1].body);
     const auto later = nlohmann::json::parse(queued[i].body);
     CHECK(later.at("started_at").get<std::string>() >= earlier.at("started_at").get<std::string>());

@@ -33,13 +33,25 @@ inline constexpr const char* kEarliestResponseTime = "2020-01-01T00:00:00Z";
 enum class Channel { Kiosk, Field };
 const char* channel_name(Channel channel);  // "kiosk", "field"
 
+// How a response was given (REQUIREMENTS E and the export's columns): on the screen by the resident, or
+// read out by an officer who entered the answers; on someone else's behalf; with an interpreter.
+enum class GivenMode { SelfCompleted, ReadOut };
+const char* given_mode_name(GivenMode mode);  // "self", "read_out"
+
+struct HowGiven {
+  GivenMode mode = GivenMode::SelfCompleted;
+  bool on_behalf = false;
+  bool interpreter = false;
+  bool privacy_notice_shown = false;  // the kiosk always shows it before the first question
+};
+
 struct PageTime {
   std::string page_id;
   int seconds = 0;
 };
 
 struct Response {
-  int format = 1;
+  int format = 2;                   // 2 adds "given" and "quality"; format 1 is still read
   std::string id;                   // random UUID made on the device
   std::string consultation_id;
   int consultation_version = 0;
@@ -51,6 +63,8 @@ struct Response {
   std::string started_at;           // ISO 8601 UTC
   std::string submitted_at;         // ISO 8601 UTC
   std::vector<PageTime> page_seconds;
+  HowGiven given;
+  std::vector<std::string> quality;  // quality flags worked out on the device (field_records.h)
   nlohmann::json answers = nlohmann::json::object();  // ordinary answers by question id
 
   // Personal (contact) and special-category (equality) answers, held apart.

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "soundings/consultation.h"
+#include "soundings/field_records.h"
+#include "soundings/record.h"
 #include "soundings/response.h"
 #include "soundings/result.h"
 
@@ -20,8 +22,10 @@ enum class OutboxState { Pending, Confirmed, NeedsReview };
 const char* outbox_state_name(OutboxState state);  // "pending", "confirmed", "needs_review"
 
 struct OutboxItem {
-  std::string response_id;
-  std::string body;       // the response JSON exactly as it will be sent
+  RecordKind kind = RecordKind::Response;
+  std::string id;         // the record's id (a response's id for responses)
+  std::string body;       // the record's JSON exactly as it will be sent
+  std::string hash;       // record_hash_hex(body); empty for responses saved before envelopes
   OutboxState state = OutboxState::Pending;
   int attempts = 0;
   std::string last_error;
@@ -87,11 +91,28 @@ class Store {
   [[nodiscard]] Result<std::vector<CachedConsultation>> latest_consultations();
   [[nodiscard]] Result<std::optional<CachedConsultation>> consultation(const std::string& id, int version);
 
-  // Outbox. Oldest first, at most max_count items and about max_bytes of bodies (always at least one).
+  // Records of the other kinds (visits, check-ins, sign-in events): committed with their outbox row in one
+  // transaction, like a response. A second record with the same id is refused.
+  Status save_visit(const Visit& visit);
+  Status save_check_in(const CheckIn& check_in);
+  Status save_sign_in(const SignIn& sign_in);
+  // The visits recorded at this device for one walk list, oldest first (the list screen's progress).
+  [[nodiscard]] Result<std::vector<Visit>> visits_for_list(const std::string& list_id);
+
+  // Field tablets: what head office sent. Replacing the staff list is one transaction.
+  Status replace_staff(const std::vector<StaffMember>& staff);
+  [[nodiscard]] Result<std::vector<StaffMember>> staff();
+  // Makes the tablet's walk lists exactly `lists`: a list no longer there loses its addresses, and its
+  // visits once head office has confirmed them (later ones go when confirmed), overwritten on disk
+  // (secure_delete) and checkpointed out of the WAL, so no file of the tablet keeps a trace of it.
+  Status replace_walk_lists(const std::vector<WalkList>& lists);
+  [[nodiscard]] Result<std::vector<WalkList>> walk_lists();
+
+  // Outbox of every kind. Oldest first, at most max_count items and about max_bytes of bodies (always at least one).
   [[nodiscard]] Result<std::vector<OutboxItem>> pending_batch(size_t max_count, size_t max_bytes);
-  Status mark_confirmed(const std::vector<std::string>& response_ids);
-  Status mark_needs_review(const std::string& response_id, const std::string& reason);
-  Status record_failed_attempt(const std::vector<std::string>& response_ids, const std::string& error);
+  Status mark_confirmed(const std::vector<std::string>& record_ids);
+  Status mark_needs_review(const std::string& record_id, const std::string& reason);
+  Status record_failed_attempt(const std::vector<std::string>& record_ids, const std::string& error);
   [[nodiscard]] Result<std::vector<OutboxItem>> needs_review();
   [[nodiscard]] Result<OutboxCounts> outbox_counts();
 
@@ -103,8 +124,10 @@ class Store {
   [[nodiscard]] Result<bool> integrity_ok();
   [[nodiscard]] Result<StorePragmas> pragmas();
 
- private:
+ // Public so that the store's own source files can share helpers over it; defined in store_sqlite.h.
   struct Impl;
+
+ private:
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -169,27 +169,36 @@ SyncError HubClient::enrol(const std::string& code, const std::string& name, Enr
 
 std::string HubClient::push_body(std::span<const OutboxItem> items) {
   size_t total = 16;
-  for (const auto& item : items) total += item.body.size() + 1;
-  // The stored bodies are already the JSON the hub wants: join them instead of parsing 500 responses.
+  for (const auto& item : items) total += item.body.size() + item.id.size() + item.hash.size() + 48;
+  // The stored bodies are already canonical JSON: wrap each in its envelope instead of parsing them.
+  // Kinds, ids and hashes are plain ASCII (names, UUIDs, hex), so they need no escaping.
   std::string body;
   body.reserve(total);
-  body += "{\"responses\":[";
+  body += "{\"records\":[";
   for (size_t i = 0; i < items.size(); ++i) {
     if (i > 0) body += ',';
+    body += "{\"kind\":\"";
+    body += record_kind_name(items[i].kind);
+    body += "\",\"id\":\"";
+    body += items[i].id;
+    body += "\",\"hash\":\"";
+    body += items[i].hash;
+    body += "\",\"body\":";
     body += items[i].body;
+    body += '}';
   }
   body += "]}";
   return body;
 }
 
 SyncError HubClient::start_push(int slot, const std::string& body, HttpReply& reply) {
-  return transport_.start(slot, request(true, "/responses", &body, ""), reply);
+  return transport_.start(slot, request(true, "/records", &body, ""), reply);
 }
 
 SyncError HubClient::push(std::span<const OutboxItem> items, std::vector<ItemResult>& results) {
   const std::string body = push_body(items);
   HttpReply reply;
-  const SyncError error = transport_.perform(request(true, "/responses", &body, ""), reply);
+  const SyncError error = transport_.perform(request(true, "/records", &body, ""), reply);
   return read_push_answer(items, error, reply, results);
 }
 
@@ -197,7 +206,7 @@ SyncError HubClient::read_push_answer(std::span<const OutboxItem> items, const S
                                       const HttpReply& reply, std::vector<ItemResult>& results) {
   results.clear();
   if (!transport_error.ok()) return transport_error;
-  const std::string url = base_url_ + kApi + "/responses";
+  const std::string url = base_url_ + kApi + "/records";
   nlohmann::json parsed;
   if (auto error = judge(reply, url, false, parsed); !error.ok()) return error;
   const auto found = parsed.find("results");
@@ -217,8 +226,8 @@ SyncError HubClient::read_push_answer(std::span<const OutboxItem> items, const S
     ItemResult result;
     result.id = entry["id"].get<std::string>();
     result.status = entry["status"].get<std::string>();
-    if (result.id != items[i].response_id) {
-      return not_the_hub(url, "result " + std::to_string(i) + " is for " + result.id + ", not " + items[i].response_id);
+    if (result.id != items[i].id) {
+      return not_the_hub(url, "result " + std::to_string(i) + " is for " + result.id + ", not " + items[i].id);
     }
     if (!known.count(result.status)) {
       return not_the_hub(url, "result " + std::to_string(i) + " has an unknown status \"" + result.status + "\"");

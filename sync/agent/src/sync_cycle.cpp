@@ -106,7 +106,7 @@ Result<std::vector<OutboxItem>> SyncCycle::next_batch(const std::vector<std::spa
   size_t flying_bytes = 0;
   for (const auto& flying_batch : at_hub) {
     for (const auto& item : flying_batch) {
-      flying.insert(item.response_id);
+      flying.insert(item.id);
       flying_bytes += item.body.size();
     }
   }
@@ -116,7 +116,7 @@ Result<std::vector<OutboxItem>> SyncCycle::next_batch(const std::vector<std::spa
   std::vector<OutboxItem> batch;
   size_t bytes = 0;
   for (auto& item : *candidates) {
-    if (flying.count(item.response_id)) continue;
+    if (flying.count(item.id)) continue;
     if (!batch.empty() && (batch.size() >= max_count_ || bytes + item.body.size() > max_bytes_)) break;
     bytes += item.body.size();
     batch.push_back(std::move(item));
@@ -161,8 +161,8 @@ SyncError SyncCycle::push_all(HubClient& client, CycleReport& report, const Prog
       }
       std::vector<OutboxItem> batch = std::move(*next);
       if (batch.empty()) break;
-      if (++batches > max_batches || batch.front().response_id == last_settled_first) {
-        failure = {SyncErrorKind::Local, "The device store handed back response " + batch.front().response_id +
+      if (++batches > max_batches || batch.front().id == last_settled_first) {
+        failure = {SyncErrorKind::Local, "The device store handed back response " + batch.front().id +
                                              " after it was settled; stopping this cycle"};
         break;
       }
@@ -189,7 +189,7 @@ SyncError SyncCycle::push_all(HubClient& client, CycleReport& report, const Prog
     } else if (auto applied = apply_results(results, report); !applied.ok()) {
       if (failure.ok()) failure = applied;
     } else {
-      last_settled_first = flight.items.front().response_id;
+      last_settled_first = flight.items.front().id;
       settled(flight.items);
     }
     flight = InFlight{};
@@ -241,13 +241,13 @@ SyncError SyncCycle::push_items(HubClient& client, std::span<const OutboxItem> i
       return push_items(client, items.subspan(half), report);
     }
     const OutboxItem& item = items.front();
-    if (auto status = store_.record_failed_attempt({item.response_id}, error.message); !status.ok()) {
+    if (auto status = store_.record_failed_attempt({item.id}, error.message); !status.ok()) {
       return local_error("recording a refused response", status.error());
     }
     if (item.attempts + 1 < kMaxRefusalsPerResponse) return error;
     const std::string reason = "refused by the hub " + std::to_string(kMaxRefusalsPerResponse) +
                                " times, put aside for staff: " + error.message;
-    if (auto status = store_.mark_needs_review(item.response_id, reason); !status.ok()) {
+    if (auto status = store_.mark_needs_review(item.id, reason); !status.ok()) {
       return local_error("putting a refused response aside", status.error());
     }
     return {};

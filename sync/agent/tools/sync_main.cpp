@@ -207,7 +207,7 @@ int run_status(soundings::Store& store) {
             << "confirmed:    " << counts->confirmed << "\n"
             << "needs review: " << counts->needs_review << "\n";
   for (const auto& item : *review) {
-    std::cout << "  " << item.response_id << "  " << item.last_error << "\n";
+    std::cout << "  " << item.id << "  " << item.last_error << "\n";
   }
   return kExitOk;
 }

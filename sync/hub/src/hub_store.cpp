@@ -20,7 +20,7 @@ constexpr int kWriterCheckpointPages = 10000;
 
 // Migration 1 is the schema as the hub first shipped it (with IF NOT EXISTS, as it was run then).
 // Never edit a shipped step: add a new one.
-constexpr std::array<sqlite::Migration, 2> kMigrations{{{1, R"sql(
+constexpr std::array<sqlite::Migration, 3> kMigrations{{{1, R"sql(
 CREATE TABLE IF NOT EXISTS meta (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -92,6 +92,57 @@ CREATE INDEX IF NOT EXISTS quarantine_by_consultation ON quarantine (consultatio
     // its first schema already has it.
     {2, R"sql(
 CREATE INDEX IF NOT EXISTS quarantine_by_device ON quarantine (received_from);
+)sql"},
+    // Migration 3: records of every kind (sync/PROTOCOL.md, "Records"), and field work: staff accounts,
+    // walk lists and their assignment to devices, devices enrolled as field tablets. Quarantine's
+    // response_id column holds the id of a record of any kind; record_kind says which.
+    {3, R"sql(
+ALTER TABLE quarantine ADD COLUMN record_kind TEXT NOT NULL DEFAULT 'response';
+CREATE TABLE records (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  staff_id TEXT NOT NULL,
+  subject TEXT NOT NULL DEFAULT '',
+  door TEXT NOT NULL DEFAULT '',
+  at TEXT NOT NULL,
+  body TEXT NOT NULL,
+  body_hash BLOB NOT NULL,
+  received_from TEXT NOT NULL,
+  received_at TEXT NOT NULL
+);
+CREATE INDEX records_by_subject ON records (kind, subject, door, at);
+CREATE INDEX records_by_staff ON records (kind, staff_id, at);
+CREATE TABLE staff (
+  staff_id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  pin_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  disabled_at TEXT
+);
+CREATE TABLE walk_lists (
+  list_id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  imported_at TEXT NOT NULL,
+  closed_at TEXT
+);
+CREATE TABLE walk_addresses (
+  list_id TEXT NOT NULL REFERENCES walk_lists (list_id),
+  uprn TEXT NOT NULL,
+  address TEXT NOT NULL,
+  street TEXT NOT NULL,
+  postcode TEXT NOT NULL,
+  ward TEXT NOT NULL,
+  line INTEGER NOT NULL,
+  PRIMARY KEY (list_id, uprn)
+);
+CREATE TABLE walk_assignments (
+  list_id TEXT NOT NULL REFERENCES walk_lists (list_id),
+  device_id TEXT NOT NULL REFERENCES devices (device_id),
+  assigned_at TEXT NOT NULL,
+  PRIMARY KEY (list_id, device_id)
+);
+ALTER TABLE devices ADD COLUMN role TEXT NOT NULL DEFAULT 'kiosk' CHECK (role IN ('kiosk', 'field'));
+ALTER TABLE enrol_codes ADD COLUMN role TEXT NOT NULL DEFAULT 'kiosk' CHECK (role IN ('kiosk', 'field'));
 )sql"}}};
 
 constexpr sqlite::Schema kSchema{kApplicationId, kMigrations, "a Soundings hub database", "the Soundings hub"};

@@ -1,0 +1,198 @@
+// The store's field-mode operations: records of the kinds other than responses, the staff list and the
+// walk lists head office sends a field tablet.
+#include <set>
+
+#include "soundings/clock.h"
+#include "store_sqlite.h"
+
+namespace soundings {
+
+using sqlite::Statement;
+using sqlite::Transaction;
+
+namespace {
+
+// Saves one record and its outbox row in one transaction.
+Status save_record(Store::Impl& impl, RecordKind kind, const nlohmann::json& body, const std::string& subject,
+                   const std::string& door, const std::string& at) {
+  auto envelope = make_envelope(kind, body);
+  if (!envelope) return Error{envelope.error().code, envelope.error().message + " (nothing was saved)"};
+  const std::lock_guard lock(impl.mutex);
+  Transaction transaction(impl.db);
+  if (auto begun = transaction.begin(); !begun) return begun;
+  auto insert = impl.db.cached("INSERT INTO records (kind, id, subject, door, at, body) VALUES (?, ?, ?, ?, ?, ?)");
+  if (!insert) return insert.error();
+  insert->bind(1, record_kind_name(kind)).bind(2, envelope->id).bind(3, subject).bind(4, door).bind(5, at).bind(
+      6, envelope->body);
+  const std::string what = std::string(record_kind_name(kind)) + " " + envelope->id;
+  if (auto inserted = insert->run("saving " + what); !inserted) {
+    if (inserted.error().code == ErrorCode::Conflict) {
+      return Error{ErrorCode::Conflict, what + " is already saved on this device; a record is saved once"};
+    }
+    return inserted;
+  }
+  if (auto queued = impl.queue(kind, envelope->id, envelope->hash); !queued) return queued;
+  return transaction.commit();
+}
+
+// Checks a record the way the hub will, so that a device never keeps what the hub would refuse.
+template <typename T, typename ToJson, typename FromJson>
+Result<nlohmann::json> checked_body(const T& record, ToJson to_json, FromJson from_json) {
+  nlohmann::json body = to_json(record);
+  if (auto parsed = from_json(body); !parsed) {
+    return Error{parsed.error().code, parsed.error().message + " (nothing was saved)"};
+  }
+  return body;
+}
+
+}  // namespace
+
+Status Store::save_visit(const Visit& visit) {
+  auto body = checked_body(visit, visit_to_json, visit_from_json);
+  if (!body) return body.error();
+  return save_record(*impl_, RecordKind::Visit, *body, visit.list_id, visit.uprn, visit.visited_at);
+}
+
+Status Store::save_check_in(const CheckIn& check_in) {
+  auto body = checked_body(check_in, check_in_to_json, check_in_from_json);
+  if (!body) return body.error();
+  return save_record(*impl_, RecordKind::CheckIn, *body, "", "", check_in.at);
+}
+
+Status Store::save_sign_in(const SignIn& sign_in) {
+  auto body = checked_body(sign_in, sign_in_to_json, sign_in_from_json);
+  if (!body) return body.error();
+  return save_record(*impl_, RecordKind::SignIn, *body, "", "", sign_in.at);
+}
+
+Result<std::vector<Visit>> Store::visits_for_list(const std::string& list_id) {
+  const std::lock_guard lock(impl_->mutex);
+  auto select = impl_->db.cached("SELECT body FROM records WHERE kind = 'visit' AND subject = ? ORDER BY at, seq");
+  if (!select) return select.error();
+  select->bind(1, list_id);
+  std::vector<Visit> out;
+  while (true) {
+    auto row = select->step("reading the visits of walk list " + list_id);
+    if (!row) return row.error();
+    if (!*row) return out;
+    auto parsed = nlohmann::json::parse(select->text(0), nullptr, false);
+    auto visit = visit_from_json(parsed);
+    if (!visit) return Error{ErrorCode::Corrupt, "a stored visit cannot be read: " + visit.error().message};
+    out.push_back(std::move(visit.value()));
+  }
+}
+
+Status Store::replace_staff(const std::vector<StaffMember>& staff) {
+  const std::lock_guard lock(impl_->mutex);
+  Transaction transaction(impl_->db);
+  if (auto begun = transaction.begin(); !begun) return begun;
+  if (auto cleared = impl_->db.exec("DELETE FROM staff", "replacing the staff list"); !cleared) return cleared;
+  for (const auto& member : staff) {
+    auto insert = impl_->db.cached("INSERT INTO staff (id, name, pin_hash, disabled) VALUES (?, ?, ?, ?)");
+    if (!insert) return insert.error();
+    insert->bind(1, member.id).bind(2, member.name).bind(3, member.pin_hash).bind(4, int64_t{member.disabled ? 1 : 0});
+    if (auto done = insert->run("saving staff member " + member.id); !done) return done;
+  }
+  return transaction.commit();
+}
+
+Result<std::vector<StaffMember>> Store::staff() {
+  const std::lock_guard lock(impl_->mutex);
+  auto select = impl_->db.cached("SELECT id, name, pin_hash, disabled FROM staff ORDER BY name, id");
+  if (!select) return select.error();
+  std::vector<StaffMember> out;
+  while (true) {
+    auto row = select->step("reading the staff list");
+    if (!row) return row.error();
+    if (!*row) return out;
+    out.push_back(StaffMember{select->text(0), select->text(1), select->text(2), select->integer(3) != 0});
+  }
+}
+
+Status Store::replace_walk_lists(const std::vector<WalkList>& lists) {
+  const std::lock_guard lock(impl_->mutex);
+  {
+    Transaction transaction(impl_->db);
+    if (auto begun = transaction.begin(); !begun) return begun;
+    if (auto done = impl_->db.exec("DELETE FROM walk_addresses", "replacing the walk lists"); !done) return done;
+    if (auto done = impl_->db.exec("DELETE FROM walk_lists", "replacing the walk lists"); !done) return done;
+    for (const auto& list : lists) {
+      auto insert = impl_->db.cached("INSERT INTO walk_lists (id, name) VALUES (?, ?)");
+      if (!insert) return insert.error();
+      insert->bind(1, list.id).bind(2, list.name);
+      if (auto done = insert->run("saving walk list " + list.name); !done) return done;
+      int64_t position = 0;
+      for (const auto& door : list.addresses) {
+        auto address = impl_->db.cached(
+            "INSERT INTO walk_addresses (list_id, uprn, address, street, postcode, ward, position) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)");
+        if (!address) return address.error();
+        address->bind(1, list.id).bind(2, door.uprn).bind(3, door.address).bind(4, door.street).bind(5, door.postcode)
+            .bind(6, door.ward).bind(7, position++);
+        if (auto done = address->run("saving an address of walk list " + list.name); !done) return done;
+      }
+    }
+    if (auto done = impl_->forget_visits_of_removed_lists(); !done) return done.error();
+    if (auto committed = transaction.commit(); !committed) return committed;
+  }
+  return impl_->checkpoint_truncate();
+}
+
+Result<std::vector<WalkList>> Store::walk_lists() {
+  const std::lock_guard lock(impl_->mutex);
+  std::vector<WalkList> out;
+  {
+    auto lists = impl_->db.cached("SELECT id, name FROM walk_lists ORDER BY name, id");
+    if (!lists) return lists.error();
+    while (true) {
+      auto row = lists->step("reading the walk lists");
+      if (!row) return row.error();
+      if (!*row) break;
+      out.push_back(WalkList{lists->text(0), lists->text(1), {}});
+    }
+  }
+  for (auto& list : out) {
+    auto doors = impl_->db.cached(
+        "SELECT uprn, address, street, postcode, ward FROM walk_addresses WHERE list_id = ? ORDER BY position");
+    if (!doors) return doors.error();
+    doors->bind(1, list.id);
+    while (true) {
+      auto row = doors->step("reading walk list " + list.name);
+      if (!row) return row.error();
+      if (!*row) break;
+      list.addresses.push_back(
+          WalkAddress{doors->text(0), doors->text(1), doors->text(2), doors->text(3), doors->text(4)});
+    }
+  }
+  return out;
+}
+
+Result<bool> Store::Impl::forget_visits_of_removed_lists() {
+  // Only what head office holds: a visit still waiting to be sent stays until it is confirmed.
+  if (auto done = db.exec(
+          "DELETE FROM outbox WHERE kind = 'visit' AND state = 'confirmed' AND record_id IN "
+          "(SELECT id FROM records WHERE kind = 'visit' AND subject NOT IN (SELECT id FROM walk_lists))",
+          "removing the visits of walk lists taken off this tablet");
+      !done) {
+    return done.error();
+  }
+  if (auto done = db.exec(
+          "DELETE FROM records WHERE kind = 'visit' AND subject NOT IN (SELECT id FROM walk_lists) "
+          "AND id NOT IN (SELECT record_id FROM outbox)",
+          "removing the visits of walk lists taken off this tablet");
+      !done) {
+    return done.error();
+  }
+  auto removed = db.integer("SELECT changes()", "removing the visits of walk lists taken off this tablet");
+  if (!removed) return removed.error();
+  return *removed > 0;
+}
+
+Status Store::Impl::checkpoint_truncate() {
+  // Copies the WAL into the database (where secure_delete has overwritten what was deleted) and empties it.
+  auto rows = db.text_rows("PRAGMA wal_checkpoint(TRUNCATE)", "emptying the write-ahead log");
+  if (!rows) return rows.error();
+  return Status::success();
+}
+
+}  // namespace soundings
