@@ -54,10 +54,16 @@ inline constexpr const char* kDeviceName = "device_name";        // the name giv
 inline constexpr const char* kConsultationsEtag = "consultations_etag";    // last pull's ETag
 inline constexpr const char* kConsultationStatus = "consultation_status";  // JSON {"<id>": "open"|"closed"|...}
 inline constexpr const char* kLastSyncSuccessAt = "last_sync_success_at";  // ISO 8601 UTC
+inline constexpr const char* kDeviceRole = "device_role";        // "kiosk" or "field", from enrolment
+inline constexpr const char* kStaffEtag = "staff_etag";          // last staff-list pull's ETag (field tablets)
+inline constexpr const char* kWalkListsEtag = "walk_lists_etag"; // last walk-list pull's ETag (field tablets)
 
 // Written on the kiosk by staff.
 inline constexpr const char* kVenue = "venue";                  // where the kiosk stands, recorded on each response
 inline constexpr const char* kStaffPinHash = "staff_pin_hash";  // Argon2id hash of the staff PIN
 inline constexpr const char* kLangFirst = "lang_first";         // "cy" or "en": the language read first
+// Field tablets: minutes unused before an officer is signed out, and minutes between check-in reminders.
+inline constexpr const char* kFieldSignOutMinutes = "field_sign_out_minutes";
+inline constexpr const char* kFieldCheckInMinutes = "field_check_in_minutes";
 
 }  // namespace soundings::setting
