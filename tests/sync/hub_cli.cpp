@@ -318,3 +318,51 @@ TEST_CASE("soundings-hub commands other than serve and publish do not make a hub
     CHECK_FALSE(std::filesystem::exists(typo / "hub-keys.json"));
   }
 }
+
+TEST_CASE("soundings-hub walklist import lists bad lines and exits 2, then imports, assigns and reports coverage",
+          "[hub][cli][walklists]") {
+  hubtest::ServedHub served;
+  const std::string data = served.data_dir().string();
+  const auto bad = served.data_dir() / "bad.csv";
+  std::ofstream(bad, std::ios::binary) << "uprn,address,street,postcode,ward\r\n"
+                                          "1,\"1 Ffordd Llanfair, Gwersyllt\",Ffordd Llanfair,LL11 4AB,Gwersyllt\r\n"
+                                          ",2 Ffordd Llanfair,Ffordd Llanfair,LL11 4AB,Gwersyllt\r\n"
+                                          "1,3 Ffordd Llanfair,Ffordd Llanfair,LL11 4AB\r\n";
+  const Run refused = run_hub({"walklist", "import", "--data", data, "--name", "Gwersyllt", bad.string()});
+  INFO(refused.output);
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.output.find("nothing from it was kept") != std::string::npos);
+  CHECK(refused.output.find("line 3: uprn is missing") != std::string::npos);
+  CHECK(refused.output.find("line 4: has 4 fields; the header has 5") != std::string::npos);
+  CHECK(run_hub({"walklist", "list", "--data", data}).output.find("no walk lists") != std::string::npos);
+
+  const auto good = served.data_dir() / "good.csv";
+  std::ofstream(good, std::ios::binary) << "uprn,address,street,postcode,ward,notes\n"
+                                           "1,\"Tŷ Gwyn, 1 Ffordd Llanfair\",Ffordd Llanfair,LL11 4AB,Gwersyllt,\n";
+  const Run imported = run_hub({"walklist", "import", "--data", data, "--name", "Gwersyllt", good.string()});
+  INFO(imported.output);
+  CHECK(imported.exit_code == 0);
+  CHECK(imported.output.find("imported walk list \"Gwersyllt\": 1 doors") != std::string::npos);
+  CHECK(imported.output.find("columns not kept: notes") != std::string::npos);
+  CHECK(run_hub({"walklist", "import", "--data", data, "--name", "Gwersyllt", good.string()}).exit_code == 2);
+
+  served.enrol("Library kiosk");
+  const Run kiosk = run_hub({"walklist", "assign", "--data", data, "--name", "Gwersyllt", "--device",
+                             served.last_device_id()});
+  CHECK(kiosk.exit_code == 1);
+  CHECK(kiosk.output.find("is a kiosk") != std::string::npos);
+  CHECK(run_hub({"walklist", "assign", "--data", data, "--name", "Gwersyllt"}).exit_code == 2);
+
+  const auto report = served.data_dir() / "coverage.csv";
+  const Run coverage = run_hub({"coverage", "--data", data, "--list", "Gwersyllt", "--output", report.string()});
+  CHECK(coverage.exit_code == 0);
+  const auto rows = hubtest::parse_csv(read_all(report).substr(3));
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[1][0] == "Ffordd Llanfair");
+  CHECK(rows[1][1] == "1");
+  CHECK(run_hub({"coverage", "--data", data, "--list", "Nowhere"}).exit_code == 1);
+
+  const Run closed = run_hub({"walklist", "close", "--data", data, "--name", "Gwersyllt"});
+  CHECK(closed.exit_code == 0);
+  CHECK(run_hub({"walklist", "list", "--data", data}).output.find("closed") != std::string::npos);
+}

@@ -38,6 +38,41 @@ std::optional<HubErrorBody> hub_error_body(const nlohmann::json& parsed) {
   return HubErrorBody{parsed["error"].get<std::string>(), message->get<std::string>()};
 }
 
+// A string of at most `max_bytes` (not empty when `required`) at object[key], copied to `out`.
+bool bounded_string(const nlohmann::json& object, const char* key, size_t max_bytes, bool required,
+                    std::string& out) {
+  const auto it = object.find(key);
+  if (it == object.end() || !it->is_string()) return false;
+  const auto& text = it->get_ref<const std::string&>();
+  if (text.size() > max_bytes || (required && text.empty())) return false;
+  out = text;
+  return true;
+}
+
+// One walk list of the /walklists answer, or the problem with it.
+std::optional<std::string> read_walk_list(const nlohmann::json& entry, WalkList& list) {
+  if (!entry.is_object() || !bounded_string(entry, "id", kMaxFieldIdBytes, true, list.id) ||
+      !bounded_string(entry, "name", kMaxAddressBytes, true, list.name)) {
+    return "has no id or name";
+  }
+  const auto doors = entry.find("addresses");
+  if (doors == entry.end() || !doors->is_array()) return "has no addresses list";
+  list.addresses.reserve(doors->size());
+  for (size_t i = 0; i < doors->size(); ++i) {
+    const auto& door = (*doors)[i];
+    WalkAddress address;
+    if (!door.is_object() || !bounded_string(door, "uprn", kMaxFieldIdBytes, true, address.uprn) ||
+        !bounded_string(door, "address", kMaxAddressBytes, false, address.address) ||
+        !bounded_string(door, "street", kMaxAddressBytes, false, address.street) ||
+        !bounded_string(door, "postcode", kMaxAddressBytes, false, address.postcode) ||
+        !bounded_string(door, "ward", kMaxAddressBytes, false, address.ward)) {
+      return "addresses[" + std::to_string(i) + "] is not a door (uprn, address, street, postcode, ward)";
+    }
+    list.addresses.push_back(std::move(address));
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string normalise_hub_url(const std::string& url, std::string& problem) {
@@ -270,6 +305,30 @@ SyncError HubClient::pull(const std::string& etag, PullAnswer& answer) {
     pulled.definition = std::move(entry["definition"]);
     if (entry.contains("feedback") && entry["feedback"].is_object()) pulled.feedback = std::move(entry["feedback"]);
     answer.consultations.push_back(std::move(pulled));
+  }
+  answer.etag = reply.etag;
+  return {};
+}
+
+SyncError HubClient::pull_walk_lists(const std::string& etag, WalkListsAnswer& answer) {
+  answer = WalkListsAnswer{};
+  nlohmann::json parsed;
+  HttpReply reply;
+  if (auto error = call(false, "/walklists", nullptr, etag, parsed, reply); !error.ok()) return error;
+  if (reply.status == 304) {
+    answer.not_modified = true;
+    answer.etag = etag;
+    return {};
+  }
+  const std::string url = base_url_ + kApi + "/walklists";
+  const auto found = parsed.find("walk_lists");
+  if (found == parsed.end() || !found->is_array()) return not_the_hub(url, "the answer has no walk_lists list");
+  for (size_t i = 0; i < found->size(); ++i) {
+    WalkList list;
+    if (auto problem = read_walk_list((*found)[i], list)) {
+      return not_the_hub(url, "walk_lists[" + std::to_string(i) + "] " + *problem);
+    }
+    answer.lists.push_back(std::move(list));
   }
   answer.etag = reply.etag;
   return {};

@@ -45,6 +45,13 @@ struct PullAnswer {
   std::vector<PulledConsultation> consultations;
 };
 
+// What GET /walklists answered: a field tablet's walk lists, or "not modified".
+struct WalkListsAnswer {
+  bool not_modified = false;
+  std::string etag;
+  std::vector<WalkList> lists;
+};
+
 class HubClient {
  public:
   HubClient(HttpTransport& transport, const std::string& base_url, std::string token);
@@ -63,6 +70,8 @@ class HubClient {
                              const HttpReply& reply, std::vector<ItemResult>& results);
   SyncError pull(const std::string& etag, PullAnswer& answer);
   SyncError heartbeat(const nlohmann::json& body);
+  // Field tablets: the open walk lists head office assigns this device, each door checked.
+  SyncError pull_walk_lists(const std::string& etag, WalkListsAnswer& answer);
 
   const std::string& base_url() const { return base_url_; }
 

@@ -98,6 +98,7 @@ CycleReport SyncCycle::run(const ProgressCallback& progress) {
 
   if (auto error = push_all(client, report, progress); !error.ok()) return finish(std::move(error));
   if (auto error = pull(client, report); !error.ok()) return finish(std::move(error));
+  if (auto error = pull_walk_lists(client); !error.ok()) return finish(std::move(error));
   return finish(heartbeat(client));
 }
 
@@ -316,6 +317,26 @@ SyncError SyncCycle::pull(HubClient& client, CycleReport& report) {
     std::string message = "Some consultations from the hub were not stored: " + problems.front();
     if (problems.size() > 1) message += " (and " + std::to_string(problems.size() - 1) + " more)";
     return {SyncErrorKind::Local, message};
+  }
+  return {};
+}
+
+// Field tablets only: the tablet's walk lists become exactly those head office assigns it now; a list
+// unassigned or closed loses its addresses, and its visits once head office holds them (Store::replace_walk_lists).
+SyncError SyncCycle::pull_walk_lists(HubClient& client) {
+  const auto role = setting_or_empty(store_, setting::kDeviceRole);
+  if (!role) return local_error("reading its settings", role.error());
+  if (*role != "field") return {};
+  const auto etag = setting_or_empty(store_, setting::kWalkListsEtag);
+  if (!etag) return local_error("reading its settings", etag.error());
+  WalkListsAnswer answer;
+  if (auto error = client.pull_walk_lists(*etag, answer); !error.ok()) return error;
+  if (answer.not_modified) return {};
+  if (auto replaced = store_.replace_walk_lists(answer.lists); !replaced.ok()) {
+    return local_error("replacing its walk lists", replaced.error());
+  }
+  if (auto kept = store_.set_setting(setting::kWalkListsEtag, answer.etag); !kept.ok()) {
+    return local_error("keeping the walk lists' ETag", kept.error());
   }
   return {};
 }

@@ -42,6 +42,7 @@ class SyncCycle {
   SyncError push_items(HubClient& client, std::span<const OutboxItem> items, CycleReport& report);
   SyncError apply_results(const std::vector<ItemResult>& results, CycleReport& report);
   SyncError pull(HubClient& client, CycleReport& report);
+  SyncError pull_walk_lists(HubClient& client);
   SyncError heartbeat(HubClient& client);
 
   Store& store_;

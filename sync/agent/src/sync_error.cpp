@@ -131,6 +131,10 @@ SyncError classify_status(long status, const HubErrorBody* hub_error, const std:
     // The hub's own word that the upload was cut on the way: the network's fault, not the responses'.
     return from_hub(SyncErrorKind::ServerError, "The upload was cut before the hub had all of it");
   }
+  if (status == 403 && hub_error->code == "not_a_field_device") {
+    // The device's own idea of its role is wrong; its token is fine, so this is no reason to stop syncing.
+    return from_hub(SyncErrorKind::Local, "Head office has this device down as a kiosk, not a field tablet");
+  }
   switch (status) {
     case 400:
     case 413:

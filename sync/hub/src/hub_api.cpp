@@ -1,4 +1,4 @@
-// API v1 over cpp-httplib: health, enrolment, consultations, response batches, heartbeats.
+// API v1 over cpp-httplib: health, enrolment, consultations, walk lists, response batches, heartbeats.
 #include <httplib.h>
 
 #include <algorithm>
@@ -138,6 +138,21 @@ bool if_none_match(const std::string& header, const std::string& etag) {
   return false;
 }
 
+// A 200 with `body` and its ETag, or a 304 with no body when the device already holds it.
+void send_with_etag(const Request& req, Response& res, const std::string& body) {
+  std::string etag = to_hex(content_hash(body)).substr(0, 32);
+  etag.insert(etag.begin(), '"');
+  etag.push_back('"');
+  res.set_header("ETag", etag);
+  res.set_header("Cache-Control", "no-cache");
+  if (req.has_header("If-None-Match") && if_none_match(req.get_header_value("If-None-Match"), etag)) {
+    res.status = 304;
+    return;
+  }
+  res.status = 200;
+  res.set_content(body, kJson);
+}
+
 void health(HubState& hub, Response& res) {
   send_json(res, 200,
             json{{"service", "soundings-hub"}, {"api", 1}, {"hub_id", hub.store->hub_id()},
@@ -204,18 +219,32 @@ void consultations(HubState& hub, const Request& req, Response& res) {
                         {"definition", std::move(definition)},
                         {"feedback", std::move(feedback)}});
   }
-  const std::string body = json{{"consultations", std::move(list)}}.dump();
-  std::string etag = to_hex(content_hash(body)).substr(0, 32);
-  etag.insert(etag.begin(), '"');
-  etag.push_back('"');
-  res.set_header("ETag", etag);
-  res.set_header("Cache-Control", "no-cache");
-  if (req.has_header("If-None-Match") && if_none_match(req.get_header_value("If-None-Match"), etag)) {
-    res.status = 304;
+  send_with_etag(req, res, json{{"consultations", std::move(list)}}.dump());
+}
+
+// The open walk lists assigned to this device, for field tablets only (a kiosk never holds addresses).
+void walk_lists(HubState& hub, const Request& req, Response& res) {
+  const auto device = authenticate(hub, req, res);
+  if (!device) return;
+  const auto role = hub.store->device_role(*device);
+  if (!role) return send_storage_error(res, role.error());
+  if (!*role || (*role)->role != "field") {
+    send_error(res, 403, "not_a_field_device", "walk lists go only to field tablets; this device is a kiosk");
     return;
   }
-  res.status = 200;
-  res.set_content(body, kJson);
+  if (auto noted = hub.note_contact(*device); !noted) return send_storage_error(res, noted.error());
+  const auto lists = hub.store->open_walk_lists_for(*device);
+  if (!lists) return send_storage_error(res, lists.error());
+  json out = json::array();
+  for (const WalkList& list : *lists) {
+    json doors = json::array();
+    for (const WalkAddress& door : list.addresses) {
+      doors.push_back(json{{"uprn", door.uprn}, {"address", door.address}, {"street", door.street},
+                           {"postcode", door.postcode}, {"ward", door.ward}});
+    }
+    out.push_back(json{{"id", list.id}, {"name", list.name}, {"addresses", std::move(doors)}});
+  }
+  send_with_etag(req, res, json{{"walk_lists", std::move(out)}}.dump());
 }
 
 void responses(HubState& hub, const Request& req, const ContentReader& reader, Response& res) {
@@ -372,6 +401,8 @@ void install_routes(httplib::Server& server, HubState& hub) {
   });
   server.Get("/api/v1/consultations",
              [&hub](const Request& req, Response& res) { guarded(res, [&] { consultations(hub, req, res); }); });
+  server.Get("/api/v1/walklists",
+             [&hub](const Request& req, Response& res) { guarded(res, [&] { walk_lists(hub, req, res); }); });
   server.Post("/api/v1/responses", [&hub](const Request& req, Response& res, const ContentReader& reader) {
     guarded(res, [&] { responses(hub, req, reader, res); });
   });

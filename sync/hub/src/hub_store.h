@@ -82,6 +82,31 @@ struct StoredResponse {
   std::string body;
 };
 
+// A door of a walk list with the line of the imported file it came from.
+struct ImportedDoor {
+  WalkAddress door;
+  int64_t line = 0;
+};
+
+struct WalkListRow {
+  std::string id;
+  std::string name;
+  std::string imported_at;
+  std::string closed_at;  // empty while open
+};
+
+struct DeviceRole {
+  std::string name;
+  std::string role;  // "kiosk" or "field"
+  bool revoked = false;
+};
+
+// The outcome of the latest visit head office holds for one door.
+struct DoorOutcome {
+  std::string uprn;
+  std::string outcome;  // visit_outcome_name
+};
+
 class Store {
  public:
   // Creates the schema on first use; refuses a file that is not a hub database.
@@ -128,6 +153,21 @@ class Store {
   [[nodiscard]] Result<std::vector<std::string>> stored_ids();
   [[nodiscard]] Result<std::vector<StoredResponse>> responses_of(const std::string& consultation_id);  // by submitted_at, id
   [[nodiscard]] Result<std::vector<QuarantinedItem>> quarantined(const std::string& consultation_id);  // empty: all
+
+ // Walk lists (hub_store_walklists.cpp). A name already used is refused with Conflict.
+  [[nodiscard]] Status add_walk_list(const WalkListRow& list, const std::vector<ImportedDoor>& doors);
+  [[nodiscard]] Result<std::optional<WalkListRow>> walk_list_named(const std::string& name);
+  [[nodiscard]] Result<std::optional<DeviceRole>> device_role(const std::string& device_id);
+  [[nodiscard]] Result<bool> assign_walk_list(const std::string& list_id, const std::string& device_id,
+                                              const std::string& now);  // false: it already was
+  [[nodiscard]] Result<bool> unassign_walk_list(const std::string& list_id, const std::string& device_id);
+  [[nodiscard]] Result<bool> close_walk_list(const std::string& list_id, const std::string& now);  // false: already
+  [[nodiscard]] Result<std::vector<WalkListSummary>> walk_list_summaries();
+  // The open lists assigned to a device, each door in the order of the imported file.
+  [[nodiscard]] Result<std::vector<WalkList>> open_walk_lists_for(const std::string& device_id);
+  [[nodiscard]] Result<std::vector<WalkAddress>> walk_addresses(const std::string& list_id);
+  // Each visited door's latest outcome (by visited time, then time received).
+  [[nodiscard]] Result<std::vector<DoorOutcome>> latest_outcomes(const std::string& list_id);
 
  private:
   struct PendingBatch;

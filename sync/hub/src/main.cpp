@@ -33,6 +33,12 @@ constexpr const char* kUsage = R"(usage:
   soundings-hub reach      --data DIR --consultation ID [--min-count N] [--lang cy|en] [--output FILE]
   soundings-hub status     --data DIR
   soundings-hub quarantine --data DIR [--consultation ID] [--bodies yes]
+  soundings-hub walklist import   --data DIR --name NAME FILE.csv
+  soundings-hub walklist assign   --data DIR --name NAME --device ID
+  soundings-hub walklist unassign --data DIR --name NAME --device ID
+  soundings-hub walklist close    --data DIR --name NAME
+  soundings-hub walklist list     --data DIR
+  soundings-hub coverage   --data DIR --list NAME [--output FILE]
 )";
 
 struct Arguments {
@@ -270,6 +276,88 @@ int reach(const Arguments& args, Hub& hub) {
   return write_output(args, *text);
 }
 
+// A walk list file: a council's CSV of doors, read whole (at most 64 MiB: far more than 50,000 doors).
+int walklist_import(const Arguments& args, Hub& hub) {
+  if (args.positional.size() != 2 || args.option("name").empty()) {
+    return usage_error("walklist import takes --name NAME and one CSV file");
+  }
+  const std::string& path = args.positional[1];
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path, error);
+  if (error) return fail({soundings::ErrorCode::NotFound, path + ": cannot be read (" + error.message() + ")"});
+  if (size > 64u * 1024u * 1024u) return fail({soundings::ErrorCode::InvalidInput, path + ": larger than 64 MiB"});
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) return fail({soundings::ErrorCode::NotFound, path + ": cannot be read"});
+  const auto imported = hub.import_walk_list(args.option("name"), text.str());
+  if (!imported) return fail(imported.error());
+  if (!imported->problems.empty()) {
+    std::cerr << "soundings-hub: " << path << " was not imported (nothing from it was kept):\n";
+    for (const auto& problem : imported->problems) std::cerr << "  " << problem << "\n";
+    return 2;
+  }
+  std::cout << "imported walk list \"" << args.option("name") << "\": " << imported->doors << " doors, id "
+            << imported->id << "\n";
+  if (!imported->ignored_columns.empty()) {
+    std::cout << "columns not kept:";
+    for (const auto& column : imported->ignored_columns) std::cout << " " << column;
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+int walklist_list(Hub& hub) {
+  const auto lists = hub.walk_lists();
+  if (!lists) return fail(lists.error());
+  if (lists->empty()) {
+    std::cout << "no walk lists\n";
+    return 0;
+  }
+  for (const auto& list : *lists) {
+    std::string devices;
+    for (const auto& device : list.devices) devices += (devices.empty() ? "" : ", ") + device;
+    std::cout << list.name << "  " << list.doors << " doors  "
+              << (list.closed_at.empty() ? "open" : "closed " + list.closed_at) << "\n"
+              << "  id " << list.id << ", imported " << list.imported_at << ", devices " << or_dash(devices) << "\n";
+  }
+  return 0;
+}
+
+int walklist(const Arguments& args, Hub& hub) {
+  const std::string action = args.positional.empty() ? "" : args.positional[0];
+  if (action == "import") return walklist_import(args, hub);
+  if (action == "list") return walklist_list(hub);
+  const std::string name = args.option("name");
+  const std::string device = args.option("device");
+  if (action == "close") {
+    if (name.empty()) return usage_error("walklist close takes --name NAME");
+    if (auto closed = hub.close_walk_list(name); !closed) return fail(closed.error());
+    std::cout << "closed walk list \"" << name << "\"; tablets delete its addresses at their next sync\n";
+    return 0;
+  }
+  if (action != "assign" && action != "unassign") {
+    return usage_error("walklist takes import, assign, unassign, close or list");
+  }
+  if (name.empty() || device.empty()) return usage_error("walklist " + action + " takes --name NAME --device ID");
+  if (action == "assign") {
+    if (auto assigned = hub.assign_walk_list(name, device); !assigned) return fail(assigned.error());
+    std::cout << "assigned walk list \"" << name << "\" to device " << device << "\n";
+    return 0;
+  }
+  if (auto removed = hub.unassign_walk_list(name, device); !removed) return fail(removed.error());
+  std::cout << "unassigned walk list \"" << name << "\" from device " << device
+            << "; the tablet deletes its addresses at its next sync\n";
+  return 0;
+}
+
+int coverage(const Arguments& args, Hub& hub) {
+  if (args.option("list").empty()) return usage_error("coverage takes --list NAME");
+  const auto text = hub.coverage_csv(args.option("list"));
+  if (!text) return fail(text.error());
+  return write_output(args, *text);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -284,8 +372,8 @@ int main(int argc, char** argv) {
   if (config.data_dir.empty()) return usage_error("--data DIR is required");
 
   if (args.command == "serve") return serve(args, config);
-  const std::vector<std::string> commands = {"publish", "feedback", "enrol-code", "devices", "revoke",
-                                            "export",  "reach",    "status",     "quarantine"};
+  const std::vector<std::string> commands = {"publish", "feedback", "enrol-code", "devices",  "revoke",  "export",
+                                            "reach",   "status",   "quarantine", "walklist", "coverage"};
   if (std::find(commands.begin(), commands.end(), args.command) == commands.end()) {
     return usage_error("unknown command \"" + args.command + "\"");
   }
@@ -308,6 +396,8 @@ int main(int argc, char** argv) {
   if (args.command == "reach") return reach(args, hub);
   if (args.command == "status") return status(hub);
   if (args.command == "quarantine") return quarantine(args, hub);
+  if (args.command == "walklist") return walklist(args, hub);
+  if (args.command == "coverage") return coverage(args, hub);
   if (args.positional.size() != 1) return usage_error("revoke takes one device id");
   const auto revoked = hub.revoke(args.positional[0]);
   if (!revoked) return fail(revoked.error());

@@ -32,6 +32,7 @@ class TestHub {
   int port() const { return port_; }
   std::string url() const { return (tls_ ? "https" : "http") + std::string("://127.0.0.1:") + std::to_string(port_); }
   const std::string& consultation_json() const { return consultation_json_; }
+  const TempDir& dir() const { return dir_; }  // the hub's data folder, holding hub.sqlite
   std::string enrol_code(const std::string& device_name = "test device");
   void go_down();  // stops serving; the port is left free
   void come_up();  // serves again on the same port

@@ -1,13 +1,16 @@
 // The head-office hub: storage, admin operations and the HTTP API v1 (sync/PROTOCOL.md).
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "soundings/clock.h"
+#include "soundings/field_records.h"
 #include "soundings/result.h"
 
 namespace soundings::hub {
@@ -88,6 +91,38 @@ struct PublishOutcome {
   int version = 0;
 };
 
+// A walk list's import (`soundings-hub walklist import`): on any problem nothing is imported.
+struct WalkListImport {
+  std::vector<std::string> problems;         // each names its line ("line 7: uprn is missing"); empty on success
+  std::string id;                            // the list's stable id (a UUID), made at import
+  int64_t doors = 0;
+  std::vector<std::string> ignored_columns;  // columns of the file that are not kept
+};
+
+// One walk list as head office sees it (`soundings-hub walklist list`).
+struct WalkListSummary {
+  std::string id;
+  std::string name;
+  std::string imported_at;
+  std::string closed_at;             // empty while open
+  int64_t doors = 0;
+  std::vector<std::string> devices;  // names of the field tablets it is assigned to
+};
+
+// One street of a walk list's coverage: doors, not residents' answers. A door's outcome is its latest visit's.
+struct StreetCoverage {
+  std::string street;
+  int64_t doors = 0;
+  int64_t visited = 0;
+  std::array<int64_t, std::size(kAllVisitOutcomes)> outcomes{};  // doors by outcome, in kAllVisitOutcomes order
+};
+
+struct CoverageReport {
+  std::string list_id;
+  std::string name;
+  std::vector<StreetCoverage> streets;  // in the order the streets first appear in the imported file
+};
+
 class Hub {
  public:
   // Opens (or creates) DATA_DIR/hub.sqlite and the hub's key pair.
@@ -108,6 +143,18 @@ class Hub {
   // Reach by equality group (REQUIREMENTS C5): the sealed equality answers opened with the hub's
   // secret key and counted, small counts hidden. CSV of counts only, never a row per person.
   Result<std::string> reach_report(const std::string& consultation_id, const ReachOptions& options = {});
+
+  // Walk lists, by name. Only field tablets may be assigned a list; a closed list goes off every tablet.
+  // Problems with the name or the file come back in `problems`; a database that fails is an error.
+  Result<WalkListImport> import_walk_list(const std::string& name, const std::string& csv_text);
+  Status assign_walk_list(const std::string& name, const std::string& device_id);
+  Status unassign_walk_list(const std::string& name, const std::string& device_id);
+  Status close_walk_list(const std::string& name);
+  [[nodiscard]] Result<std::vector<WalkListSummary>> walk_lists();
+  // Per street of the list: doors, doors visited and doors by outcome, from the visits head office holds.
+  [[nodiscard]] Result<CoverageReport> coverage(const std::string& list_name);
+  // The same as CSV: street, doors, visited, not_visited, one column per outcome, then a "(all streets)" row.
+  [[nodiscard]] Result<std::string> coverage_csv(const std::string& list_name);
 
   // Figures for tests, benchmarks and the devices listing. A database that cannot be read is an
   // error, never an empty list or a zero.
