@@ -141,7 +141,7 @@ Options parse(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   const Options options = parse(argc, argv);
-  const std::filesystem::path base = options.dir.empty() ? std::filesystem::temp_directory_path() : options.dir;
+  const std::filesystem::path base = options.dir.empty() ? std::filesystem::temp_directory_path() : std::filesystem::path(options.dir);
   std::vector<double> imports, pulls, reads;
   for (int r = 0; r < options.rounds; ++r) {
     const auto folder = base / ("soundings-bench-walklists-" + std::to_string(::getpid()) + "-" + std::to_string(r));
