@@ -2,7 +2,12 @@
 // assigned to field tablets, closed, and the coverage of its doors from the visits received.
 //
 // Privacy (REQUIREMENTS P1-P3): problems name a line and a column, never the address or UPRN on it.
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdint>
 #include <map>
+#include <optional>
 
 #include "hub_csv.h"
 #include "hub_impl.h"
