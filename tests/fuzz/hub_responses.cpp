@@ -64,7 +64,7 @@ void judge(const nlohmann::json& item, size_t index, const soundings::hub::detai
   FUZZ_REQUIRE(verdict.canonical == item.dump(), "the canonical form is the item as received");
   FUZZ_REQUIRE(verdict.acceptable == verdict.reason.empty(), "a refused item, and only a refused item, has a reason");
   if (!verdict.acceptable) return;
-  FUZZ_REQUIRE(soundings::is_uuid(verdict.response_id), "an accepted item has a UUID");
+  FUZZ_REQUIRE(soundings::is_uuid(verdict.record_id), "an accepted item has a UUID");
   // What the hub stores must read back as the same response, or exports would disagree with ingest.
   const auto parsed = soundings::response_from_json(item);
   FUZZ_REQUIRE(parsed.ok(), "an accepted item parses as a response");
