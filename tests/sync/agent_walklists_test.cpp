@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "agent_fixture.h"
+#include "fault_proxy.h"
 #include "must.h"
 #include "no_trace.h"
 #include "soundings/device_store.h"
@@ -30,20 +31,47 @@ std::string canary_csv() {
   return csv;
 }
 
-// Field tablets enrol with a field code (another part of the hub); here both sides are told directly.
-void make_field_tablet(TestHub& hub, TestDevice& device) {
-  const std::string device_id = must(device.store().setting(setting::kDeviceId)).value_or("");
+constexpr const char* kCanaryNote = "CANARY-NOTE-7Q dog at the side gate";
+
+void hub_sql(TestHub& hub, const std::string& sql) {
   auto db = sqlite::Connection::open((hub.dir().path() / "hub.sqlite").string(), {.create = false});
   REQUIRE(db.ok());
-  auto update = db->prepare("UPDATE devices SET role = 'field' WHERE device_id = ?1");
-  REQUIRE(update.ok());
-  REQUIRE(update->bind(1, device_id).run("making a field tablet").ok());
+  REQUIRE(db->exec(sql, "setting up the hub").ok());
+}
+
+int64_t hub_count(TestHub& hub, const std::string& sql) {
+  auto db = sqlite::Connection::open((hub.dir().path() / "hub.sqlite").string(), {.create = false});
+  REQUIRE(db.ok());
+  return must(db->integer(sql, "counting at the hub"));
+}
+
+// Field tablets enrol with a field code, and officers are added with `staff add` (other parts of the hub);
+// here both sides are told directly.
+void make_field_tablet(TestHub& hub, TestDevice& device) {
+  const std::string device_id = must(device.store().setting(setting::kDeviceId)).value_or("");
+  hub_sql(hub, "UPDATE devices SET role = 'field' WHERE device_id = '" + device_id + "'");
+  hub_sql(hub, "INSERT OR IGNORE INTO staff (staff_id, name, pin_hash, created_at) "
+               "VALUES ('officer-1', 'Rhian Jones', '$argon2id$x', '2026-12-01T09:00:00Z')");
   REQUIRE(device.store().set_setting(setting::kDeviceRole, "field").ok());
+}
+
+// A visit at one of the list's doors, with the canary note.
+Visit visit_at(const WalkList& list, size_t door, VisitOutcome outcome, const std::string& at) {
+  Visit visit;
+  visit.id = make_uuid();
+  visit.list_id = list.id;
+  visit.uprn = list.addresses.at(door).uprn;
+  visit.outcome = outcome;
+  visit.note = kCanaryNote;
+  visit.staff_id = "officer-1";
+  visit.device_id = "tablet-1";
+  visit.visited_at = at;
+  return visit;
 }
 
 std::string traces(const TestDevice& device) {
   std::string found;
-  for (const char* canary : {kCanaryAddress, kCanaryUprn, kCanaryName}) {
+  for (const char* canary : {kCanaryAddress, kCanaryUprn, kCanaryName, kCanaryNote}) {
     for (const auto& file : files_holding(device.dir().path(), canary)) found += std::string(canary) + " in " + file + "\n";
   }
   return found;
@@ -81,6 +109,69 @@ TEST_CASE("an unassigned walk list, once synced, leaves no trace in any tablet f
   INFO(outcome.error);
   REQUIRE(outcome.error.empty());
   CHECK(must(device.store().walk_lists()).empty());
+  INFO(traces(device));
+  CHECK(traces(device).empty());
+  device.close();
+  CHECK(traces(device).empty());
+}
+
+TEST_CASE("a walk list worked on the tablet: visits reach head office once, coverage counts them, and the "
+          "unassigned list with its visits leaves no trace on the tablet", "[agent][e2e][walklists][no-trace]") {
+  TestHub hub;
+  TestDevice device;
+  device.enrol(hub, "Tablet 1");
+  make_field_tablet(hub, device);
+  const std::string device_id = must(device.store().setting(setting::kDeviceId)).value_or("");
+  REQUIRE(must(hub.hub().import_walk_list(kCanaryName, canary_csv())).problems.empty());
+  REQUIRE(hub.hub().assign_walk_list(kCanaryName, device_id));
+  sync::SyncAgent agent(device.store(), fast_config());
+  REQUIRE(agent.run_once().error.empty());
+  const WalkList list = must(device.store().walk_lists()).at(0);
+
+  // Three doors of the first street; the canary's door twice, its later visit deciding.
+  REQUIRE(device.store().save_visit(visit_at(list, 0, VisitOutcome::NotHome, "2026-11-30T10:00:00Z")));
+  REQUIRE(device.store().save_visit(visit_at(list, 0, VisitOutcome::Completed, "2026-11-30T16:00:00Z")));
+  REQUIRE(device.store().save_visit(visit_at(list, 1, VisitOutcome::Declined, "2026-11-30T10:05:00Z")));
+  REQUIRE(device.store().save_visit(visit_at(list, 2, VisitOutcome::CardLeft, "2026-11-30T10:10:00Z")));
+  {
+    // Every answer to the visits is lost after the hub stored them.
+    FaultPlan plan;
+    plan.cut_after_request = 1.0;
+    plan.only_requests_to = "POST /api/v1/records";
+    FaultProxy proxy(hub.port(), plan);
+    auto config = fast_config();
+    config.hub_url_override = proxy.url();
+    sync::SyncAgent faulty(device.store(), config);
+    const auto lost = faulty.run_once();
+    CHECK_FALSE(lost.error.empty());
+    CHECK(lost.pushed == 0);
+  }
+  const std::string count_visits = "SELECT count(*) FROM records WHERE kind = 'visit'";
+  CHECK(hub_count(hub, count_visits) == 4);
+  auto outcome = agent.run_once();
+  INFO(outcome.error);
+  REQUIRE(outcome.error.empty());
+  CHECK(outcome.pushed == 4);  // answered "duplicate", which confirms them
+  CHECK(hub_count(hub, count_visits) == 4);
+  CHECK(must(device.store().visits_for_list(list.id)).size() == 4);  // kept while the list is on the tablet
+  CHECK(must(device.store().outbox_counts()).confirmed == 4);
+
+  const auto report = must(hub.hub().coverage(kCanaryName));
+  REQUIRE(report.streets.size() == 2);
+  CHECK(report.streets[0].doors == 1);
+  CHECK(report.streets[0].visited == 1);
+  CHECK(report.streets[0].outcomes[0] == 1);  // completed
+  CHECK(report.streets[1].doors == 299);
+  CHECK(report.streets[1].visited == 2);
+  CHECK(report.streets[1].outcomes[2] == 1);  // declined
+  CHECK(report.streets[1].outcomes[4] == 1);  // card left
+
+  REQUIRE(hub.hub().unassign_walk_list(kCanaryName, device_id));
+  outcome = agent.run_once();
+  INFO(outcome.error);
+  REQUIRE(outcome.error.empty());
+  CHECK(must(device.store().walk_lists()).empty());
+  CHECK(must(device.store().visits_for_list(list.id)).empty());
   INFO(traces(device));
   CHECK(traces(device).empty());
   device.close();
