@@ -184,7 +184,9 @@ TEST_CASE("walk lists are assigned to field tablets only, unassigned and closed"
   auto lists = must(served.hub().walk_lists());
   REQUIRE(lists.size() == 1);
   CHECK(lists[0].doors == 3);
-  CHECK(lists[0].devices == std::vector<std::string>{"Tablet 1"});
+  REQUIRE(lists[0].devices.size() == 1);
+  CHECK(lists[0].devices[0].id == tablet);
+  CHECK(lists[0].devices[0].name == "Tablet 1");
   CHECK(lists[0].closed_at.empty());
 
   REQUIRE(served.hub().unassign_walk_list("Brymbo", tablet));

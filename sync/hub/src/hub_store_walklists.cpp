@@ -112,7 +112,7 @@ Result<std::vector<WalkListSummary>> Store::walk_list_summaries() {
   }
   for (WalkListSummary& list : out) {
     auto devices = (*db)->cached(
-        "SELECT d.name FROM walk_assignments w JOIN devices d ON d.device_id = w.device_id "
+        "SELECT d.device_id, d.name FROM walk_assignments w JOIN devices d ON d.device_id = w.device_id "
         "WHERE w.list_id = ?1 ORDER BY d.name, d.device_id");
     if (!devices) return devices.error();
     devices->bind(1, list.id);
@@ -120,7 +120,7 @@ Result<std::vector<WalkListSummary>> Store::walk_list_summaries() {
       auto row = devices->step("listing a walk list's devices");
       if (!row) return row.error();
       if (!*row) break;
-      list.devices.push_back(devices->text(0));
+      list.devices.push_back(WalkListSummary::Device{devices->text(0), devices->text(1)});
     }
   }
   return out;

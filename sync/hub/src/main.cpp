@@ -315,11 +315,13 @@ int walklist_list(Hub& hub) {
     return 0;
   }
   for (const auto& list : *lists) {
-    std::string devices;
-    for (const auto& device : list.devices) devices += (devices.empty() ? "" : ", ") + device;
+    std::string tablets;
+    for (const auto& device : list.devices) {
+      tablets += (tablets.empty() ? "" : ", ") + device.name + " (" + device.id + ")";
+    }
     std::cout << list.name << "  " << list.doors << " doors  "
               << (list.closed_at.empty() ? "open" : "closed " + list.closed_at) << "\n"
-              << "  id " << list.id << ", imported " << list.imported_at << ", devices " << or_dash(devices) << "\n";
+              << "  id " << list.id << ", imported " << list.imported_at << ", tablets " << or_dash(tablets) << "\n";
   }
   return 0;
 }

@@ -106,7 +106,11 @@ struct WalkListSummary {
   std::string imported_at;
   std::string closed_at;             // empty while open
   int64_t doors = 0;
-  std::vector<std::string> devices;  // names of the field tablets it is assigned to
+  struct Device {
+    std::string id;
+    std::string name;
+  };
+  std::vector<Device> devices;  // the field tablets it is assigned to
 };
 
 // One street of a walk list's coverage: doors, not residents' answers. A door's outcome is its latest visit's.
