@@ -342,7 +342,7 @@ TEST_CASE("soundings-hub walklist import lists bad lines and exits 2, then impor
   const Run imported = run_hub({"walklist", "import", "--data", data, "--name", "Gwersyllt", good.string()});
   INFO(imported.output);
   CHECK(imported.exit_code == 0);
-  CHECK(imported.output.find("imported walk list \"Gwersyllt\": 1 doors") != std::string::npos);
+  CHECK(imported.output.find("imported walk list \"Gwersyllt\": 1 door,") != std::string::npos);
   CHECK(imported.output.find("columns not kept: notes") != std::string::npos);
   CHECK(run_hub({"walklist", "import", "--data", data, "--name", "Gwersyllt", good.string()}).exit_code == 2);
 

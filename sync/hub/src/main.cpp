@@ -276,6 +276,8 @@ int reach(const Arguments& args, Hub& hub) {
   return write_output(args, *text);
 }
 
+std::string doors(int64_t count) { return std::to_string(count) + (count == 1 ? " door" : " doors"); }
+
 // A walk list file: a council's CSV of doors, read whole (at most 64 MiB: far more than 50,000 doors).
 int walklist_import(const Arguments& args, Hub& hub) {
   if (args.positional.size() != 2 || args.option("name").empty()) {
@@ -297,7 +299,7 @@ int walklist_import(const Arguments& args, Hub& hub) {
     for (const auto& problem : imported->problems) std::cerr << "  " << problem << "\n";
     return 2;
   }
-  std::cout << "imported walk list \"" << args.option("name") << "\": " << imported->doors << " doors, id "
+  std::cout << "imported walk list \"" << args.option("name") << "\": " << doors(imported->doors) << ", id "
             << imported->id << "\n";
   if (!imported->ignored_columns.empty()) {
     std::cout << "columns not kept:";
@@ -319,7 +321,7 @@ int walklist_list(Hub& hub) {
     for (const auto& device : list.devices) {
       tablets += (tablets.empty() ? "" : ", ") + device.name + " (" + device.id + ")";
     }
-    std::cout << list.name << "  " << list.doors << " doors  "
+    std::cout << list.name << "  " << doors(list.doors) << "  "
               << (list.closed_at.empty() ? "open" : "closed " + list.closed_at) << "\n"
               << "  id " << list.id << ", imported " << list.imported_at << ", tablets " << or_dash(tablets) << "\n";
   }
