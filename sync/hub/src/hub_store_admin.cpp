@@ -135,7 +135,7 @@ Result<std::vector<QuarantinedItem>> Store::quarantined(const std::string& consu
   if (!db) return db.error();
   auto query = (*db)->cached(
       "SELECT seq, kind, response_id, consultation_id, reason, body, received_from, received_at, "
-      "last_seen_at, times_seen FROM quarantine WHERE ?1 = '' OR consultation_id = ?1 ORDER BY seq");
+      "last_seen_at, times_seen, record_kind FROM quarantine WHERE ?1 = '' OR consultation_id = ?1 ORDER BY seq");
   if (!query) return query.error();
   query->bind(1, consultation_id);
   std::vector<QuarantinedItem> out;
@@ -144,7 +144,8 @@ Result<std::vector<QuarantinedItem>> Store::quarantined(const std::string& consu
     if (!row) return row.error();
     if (!*row) return out;
     out.push_back(QuarantinedItem{query->integer(0), query->text(1), query->text(2), query->text(3), query->text(4),
-                                  query->text(5), query->text(6), query->text(7), query->text(8), query->integer(9)});
+                                  query->text(5), query->text(6), query->text(7), query->text(8), query->integer(9),
+                                  query->text(10)});
   }
 }
 

@@ -224,7 +224,8 @@ int quarantine(const Arguments& args, Hub& hub) {
     return 0;
   }
   for (const auto& item : *items) {
-    std::cout << "#" << item.seq << "  " << item.kind << "  " << or_dash(item.response_id) << "  "
+    std::cout << "#" << item.seq << "  " << item.kind << "  " << item.record_kind << "  " << or_dash(item.response_id)
+              << "  "
               << or_dash(item.consultation_id) << "\n"
               << "  " << item.reason << "\n"
               << "  from device " << item.received_from << ", first " << item.first_seen_at << ", last "

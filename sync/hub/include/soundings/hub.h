@@ -66,7 +66,7 @@ struct ConsultationSummary {
 struct QuarantinedItem {
   int64_t seq = 0;
   std::string kind;              // "conflict" or "rejected"
-  std::string response_id;       // empty when the item had no usable id
+  std::string response_id;       // the record's id (of any kind); empty when the item had no usable id
   std::string consultation_id;   // empty when the item named none
   std::string reason;
   std::string body;              // the item as received (canonical JSON)
@@ -74,6 +74,7 @@ struct QuarantinedItem {
   std::string first_seen_at;
   std::string last_seen_at;
   int64_t times_seen = 1;
+  std::string record_kind = "response";  // "response", "visit", "check_in" or "sign_in"
 };
 
 // How `Hub::reach_report` shows its counts.
