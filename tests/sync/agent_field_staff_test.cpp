@@ -111,3 +111,23 @@ TEST_CASE("a staff list that is not the hub's own answer changes nothing on the 
   }
   CHECK(meddled == 3);
 }
+
+TEST_CASE("an enrolment answer naming a role other than kiosk or field is not the hub's and enrols nothing",
+          "[agent][hub-word][staff]") {
+  TestHub hub;
+  FakeServer box([&hub](const FakeRequest& request) {
+    FakeReply reply = forward_to(hub.port(), request);
+    // The same length, so the Content-Length still holds.
+    if (const auto at = reply.bytes.find("\"role\":\"field\""); at != std::string::npos) {
+      reply.bytes.replace(at, 14, "\"role\":\"admin\"");
+    }
+    return reply;
+  });
+  TestDevice device;
+  const Status enrolled =
+      sync::enrol(device.store(), box.url(), hub.enrol_code("Tablet 3", hub::DeviceRole::Field), "Tablet 3", fast_config());
+  REQUIRE_FALSE(enrolled);
+  CHECK(enrolled.error().message.find("role") != std::string::npos);
+  CHECK(setting_of(device.store(), setting::kDeviceToken).empty());
+  CHECK(setting_of(device.store(), setting::kDeviceRole).empty());
+}
