@@ -256,15 +256,49 @@ SyncError SyncCycle::push_items(HubClient& client, std::span<const OutboxItem> i
   return apply_results(results, report);
 }
 
-SyncError SyncCycle::pull(HubClient& client, CycleReport& report) {
-  PullAnswer answer;
-  const auto etag = setting_or_empty(store_, setting::kConsultationsEtag);
+template <typename Answer, typename Fetch, typename Apply>
+SyncError SyncCycle::pull_if_changed(const char* etag_key, Fetch fetch, Apply apply) {
+  const auto etag = setting_or_empty(store_, etag_key);
   if (!etag) return local_error("reading its settings", etag.error());
-  if (auto error = client.pull(*etag, answer); !error.ok()) {
-    return error;
+  Answer answer;
+  if (auto error = fetch(*etag, answer); !error.ok() || answer.not_modified) return error;
+  Applied applied = apply(answer);
+  if (applied.keep_etag && !answer.etag.empty()) {
+    if (auto kept = store_.set_setting(etag_key, answer.etag); !kept.ok() && applied.error.ok()) {
+      return local_error(std::string("keeping ") + etag_key, kept.error());
+    }
   }
-  if (answer.not_modified) return {};
+  return applied.error;
+}
 
+SyncError SyncCycle::pull(HubClient& client, CycleReport& report) {
+  const SyncError consultations = pull_if_changed<PullAnswer>(
+      setting::kConsultationsEtag,
+      [&client](const std::string& etag, PullAnswer& answer) { return client.pull(etag, answer); },
+      [this, &report](const PullAnswer& answer) { return apply_consultations(answer, report); });
+  // A consultation this device could not store must not hold back the staff list: it is how a disabled
+  // officer loses access.
+  if (!consultations.ok() && consultations.kind != SyncErrorKind::Local) return consultations;
+  const SyncError staff = pull_staff(client);
+  return consultations.ok() ? staff : consultations;
+}
+
+SyncError SyncCycle::pull_staff(HubClient& client) {
+  const auto role = setting_or_empty(store_, setting::kDeviceRole);
+  if (!role) return local_error("reading its settings", role.error());
+  if (*role != setting::kRoleField) return {};  // a kiosk is never sent officers' PIN hashes
+  return pull_if_changed<StaffAnswer>(
+      setting::kStaffEtag,
+      [&client](const std::string& etag, StaffAnswer& answer) { return client.pull_staff(etag, answer); },
+      [this](const StaffAnswer& answer) -> Applied {
+        if (auto stored = store_.replace_staff(answer.staff); !stored.ok()) {
+          return {local_error("storing the staff list", stored.error()), false};
+        }
+        return {};
+      });
+}
+
+SyncCycle::Applied SyncCycle::apply_consultations(const PullAnswer& answer, CycleReport& report) {
   std::vector<std::string> problems;
   bool storage_failed = false;
   nlohmann::json statuses = nlohmann::json::object();
@@ -304,18 +338,17 @@ SyncError SyncCycle::pull(HubClient& client, CycleReport& report) {
   }
   const std::string status_text = statuses.dump();
   const auto stored_status = setting_or_empty(store_, setting::kConsultationStatus);
-  if (!stored_status) return local_error("reading its settings", stored_status.error());
+  if (!stored_status) return {local_error("reading its settings", stored_status.error()), false};
   if (*stored_status != status_text) {
     store_.set_setting(setting::kConsultationStatus, status_text);
     report.consultations_changed = true;
   }
   report.consultations_changed = report.consultations_changed || report.outcome.consultations_updated > 0;
   // A storage failure means try the whole list again next time; a refused definition would be refused again.
-  if (!storage_failed && !answer.etag.empty()) store_.set_setting(setting::kConsultationsEtag, answer.etag);
   if (!problems.empty()) {
     std::string message = "Some consultations from the hub were not stored: " + problems.front();
     if (problems.size() > 1) message += " (and " + std::to_string(problems.size() - 1) + " more)";
-    return {SyncErrorKind::Local, message};
+    return {{SyncErrorKind::Local, message}, !storage_failed};
   }
   return {};
 }

@@ -32,7 +32,8 @@ class TestHub {
   int port() const { return port_; }
   std::string url() const { return (tls_ ? "https" : "http") + std::string("://127.0.0.1:") + std::to_string(port_); }
   const std::string& consultation_json() const { return consultation_json_; }
-  std::string enrol_code(const std::string& device_name = "test device");
+  std::string enrol_code(const std::string& device_name = "test device",
+                         hub::DeviceRole role = hub::DeviceRole::Kiosk);
   void go_down();  // stops serving; the port is left free
   void come_up();  // serves again on the same port
 
@@ -49,7 +50,7 @@ class TestDevice {
   TestDevice();  // an empty device store in a temp folder
   Store& store() { return *store_; }
   const TempDir& dir() const { return dir_; }
-  void enrol(TestHub& hub, const std::string& name = "test kiosk");
+  void enrol(TestHub& hub, const std::string& name = "test kiosk", hub::DeviceRole role = hub::DeviceRole::Kiosk);
   // Saves `count` completed responses through the load generator (the kiosk's submit path).
   void fill(const std::string& consultation_json, int64_t count, uint64_t seed);
   // The ids of every response waiting in the outbox.
