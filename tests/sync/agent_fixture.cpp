@@ -75,8 +75,8 @@ TestHub::~TestHub() {
   if (hub_) hub_->stop();
 }
 
-std::string TestHub::enrol_code(const std::string& device_name) {
-  auto code = hub_->make_enrol_code(device_name);
+std::string TestHub::enrol_code(const std::string& device_name, hub::DeviceRole role) {
+  auto code = hub_->make_enrol_code(device_name, std::chrono::hours(24), role);
   REQUIRE(code);
   return code.value();
 }
@@ -106,8 +106,8 @@ void TestDevice::reopen() {
   store_ = std::move(opened.value());
 }
 
-void TestDevice::enrol(TestHub& hub, const std::string& name) {
-  const Status enrolled = sync::enrol(*store_, hub.url(), hub.enrol_code(name), name, fast_config());
+void TestDevice::enrol(TestHub& hub, const std::string& name, hub::DeviceRole role) {
+  const Status enrolled = sync::enrol(*store_, hub.url(), hub.enrol_code(name, role), name, fast_config());
   INFO((enrolled ? std::string() : enrolled.error().message));
   REQUIRE(enrolled);
 }

@@ -33,26 +33,10 @@ std::string canary_csv() {
 
 constexpr const char* kCanaryNote = "CANARY-NOTE-7Q dog at the side gate";
 
-void hub_sql(TestHub& hub, const std::string& sql) {
-  auto db = sqlite::Connection::open((hub.dir().path() / "hub.sqlite").string(), {.create = false});
-  REQUIRE(db.ok());
-  REQUIRE(db->exec(sql, "setting up the hub").ok());
-}
-
 int64_t hub_count(TestHub& hub, const std::string& sql) {
   auto db = sqlite::Connection::open((hub.dir().path() / "hub.sqlite").string(), {.create = false});
   REQUIRE(db.ok());
   return must(db->integer(sql, "counting at the hub"));
-}
-
-// Field tablets enrol with a field code, and officers are added with `staff add` (other parts of the hub);
-// here both sides are told directly.
-void make_field_tablet(TestHub& hub, TestDevice& device) {
-  const std::string device_id = must(device.store().setting(setting::kDeviceId)).value_or("");
-  hub_sql(hub, "UPDATE devices SET role = 'field' WHERE device_id = '" + device_id + "'");
-  hub_sql(hub, "INSERT OR IGNORE INTO staff (staff_id, name, pin_hash, created_at) "
-               "VALUES ('officer-1', 'Rhian Jones', '$argon2id$x', '2026-12-01T09:00:00Z')");
-  REQUIRE(device.store().set_setting(setting::kDeviceRole, "field").ok());
 }
 
 // A visit at one of the list's doors, with the canary note.
@@ -82,8 +66,7 @@ std::string traces(const TestDevice& device) {
 TEST_CASE("an unassigned walk list, once synced, leaves no trace in any tablet file", "[agent][e2e][walklists][no-trace]") {
   TestHub hub;
   TestDevice device;
-  device.enrol(hub, "Tablet 1");
-  make_field_tablet(hub, device);
+  device.enrol(hub, "Tablet 1", hub::DeviceRole::Field);
   const std::string device_id = must(device.store().setting(setting::kDeviceId)).value_or("");
   REQUIRE(must(hub.hub().import_walk_list(kCanaryName, canary_csv())).problems.empty());
   REQUIRE(hub.hub().assign_walk_list(kCanaryName, device_id));
@@ -119,11 +102,11 @@ TEST_CASE("a walk list worked on the tablet: visits reach head office once, cove
           "unassigned list with its visits leaves no trace on the tablet", "[agent][e2e][walklists][no-trace]") {
   TestHub hub;
   TestDevice device;
-  device.enrol(hub, "Tablet 1");
-  make_field_tablet(hub, device);
+  device.enrol(hub, "Tablet 1", hub::DeviceRole::Field);
   const std::string device_id = must(device.store().setting(setting::kDeviceId)).value_or("");
   REQUIRE(must(hub.hub().import_walk_list(kCanaryName, canary_csv())).problems.empty());
   REQUIRE(hub.hub().assign_walk_list(kCanaryName, device_id));
+  REQUIRE(hub.hub().add_staff("officer-1", "Rhian Jones", "correct horse battery"));
   sync::SyncAgent agent(device.store(), fast_config());
   REQUIRE(agent.run_once().error.empty());
   const WalkList list = must(device.store().walk_lists()).at(0);
@@ -181,8 +164,7 @@ TEST_CASE("a walk list worked on the tablet: visits reach head office once, cove
 TEST_CASE("a closed walk list goes off the tablet at its next sync", "[agent][e2e][walklists]") {
   TestHub hub;
   TestDevice device;
-  device.enrol(hub, "Tablet 1");
-  make_field_tablet(hub, device);
+  device.enrol(hub, "Tablet 1", hub::DeviceRole::Field);
   const std::string device_id = must(device.store().setting(setting::kDeviceId)).value_or("");
   REQUIRE(must(hub.hub().import_walk_list("Gwersyllt", canary_csv())).problems.empty());
   REQUIRE(hub.hub().assign_walk_list("Gwersyllt", device_id));
@@ -193,6 +175,21 @@ TEST_CASE("a closed walk list goes off the tablet at its next sync", "[agent][e2
   REQUIRE(agent.run_once().error.empty());
   CHECK(must(device.store().walk_lists()).empty());
   CHECK(files_holding(device.dir().path(), kCanaryAddress).empty());
+}
+
+TEST_CASE("a tablet enrolled again as a kiosk keeps no address", "[agent][e2e][walklists][no-trace]") {
+  TestHub hub;
+  TestDevice device;
+  device.enrol(hub, "Tablet 1", hub::DeviceRole::Field);
+  const std::string device_id = must(device.store().setting(setting::kDeviceId)).value_or("");
+  REQUIRE(must(hub.hub().import_walk_list(kCanaryName, canary_csv())).problems.empty());
+  REQUIRE(hub.hub().assign_walk_list(kCanaryName, device_id));
+  REQUIRE(sync::SyncAgent(device.store(), fast_config()).run_once().error.empty());
+  REQUIRE(must(device.store().walk_lists()).size() == 1);
+  device.enrol(hub, "Library kiosk", hub::DeviceRole::Kiosk);
+  CHECK(must(device.store().walk_lists()).empty());
+  CHECK(must(device.store().setting(setting::kWalkListsEtag)).value_or("").empty());
+  CHECK(traces(device).empty());
 }
 
 TEST_CASE("a kiosk never asks for walk lists", "[agent][e2e][walklists]") {
@@ -211,7 +208,7 @@ TEST_CASE("a tablet the hub has down as a kiosk is told so, and keeps its enrolm
   TestHub hub;
   TestDevice device;
   device.enrol(hub, "Tablet 1");
-  REQUIRE(device.store().set_setting(setting::kDeviceRole, "field").ok());
+  REQUIRE(device.store().set_setting(setting::kDeviceRole, "field").ok());  // a store at odds with the hub
   sync::SyncAgent agent(device.store(), fast_config());
   const auto outcome = agent.run_once();
   CHECK(outcome.error.find("as a kiosk, not a field tablet") != std::string::npos);

@@ -16,52 +16,11 @@
 #include "soundings/loader.h"
 #include "soundings/sealing.h"
 
+using hubtest::Run;
+using hubtest::run_hub;
 using nlohmann::json;
 
 namespace {
-
-struct Run {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-
-  std::string last_line() const {
-    std::string text = output;
-    while (!text.empty() && text.back() == '\n') text.pop_back();
-    const auto newline = text.rfind('\n');
-    return newline == std::string::npos ? text : text.substr(newline + 1);
-  }
-};
-
-// Runs soundings-hub with these arguments (no shell), waiting at most 60 seconds.
-Run run_hub(const std::vector<std::string>& args) {
-  // Built before fork: the child of a threaded process may only call async-signal-safe functions.
-  std::vector<char*> argv;
-  argv.push_back(const_cast<char*>(SOUNDINGS_HUB_EXE));
-  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
-  int pipe_fds[2];
-  REQUIRE(::pipe(pipe_fds) == 0);
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    ::dup2(pipe_fds[1], STDOUT_FILENO);
-    ::dup2(pipe_fds[1], STDERR_FILENO);
-    ::close(pipe_fds[0]);
-    ::close(pipe_fds[1]);
-    ::execv(SOUNDINGS_HUB_EXE, argv.data());
-    ::_exit(127);
-  }
-  ::close(pipe_fds[1]);
-  Run run;
-  char buffer[4096];
-  ssize_t got = 0;
-  while ((got = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0) run.output.append(buffer, static_cast<size_t>(got));
-  ::close(pipe_fds[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
 
 std::string read_all(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -349,7 +308,7 @@ TEST_CASE("soundings-hub walklist import lists bad lines and exits 2, then impor
   served.enrol("Library kiosk");
   const Run kiosk = run_hub({"walklist", "assign", "--data", data, "--name", "Gwersyllt", "--device",
                              served.last_device_id()});
-  CHECK(kiosk.exit_code == 1);
+  CHECK(kiosk.exit_code == 2);
   CHECK(kiosk.output.find("is a kiosk") != std::string::npos);
   CHECK(run_hub({"walklist", "assign", "--data", data, "--name", "Gwersyllt"}).exit_code == 2);
 

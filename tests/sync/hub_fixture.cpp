@@ -1,9 +1,14 @@
-// Test support for the hub suites: temporary folders, the fixture consultation, a served hub.
+// Test support for the hub suites: temporary folders, the fixture consultation, a served hub, the command.
 #include "hub_fixture.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include <catch2/catch.hpp>
 
 #include "soundings/clock.h"
 
@@ -24,6 +29,53 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
+}
+
+std::string Run::last_line() const {
+  std::string text = output;
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  const auto newline = text.rfind('\n');
+  return newline == std::string::npos ? text : text.substr(newline + 1);
+}
+
+Run run_hub(const std::vector<std::string>& args, const std::string& input) {
+  // Built before fork: the child of a threaded process may only call async-signal-safe functions.
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(SOUNDINGS_HUB_EXE));
+  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  int out_fds[2];
+  int in_fds[2];
+  REQUIRE(::pipe(out_fds) == 0);
+  REQUIRE(::pipe(in_fds) == 0);
+  // Written whole before the child starts (it fits the pipe's buffer), so a child that ends without
+  // reading it can never leave this process writing to a closed pipe.
+  REQUIRE(input.size() <= 65536);
+  REQUIRE(::write(in_fds[1], input.data(), input.size()) == static_cast<ssize_t>(input.size()));
+  ::close(in_fds[1]);
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::dup2(in_fds[0], STDIN_FILENO);
+    ::dup2(out_fds[1], STDOUT_FILENO);
+    ::dup2(out_fds[1], STDERR_FILENO);
+    ::close(in_fds[0]);
+    ::close(out_fds[0]);
+    ::close(out_fds[1]);
+    ::execv(SOUNDINGS_HUB_EXE, argv.data());
+    ::_exit(127);
+  }
+  ::close(in_fds[0]);
+  ::close(out_fds[1]);
+  Run run;
+  char buffer[4096];
+  ssize_t got = 0;
+  while ((got = ::read(out_fds[0], buffer, sizeof buffer)) > 0) run.output.append(buffer, static_cast<size_t>(got));
+  ::close(out_fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
 }
 
 std::filesystem::path data_file(const std::string& name) {
@@ -91,8 +143,8 @@ httplib::Client ServedHub::client() const {
   return client;
 }
 
-std::string ServedHub::enrol(const std::string& name) {
-  const auto code = hub_->make_enrol_code(name);
+std::string ServedHub::enrol(const std::string& name, soundings::hub::DeviceRole role) {
+  const auto code = hub_->make_enrol_code(name, std::chrono::hours(24), role);
   if (!code) throw std::runtime_error("no enrolment code: " + code.error().message);
   auto http = client();
   const auto result = http.Post("/api/v1/enrol", nlohmann::json{{"code", *code}, {"name", name}}.dump(),

@@ -50,7 +50,8 @@ class ServedHub {
   httplib::Client client() const;  // with short timeouts, so a hung hub fails the test
 
   // Makes an enrolment code and redeems it over the API; returns the bearer token.
-  std::string enrol(const std::string& name = "Test kiosk");
+  std::string enrol(const std::string& name = "Test kiosk",
+                    soundings::hub::DeviceRole role = soundings::hub::DeviceRole::Kiosk);
   // The device id that went with the last enrol().
   const std::string& last_device_id() const { return last_device_id_; }
 
@@ -65,6 +66,17 @@ httplib::Headers bearer(const std::string& token);
 
 // Splits RFC 4180 CSV into rows of fields (quoted fields may hold commas, quotes and newlines).
 std::vector<std::vector<std::string>> parse_csv(const std::string& text);
+
+// How a run of the soundings-hub command ended.
+struct Run {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+
+  std::string last_line() const;
+};
+
+// Runs soundings-hub with these arguments (no shell) and `input` (at most 64 KiB) on its standard input.
+Run run_hub(const std::vector<std::string>& args, const std::string& input = "");
 
 // POSTs a batch and returns the parsed answer ({} when the request failed).
 nlohmann::json post_batch(httplib::Client& client, const std::string& token, const nlohmann::json& batch,

@@ -109,6 +109,7 @@ TEST_CASE("a different record under a stored record's id is a conflict kept asid
   const auto held = must(served.hub().quarantined());
   REQUIRE(held.size() == 1);
   CHECK(held[0].response_id == visit.id);
+  CHECK(held[0].record_kind == "visit");
 }
 
 TEST_CASE("field records are checked against head office's officers and walk lists", "[hub][records]") {

@@ -11,15 +11,6 @@ using soundings::testing::must;
 
 namespace {
 
-// Field tablets enrol with a field code (another part of the hub); here the role is set in the database.
-void make_field_device(hubtest::ServedHub& served, const std::string& device_id) {
-  auto db = soundings::sqlite::Connection::open((served.data_dir() / "hub.sqlite").string(), {.create = false});
-  REQUIRE(db.ok());
-  auto update = db->prepare("UPDATE devices SET role = 'field' WHERE device_id = ?1");
-  REQUIRE(update.ok());
-  REQUIRE(update->bind(1, device_id).run("making a field tablet").ok());
-}
-
 // A visit as the hub's records table holds it once received.
 void add_visit(hubtest::ServedHub& served, const std::string& list_id, const std::string& uprn,
                const std::string& outcome, const std::string& at) {
@@ -87,8 +78,7 @@ TEST_CASE("a walk list with quoted commas, doubled quotes, Welsh letters and CRL
   CHECK(imported.doors == 3);
   CHECK(imported.ignored_columns == std::vector<std::string>{"occupier"});  // columns not wanted are not kept
 
-  const std::string token = served.enrol("Tablet 1");
-  make_field_device(served, served.last_device_id());
+  const std::string token = served.enrol("Tablet 1", soundings::hub::DeviceRole::Field);
   REQUIRE(served.hub().assign_walk_list("Gwersyllt north", served.last_device_id()));
   int status = 0;
   std::string etag;
@@ -169,9 +159,8 @@ TEST_CASE("walk lists are assigned to field tablets only, unassigned and closed"
   REQUIRE(must(served.hub().import_walk_list("Brymbo", kGoodList)).problems.empty());
   served.enrol("Library kiosk");
   const std::string kiosk = served.last_device_id();
-  served.enrol("Tablet 1");
+  served.enrol("Tablet 1", soundings::hub::DeviceRole::Field);
   const std::string tablet = served.last_device_id();
-  make_field_device(served, tablet);
 
   const auto refused = served.hub().assign_walk_list("Brymbo", kiosk);
   REQUIRE_FALSE(refused);
@@ -207,12 +196,10 @@ TEST_CASE("GET /walklists gives a field tablet its own open lists with an ETag, 
   REQUIRE(must(served.hub().import_walk_list("Coedpoeth", kGoodList)).problems.empty());
   REQUIRE(must(served.hub().import_walk_list("Rhos", kGoodList)).problems.empty());
   const std::string kiosk_token = served.enrol("Library kiosk");
-  const std::string token = served.enrol("Tablet 1");
+  const std::string token = served.enrol("Tablet 1", soundings::hub::DeviceRole::Field);
   const std::string tablet = served.last_device_id();
-  make_field_device(served, tablet);
-  served.enrol("Tablet 2");
+  served.enrol("Tablet 2", soundings::hub::DeviceRole::Field);
   const std::string other_tablet = served.last_device_id();
-  make_field_device(served, other_tablet);
   REQUIRE(served.hub().assign_walk_list("Brymbo", tablet));
   REQUIRE(served.hub().assign_walk_list("Rhos", tablet));
   REQUIRE(served.hub().assign_walk_list("Coedpoeth", other_tablet));

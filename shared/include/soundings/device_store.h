@@ -57,6 +57,9 @@ inline constexpr const char* kLastSyncSuccessAt = "last_sync_success_at";  // IS
 inline constexpr const char* kDeviceRole = "device_role";        // "kiosk" or "field", from enrolment
 inline constexpr const char* kStaffEtag = "staff_etag";          // last staff-list pull's ETag (field tablets)
 inline constexpr const char* kWalkListsEtag = "walk_lists_etag"; // last walk-list pull's ETag (field tablets)
+// The values of kDeviceRole, as the hub's enrolment answer gives them ("role").
+inline constexpr const char* kRoleKiosk = "kiosk";
+inline constexpr const char* kRoleField = "field";
 
 // Written on the kiosk by staff.
 inline constexpr const char* kVenue = "venue";                  // where the kiosk stands, recorded on each response

@@ -1,4 +1,4 @@
-// Enrolment: swaps a one-time code for this device's identity, token and head office's sealing key.
+// Enrolment: swaps a one-time code for this device's identity, role, token and head office's sealing key.
 #include <cctype>
 
 #include "agent_config.h"
@@ -44,13 +44,26 @@ Status enrol(Store& store, const std::string& hub_url, const std::string& code, 
                                           ", but " + base + " is hub " + health.hub_id};
   }
 
+  // A device enrolled again as a kiosk keeps no officers' PIN hashes and no addresses from its time as a field
+  // tablet (its visits still wait for head office, as when a list is unassigned).
+  if (answer.role != setting::kRoleField) {
+    if (auto cleared = store.replace_staff({}); !cleared.ok()) {
+      return Error{ErrorCode::Storage, "Enrolment: could not clear the staff list: " + cleared.error().message};
+    }
+    if (auto cleared = store.replace_walk_lists({}); !cleared.ok()) {
+      return Error{ErrorCode::Storage, "Enrolment: could not clear the walk lists: " + cleared.error().message};
+    }
+  }
   // Address and token go last: an enrolment cut short leaves the old pair working, or fails as "refused".
   const std::pair<const char*, std::string> settings[] = {
       {setting::kHubId, answer.hub_id},
       {setting::kDeviceId, answer.device_id},
       {setting::kSealPublicKey, answer.seal_public_key},
       {setting::kDeviceName, device_name},
+      {setting::kDeviceRole, answer.role},
       {setting::kConsultationsEtag, ""},
+      {setting::kStaffEtag, ""},
+      {setting::kWalkListsEtag, ""},
       {setting::kHubUrl, base},
       {setting::kDeviceToken, answer.token},
   };

@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "soundings/device_store.h"
 #include "soundings/json_bounded.h"
 
 namespace soundings::sync {
@@ -199,6 +200,14 @@ SyncError HubClient::enrol(const std::string& code, const std::string& name, Enr
   answer.token = parsed["token"].get<std::string>();
   answer.hub_id = parsed["hub_id"].get<std::string>();
   answer.seal_public_key = parsed["seal_public_key"].get<std::string>();
+  // A hub from before field tablets sends no role: every device it enrolled is a kiosk.
+  answer.role = setting::kRoleKiosk;
+  if (const auto role = parsed.find("role"); role != parsed.end()) {
+    if (*role != setting::kRoleKiosk && *role != setting::kRoleField) {
+      return not_the_hub(base_url_ + kApi + "/enrol", "the enrolment answer's role is not \"kiosk\" or \"field\"");
+    }
+    answer.role = role->get<std::string>();
+  }
   return {};
 }
 
@@ -274,21 +283,34 @@ SyncError HubClient::read_push_answer(std::span<const OutboxItem> items, const S
   return {};
 }
 
-SyncError HubClient::pull(const std::string& etag, PullAnswer& answer) {
-  answer = PullAnswer{};
+SyncError HubClient::get_list(const std::string& path, const char* key, const std::string& etag,
+                              ConditionalAnswer& answer, nlohmann::json& list) {
   nlohmann::json parsed;
   HttpReply reply;
-  if (auto error = call(false, "/consultations", nullptr, etag, parsed, reply); !error.ok()) return error;
+  if (auto error = call(false, path, nullptr, etag, parsed, reply); !error.ok()) return error;
   if (reply.status == 304) {
     answer.not_modified = true;
     answer.etag = etag;
     return {};
   }
+  const auto found = parsed.find(key);
+  if (found == parsed.end() || !found->is_array()) {
+    return not_the_hub(base_url_ + kApi + path, std::string("the answer has no ") + key + " list");
+  }
+  list = std::move(*found);
+  answer.etag = reply.etag;
+  return {};
+}
+
+SyncError HubClient::pull(const std::string& etag, PullAnswer& answer) {
+  answer = PullAnswer{};
+  nlohmann::json list;
+  if (auto error = get_list("/consultations", "consultations", etag, answer, list); !error.ok() || answer.not_modified) {
+    return error;
+  }
   const std::string url = base_url_ + kApi + "/consultations";
-  const auto found = parsed.find("consultations");
-  if (found == parsed.end() || !found->is_array()) return not_the_hub(url, "the answer has no consultations list");
-  for (size_t i = 0; i < found->size(); ++i) {
-    auto& entry = (*found)[i];
+  for (size_t i = 0; i < list.size(); ++i) {
+    auto& entry = list[i];
     const std::string where = "consultations[" + std::to_string(i) + "]";
     if (!entry.is_object() || !is_nonempty_string(entry, "id")) return not_the_hub(url, where + " has no id");
     if (!entry.contains("version") || !entry["version"].is_number_integer() || entry["version"].get<int64_t>() < 1 ||
@@ -306,31 +328,46 @@ SyncError HubClient::pull(const std::string& etag, PullAnswer& answer) {
     if (entry.contains("feedback") && entry["feedback"].is_object()) pulled.feedback = std::move(entry["feedback"]);
     answer.consultations.push_back(std::move(pulled));
   }
-  answer.etag = reply.etag;
+  return {};
+}
+
+SyncError HubClient::pull_staff(const std::string& etag, StaffAnswer& answer) {
+  answer = StaffAnswer{};
+  nlohmann::json list;
+  if (auto error = get_list("/staff", "staff", etag, answer, list); !error.ok() || answer.not_modified) return error;
+  const std::string url = base_url_ + kApi + "/staff";
+  std::set<std::string, std::less<>> ids;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const auto& entry = list[i];
+    const std::string where = "staff[" + std::to_string(i) + "]";
+    if (!entry.is_object() || !is_nonempty_string(entry, "id") || !is_nonempty_string(entry, "name") ||
+        !entry.contains("pin_hash") || !entry["pin_hash"].is_string() || !entry.contains("disabled") ||
+        !entry["disabled"].is_boolean()) {
+      return not_the_hub(url, where + " must be {\"id\", \"name\", \"pin_hash\", \"disabled\"}");
+    }
+    StaffMember member{entry["id"].get<std::string>(), entry["name"].get<std::string>(),
+                       entry["pin_hash"].get<std::string>(), entry["disabled"].get<bool>()};
+    if (member.id.size() > kMaxFieldIdBytes || !ids.insert(member.id).second) {
+      return not_the_hub(url, where + " has an id that is too long or given twice");
+    }
+    answer.staff.push_back(std::move(member));
+  }
   return {};
 }
 
 SyncError HubClient::pull_walk_lists(const std::string& etag, WalkListsAnswer& answer) {
   answer = WalkListsAnswer{};
-  nlohmann::json parsed;
-  HttpReply reply;
-  if (auto error = call(false, "/walklists", nullptr, etag, parsed, reply); !error.ok()) return error;
-  if (reply.status == 304) {
-    answer.not_modified = true;
-    answer.etag = etag;
-    return {};
+  nlohmann::json lists;
+  if (auto error = get_list("/walklists", "walk_lists", etag, answer, lists); !error.ok() || answer.not_modified) {
+    return error;
   }
-  const std::string url = base_url_ + kApi + "/walklists";
-  const auto found = parsed.find("walk_lists");
-  if (found == parsed.end() || !found->is_array()) return not_the_hub(url, "the answer has no walk_lists list");
-  for (size_t i = 0; i < found->size(); ++i) {
+  for (size_t i = 0; i < lists.size(); ++i) {
     WalkList list;
-    if (auto problem = read_walk_list((*found)[i], list)) {
-      return not_the_hub(url, "walk_lists[" + std::to_string(i) + "] " + *problem);
+    if (auto problem = read_walk_list(lists[i], list)) {
+      return not_the_hub(base_url_ + kApi + "/walklists", "walk_lists[" + std::to_string(i) + "] " + *problem);
     }
     answer.lists.push_back(std::move(list));
   }
-  answer.etag = reply.etag;
   return {};
 }
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http_transport.h"
+#include "soundings/field_records.h"
 #include "soundings/store.h"
 #include "soundings/sync_error.h"
 
@@ -23,6 +24,7 @@ struct EnrolAnswer {
   std::string token;
   std::string hub_id;
   std::string seal_public_key;
+  std::string role;  // setting::kRoleKiosk or kRoleField
 };
 
 struct ItemResult {
@@ -39,16 +41,22 @@ struct PulledConsultation {
   nlohmann::json feedback;  // null when none
 };
 
-struct PullAnswer {
+// What a conditional GET of a list brought: nothing new (304), or the list with its ETag.
+struct ConditionalAnswer {
   bool not_modified = false;
   std::string etag;
+};
+
+struct PullAnswer : ConditionalAnswer {
   std::vector<PulledConsultation> consultations;
 };
 
+struct StaffAnswer : ConditionalAnswer {
+  std::vector<StaffMember> staff;
+};
+
 // What GET /walklists answered: a field tablet's walk lists, or "not modified".
-struct WalkListsAnswer {
-  bool not_modified = false;
-  std::string etag;
+struct WalkListsAnswer : ConditionalAnswer {
   std::vector<WalkList> lists;
 };
 
@@ -69,9 +77,11 @@ class HubClient {
   SyncError read_push_answer(std::span<const OutboxItem> items, const SyncError& transport_error,
                              const HttpReply& reply, std::vector<ItemResult>& results);
   SyncError pull(const std::string& etag, PullAnswer& answer);
-  SyncError heartbeat(const nlohmann::json& body);
-  // Field tablets: the open walk lists head office assigns this device, each door checked.
+  // Field tablets only: the hub refuses a kiosk (403 not_a_field_device: a set-up problem, not a refused token).
+  SyncError pull_staff(const std::string& etag, StaffAnswer& answer);
+  // Field tablets only, as the staff list: the open walk lists head office assigns this device, each door checked.
   SyncError pull_walk_lists(const std::string& etag, WalkListsAnswer& answer);
+  SyncError heartbeat(const nlohmann::json& body);
 
   const std::string& base_url() const { return base_url_; }
 
@@ -82,6 +92,10 @@ class HubClient {
   SyncError judge(const HttpReply& reply, const std::string& url, bool not_modified_ok, nlohmann::json& parsed) const;
   SyncError call(bool post, const std::string& path, const std::string* body, const std::string& if_none_match,
                  nlohmann::json& parsed, HttpReply& reply);
+  // GET `path` with If-None-Match `etag`. On 304 `answer` says so; otherwise the answer's `key` must be a
+  // list, moved into `list`, and `answer` carries the new ETag.
+  SyncError get_list(const std::string& path, const char* key, const std::string& etag, ConditionalAnswer& answer,
+                     nlohmann::json& list);
 
   HttpTransport& transport_;
   std::string base_url_;

@@ -98,7 +98,6 @@ CycleReport SyncCycle::run(const ProgressCallback& progress) {
 
   if (auto error = push_all(client, report, progress); !error.ok()) return finish(std::move(error));
   if (auto error = pull(client, report); !error.ok()) return finish(std::move(error));
-  if (auto error = pull_walk_lists(client); !error.ok()) return finish(std::move(error));
   return finish(heartbeat(client));
 }
 
@@ -257,15 +256,54 @@ SyncError SyncCycle::push_items(HubClient& client, std::span<const OutboxItem> i
   return apply_results(results, report);
 }
 
-SyncError SyncCycle::pull(HubClient& client, CycleReport& report) {
-  PullAnswer answer;
-  const auto etag = setting_or_empty(store_, setting::kConsultationsEtag);
+template <typename Answer, typename Fetch, typename Apply>
+SyncError SyncCycle::pull_if_changed(const char* etag_key, Fetch fetch, Apply apply) {
+  const auto etag = setting_or_empty(store_, etag_key);
   if (!etag) return local_error("reading its settings", etag.error());
-  if (auto error = client.pull(*etag, answer); !error.ok()) {
-    return error;
+  Answer answer;
+  if (auto error = fetch(*etag, answer); !error.ok() || answer.not_modified) return error;
+  Applied applied = apply(answer);
+  if (applied.keep_etag && !answer.etag.empty()) {
+    if (auto kept = store_.set_setting(etag_key, answer.etag); !kept.ok() && applied.error.ok()) {
+      return local_error(std::string("keeping ") + etag_key, kept.error());
+    }
   }
-  if (answer.not_modified) return {};
+  return applied.error;
+}
 
+SyncError SyncCycle::pull(HubClient& client, CycleReport& report) {
+  const SyncError consultations = pull_if_changed<PullAnswer>(
+      setting::kConsultationsEtag,
+      [&client](const std::string& etag, PullAnswer& answer) { return client.pull(etag, answer); },
+      [this, &report](const PullAnswer& answer) { return apply_consultations(answer, report); });
+  // A consultation this device could not store must not hold back the staff list or the walk lists: they are
+  // how a disabled officer loses access and how an unassigned list leaves the tablet.
+  if (!consultations.ok() && consultations.kind != SyncErrorKind::Local) return consultations;
+  const SyncError staff = pull_staff(client);
+  if (!staff.ok() && staff.kind != SyncErrorKind::Local) return staff;
+  const SyncError walk_lists = pull_walk_lists(client);
+  for (const SyncError* error : {&consultations, &staff, &walk_lists}) {
+    if (!error->ok()) return *error;
+  }
+  return {};
+}
+
+SyncError SyncCycle::pull_staff(HubClient& client) {
+  const auto role = setting_or_empty(store_, setting::kDeviceRole);
+  if (!role) return local_error("reading its settings", role.error());
+  if (*role != setting::kRoleField) return {};  // a kiosk is never sent officers' PIN hashes
+  return pull_if_changed<StaffAnswer>(
+      setting::kStaffEtag,
+      [&client](const std::string& etag, StaffAnswer& answer) { return client.pull_staff(etag, answer); },
+      [this](const StaffAnswer& answer) -> Applied {
+        if (auto stored = store_.replace_staff(answer.staff); !stored.ok()) {
+          return {local_error("storing the staff list", stored.error()), false};
+        }
+        return {};
+      });
+}
+
+SyncCycle::Applied SyncCycle::apply_consultations(const PullAnswer& answer, CycleReport& report) {
   std::vector<std::string> problems;
   bool storage_failed = false;
   nlohmann::json statuses = nlohmann::json::object();
@@ -305,18 +343,17 @@ SyncError SyncCycle::pull(HubClient& client, CycleReport& report) {
   }
   const std::string status_text = statuses.dump();
   const auto stored_status = setting_or_empty(store_, setting::kConsultationStatus);
-  if (!stored_status) return local_error("reading its settings", stored_status.error());
+  if (!stored_status) return {local_error("reading its settings", stored_status.error()), false};
   if (*stored_status != status_text) {
     store_.set_setting(setting::kConsultationStatus, status_text);
     report.consultations_changed = true;
   }
   report.consultations_changed = report.consultations_changed || report.outcome.consultations_updated > 0;
   // A storage failure means try the whole list again next time; a refused definition would be refused again.
-  if (!storage_failed && !answer.etag.empty()) store_.set_setting(setting::kConsultationsEtag, answer.etag);
   if (!problems.empty()) {
     std::string message = "Some consultations from the hub were not stored: " + problems.front();
     if (problems.size() > 1) message += " (and " + std::to_string(problems.size() - 1) + " more)";
-    return {SyncErrorKind::Local, message};
+    return {{SyncErrorKind::Local, message}, !storage_failed};
   }
   return {};
 }
@@ -326,19 +363,16 @@ SyncError SyncCycle::pull(HubClient& client, CycleReport& report) {
 SyncError SyncCycle::pull_walk_lists(HubClient& client) {
   const auto role = setting_or_empty(store_, setting::kDeviceRole);
   if (!role) return local_error("reading its settings", role.error());
-  if (*role != "field") return {};
-  const auto etag = setting_or_empty(store_, setting::kWalkListsEtag);
-  if (!etag) return local_error("reading its settings", etag.error());
-  WalkListsAnswer answer;
-  if (auto error = client.pull_walk_lists(*etag, answer); !error.ok()) return error;
-  if (answer.not_modified) return {};
-  if (auto replaced = store_.replace_walk_lists(answer.lists); !replaced.ok()) {
-    return local_error("replacing its walk lists", replaced.error());
-  }
-  if (auto kept = store_.set_setting(setting::kWalkListsEtag, answer.etag); !kept.ok()) {
-    return local_error("keeping the walk lists' ETag", kept.error());
-  }
-  return {};
+  if (*role != setting::kRoleField) return {};  // a kiosk never holds an address
+  return pull_if_changed<WalkListsAnswer>(
+      setting::kWalkListsEtag,
+      [&client](const std::string& etag, WalkListsAnswer& answer) { return client.pull_walk_lists(etag, answer); },
+      [this](const WalkListsAnswer& answer) -> Applied {
+        if (auto stored = store_.replace_walk_lists(answer.lists); !stored.ok()) {
+          return {local_error("replacing its walk lists", stored.error()), false};
+        }
+        return {};
+      });
 }
 
 SyncError SyncCycle::heartbeat(HubClient& client) {

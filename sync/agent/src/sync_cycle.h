@@ -1,4 +1,5 @@
-// One sync cycle: check the hub, push the outbox in bounded batches, pull consultations, send a heartbeat.
+// One sync cycle: check the hub, push the outbox in bounded batches, pull consultations (and on a field
+// tablet the staff list), send a heartbeat.
 #pragma once
 
 #include <functional>
@@ -41,8 +42,20 @@ class SyncCycle {
   // One batch on its own, halving it while the hub refuses it as a whole.
   SyncError push_items(HubClient& client, std::span<const OutboxItem> items, CycleReport& report);
   SyncError apply_results(const std::vector<ItemResult>& results, CycleReport& report);
+  // What storing a pulled list came to: its problems, and whether its ETag may be kept (not after a store
+  // failure: the whole list must come again next time).
+  struct Applied {
+    SyncError error;
+    bool keep_etag = true;
+  };
+  // Asks for one list with the ETag kept under `etag_key`; when the hub has something new, `apply` stores
+  // it. Every list a device pulls goes through here: fetch(etag, Answer&) -> SyncError, apply(Answer) -> Applied.
+  template <typename Answer, typename Fetch, typename Apply>
+  SyncError pull_if_changed(const char* etag_key, Fetch fetch, Apply apply);
   SyncError pull(HubClient& client, CycleReport& report);
-  SyncError pull_walk_lists(HubClient& client);
+  Applied apply_consultations(const PullAnswer& answer, CycleReport& report);
+  SyncError pull_staff(HubClient& client);       // field tablets only
+  SyncError pull_walk_lists(HubClient& client);  // field tablets only
   SyncError heartbeat(HubClient& client);
 
   Store& store_;

@@ -122,6 +122,12 @@ std::string shown_setting(soundings::Store& store, const char* key, const std::s
   return value->value_or(otherwise);
 }
 
+// What head office enrolled the device as; a device enrolled before field tablets existed is a kiosk.
+std::string role_shown(soundings::Store& store) {
+  const bool field = shown_setting(store, soundings::setting::kDeviceRole, "") == soundings::setting::kRoleField;
+  return field ? "field tablet" : "kiosk";
+}
+
 int run_enrol(soundings::Store& store, const Options& options) {
   const std::string name = options.name.empty() ? default_device_name() : options.name;
   const auto status = sync::enrol(store, options.enrol_url, options.enrol_code, name, options.config);
@@ -129,7 +135,7 @@ int run_enrol(soundings::Store& store, const Options& options) {
     std::cerr << "soundings-sync: " << status.error().message << "\n";
     return status.error().code == soundings::ErrorCode::NotFound ? kExitTempFail : kExitError;
   }
-  std::cout << "soundings-sync: enrolled as \"" << name << "\" (device "
+  std::cout << "soundings-sync: enrolled \"" << name << "\" as a " << role_shown(store) << " (device "
             << shown_setting(store, soundings::setting::kDeviceId, "") << ") with "
             << shown_setting(store, soundings::setting::kHubUrl, "") << "\n";
   return kExitOk;
@@ -199,7 +205,7 @@ int run_status(soundings::Store& store) {
   }
   std::cout << "hub:          " << shown_setting(store, soundings::setting::kHubUrl, "(not enrolled)") << "\n"
             << "device:       " << shown_setting(store, soundings::setting::kDeviceName, "") << " "
-            << shown_setting(store, soundings::setting::kDeviceId, "") << "\n"
+            << shown_setting(store, soundings::setting::kDeviceId, "") << ", " << role_shown(store) << "\n"
             << "last success: " << shown_setting(store, soundings::setting::kLastSyncSuccessAt, "never") << "\n"
             << "waiting:      " << counts->pending
             << (counts->oldest_pending_at.empty() ? std::string() : " (oldest " + counts->oldest_pending_at + ")")

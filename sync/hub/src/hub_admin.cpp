@@ -3,14 +3,14 @@
 
 #include "hub_credentials.h"
 #include "hub_impl.h"
+#include "soundings/device_store.h"
 #include "soundings/loader.h"
 
 namespace soundings::hub {
 
 namespace {
 
-// Keeps the code (Storage, Corrupt...) and says which database failed.
-Error storage_error(const Error& error) { return Error{error.code, "hub database: " + error.message}; }
+using detail::storage_error;
 
 std::string join_problems(const std::vector<Problem>& problems) {
   std::string out;
@@ -91,14 +91,23 @@ Status Hub::publish_feedback(const std::string& consultation_id, const std::stri
   return Status::success();
 }
 
-Result<std::string> Hub::make_enrol_code(const std::string& device_name, std::chrono::seconds valid_for) {
+const char* device_role_name(DeviceRole role) {
+  switch (role) {
+    case DeviceRole::Kiosk: return setting::kRoleKiosk;
+    case DeviceRole::Field: return setting::kRoleField;
+  }
+  return setting::kRoleKiosk;
+}
+
+Result<std::string> Hub::make_enrol_code(const std::string& device_name, std::chrono::seconds valid_for,
+                                         DeviceRole role) {
   if (device_name.empty()) return Error{ErrorCode::InvalidInput, "a device needs a name (--name NAME)"};
   const std::string code = detail::make_enrol_code();
   const TimePoint now = impl_->now();
   const int64_t expires =
       std::chrono::duration_cast<std::chrono::seconds>((now + valid_for).time_since_epoch()).count();
   if (auto added = impl_->store->add_enrol_code(detail::content_hash(detail::normalise_enrol_code(code)), device_name,
-                                                format_iso8601_utc(now), expires);
+                                                format_iso8601_utc(now), expires, role);
       !added) {
     return storage_error(added.error());
   }

@@ -1,4 +1,5 @@
-// API v1 over cpp-httplib: health, enrolment, consultations, walk lists, response batches, heartbeats.
+// API v1 over cpp-httplib: health, enrolment, consultations, the staff list and walk lists (field tablets),
+// response batches, heartbeats.
 #include <httplib.h>
 
 #include <algorithm>
@@ -54,7 +55,7 @@ void send_storage_error(Response& res, const Error& error) {
 }
 
 // The device behind the bearer token, or nullopt after answering 401.
-std::optional<std::string> authenticate(HubState& hub, const Request& req, Response& res) {
+std::optional<DeviceAuth> authenticate_device(HubState& hub, const Request& req, Response& res) {
   const std::string header = req.get_header_value("Authorization");
   constexpr std::string_view prefix = "bearer ";
   // The scheme name is case-insensitive (RFC 7235); the token is not.
@@ -80,7 +81,14 @@ std::optional<std::string> authenticate(HubState& hub, const Request& req, Respo
     send_error(res, 401, "unauthorized", "this device has been revoked by head office");
     return std::nullopt;
   }
-  return device->device_id;
+  return device;
+}
+
+// The id of the device behind the bearer token, or nullopt after answering 401.
+std::optional<std::string> authenticate(HubState& hub, const Request& req, Response& res) {
+  auto device = authenticate_device(hub, req, res);
+  if (!device) return std::nullopt;
+  return std::move(device->device_id);
 }
 
 // Reads the whole body, never more than the limit: httplib refuses a longer Content-Length
@@ -140,8 +148,9 @@ bool if_none_match(const std::string& header, const std::string& etag) {
   return false;
 }
 
-// A 200 with `body` and its ETag, or a 304 with no body when the device already holds it.
-void send_with_etag(const Request& req, Response& res, const std::string& body) {
+// Answers a list a device polls for: 200 with `body` and its ETag, or 304 with only the ETag when the
+// device already holds exactly this (PROTOCOL.md, "ETag and conditional requests").
+void send_if_changed(const Request& req, Response& res, std::string body) {
   std::string etag = to_hex(content_hash(body)).substr(0, 32);
   etag.insert(etag.begin(), '"');
   etag.push_back('"');
@@ -152,7 +161,7 @@ void send_with_etag(const Request& req, Response& res, const std::string& body) 
     return;
   }
   res.status = 200;
-  res.set_content(body, kJson);
+  res.set_content(std::move(body), kJson);
 }
 
 void health(HubState& hub, Response& res) {
@@ -180,12 +189,12 @@ void enrol(HubState& hub, const ContentReader& reader, Response& res) {
   const std::string device_id = make_uuid();
   const std::string token = make_device_token();
   const TimePoint now = hub.now();
-  const auto refusal = hub.store->redeem_enrol_code(
+  const auto redeemed = hub.store->redeem_enrol_code(
       content_hash(normalise_enrol_code(code->get<std::string>())),
       std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count(), format_iso8601_utc(now),
       device_id, content_hash(token), name != request->end() ? name->get<std::string>() : "");
-  if (!refusal) return send_storage_error(res, refusal.error());
-  switch (*refusal) {
+  if (!redeemed) return send_storage_error(res, redeemed.error());
+  switch (redeemed->refusal) {
     case EnrolRefusal::None: break;
     case EnrolRefusal::Unknown:
       send_error(res, 403, "enrol_code_invalid", "this enrolment code is not known; check it or ask for a new one");
@@ -199,7 +208,7 @@ void enrol(HubState& hub, const ContentReader& reader, Response& res) {
   }
   send_json(res, 200,
             json{{"device_id", device_id}, {"token", token}, {"hub_id", hub.store->hub_id()},
-                 {"seal_public_key", hub.keys.public_key_b64}});
+                 {"seal_public_key", hub.keys.public_key_b64}, {"role", device_role_name(redeemed->role)}});
 }
 
 void consultations(HubState& hub, const Request& req, Response& res) {
@@ -221,21 +230,48 @@ void consultations(HubState& hub, const Request& req, Response& res) {
                         {"definition", std::move(definition)},
                         {"feedback", std::move(feedback)}});
   }
-  send_with_etag(req, res, json{{"consultations", std::move(list)}}.dump());
+  send_if_changed(req, res, json{{"consultations", std::move(list)}}.dump());
 }
 
-// The open walk lists assigned to this device, for field tablets only (a kiosk never holds addresses).
-void walk_lists(HubState& hub, const Request& req, Response& res) {
-  const auto device = authenticate(hub, req, res);
-  if (!device) return;
-  const auto role = hub.store->device_role(*device);
-  if (!role) return send_storage_error(res, role.error());
-  if (!*role || (*role)->role != "field") {
-    send_error(res, 403, "not_a_field_device", "walk lists go only to field tablets; this device is a kiosk");
-    return;
+// A device enrolled as a field tablet, or nullopt after answering: 401, or 403 not_a_field_device for a kiosk,
+// which stands in a public place and holds neither officers' PIN hashes nor residents' addresses.
+std::optional<DeviceAuth> authenticate_field_device(HubState& hub, const Request& req, Response& res,
+                                                    const char* what) {
+  auto device = authenticate_device(hub, req, res);
+  if (!device) return std::nullopt;
+  if (device->role != DeviceRole::Field) {
+    send_error(res, 403, "not_a_field_device",
+               std::string("only devices enrolled as field tablets (soundings-hub enrol-code --field) receive ") + what);
+    return std::nullopt;
   }
-  if (auto noted = hub.note_contact(*device); !noted) return send_storage_error(res, noted.error());
-  const auto lists = hub.store->open_walk_lists_for(*device);
+  return device;
+}
+
+// The staff list, for field tablets only: a kiosk stands in a public place and has no officers to sign in.
+// A disabled account is sent without its hash, so a tablet holds no hash it has no use for.
+void staff(HubState& hub, const Request& req, Response& res) {
+  const auto device = authenticate_field_device(hub, req, res, "the staff list");
+  if (!device) return;
+  if (auto noted = hub.note_contact(device->device_id); !noted) return send_storage_error(res, noted.error());
+  const auto stored = hub.store->staff();
+  if (!stored) return send_storage_error(res, stored.error());
+  json list = json::array();
+  for (const StoredStaff& member : *stored) {
+    const bool disabled = !member.account.disabled_at.empty();
+    list.push_back(json{{"id", member.account.staff_id},
+                        {"name", member.account.name},
+                        {"pin_hash", disabled ? std::string() : member.pin_hash},
+                        {"disabled", disabled}});
+  }
+  send_if_changed(req, res, json{{"staff", std::move(list)}}.dump());
+}
+
+// The open walk lists assigned to this device, for field tablets only.
+void walk_lists(HubState& hub, const Request& req, Response& res) {
+  const auto device = authenticate_field_device(hub, req, res, "walk lists");
+  if (!device) return;
+  if (auto noted = hub.note_contact(device->device_id); !noted) return send_storage_error(res, noted.error());
+  const auto lists = hub.store->open_walk_lists_for(device->device_id);
   if (!lists) return send_storage_error(res, lists.error());
   json out = json::array();
   for (const WalkList& list : *lists) {
@@ -246,7 +282,7 @@ void walk_lists(HubState& hub, const Request& req, Response& res) {
     }
     out.push_back(json{{"id", list.id}, {"name", list.name}, {"addresses", std::move(doors)}});
   }
-  send_with_etag(req, res, json{{"walk_lists", std::move(out)}}.dump());
+  send_if_changed(req, res, json{{"walk_lists", std::move(out)}}.dump());
 }
 
 // What one batch endpoint takes: the list's key in the request and how each item is checked.
@@ -441,6 +477,7 @@ void install_routes(httplib::Server& server, HubState& hub) {
   });
   server.Get("/api/v1/consultations",
              [&hub](const Request& req, Response& res) { guarded(res, [&] { consultations(hub, req, res); }); });
+  server.Get("/api/v1/staff", [&hub](const Request& req, Response& res) { guarded(res, [&] { staff(hub, req, res); }); });
   server.Get("/api/v1/walklists",
              [&hub](const Request& req, Response& res) { guarded(res, [&] { walk_lists(hub, req, res); }); });
   server.Post("/api/v1/responses", [&hub](const Request& req, Response& res, const ContentReader& reader) {

@@ -46,6 +46,10 @@ struct HubState {
   std::map<std::string, TimePoint> contact_written_;
 };
 
+// A store failure as admin operations report it: keeps the code (Storage, Corrupt...) and says which
+// database failed.
+inline Error storage_error(const Error& error) { return Error{error.code, "hub database: " + error.message}; }
+
 // "upcoming", "open" or "closed" for a consultation with these dates on `today` (UTC dates).
 const char* consultation_status(const std::string& today, const std::string& opens, const std::string& closes);
 

@@ -139,12 +139,12 @@ void suppress(QuestionCounts& counts, int64_t min_count) {
 }  // namespace
 
 Result<std::string> Hub::reach_report(const std::string& consultation_id, const ReachOptions& options) {
+  using detail::storage_error;
   if (options.min_count < 1) return Error{ErrorCode::InvalidInput, "--min-count must be 1 or more"};
   if (options.language != "cy" && options.language != "en") {
     return Error{ErrorCode::InvalidInput, "--lang must be cy or en, not \"" + options.language + "\""};
   }
   const std::string& language = options.language;
-  const auto storage_error = [](const Error& error) { return Error{error.code, "hub database: " + error.message}; };
   const auto versions = impl_->store->all_versions(consultation_id);
   if (!versions) return storage_error(versions.error());
   if (versions->empty()) {

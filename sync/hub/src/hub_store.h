@@ -22,6 +22,7 @@ namespace soundings::hub::detail {
 struct DeviceAuth {
   std::string device_id;
   bool revoked = false;
+  DeviceRole role = DeviceRole::Kiosk;
 };
 
 struct PublishedConsultation {
@@ -81,6 +82,18 @@ struct BatchOutcome {
 
 enum class EnrolRefusal { None, Unknown, Used, Expired };
 
+// What redeeming a code did: refused it, or enrolled a device in the role the code was made for.
+struct Redemption {
+  EnrolRefusal refusal = EnrolRefusal::None;
+  DeviceRole role = DeviceRole::Kiosk;
+};
+
+// A staff account with its PIN hash: only field tablets are sent the hash, staff listings never show it.
+struct StoredStaff {
+  StaffAccount account;
+  std::string pin_hash;
+};
+
 struct StoredResponse {
   std::string id;
   int consultation_version = 0;
@@ -100,9 +113,10 @@ struct WalkListRow {
   std::string closed_at;  // empty while open
 };
 
-struct DeviceRole {
+// An enrolled device as walk-list assignment checks it.
+struct EnrolledDevice {
   std::string name;
-  std::string role;  // "kiosk" or "field"
+  bool field = false;  // enrolled as a field tablet
   bool revoked = false;
 };
 
@@ -140,8 +154,8 @@ class Store {
 
   // Devices and enrolment.
   [[nodiscard]] Status add_enrol_code(const std::string& code_hash, const std::string& name, const std::string& now,
-                                      int64_t expires_epoch);
-  [[nodiscard]] Result<EnrolRefusal> redeem_enrol_code(const std::string& code_hash, int64_t now_epoch,
+                                      int64_t expires_epoch, DeviceRole role);
+  [[nodiscard]] Result<Redemption> redeem_enrol_code(const std::string& code_hash, int64_t now_epoch,
                                                        const std::string& now, const std::string& device_id,
                                                        const std::string& token_hash,
                                                        const std::string& reported_name);
@@ -151,6 +165,11 @@ class Store {
                                         const std::string& now);
   [[nodiscard]] Result<bool> revoke(const std::string& device_id, const std::string& now);  // false: no such device
   [[nodiscard]] Result<std::vector<DeviceInfo>> devices();
+
+  // Staff accounts (hub_store_staff.cpp).
+  [[nodiscard]] Result<bool> add_staff(const StoredStaff& staff);  // false: the id is already taken
+  [[nodiscard]] Result<std::vector<StoredStaff>> staff();          // by id
+  [[nodiscard]] Result<bool> disable_staff(const std::string& staff_id, const std::string& now);  // false: no such id
 
   // Figures.
   [[nodiscard]] Result<int64_t> stored_count(const std::string& consultation_id);  // empty: all
@@ -169,7 +188,7 @@ class Store {
   // Walk lists (hub_store_walklists.cpp). A name already used is refused with Conflict.
   [[nodiscard]] Status add_walk_list(const WalkListRow& list, const std::vector<ImportedDoor>& doors);
   [[nodiscard]] Result<std::optional<WalkListRow>> walk_list_named(const std::string& name);
-  [[nodiscard]] Result<std::optional<DeviceRole>> device_role(const std::string& device_id);
+  [[nodiscard]] Result<std::optional<EnrolledDevice>> enrolled_device(const std::string& device_id);
   [[nodiscard]] Result<bool> assign_walk_list(const std::string& list_id, const std::string& device_id,
                                               const std::string& now);  // false: it already was
   [[nodiscard]] Result<bool> unassign_walk_list(const std::string& list_id, const std::string& device_id);

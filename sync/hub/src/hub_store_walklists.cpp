@@ -53,16 +53,16 @@ Result<std::optional<WalkListRow>> Store::walk_list_named(const std::string& nam
   return std::optional<WalkListRow>(WalkListRow{query->text(0), query->text(1), query->text(2), query->text(3)});
 }
 
-Result<std::optional<DeviceRole>> Store::device_role(const std::string& device_id) {
+Result<std::optional<EnrolledDevice>> Store::enrolled_device(const std::string& device_id) {
   auto db = reader();
   if (!db) return db.error();
-  auto query = (*db)->cached("SELECT name, role, revoked_at IS NOT NULL FROM devices WHERE device_id = ?1");
+  auto query = (*db)->cached("SELECT name, role = 'field', revoked_at IS NOT NULL FROM devices WHERE device_id = ?1");
   if (!query) return query.error();
   query->bind(1, device_id);
   auto row = query->step("reading device " + device_id);
   if (!row) return row.error();
-  if (!*row) return std::optional<DeviceRole>();
-  return std::optional<DeviceRole>(DeviceRole{query->text(0), query->text(1), query->integer(2) != 0});
+  if (!*row) return std::optional<EnrolledDevice>();
+  return std::optional<EnrolledDevice>(EnrolledDevice{query->text(0), query->integer(1) != 0, query->integer(2) != 0});
 }
 
 Result<bool> Store::assign_walk_list(const std::string& list_id, const std::string& device_id, const std::string& now) {

@@ -189,16 +189,16 @@ Result<detail::WalkListRow> list_named(detail::Store& store, const std::string& 
 
 // A device that may hold walk lists: enrolled, not revoked, a field tablet.
 Status check_field_device(detail::Store& store, const std::string& device_id) {
-  const auto device = store.device_role(device_id);
+  const auto device = store.enrolled_device(device_id);
   if (!device) return storage_error(device.error());
   if (!*device) {
     return Error{ErrorCode::NotFound, "no device \"" + device_id + "\" is enrolled (see soundings-hub devices)"};
   }
   const std::string label = "device " + device_id + " (" + (*device)->name + ")";
   if ((*device)->revoked) return Error{ErrorCode::InvalidInput, label + " has been revoked; it takes no walk lists"};
-  if ((*device)->role != "field") {
+  if (!(*device)->field) {
     return Error{ErrorCode::InvalidInput, label + " is a kiosk; walk lists go only to field tablets, enrolled "
-                                                  "with a field enrolment code"};
+                                                  "with a field enrolment code (enrol-code --field)"};
   }
   return Status::success();
 }

@@ -1,5 +1,7 @@
 // soundings-hub: serves API v1 and gives head-office staff the admin commands.
 #include <signal.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -10,6 +12,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -18,6 +21,7 @@
 
 namespace {
 
+using soundings::hub::DeviceRole;
 using soundings::hub::Hub;
 using soundings::hub::HubConfig;
 
@@ -26,8 +30,11 @@ constexpr const char* kUsage = R"(usage:
                            [--threads N] [--max-body-bytes N]
   soundings-hub publish    --data DIR FILE
   soundings-hub feedback   --data DIR --consultation ID FILE
-  soundings-hub enrol-code --data DIR --name NAME [--valid-hours H]
+  soundings-hub enrol-code --data DIR --name NAME [--valid-hours H] [--field]
   soundings-hub devices    --data DIR
+  soundings-hub staff add     --data DIR --id ID --name NAME   (PIN or passphrase on standard input)
+  soundings-hub staff list    --data DIR
+  soundings-hub staff disable --data DIR ID
   soundings-hub revoke     --data DIR DEVICE
   soundings-hub export     --data DIR --consultation ID --format csv|json [--output FILE]
   soundings-hub reach      --data DIR --consultation ID [--min-count N] [--lang cy|en] [--output FILE]
@@ -41,6 +48,9 @@ constexpr const char* kUsage = R"(usage:
   soundings-hub coverage   --data DIR --list NAME [--output FILE]
 )";
 
+// Options that take no value.
+const std::vector<std::string> kFlags = {"--field"};
+
 struct Arguments {
   std::string command;
   std::map<std::string, std::string> options;
@@ -51,6 +61,7 @@ struct Arguments {
     const auto it = options.find(name);
     return it == options.end() ? "" : it->second;
   }
+  bool flag(const std::string& name) const { return options.count(name) > 0; }
 };
 
 Arguments parse_arguments(int argc, char** argv) {
@@ -62,7 +73,9 @@ Arguments parse_arguments(int argc, char** argv) {
   args.command = argv[1];
   for (int i = 2; i < argc; ++i) {
     const std::string word = argv[i];
-    if (word.rfind("--", 0) == 0) {
+    if (std::find(kFlags.begin(), kFlags.end(), word) != kFlags.end()) {
+      args.options[word.substr(2)] = "yes";
+    } else if (word.rfind("--", 0) == 0) {
       if (i + 1 >= argc) {
         args.error = word + " needs a value";
         return args;
@@ -77,6 +90,12 @@ Arguments parse_arguments(int argc, char** argv) {
 
 int usage_error(const std::string& message) {
   std::cerr << "soundings-hub: " << message << "\n" << kUsage;
+  return 2;
+}
+
+// Input that breaks a rule (a short PIN, a bad id): exit 2 like bad usage, without the whole usage text.
+int bad_input(const std::string& message) {
+  std::cerr << "soundings-hub: " << message << "\n";
   return 2;
 }
 
@@ -173,10 +192,12 @@ int enrol_code(const Arguments& args, Hub& hub) {
     return usage_error("--valid-hours must be a whole number of hours from 1 to " + std::to_string(kMaxValidHours) +
                        " (a year), not \"" + args.option("valid-hours") + "\"");
   }
-  const auto code = hub.make_enrol_code(args.option("name"), std::chrono::hours(hours));
+  const bool field = args.flag("field");
+  const auto code = hub.make_enrol_code(args.option("name"), std::chrono::hours(hours),
+                                        field ? DeviceRole::Field : DeviceRole::Kiosk);
   if (!code) return fail(code.error());
-  std::cout << "Enrolment code for \"" << args.option("name") << "\", single use, valid for " << hours
-            << " hours:\n"
+  std::cout << "Enrolment code for " << (field ? "field tablet" : "kiosk") << " \"" << args.option("name")
+            << "\", single use, valid for " << hours << " hours:\n"
             << *code << "\n";
   return 0;
 }
@@ -191,7 +212,9 @@ int devices(Hub& hub) {
     return 0;
   }
   for (const auto& device : *list) {
-    std::cout << device.device_id << "  " << device.name << (device.revoked ? "  [revoked]" : "") << "\n"
+    std::cout << device.device_id << "  " << device.name << "  "
+              << (device.role == DeviceRole::Field ? "field tablet" : "kiosk") << (device.revoked ? "  [revoked]" : "")
+              << "\n"
               << "  last contact " << or_dash(device.last_contact_at) << ", " << device.pending_on_device
               << " responses waiting on the device (oldest " << or_dash(device.oldest_pending_at) << ")\n"
               << "  app " << or_dash(device.app_version) << ", consultations " << or_dash(device.consultation_versions)
@@ -230,7 +253,8 @@ int quarantine(const Arguments& args, Hub& hub) {
     return 0;
   }
   for (const auto& item : *items) {
-    std::cout << "#" << item.seq << "  " << item.kind << "  " << or_dash(item.response_id) << "  "
+    std::cout << "#" << item.seq << "  " << item.kind << "  " << item.record_kind << "  " << or_dash(item.response_id)
+              << "  "
               << or_dash(item.consultation_id) << "\n"
               << "  " << item.reason << "\n"
               << "  from device " << item.received_from << ", first " << item.first_seen_at << ", last "
@@ -274,6 +298,74 @@ int reach(const Arguments& args, Hub& hub) {
   const auto text = hub.reach_report(args.option("consultation"), options);
   if (!text) return fail(text.error());
   return write_output(args, *text);
+}
+
+// One line from standard input: a script pipes it in; at a terminal it is asked for and not shown.
+std::optional<std::string> read_secret(const std::string& staff_id) {
+  const bool terminal = ::isatty(STDIN_FILENO) != 0;
+  termios saved{};
+  if (terminal && ::tcgetattr(STDIN_FILENO, &saved) == 0) {
+    std::cerr << "PIN or passphrase for " << staff_id << " (at least 6 characters, not shown): " << std::flush;
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string line;
+  const bool got = static_cast<bool>(std::getline(std::cin, line));
+  if (terminal) {
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    std::cerr << "\n";
+  }
+  if (!got) return std::nullopt;
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+int staff_add(const Arguments& args, Hub& hub) {
+  if (args.option("id").empty() || args.option("name").empty() || args.positional.size() != 1) {
+    return usage_error("staff add takes --id ID --name NAME, and the PIN or passphrase on standard input");
+  }
+  const auto secret = read_secret(args.option("id"));
+  if (!secret) return usage_error("no PIN or passphrase on standard input (one line)");
+  const auto added = hub.add_staff(args.option("id"), args.option("name"), *secret);
+  if (!added) {
+    if (added.error().code == soundings::ErrorCode::InvalidInput) return bad_input(added.error().message);
+    return fail(added.error());
+  }
+  std::cout << "added " << args.option("id") << " (" << args.option("name")
+            << "); field tablets receive the account at their next sync\n";
+  return 0;
+}
+
+int staff_list(Hub& hub) {
+  const auto accounts = hub.staff();
+  if (!accounts) return fail(accounts.error());
+  if (accounts->empty()) {
+    std::cout << "no staff accounts; add one with soundings-hub staff add\n";
+    return 0;
+  }
+  for (const auto& account : *accounts) {
+    std::cout << account.staff_id << "  " << account.name << "  added " << account.created_at << "  "
+              << (account.disabled_at.empty() ? "enabled" : "disabled " + account.disabled_at) << "\n";
+  }
+  return 0;
+}
+
+int staff_disable(const Arguments& args, Hub& hub) {
+  if (args.positional.size() != 2) return usage_error("staff disable takes one staff id");
+  const std::string& staff_id = args.positional[1];
+  if (const auto disabled = hub.disable_staff(staff_id); !disabled) return fail(disabled.error());
+  std::cout << "disabled " << staff_id << ": each field tablet refuses their sign-in from its next sync with the "
+            << "hub; what they recorded before stays and still reaches head office\n";
+  return 0;
+}
+
+int staff(const Arguments& args, Hub& hub) {
+  const std::string action = args.positional.empty() ? "" : args.positional[0];
+  if (action == "add") return staff_add(args, hub);
+  if (action == "list") return staff_list(hub);
+  if (action == "disable") return staff_disable(args, hub);
+  return usage_error("staff takes add, list or disable, not \"" + action + "\"");
 }
 
 std::string doors(int64_t count) { return std::to_string(count) + (count == 1 ? " door" : " doors"); }
@@ -328,6 +420,11 @@ int walklist_list(Hub& hub) {
   return 0;
 }
 
+// A refusal of what was asked (a kiosk, a closed list) is exit 2 like bad input; a failing database is 1.
+int refused_or_failed(const soundings::Error& error) {
+  return error.code == soundings::ErrorCode::InvalidInput ? bad_input(error.message) : fail(error);
+}
+
 int walklist(const Arguments& args, Hub& hub) {
   const std::string action = args.positional.empty() ? "" : args.positional[0];
   if (action == "import") return walklist_import(args, hub);
@@ -345,7 +442,7 @@ int walklist(const Arguments& args, Hub& hub) {
   }
   if (name.empty() || device.empty()) return usage_error("walklist " + action + " takes --name NAME --device ID");
   if (action == "assign") {
-    if (auto assigned = hub.assign_walk_list(name, device); !assigned) return fail(assigned.error());
+    if (auto assigned = hub.assign_walk_list(name, device); !assigned) return refused_or_failed(assigned.error());
     std::cout << "assigned walk list \"" << name << "\" to device " << device << "\n";
     return 0;
   }
@@ -376,8 +473,9 @@ int main(int argc, char** argv) {
   if (config.data_dir.empty()) return usage_error("--data DIR is required");
 
   if (args.command == "serve") return serve(args, config);
-  const std::vector<std::string> commands = {"publish", "feedback", "enrol-code", "devices",  "revoke",  "export",
-                                            "reach",   "status",   "quarantine", "walklist", "coverage"};
+  const std::vector<std::string> commands = {"publish", "feedback",   "enrol-code", "devices", "revoke",
+                                            "export",  "reach",      "status",     "quarantine", "staff",
+                                            "walklist", "coverage"};
   if (std::find(commands.begin(), commands.end(), args.command) == commands.end()) {
     return usage_error("unknown command \"" + args.command + "\"");
   }
@@ -400,6 +498,7 @@ int main(int argc, char** argv) {
   if (args.command == "reach") return reach(args, hub);
   if (args.command == "status") return status(hub);
   if (args.command == "quarantine") return quarantine(args, hub);
+  if (args.command == "staff") return staff(args, hub);
   if (args.command == "walklist") return walklist(args, hub);
   if (args.command == "coverage") return coverage(args, hub);
   if (args.positional.size() != 1) return usage_error("revoke takes one device id");

@@ -33,7 +33,8 @@ class TestHub {
   std::string url() const { return (tls_ ? "https" : "http") + std::string("://127.0.0.1:") + std::to_string(port_); }
   const std::string& consultation_json() const { return consultation_json_; }
   const TempDir& dir() const { return dir_; }  // the hub's data folder, holding hub.sqlite
-  std::string enrol_code(const std::string& device_name = "test device");
+  std::string enrol_code(const std::string& device_name = "test device",
+                         hub::DeviceRole role = hub::DeviceRole::Kiosk);
   void go_down();  // stops serving; the port is left free
   void come_up();  // serves again on the same port
 
@@ -50,7 +51,7 @@ class TestDevice {
   TestDevice();  // an empty device store in a temp folder
   Store& store() { return *store_; }
   const TempDir& dir() const { return dir_; }
-  void enrol(TestHub& hub, const std::string& name = "test kiosk");
+  void enrol(TestHub& hub, const std::string& name = "test kiosk", hub::DeviceRole role = hub::DeviceRole::Kiosk);
   // Saves `count` completed responses through the load generator (the kiosk's submit path).
   void fill(const std::string& consultation_json, int64_t count, uint64_t seed);
   // The ids of every response waiting in the outbox.

@@ -40,6 +40,11 @@ struct HubConfig {
   std::shared_ptr<const TimeSource> clock;      // null: the system clock (tests pass a ManualTimeSource)
 };
 
+// What a device was enrolled as: a kiosk in a public place, or a field tablet carried by outreach
+// officers (which alone receives the staff list and walk lists).
+enum class DeviceRole { Kiosk, Field };
+const char* device_role_name(DeviceRole role);  // "kiosk", "field" (setting::kRoleKiosk, kRoleField)
+
 struct DeviceInfo {
   std::string device_id;
   std::string name;
@@ -51,6 +56,15 @@ struct DeviceInfo {
   std::string consultation_versions;  // "id@version, ..." from the last heartbeat
   int64_t free_disk_bytes = -1;
   bool revoked = false;
+  DeviceRole role = DeviceRole::Kiosk;
+};
+
+// An outreach officer's account as head office sees it (`soundings-hub staff list`): never the PIN hash.
+struct StaffAccount {
+  std::string staff_id;
+  std::string name;
+  std::string created_at;
+  std::string disabled_at;  // empty while the account is enabled
 };
 
 // One consultation as head-office staff see it (`soundings-hub status`).
@@ -69,7 +83,7 @@ struct ConsultationSummary {
 struct QuarantinedItem {
   int64_t seq = 0;
   std::string kind;              // "conflict" or "rejected"
-  std::string response_id;       // empty when the item had no usable id
+  std::string response_id;       // the record's id (of any kind); empty when the item had no usable id
   std::string consultation_id;   // empty when the item named none
   std::string reason;
   std::string body;              // the item as received (canonical JSON)
@@ -77,6 +91,7 @@ struct QuarantinedItem {
   std::string first_seen_at;
   std::string last_seen_at;
   int64_t times_seen = 1;
+  std::string record_kind = "response";  // "response", "visit", "check_in" or "sign_in"
 };
 
 // How `Hub::reach_report` shows its counts.
@@ -140,8 +155,15 @@ class Hub {
   PublishOutcome publish_file(const std::string& path);
   Status publish_feedback(const std::string& consultation_id, const std::string& feedback_json);
   Result<std::string> make_enrol_code(const std::string& device_name,
-                                      std::chrono::seconds valid_for = std::chrono::hours(24));
+                                      std::chrono::seconds valid_for = std::chrono::hours(24),
+                                      DeviceRole role = DeviceRole::Kiosk);
   Status revoke(const std::string& device_id);
+  // Staff accounts (hub_staff.cpp). An id is 1 to 64 of a-z, 0-9, '.', '_', '-'; the secret is checked and
+  // hashed with check/hash_officer_secret. An id already in use is refused (Conflict), even a disabled one.
+  Status add_staff(const std::string& staff_id, const std::string& name, const std::string& secret);
+  [[nodiscard]] Result<std::vector<StaffAccount>> staff();  // by id
+  // Field tablets learn it at their next sync, and from then on refuse the officer's sign-in.
+  Status disable_staff(const std::string& staff_id);
   [[nodiscard]] Result<std::vector<DeviceInfo>> devices();
   Result<std::string> export_responses(const std::string& consultation_id, const std::string& format);  // "csv" | "json"
   // Reach by equality group (REQUIREMENTS C5): the sealed equality answers opened with the hub's
