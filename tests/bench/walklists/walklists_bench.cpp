@@ -19,7 +19,6 @@
 
 #include "soundings/device_store.h"
 #include "soundings/hub.h"
-#include "soundings/sqlite.h"
 #include "soundings/sync_agent.h"
 
 namespace {
@@ -64,15 +63,6 @@ std::string make_csv(int doors) {
   return csv;
 }
 
-// The tablet enrolled as a field tablet: the hub's device row and the tablet's own setting say so.
-void make_field_tablet(const std::filesystem::path& hub_dir, Store& tablet, const std::string& device_id) {
-  auto db = sqlite::Connection::open((hub_dir / "hub.sqlite").string(), {.create = false});
-  if (!db) die(db.error().message);
-  auto update = db->prepare("UPDATE devices SET role = 'field' WHERE device_id = ?1");
-  if (!update || !update->bind(1, device_id).run("making a field tablet")) die("could not make a field tablet");
-  if (!tablet.set_setting(setting::kDeviceRole, "field")) die("could not set the tablet's role");
-}
-
 Round run_round(const Options& options, const std::filesystem::path& folder) {
   Round round;
   const std::string csv = make_csv(options.doors);
@@ -92,13 +82,12 @@ Round run_round(const Options& options, const std::filesystem::path& folder) {
   if (!port) die(port.error().message);
   auto tablet = open_device_store((folder / "tablet").string());
   if (!tablet) die(tablet.error().message);
-  auto code = hub.make_enrol_code("Tablet 1");
+  auto code = hub.make_enrol_code("Tablet 1", std::chrono::hours(1), hub::DeviceRole::Field);
   sync::AgentConfig agent_config;
   if (!code || !sync::enrol(**tablet, "http://127.0.0.1:" + std::to_string(*port), *code, "Tablet 1", agent_config)) {
     die("the tablet could not enrol");
   }
   const std::string device_id = (*tablet)->setting(setting::kDeviceId)->value_or("");
-  make_field_tablet(config.data_dir, **tablet, device_id);
   if (!hub.assign_walk_list("Gwersyllt", device_id)) die("could not assign the list");
 
   {
