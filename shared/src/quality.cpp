@@ -2,6 +2,7 @@
 #include "soundings/quality.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 #include <variant>
@@ -97,6 +98,18 @@ std::vector<std::string> response_quality_flags(const Response& response, const 
     flags.emplace_back(kFlagOutsideWorkingHours);
   }
   return merge_quality_flags(flags, {});
+}
+
+void flag_many_completions(std::vector<Visit>& visits) {
+  std::map<std::pair<std::string, std::string>, size_t> completed;
+  for (const Visit& visit : visits) {
+    if (visit.outcome == VisitOutcome::Completed) ++completed[{visit.list_id, visit.uprn}];
+  }
+  for (Visit& visit : visits) {
+    if (visit.outcome == VisitOutcome::Completed && completed[{visit.list_id, visit.uprn}] > kManyCompletionsAtAddress) {
+      visit.flags = merge_quality_flags(visit.flags, {kFlagManyCompletionsAtAddress});
+    }
+  }
 }
 
 int uk_utc_offset_minutes(TimePoint when) {

@@ -131,3 +131,27 @@ TEST_CASE("a time at midnight exactly is taken as coarsened to the day", "[quali
   CHECK_FALSE(is_coarsened_time("2026-12-02T00:00:01Z"));
   CHECK_FALSE(is_coarsened_time("2026-12-02"));
 }
+
+TEST_CASE("more than two completed visits at one door flag each of them, and only them", "[quality]") {
+  const auto visit = [](const std::string& list, const std::string& uprn, VisitOutcome outcome) {
+    Visit v;
+    v.list_id = list;
+    v.uprn = uprn;
+    v.outcome = outcome;
+    v.flags = {"outside_working_hours"};
+    return v;
+  };
+  std::vector<Visit> visits = {visit("l1", "100", VisitOutcome::Completed), visit("l1", "100", VisitOutcome::Completed),
+                               visit("l1", "100", VisitOutcome::NotHome),   visit("l1", "100", VisitOutcome::Completed),
+                               visit("l1", "200", VisitOutcome::Completed), visit("l1", "200", VisitOutcome::Completed),
+                               visit("l2", "100", VisitOutcome::Completed)};
+  flag_many_completions(visits);
+  const std::vector<std::string> flagged{kFlagManyCompletionsAtAddress, "outside_working_hours"};
+  const std::vector<std::string> unflagged{"outside_working_hours"};
+  CHECK(visits[0].flags == flagged);
+  CHECK(visits[1].flags == flagged);
+  CHECK(visits[2].flags == unflagged);  // not a completion
+  CHECK(visits[3].flags == flagged);
+  CHECK(visits[4].flags == unflagged);  // two at one door is not many
+  CHECK(visits[6].flags == unflagged);  // the same UPRN on another list is another door
+}

@@ -8,6 +8,7 @@
 
 #include "soundings/clock.h"
 #include "soundings/consultation.h"
+#include "soundings/field_records.h"
 #include "soundings/response.h"
 
 namespace soundings {
@@ -23,6 +24,10 @@ inline constexpr size_t kSameAnswerMinScales = 3;
 inline constexpr int kWorkingDayStartMinute = 8 * 60;
 inline constexpr int kWorkingDayEndMinute = 21 * 60;
 
+// Many completions at one address: more "completed" visits than this at one door of one list. A household
+// may well hold two people who each take part; more is worth a look.
+inline constexpr size_t kManyCompletionsAtAddress = 2;
+
 // Passed for `started` and `submitted` when the real times are not known (a field response's times are
 // coarsened to the day before it leaves the device): no working-hours judgement is made then.
 inline constexpr TimePoint kTimeUnknown{};
@@ -37,6 +42,10 @@ inline constexpr TimePoint kTimeUnknown{};
 // personal and equality parts are sealed).
 std::vector<std::string> response_quality_flags(const Response& response, const Consultation& definition,
                                                 TimePoint started, TimePoint submitted, int utc_offset_minutes);
+
+// Adds many_completions_at_address to every "completed" visit at a door (list and UPRN) that has more than
+// kManyCompletionsAtAddress of them among `visits`; other flags stay as they are.
+void flag_many_completions(std::vector<Visit>& visits);
 
 // UK civil time's offset from UTC at `when`: 60 in British Summer Time (from 01:00 UTC on the last Sunday
 // of March to 01:00 UTC on the last Sunday of October), 0 otherwise.
