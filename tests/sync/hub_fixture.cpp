@@ -6,6 +6,8 @@
 #include <stdexcept>
 
 #include "soundings/clock.h"
+#include "soundings/record.h"
+#include "soundings/sqlite.h"
 
 namespace hubtest {
 
@@ -111,6 +113,56 @@ nlohmann::json post_batch(httplib::Client& client, const std::string& token, con
   if (status) *status = result ? result->status : -1;
   if (!result) return {};
   return nlohmann::json::parse(result->body, nullptr, false);
+}
+
+namespace {
+
+void run_on_hub_database(const std::filesystem::path& data_dir, const std::string& sql,
+                         const std::vector<std::string>& values) {
+  auto db = soundings::sqlite::Connection::open((data_dir / "hub.sqlite").string(), {});
+  if (!db) throw std::runtime_error(db.error().message);
+  auto statement = db->prepare(sql);
+  if (!statement) throw std::runtime_error(statement.error().message);
+  for (size_t i = 0; i < values.size(); ++i) statement->bind(static_cast<int>(i + 1), values[i]);
+  if (auto done = statement->run("writing a test row"); !done) throw std::runtime_error(done.error().message);
+}
+
+}  // namespace
+
+void insert_record(const std::filesystem::path& data_dir, const std::string& kind, const nlohmann::json& body) {
+  const bool visit = kind == "visit";
+  const std::string text = body.dump();
+  run_on_hub_database(data_dir,
+                      "INSERT INTO records (id, kind, staff_id, subject, door, at, body, body_hash, received_from, "
+                      "received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?6)",
+                      {body.at("id").get<std::string>(), kind, body.at("staff_id").get<std::string>(),
+                       visit ? body.at("list_id").get<std::string>() : "", visit ? body.at("uprn").get<std::string>() : "",
+                       body.at(visit ? "visited_at" : "at").get<std::string>(), text, soundings::record_hash_hex(text),
+                       body.at("device_id").get<std::string>()});
+}
+
+void insert_staff(const std::filesystem::path& data_dir, const std::string& staff_id, const std::string& name,
+                  bool disabled) {
+  run_on_hub_database(data_dir,
+                      disabled ? "INSERT INTO staff (staff_id, name, pin_hash, created_at, disabled_at) "
+                                 "VALUES (?1, ?2, 'not-a-hash', '2026-12-01T09:00:00Z', '2026-12-01T10:00:00Z')"
+                               : "INSERT INTO staff (staff_id, name, pin_hash, created_at) "
+                                 "VALUES (?1, ?2, 'not-a-hash', '2026-12-01T09:00:00Z')",
+                      {staff_id, name});
+}
+
+void insert_walk_list(const std::filesystem::path& data_dir, const std::string& list_id, const std::string& name) {
+  run_on_hub_database(data_dir,
+                      "INSERT INTO walk_lists (list_id, name, imported_at) VALUES (?1, ?2, '2026-12-01T09:00:00Z')",
+                      {list_id, name});
+}
+
+void insert_walk_address(const std::filesystem::path& data_dir, const std::string& list_id, const std::string& uprn,
+                         const std::string& address) {
+  run_on_hub_database(data_dir,
+                      "INSERT INTO walk_addresses (list_id, uprn, address, street, postcode, ward, line) "
+                      "VALUES (?1, ?2, ?3, 'Stryd y Brenin', 'LL11 1AY', 'Rhos', 2)",
+                      {list_id, uprn, address});
 }
 
 std::vector<std::vector<std::string>> parse_csv(const std::string& text) {

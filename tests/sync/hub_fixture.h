@@ -63,6 +63,15 @@ class ServedHub {
 
 httplib::Headers bearer(const std::string& token);
 
+// Field work's rows, written straight into DATA_DIR/hub.sqlite the way the hub stores them (records of
+// kind visit, check_in and sign_in; staff accounts; walk lists), for the tests of head office's views.
+void insert_record(const std::filesystem::path& data_dir, const std::string& kind, const nlohmann::json& body);
+void insert_staff(const std::filesystem::path& data_dir, const std::string& staff_id, const std::string& name,
+                  bool disabled = false);
+void insert_walk_list(const std::filesystem::path& data_dir, const std::string& list_id, const std::string& name);
+void insert_walk_address(const std::filesystem::path& data_dir, const std::string& list_id, const std::string& uprn,
+                         const std::string& address);
+
 // Splits RFC 4180 CSV into rows of fields (quoted fields may hold commas, quotes and newlines).
 std::vector<std::vector<std::string>> parse_csv(const std::string& text);
 
