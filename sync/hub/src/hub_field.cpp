@@ -41,14 +41,15 @@ std::string visits_csv(const std::vector<Visit>& visits, const std::map<std::str
   return out;
 }
 
+// An array with one visit a line, like the response export.
 std::string visits_json(const std::vector<Visit>& visits, const std::map<std::string, std::string>& list_names) {
-  json out = json::array();
-  for (const Visit& visit : visits) {
-    json item = visit_to_json(visit);
-    item["list"] = list_names.at(visit.list_id);
-    out.push_back(std::move(item));
+  std::string out = "[";
+  for (size_t i = 0; i < visits.size(); ++i) {
+    json item = visit_to_json(visits[i]);
+    item["list"] = list_names.at(visits[i].list_id);
+    out += (i == 0 ? "\n" : ",\n") + item.dump();
   }
-  return out.dump(1) + "\n";
+  return out + (visits.empty() ? "]\n" : "\n]\n");
 }
 
 }  // namespace
