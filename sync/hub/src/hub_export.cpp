@@ -122,15 +122,11 @@ std::vector<std::string> how_given_cells(const Response& response) {
 std::string json_export_item(const std::string& stored, const Consultation* definition) {
   json body = json::parse(stored, nullptr, false);
   const auto response = response_from_json(body);
-  if (!body.is_object() || !response) return stored;  // stored bodies passed validation; this cannot happen
+  if (!body.is_object() || !response) return stored;  // as in the CSV: kept as it is, never dropped
   if (!body.contains("given")) body["given"] = nullptr;
   body["quality"] = quality_with_hub_flags(*response, definition);
   return body.dump();
 }
-
-}  // namespace
-
-namespace {
 
 // Every published version's definition, and a column per ordinary question: newest version first so
 // that its order wins, then questions only older versions had.
@@ -157,8 +153,9 @@ std::vector<std::string> csv_header(const std::vector<std::string>& questions) {
 
 std::vector<std::string> csv_cells(const detail::StoredResponse& row, const ExportColumns& columns) {
   const json body = json::parse(row.body, nullptr, false);
+  // Stored bodies passed validation; should one no longer read (a limit tightened since), its row stays,
+  // with what can be shown of it.
   const auto response = response_from_json(body);
-  if (!response) return {};  // stored bodies passed validation; this cannot happen
   const Consultation* definition = columns.definition(row.consultation_version);
   std::vector<std::string> cells = {row.id,
                                     std::to_string(row.consultation_version),
@@ -169,10 +166,11 @@ std::vector<std::string> csv_cells(const detail::StoredResponse& row, const Expo
                                     text_of(body, "staff_id"),
                                     text_of(body, "started_at"),
                                     text_of(body, "submitted_at"),
-                                    std::to_string(response->format)};
-  for (std::string& cell : how_given_cells(*response)) cells.push_back(std::move(cell));
-  cells.push_back(join(quality_with_hub_flags(*response, definition), "; "));
-  const json answers = body.value("answers", json::object());
+                                    text_of(body, "format")};
+  const auto given = response ? how_given_cells(*response) : std::vector<std::string>(4);
+  cells.insert(cells.end(), given.begin(), given.end());
+  cells.push_back(response ? join(quality_with_hub_flags(*response, definition), "; ") : text_of(body, "quality"));
+  const json answers = body.is_object() ? body.value("answers", json::object()) : json::object();
   for (const std::string& question_id : columns.questions) {
     const auto value = answers.find(question_id);
     const Question* question = definition ? definition->find_question(question_id) : nullptr;
@@ -224,10 +222,7 @@ Result<std::string> Hub::export_responses(const std::string& consultation_id, co
   }
   std::string out = detail::kUtf8ByteOrderMark;
   detail::append_csv_row(out, csv_header(columns.questions));
-  for (const auto& row : *rows) {
-    const auto cells = csv_cells(row, columns);
-    if (!cells.empty()) detail::append_csv_row(out, cells);
-  }
+  for (const auto& row : *rows) detail::append_csv_row(out, csv_cells(row, columns));
   return out;
 }
 
