@@ -278,6 +278,8 @@ int field(const Arguments& args, Hub& hub) {
   }
   const auto officers = hub.field_overview(std::chrono::minutes(minutes));
   if (!officers) return fail(officers.error());
+  std::cout << "as received by " << soundings::format_iso8601_utc(soundings::Clock::now()) << " (UTC); overdue after "
+            << minutes << " minutes without a check-in\n";
   int overdue = 0;
   for (const auto& officer : *officers) {
     overdue += officer.overdue ? 1 : 0;
@@ -286,8 +288,9 @@ int field(const Arguments& args, Hub& hub) {
               << (officer.since.empty() ? "" : " since " + officer.since)
               << (officer.device_id.empty() ? "" : " on " + officer.device_id) << "\n";
     if (!officer.reason.empty()) std::cout << "  " << officer.reason << "\n";
-    std::cout << "  last check-in " << or_dash(officer.last_check_in) << "; last sign-in "
-              << or_dash(officer.last_sign_in) << "\n";
+    const auto or_none = [](const std::string& text) { return text.empty() ? std::string("none received") : text; };
+    std::cout << "  last check-in " << or_none(officer.last_check_in) << "; last sign-in "
+              << or_none(officer.last_sign_in) << "\n";
   }
   if (officers->empty()) std::cout << "no officers on the staff list and no check-ins received\n";
   if (overdue == 0) return 0;
