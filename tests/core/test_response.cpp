@@ -53,7 +53,7 @@ TEST_CASE("a malformed response is refused with the field named", "[response]") 
 
 TEST_CASE("a response from a newer format is refused as too new", "[response]") {
   nlohmann::json json = response_to_json(sample_response());
-  json["format"] = 2;
+  json["format"] = 3;
   const auto result = response_from_json(json);
   REQUIRE_FALSE(result.ok());
   CHECK(result.error().code == ErrorCode::TooNew);

@@ -257,6 +257,55 @@ PRAGMA user_version = 1;
   sqlite3_close(db);
 }
 
+TEST_CASE("a version 2 outbox becomes the outbox of every kind with each response's state, order and reason") {
+  TempDir dir;
+  const std::string path = dir.file("device.db");
+  std::vector<Response> responses;
+  for (int i = 0; i < 3; ++i) responses.push_back(sample_response(i + 1));
+  {
+    auto store = Store::open(path);
+    REQUIRE(store.ok());
+    for (const auto& response : responses) REQUIRE((*store)->save(response).ok());
+  }
+  // Back to the version 2 outbox, as a device that has not yet been upgraded holds it.
+  run_sql(path, R"sql(
+DROP TABLE records; DROP TABLE staff; DROP TABLE walk_addresses; DROP TABLE walk_lists;
+CREATE TABLE old_outbox (seq INTEGER PRIMARY KEY REFERENCES responses (seq),
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'confirmed', 'needs_review')),
+  attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+INSERT INTO old_outbox (seq, state, attempts, last_error, created_at, updated_at)
+  SELECT r.seq, 'pending', 0, '', '2026-11-2' || r.seq || 'T10:00:00Z', '2026-11-2' || r.seq || 'T10:00:00Z'
+  FROM responses r;
+UPDATE old_outbox SET state = 'confirmed' WHERE seq = 1;
+UPDATE old_outbox SET state = 'needs_review', last_error = 'refused: closed', attempts = 3 WHERE seq = 2;
+DROP TABLE outbox; ALTER TABLE old_outbox RENAME TO outbox;
+CREATE INDEX outbox_pending ON outbox (seq) WHERE state = 'pending';
+PRAGMA user_version = 2;
+)sql");
+  auto store = Store::open(path);
+  REQUIRE(store.ok());
+  CHECK(must((*store)->pragmas()).schema_version == Store::current_schema_version());
+  const OutboxCounts counts = must((*store)->outbox_counts());
+  CHECK(counts.confirmed == 1);
+  CHECK(counts.needs_review == 1);
+  CHECK(counts.pending == 1);
+  const auto review = must((*store)->needs_review());
+  REQUIRE(review.size() == 1);
+  CHECK(review[0].id == responses[1].id);
+  CHECK(review[0].last_error == "refused: closed");
+  CHECK(review[0].attempts == 3);
+  const auto pending = must((*store)->pending_batch(10, 1 << 20));
+  REQUIRE(pending.size() == 1);
+  CHECK(pending[0].id == responses[2].id);
+  CHECK(pending[0].kind == RecordKind::Response);
+  CHECK(pending[0].created_at == "2026-11-23T10:00:00Z");
+  // The next record queues after the old ones.
+  REQUIRE((*store)->save(sample_response(9)).ok());
+  CHECK(must((*store)->pending_batch(10, 1 << 20)).back().kind == RecordKind::Response);
+  CHECK(must((*store)->pending_batch(10, 1 << 20)).front().id == responses[2].id);
+}
+
 TEST_CASE("only one Store at a time may have a device database open") {
   TempDir dir;
   const std::string path = dir.file("device.db");

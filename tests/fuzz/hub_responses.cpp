@@ -1,9 +1,11 @@
-// Fuzz target: a POST /api/v1/responses body through the hub's parsing to each item's verdict, without a network or a store.
+// Fuzz target: a POST /api/v1/responses or /api/v1/records body through the hub's parsing to each item's verdict,
+// without a network or a store.
 //
-// The route reads the body with the bounded parser, wants an object with a "responses" list, judges
-// each item with prepare_item against the published definitions, then echoes each item's id. The
-// same steps run here against the demo consultations, so every check of shape, identity, language,
-// closing date and answers is reached.
+// The routes read the body with the bounded parser, want an object with a "responses" list (each item
+// judged by prepare_item) or a "records" list (each envelope judged by prepare_record, which checks
+// visits, check-ins and sign-ins against the hub's officers and walk lists), then echo each item's id.
+// The same steps run here against the demo consultations and one known officer and door, so every
+// check of shape, identity, language, closing date, answers and field records is reached.
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -64,7 +66,7 @@ void judge(const nlohmann::json& item, size_t index, const soundings::hub::detai
   FUZZ_REQUIRE(verdict.canonical == item.dump(), "the canonical form is the item as received");
   FUZZ_REQUIRE(verdict.acceptable == verdict.reason.empty(), "a refused item, and only a refused item, has a reason");
   if (!verdict.acceptable) return;
-  FUZZ_REQUIRE(soundings::is_uuid(verdict.response_id), "an accepted item has a UUID");
+  FUZZ_REQUIRE(soundings::is_uuid(verdict.record_id), "an accepted item has a UUID");
   // What the hub stores must read back as the same response, or exports would disagree with ingest.
   const auto parsed = soundings::response_from_json(item);
   FUZZ_REQUIRE(parsed.ok(), "an accepted item parses as a response");
@@ -72,6 +74,30 @@ void judge(const nlohmann::json& item, size_t index, const soundings::hub::detai
   const auto reread = soundings::response_from_json(written);
   FUZZ_REQUIRE(reread.ok(), "a response written by the core reads back");
   FUZZ_REQUIRE(soundings::response_to_json(reread.value()) == written, "writing and reading a response is stable");
+}
+
+// One officer and one door, as `soundings-hub staff add` and `walklist import` would leave them.
+const soundings::hub::detail::FieldLookup& field_lookup() {
+  static const soundings::hub::detail::FieldLookup lookup{
+      [](const std::string& staff_id) { return staff_id == "rhian.j"; },
+      [](const std::string& list_id, const std::string& uprn) { return list_id == "list-1" && uprn == "100100123456"; }};
+  return lookup;
+}
+
+void judge_record(const nlohmann::json& envelope, size_t index,
+                  const soundings::hub::detail::DefinitionLookup& lookup) {
+  const soundings::hub::detail::BatchItem verdict =
+      soundings::hub::detail::prepare_record(envelope, index, lookup, field_lookup(), fixed_now());
+  FUZZ_REQUIRE(verdict.acceptable == verdict.reason.empty(), "a refused record, and only a refused record, has a reason");
+  FUZZ_REQUIRE(verdict.kept.size() <= soundings::hub::detail::kMaxQuarantineCopyBytes + 512,
+               "quarantine keeps a bounded copy");
+  if (!verdict.acceptable) return;
+  FUZZ_REQUIRE(soundings::is_uuid(verdict.record_id), "an accepted record has a UUID");
+  FUZZ_REQUIRE(envelope.is_object() && envelope.contains("body") && verdict.canonical == envelope["body"].dump(),
+               "an accepted record's canonical form is its body as received");
+  if (verdict.kind == soundings::RecordKind::Visit) {
+    FUZZ_REQUIRE(verdict.staff_id == "rhian.j" && verdict.door == "100100123456", "only a known door is accepted");
+  }
 }
 
 }  // namespace
@@ -84,7 +110,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   if (!request->is_object()) return 0;
-  const auto items = request->find("responses");
+  const bool records = request->contains("records");
+  const auto items = request->find(records ? "records" : "responses");
   if (items == request->end() || !items->is_array() || items->size() > kMaxBatchItems) return 0;
 
   const soundings::hub::detail::DefinitionLookup lookup = [](const std::string& id, int version) {
@@ -94,7 +121,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   nlohmann::json answer = nlohmann::json::array();
   for (size_t i = 0; i < items->size(); ++i) {
     const nlohmann::json& item = (*items)[i];
-    judge(item, i, lookup);
+    if (records) {
+      judge_record(item, i, lookup);
+    } else {
+      judge(item, i, lookup);
+    }
     // The route's reply echoes the id as sent (up to kMaxResponseIdBytes); it must print, whatever was sent.
     const bool has_id = item.is_object() && item.contains("id") && item["id"].is_string() &&
                         item["id"].get_ref<const std::string&>().size() <= soundings::kMaxResponseIdBytes;

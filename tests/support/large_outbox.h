@@ -19,7 +19,8 @@ BEGIN;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 6000)
 INSERT INTO responses (id, consultation_id, consultation_version, submitted_at, body)
 SELECT 'response-' || i, 'library-hours', 1, '2026-11-23T10:00:00Z', printf('{"n": %d, "pad": "%.1000c"}', i, 'x') FROM n;
-INSERT INTO outbox (seq, created_at, updated_at) SELECT seq, submitted_at, submitted_at FROM responses;
+INSERT INTO outbox (kind, record_id, created_at, updated_at)
+SELECT 'response', id, submitted_at, submitted_at FROM responses ORDER BY seq;
 COMMIT;
 )sql",
                       nullptr, nullptr, nullptr);

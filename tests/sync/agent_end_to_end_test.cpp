@@ -120,7 +120,7 @@ TEST_CASE("a lost acknowledgement is resent as a duplicate and stored once", "[a
     // Every answer to a batch is lost after the hub committed it.
     FaultPlan plan;
     plan.cut_after_request = 1.0;
-    plan.only_requests_to = "POST /api/v1/responses";
+    plan.only_requests_to = "POST /api/v1/records";
     FaultProxy proxy(hub.port(), plan);
     auto config = fast_config();
     config.hub_url_override = proxy.url();

@@ -30,7 +30,7 @@ struct Middlebox {
   Meddle meddle;
   std::atomic<int> uploads{0};  // POST /responses that reached the middlebox
   FakeServer box{[this](const FakeRequest& request) {
-    if (request.path == "/api/v1/responses") ++uploads;
+    if (request.path == "/api/v1/records") ++uploads;
     std::optional<FakeReply> reply;
     {
       std::lock_guard lock(mutex);
@@ -144,7 +144,7 @@ TEST_CASE("batches the hub refuses as a whole are halved down to the responses i
   // beyond a double, bad UTF-8): both are refused whole, every cycle, until each bad one is found.
   const std::set<std::string> poisoned = {order[0], order[2]};
   fixture.set_meddle([poisoned](const FakeRequest& request) -> std::optional<FakeReply> {
-    if (request.path != "/api/v1/responses") return std::nullopt;
+    if (request.path != "/api/v1/records") return std::nullopt;
     for (const auto& id : poisoned) {
       if (request.body.find(id) != std::string::npos) {
         return json_reply(400, R"({"error": "bad_json", "message": "the request body is not valid JSON: number out of range at byte 412"})");
@@ -191,7 +191,7 @@ TEST_CASE("the hub's quarantine_full holds uploads for its Retry-After, sets not
   std::optional<std::chrono::steady_clock::time_point> refused_at;
   std::optional<std::chrono::steady_clock::time_point> next_upload_at;
   fixture.set_meddle([&](const FakeRequest& request) -> std::optional<FakeReply> {
-    if (request.path != "/api/v1/responses") return std::nullopt;
+    if (request.path != "/api/v1/records") return std::nullopt;
     if (refusals_left-- > 0) {
       refused_at = std::chrono::steady_clock::now();
       return full;

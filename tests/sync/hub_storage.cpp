@@ -99,7 +99,7 @@ SchemaFacts schema_facts(const std::filesystem::path& path) {
 
 }  // namespace
 
-TEST_CASE("a hub database made by the first release (schema 1) upgrades to schema 2 and keeps its id and records",
+TEST_CASE("a hub database made by the first release (schema 1) upgrades to schema 3 and keeps its id and records",
           "[hub]") {
   hubtest::TempDir dir;
   const auto path = dir.path() / "hub.sqlite";
@@ -123,17 +123,19 @@ TEST_CASE("a hub database made by the first release (schema 1) upgrades to schem
     CHECK((*opened)->publish_json(hubtest::town_square_json()).problems.empty());
   }
   const SchemaFacts after = schema_facts(path);
-  CHECK(after.user_version == 2);
+  CHECK(after.user_version == 3);
   CHECK(after.application_id == 0x536e4862);
-  CHECK(after.objects == 17);  // migration 2 adds only quarantine_by_device
+  // Migration 2 adds quarantine_by_device; migration 3 five tables for records and field work, two
+  // indexes and six automatic ones.
+  CHECK(after.objects == 30);
   CHECK(after.device_index);
 
-  // Opened again at schema 2: nothing more to do, and the records are still there.
+  // Opened again at schema 3: nothing more to do, and the records are still there.
   auto again = soundings::hub::Hub::open(config);
   REQUIRE(again);
   CHECK(must((*again)->stored_count()) == 1);
   CHECK(must((*again)->quarantine_count()) == 1);
-  CHECK(schema_facts(path).objects == 17);
+  CHECK(schema_facts(path).objects == 30);
 }
 
 TEST_CASE("a schema-1 hub database that already has the quarantine_by_device index upgrades too", "[hub]") {
@@ -150,8 +152,8 @@ TEST_CASE("a schema-1 hub database that already has the quarantine_by_device ind
     CHECK(must((*opened)->quarantine_count()) == 1);
   }
   const SchemaFacts after = schema_facts(path);
-  CHECK(after.user_version == 2);
-  CHECK(after.objects == 17);
+  CHECK(after.user_version == 3);
+  CHECK(after.objects == 30);
   CHECK(after.device_index);
 }
 
@@ -159,7 +161,7 @@ TEST_CASE("a hub database from a newer hub is refused, named and left unchanged"
   hubtest::TempDir dir;
   const auto path = dir.path() / "hub.sqlite";
   run_sql(path, kFirstReleaseSchema);
-  run_sql(path, "PRAGMA journal_mode = DELETE; PRAGMA user_version = 3;");
+  run_sql(path, "PRAGMA journal_mode = DELETE; PRAGMA user_version = 4;");
   const std::string before = read_bytes(path);
   soundings::hub::HubConfig config;
   config.data_dir = dir.path().string();

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -218,22 +220,39 @@ void consultations(HubState& hub, const Request& req, Response& res) {
   res.set_content(body, kJson);
 }
 
-void responses(HubState& hub, const Request& req, const ContentReader& reader, Response& res) {
+// What one batch endpoint takes: the list's key in the request and how each item is checked.
+struct BatchShape {
+  const char* list_key;  // "responses" or "records"
+  const char* example;   // the request's shape, for error messages
+  std::function<BatchItem(const json& item, size_t index, const DefinitionLookup& lookup, TimePoint now)> prepare;
+  const std::optional<Error>* other_lookup_failed = nullptr;  // set by `prepare` when a table could not be read
+};
+
+// The id a device sent for item `item`, so that it can match even an item the hub could not use: a
+// response's own id, or a record envelope's. A string of any length would be sent back whole; an id
+// longer than any id is not one.
+json id_as_sent(const json& item) {
+  const bool has_id = item.is_object() && item.contains("id") && item["id"].is_string() &&
+                      item["id"].get_ref<const std::string&>().size() <= kMaxResponseIdBytes;
+  return has_id ? item["id"] : json();
+}
+
+void ingest(HubState& hub, const Request& req, const ContentReader& reader, Response& res, const BatchShape& shape) {
   std::string body;
   // The body is read before the token is judged so that the connection stays in step.
   const bool read = read_body(reader, hub.config.max_body_bytes, body, res);
   const auto device = authenticate(hub, req, res);
   if (!device || !read) return;
-  const auto request = parse_object(body, res, "{\"responses\": [...]}");
+  const auto request = parse_object(body, res, shape.example);
   if (!request) return;
-  const auto items = request->find("responses");
+  const auto items = request->find(shape.list_key);
   if (items == request->end() || !items->is_array()) {
-    send_error(res, 400, "bad_request", "\"responses\" must be a list of response objects");
+    send_error(res, 400, "bad_request", std::string("\"") + shape.list_key + "\" must be a list");
     return;
   }
   if (items->size() > hub.config.max_batch_items) {
     send_error(res, 413, "batch_too_large",
-               std::to_string(items->size()) + " responses in one batch; the hub takes at most " +
+               std::to_string(items->size()) + " items in one batch; the hub takes at most " +
                    std::to_string(hub.config.max_batch_items));
     return;
   }
@@ -249,8 +268,9 @@ void responses(HubState& hub, const Request& req, const ContentReader& reader, R
     return ConsultationPtr();
   };
   const TimePoint now = hub.now();
-  for (size_t i = 0; i < items->size(); ++i) batch.push_back(prepare_item((*items)[i], i, lookup, now));
+  for (size_t i = 0; i < items->size(); ++i) batch.push_back(shape.prepare((*items)[i], i, lookup, now));
   if (lookup_failed) return send_storage_error(res, *lookup_failed);
+  if (shape.other_lookup_failed && *shape.other_lookup_failed) return send_storage_error(res, **shape.other_lookup_failed);
   const auto committed = hub.store->commit_batch(
       *device, batch, format_iso8601_utc(now),
       QuarantineAllowance{hub.config.max_quarantine_items_per_device, hub.config.max_quarantine_bytes_per_device});
@@ -258,7 +278,7 @@ void responses(HubState& hub, const Request& req, const ContentReader& reader, R
   if (committed->quarantine_full) {
     res.set_header("Retry-After", kQuarantineRetryAfter);
     send_error(res, 429, "quarantine_full",
-               "this device has sent more rejected or conflicting responses than the hub keeps for review (" +
+               "this device has sent more rejected or conflicting records than the hub keeps for review (" +
                    std::to_string(hub.config.max_quarantine_items_per_device) + " items or " +
                    std::to_string(hub.config.max_quarantine_bytes_per_device) +
                    " bytes); nothing from this batch was stored; keep it and send it again after head office "
@@ -266,19 +286,39 @@ void responses(HubState& hub, const Request& req, const ContentReader& reader, R
     return;
   }
   const std::vector<ItemResult>& results = committed->results;
-
   json answer = json::array();
   for (size_t i = 0; i < batch.size(); ++i) {
-    // The id as sent, so that a device can match even an item the hub could not use.
-    const json& item = (*items)[i];
-    // A string of any length would be sent back whole; an id longer than any id is not one.
-    const bool has_id = item.is_object() && item.contains("id") && item["id"].is_string() &&
-                        item["id"].get_ref<const std::string&>().size() <= kMaxResponseIdBytes;
-    json entry{{"id", has_id ? item["id"] : json()}, {"status", fate_name(results[i].fate)}};
+    json entry{{"id", id_as_sent((*items)[i])}, {"status", fate_name(results[i].fate)}};
     if (!results[i].reason.empty()) entry["reason"] = results[i].reason;
     answer.push_back(std::move(entry));
   }
   send_json(res, 200, json{{"results", std::move(answer)}});
+}
+
+void responses(HubState& hub, const Request& req, const ContentReader& reader, Response& res) {
+  ingest(hub, req, reader, res, BatchShape{"responses", "{\"responses\": [...]}", prepare_item});
+}
+
+void records(HubState& hub, const Request& req, const ContentReader& reader, Response& res) {
+  // A table that cannot be read must not make a good record look like one for an unknown officer or
+  // door: the whole batch is answered 503 and stores nothing.
+  std::optional<Error> failed;
+  const auto known = [&failed](Result<bool> answer) {
+    if (answer) return *answer;
+    if (!failed) failed = answer.error();
+    return false;
+  };
+  const FieldLookup field{
+      [&hub, &known](const std::string& staff_id) { return known(hub.store->staff_known(staff_id)); },
+      [&hub, &known](const std::string& list_id, const std::string& uprn) {
+        return known(hub.store->door_known(list_id, uprn));
+      }};
+  ingest(hub, req, reader, res,
+         BatchShape{"records", "{\"records\": [{\"kind\", \"id\", \"hash\", \"body\"}, ...]}",
+                    [&field](const json& item, size_t index, const DefinitionLookup& lookup, TimePoint now) {
+                      return prepare_record(item, index, lookup, field, now);
+                    },
+                    &failed});
 }
 
 // Reads an optional field of a heartbeat, checking its type.
@@ -374,6 +414,9 @@ void install_routes(httplib::Server& server, HubState& hub) {
              [&hub](const Request& req, Response& res) { guarded(res, [&] { consultations(hub, req, res); }); });
   server.Post("/api/v1/responses", [&hub](const Request& req, Response& res, const ContentReader& reader) {
     guarded(res, [&] { responses(hub, req, reader, res); });
+  });
+  server.Post("/api/v1/records", [&hub](const Request& req, Response& res, const ContentReader& reader) {
+    guarded(res, [&] { records(hub, req, reader, res); });
   });
   server.Post("/api/v1/heartbeat", [&hub](const Request& req, Response& res, const ContentReader& reader) {
     guarded(res, [&] { heartbeat(hub, req, reader, res); });

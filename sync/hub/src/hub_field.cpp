@@ -68,7 +68,7 @@ Result<std::string> Hub::export_visits(const std::string& list_name, const std::
     }
     if (list_id.empty()) return Error{ErrorCode::NotFound, "no walk list named \"" + list_name + "\" on this hub"};
   }
-  const auto records = impl_->store->records_of(record_kind_name(RecordKind::Visit), list_id);
+  const auto records = impl_->store->records_by_subject(RecordKind::Visit, list_id);
   if (!records) return storage_error(records.error());
   std::vector<Visit> visits;
   for (const auto& record : *records) {
@@ -86,7 +86,7 @@ namespace {
 // Each officer's latest record of one kind, parsed, by staff id.
 template <typename T, typename Parse>
 Result<std::map<std::string, T>> latest_by_staff(detail::Store& store, RecordKind kind, Parse parse) {
-  const auto records = store.latest_record_per_staff(record_kind_name(kind));
+  const auto records = store.latest_record_per_staff(kind);
   if (!records) return storage_error(records.error());
   std::map<std::string, T> out;
   for (const auto& record : *records) {

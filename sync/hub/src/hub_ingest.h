@@ -29,6 +29,18 @@ BatchItem prepare_item(const nlohmann::json& item, size_t index, const Definitio
 
 // The closing-date rule (PROTOCOL.md): a response submitted up to the end of the closing
 // day, UTC, is on time, however late it arrives.
+// What the hub knows of field work, for checking visits, check-ins and sign-ins.
+struct FieldLookup {
+  std::function<bool(const std::string& staff_id)> known_staff;
+  std::function<bool(const std::string& list_id, const std::string& uprn)> known_door;
+};
+
+// One envelope of a `/records` batch: {"kind", "id", "hash", "body"}. A response's body is checked by
+// prepare_item; other kinds by their own validators (field_records.h) and against the hub's staff and
+// walk lists. The id must be the body's, and the hash (when not empty) the body's canonical hash.
+BatchItem prepare_record(const nlohmann::json& envelope, size_t index, const DefinitionLookup& lookup,
+                         const FieldLookup& field, TimePoint now);
+
 bool submitted_in_time(const std::string& submitted_at, const std::string& closes);
 
 }  // namespace soundings::hub::detail

@@ -388,12 +388,13 @@ Result<std::vector<ItemResult>> Store::apply_batch(PendingBatch& batch) {
     }
     auto insert = db.cached(
         "INSERT INTO quarantine (kind, response_id, consultation_id, reason, body, body_hash, "
-        "received_from, received_at, last_seen_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8) "
+        "received_from, received_at, last_seen_at, record_kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9) "
         "ON CONFLICT (body_hash) DO UPDATE SET times_seen = times_seen + 1, "
         "last_seen_at = excluded.last_seen_at");
     if (!insert) return insert.error();
-    return insert->bind(1, std::string_view(kind))
-        .bind(2, item.response_id)
+    return insert->bind(9, record_kind_name(item.kind))
+        .bind(1, std::string_view(kind))
+        .bind(2, item.record_id)
         .bind(3, item.consultation_id)
         .bind(4, reason)
         .bind(5, item.kept)
@@ -403,21 +404,15 @@ Result<std::vector<ItemResult>> Store::apply_batch(PendingBatch& batch) {
         .run("keeping an item aside for review");
   };
   for (const BatchItem& item : batch.items) {
-    if (!item.response_id.empty()) {
-      std::optional<bool> same;
-      {
-        auto find = db.cached("SELECT body_hash FROM responses WHERE id = ?1");
-        if (!find) return find.error();
-        find->bind(1, item.response_id);
-        auto row = find->step("looking for response " + item.response_id);
-        if (!row) return row.error();
-        if (*row) same = find->blob(0) == item.hash;
-      }
-      if (same) {
-        if (*same) {
+    if (!item.record_id.empty()) {
+      auto same = same_as_stored(item);
+      if (!same) return same.error();
+      if (*same) {
+        if (**same) {
           results.push_back({Fate::Duplicate, ""});
         } else {
-          const std::string reason = "a different response with this id is already stored; kept aside for review";
+          const std::string reason = std::string("a different ") + record_kind_name(item.kind) +
+                                     " with this id is already stored; kept aside for review";
           if (auto kept = quarantine(item, "conflict", reason); !kept) return kept.error();
           results.push_back({Fate::Conflict, reason});
         }
@@ -429,20 +424,7 @@ Result<std::vector<ItemResult>> Store::apply_batch(PendingBatch& batch) {
       results.push_back({Fate::Rejected, item.reason});
       continue;
     }
-    auto insert = db.cached(
-        "INSERT INTO responses (id, consultation_id, consultation_version, submitted_at, body, "
-        "body_hash, received_from, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-    if (!insert) return insert.error();
-    auto stored = insert->bind(1, item.response_id)
-                      .bind(2, item.consultation_id)
-                      .bind(3, int64_t{item.consultation_version})
-                      .bind(4, item.submitted_at)
-                      .bind(5, item.canonical)
-                      .bind_blob(6, item.hash)
-                      .bind(7, batch.device_id)
-                      .bind(8, batch.now)
-                      .run("storing response " + item.response_id);
-    if (!stored) return stored.error();
+    if (auto stored = store_item(item, batch.device_id, batch.now); !stored) return stored.error();
     results.push_back({Fate::Stored, ""});
   }
   if (usage_before) {
@@ -459,6 +441,85 @@ Result<std::vector<ItemResult>> Store::apply_batch(PendingBatch& batch) {
     return done.error();
   }
   return results;
+}
+
+Result<std::optional<bool>> Store::same_as_stored(const BatchItem& item) {
+  const bool response = item.kind == RecordKind::Response;
+  auto find = writer_->cached(response ? "SELECT body_hash FROM responses WHERE id = ?1"
+                                       : "SELECT body_hash FROM records WHERE id = ?1 AND kind = ?2");
+  if (!find) return find.error();
+  find->bind(1, item.record_id);
+  if (!response) find->bind(2, record_kind_name(item.kind));
+  auto row = find->step(std::string("looking for ") + record_kind_name(item.kind) + " " + item.record_id);
+  if (!row) return row.error();
+  if (!*row) return std::optional<bool>();
+  return std::optional<bool>(find->blob(0) == item.hash);
+}
+
+Status Store::store_item(const BatchItem& item, const std::string& device_id, const std::string& now) {
+  if (item.kind == RecordKind::Response) {
+    auto insert = writer_->cached(
+        "INSERT INTO responses (id, consultation_id, consultation_version, submitted_at, body, "
+        "body_hash, received_from, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    if (!insert) return insert.error();
+    return insert->bind(1, item.record_id)
+        .bind(2, item.consultation_id)
+        .bind(3, int64_t{item.consultation_version})
+        .bind(4, item.submitted_at)
+        .bind(5, item.canonical)
+        .bind_blob(6, item.hash)
+        .bind(7, device_id)
+        .bind(8, now)
+        .run("storing response " + item.record_id);
+  }
+  auto insert = writer_->cached(
+      "INSERT INTO records (id, kind, staff_id, subject, door, at, body, body_hash, received_from, received_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+  if (!insert) return insert.error();
+  return insert->bind(1, item.record_id)
+      .bind(2, record_kind_name(item.kind))
+      .bind(3, item.staff_id)
+      .bind(4, item.subject)
+      .bind(5, item.door)
+      .bind(6, item.submitted_at)
+      .bind(7, item.canonical)
+      .bind_blob(8, item.hash)
+      .bind(9, device_id)
+      .bind(10, now)
+      .run(std::string("storing ") + record_kind_name(item.kind) + " " + item.record_id);
+}
+
+Result<bool> Store::staff_known(const std::string& staff_id) {
+  auto db = reader();
+  if (!db) return db.error();
+  auto query = (*db)->cached("SELECT count(*) FROM staff WHERE staff_id = ?1");
+  if (!query) return query.error();
+  query->bind(1, staff_id);
+  auto count = first_integer(*query, "looking for officer " + staff_id);
+  if (!count) return count.error();
+  return *count > 0;
+}
+
+Result<bool> Store::door_known(const std::string& list_id, const std::string& uprn) {
+  auto db = reader();
+  if (!db) return db.error();
+  auto query = (*db)->cached("SELECT count(*) FROM walk_addresses WHERE list_id = ?1 AND uprn = ?2");
+  if (!query) return query.error();
+  query->bind(1, list_id).bind(2, uprn);
+  auto count = first_integer(*query, "looking for a door of walk list " + list_id);
+  if (!count) return count.error();
+  return *count > 0;
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> Store::records_of(RecordKind kind) {
+  auto db = reader();
+  if (!db) return db.error();
+  auto query = (*db)->cached("SELECT id, body FROM records WHERE kind = ?1 ORDER BY at, id");
+  if (!query) return query.error();
+  query->bind(1, record_kind_name(kind));
+  return collect<std::pair<std::string, std::string>>(*query, "reading records", [](sqlite::Statement& row) {
+    return std::pair<std::string, std::string>{row.text(0), row.text(1)};
+  });
 }
 
 Result<std::optional<int>> Store::latest_version(const std::string& id) {

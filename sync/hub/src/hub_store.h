@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "soundings/hub.h"
+#include "soundings/record.h"
 #include "soundings/sqlite.h"
 
 namespace soundings::hub::detail {
@@ -42,10 +43,14 @@ struct Heartbeat {
 
 // One item of a batch, checked before the write lock is taken (see hub_ingest.h).
 struct BatchItem {
-  std::string response_id;      // empty when the item carries no valid UUID
-  std::string consultation_id;  // empty when unknown
+  RecordKind kind = RecordKind::Response;
+  std::string record_id;        // empty when the item carries no valid UUID
+  std::string consultation_id;  // responses: empty when unknown
   int consultation_version = 0;
-  std::string submitted_at;
+  std::string submitted_at;     // responses: submitted_at; other kinds: when the record says it happened
+  std::string staff_id;         // other kinds: the officer
+  std::string subject;          // visits: the walk list id
+  std::string door;             // visits: the UPRN
   std::string canonical;        // nlohmann::json::dump() of the item as received
   std::string kept;             // what quarantine keeps of it: no unsealed personal part, bounded in size
   std::string hash;             // content_hash(canonical)
@@ -148,11 +153,19 @@ class Store {
   [[nodiscard]] Result<std::vector<StoredResponse>> responses_of(const std::string& consultation_id);  // by submitted_at, id
   [[nodiscard]] Result<std::vector<QuarantinedItem>> quarantined(const std::string& consultation_id);  // empty: all
 
+  // Field work, for checking records as they arrive: an officer head office knows (disabled or not: a
+  // visit made before an account was disabled still counts), and a door of a walk list.
+  [[nodiscard]] Result<bool> staff_known(const std::string& staff_id);
+  [[nodiscard]] Result<bool> door_known(const std::string& list_id, const std::string& uprn);
+  // Records of the kinds other than responses, by kind: (id, body), oldest first.
+  [[nodiscard]] Result<std::vector<std::pair<std::string, std::string>>> records_of(RecordKind kind);
+
   // Field work, read for head office (hub_store_field.cpp).
-  // Records of one kind, by subject, door, at and id; subject empty: every subject.
-  [[nodiscard]] Result<std::vector<StoredRecord>> records_of(const std::string& kind, const std::string& subject);
+  // Records of one kind about one subject (a visit's walk list), by subject, door, at and id; subject
+  // empty: every subject.
+  [[nodiscard]] Result<std::vector<StoredRecord>> records_by_subject(RecordKind kind, const std::string& subject);
   // Each officer's latest record of one kind (by at, then id).
-  [[nodiscard]] Result<std::vector<StoredRecord>> latest_record_per_staff(const std::string& kind);
+  [[nodiscard]] Result<std::vector<StoredRecord>> latest_record_per_staff(RecordKind kind);
   [[nodiscard]] Result<std::vector<StaffAccount>> staff_accounts();  // by id
   // Every walk list's (id, name), by name.
   [[nodiscard]] Result<std::vector<std::pair<std::string, std::string>>> walk_list_names();
@@ -166,6 +179,9 @@ class Store {
   static int on_wal_commit(void* self, sqlite3* db, const char* name, int wal_pages);
   void run_checkpoints();
   Result<std::vector<ItemResult>> apply_batch(PendingBatch& batch);
+  // nullopt: no record of the item's kind with its id; otherwise whether the stored copy is identical.
+  Result<std::optional<bool>> same_as_stored(const BatchItem& item);
+  Status store_item(const BatchItem& item, const std::string& device_id, const std::string& now);
 
   std::string path_;
   std::string hub_id_;

@@ -13,18 +13,18 @@ StoredRecord record_from(const sqlite::Statement& row) {
 
 }  // namespace
 
-Result<std::vector<StoredRecord>> Store::records_of(const std::string& kind, const std::string& subject) {
+Result<std::vector<StoredRecord>> Store::records_by_subject(RecordKind kind, const std::string& subject) {
   auto db = reader();
   if (!db) return db.error();
   auto query = (*db)->cached(
       "SELECT id, kind, staff_id, subject, door, at, body, received_from FROM records "
       "WHERE kind = ?1 AND (?2 = '' OR subject = ?2) ORDER BY subject, door, at, id");
   if (!query) return query.error();
-  query->bind(1, kind).bind(2, subject);
-  return collect<StoredRecord>(*query, "reading the " + kind + " records", record_from);
+  query->bind(1, record_kind_name(kind)).bind(2, subject);
+  return collect<StoredRecord>(*query, std::string("reading the ") + record_kind_name(kind) + " records", record_from);
 }
 
-Result<std::vector<StoredRecord>> Store::latest_record_per_staff(const std::string& kind) {
+Result<std::vector<StoredRecord>> Store::latest_record_per_staff(RecordKind kind) {
   auto db = reader();
   if (!db) return db.error();
   auto query = (*db)->cached(
@@ -33,8 +33,9 @@ Result<std::vector<StoredRecord>> Store::latest_record_per_staff(const std::stri
       "later.staff_id = r.staff_id AND (later.at > r.at OR (later.at = r.at AND later.id > r.id))) "
       "ORDER BY staff_id");
   if (!query) return query.error();
-  query->bind(1, kind);
-  return collect<StoredRecord>(*query, "reading each officer's latest " + kind, record_from);
+  query->bind(1, record_kind_name(kind));
+  return collect<StoredRecord>(*query, std::string("reading each officer's latest ") + record_kind_name(kind),
+                               record_from);
 }
 
 Result<std::vector<StaffAccount>> Store::staff_accounts() {

@@ -124,4 +124,45 @@ Result<int64_t> fill_store(Store& store, const ConsultationPtr& consultation, co
   return saved;
 }
 
+Result<int64_t> fill_visits(Store& store, int64_t count, uint64_t seed,
+                            const std::function<void(int64_t saved)>& progress) {
+  auto lists = store.walk_lists();
+  auto staff = store.staff();
+  auto device_id = store.setting(setting::kDeviceId);
+  if (!lists) return lists.error();
+  if (!staff) return staff.error();
+  if (!device_id) return device_id.error();
+  std::vector<std::pair<std::string, std::string>> doors;  // (list id, UPRN)
+  for (const auto& list : *lists) {
+    for (const auto& door : list.addresses) doors.emplace_back(list.id, door.uprn);
+  }
+  const auto officer = std::find_if(staff->begin(), staff->end(), [](const StaffMember& m) { return !m.disabled; });
+  if (doors.empty() || officer == staff->end()) {
+    return Error{ErrorCode::InvalidInput,
+                 "loadgen: visits need a walk list and an enabled officer in the store (sync a field tablet first)"};
+  }
+  std::mt19937_64 rng(seed);
+  const TimePoint last = Clock::now() - std::chrono::minutes(15);
+  const auto window = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::hours(72));
+  const auto step = std::max<int64_t>(1, window.count() / std::max<int64_t>(1, count));
+  for (int64_t saved = 0; saved < count; ++saved) {
+    Visit visit;
+    visit.id = make_uuid();
+    visit.list_id = doors[static_cast<size_t>(saved) % doors.size()].first;
+    visit.uprn = doors[static_cast<size_t>(saved) % doors.size()].second;
+    visit.outcome = kAllVisitOutcomes[static_cast<size_t>(uniform(rng, 0, std::size(kAllVisitOutcomes) - 1))];
+    const TimePoint when = last - window + std::chrono::seconds(saved * step);
+    visit.visited_at = format_iso8601_utc(when);
+    if (visit.outcome == VisitOutcome::ComeBack) visit.come_back_at = format_iso8601_utc(when + std::chrono::hours(26));
+    visit.staff_id = officer->id;
+    visit.device_id = device_id->value_or("loadgen-device");
+    if (auto status = store.save_visit(visit); !status) {
+      return Error{status.error().code, "loadgen: saving visit " + std::to_string(saved + 1) + ": " +
+                                            status.error().message};
+    }
+    if (progress && (saved + 1) % 1000 == 0) progress(saved + 1);
+  }
+  return count;
+}
+
 }  // namespace soundings::loadgen

@@ -13,9 +13,11 @@ namespace {
 
 const char* kUsage =
     "usage: soundings-loadgen --data DIR --consultation FILE --count N [--seed S] [--field] [--venue TAG]\n"
+    "       soundings-loadgen --data DIR --visits N [--seed S]\n"
     "Writes N completed responses into DIR/device.sqlite through the same session and save path as the\n"
     "kiosk. Personal questions are answered and sealed only when the store has head office's key\n"
-    "(after enrolment).\n";
+    "(after enrolment). With --visits, writes N door visits round the walk lists a synced field tablet\n"
+    "holds, as its officer would.\n";
 
 bool parse_number(const std::string& text, long long low, long long high, long long& out) {
   char* end = nullptr;
@@ -25,6 +27,23 @@ bool parse_number(const std::string& text, long long low, long long high, long l
   return true;
 }
 
+int write_visits(const std::string& data_dir, long long visits, long long seed) {
+  auto store = soundings::open_device_store(data_dir);
+  if (!store) {
+    std::cerr << "soundings-loadgen: " << store.error().message << "\n";
+    return 1;
+  }
+  auto saved = soundings::loadgen::fill_visits(**store, visits, static_cast<uint64_t>(seed), [visits](int64_t done) {
+    if (done % 10000 == 0) std::cerr << "soundings-loadgen: " << done << " of " << visits << " visits\n";
+  });
+  if (!saved) {
+    std::cerr << "soundings-loadgen: " << saved.error().message << "\n";
+    return 1;
+  }
+  std::cout << "soundings-loadgen: saved " << *saved << " visits in " << (**store).path() << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -32,6 +51,7 @@ int main(int argc, char** argv) {
   std::string file;
   long long count = -1;
   long long seed = 1;
+  long long visits = -1;
   soundings::loadgen::LoadgenOptions options;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -43,6 +63,11 @@ int main(int argc, char** argv) {
     } else if (arg == "--count" && has_value) {
       if (!parse_number(argv[++i], 0, 100000000, count)) {
         std::cerr << "soundings-loadgen: --count must be a whole number from 0\n";
+        return 64;
+      }
+    } else if (arg == "--visits" && has_value) {
+      if (!parse_number(argv[++i], 0, 100000000, visits)) {
+        std::cerr << "soundings-loadgen: --visits must be a whole number from 0\n";
         return 64;
       }
     } else if (arg == "--seed" && has_value) {
@@ -62,6 +87,7 @@ int main(int argc, char** argv) {
       return 64;
     }
   }
+  if (!data_dir.empty() && visits >= 0 && file.empty() && count < 0) return write_visits(data_dir, visits, seed);
   if (data_dir.empty() || file.empty() || count < 0) {
     std::cerr << kUsage;
     return 64;

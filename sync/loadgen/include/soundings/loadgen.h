@@ -35,4 +35,11 @@ Result<Response> make_response(const ConsultationPtr& consultation, std::mt19937
 // Store::save, one transaction each, exactly as the kiosk's submit does. Returns how many were saved.
 Result<int64_t> fill_store(Store& store, const ConsultationPtr& consultation, const LoadgenOptions& options);
 
+// Saves `count` door visits with Store::save_visit, one transaction each as a field tablet does: round the
+// doors of the walk lists the store holds, by its first enabled officer, with outcomes drawn at random
+// (a fifth "come back" with a time promised), over the last three days in the order saved. The store
+// must hold a walk list and an officer (a field tablet after its first sync).
+Result<int64_t> fill_visits(Store& store, int64_t count, uint64_t seed,
+                            const std::function<void(int64_t saved)>& progress = {});
+
 }  // namespace soundings::loadgen
