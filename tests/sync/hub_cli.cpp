@@ -196,8 +196,9 @@ TEST_CASE("soundings-hub field exits 3 while an officer is overdue or missed a c
   using soundings::CheckInStatus;
   hubtest::ServedHub served;
   const std::string data = served.data_dir().string();
+  const std::string token = served.enrol("Field tablet");
   hubtest::insert_staff(served.data_dir(), "officer-1", "Siân Hughes");
-  hubtest::insert_record(served.data_dir(), "check_in", check_in_minutes_ago("officer-1", CheckInStatus::Ok, 10));
+  hubtest::post_record(served, token, "check_in", check_in_minutes_ago("officer-1", CheckInStatus::Ok, 10));
   const Run fine = run_hub({"field", "--data", data});
   CHECK(fine.exit_code == 0);
   CHECK(fine.output.find("Siân Hughes") != std::string::npos);
@@ -210,7 +211,7 @@ TEST_CASE("soundings-hub field exits 3 while an officer is overdue or missed a c
   CHECK(strict.last_line() == "1 officer is OVERDUE: follow the lone-worker procedure now");
 
   hubtest::insert_staff(served.data_dir(), "officer-2", "Dafydd Rees");
-  hubtest::insert_record(served.data_dir(), "check_in", check_in_minutes_ago("officer-2", CheckInStatus::Missed, 1));
+  hubtest::post_record(served, token, "check_in", check_in_minutes_ago("officer-2", CheckInStatus::Missed, 1));
   const Run missed = run_hub({"field", "--data", data});
   CHECK(missed.exit_code == 3);
   CHECK(missed.output.find("missed the check-in") != std::string::npos);
@@ -222,7 +223,10 @@ TEST_CASE("soundings-hub field exits 3 while an officer is overdue or missed a c
 
 TEST_CASE("soundings-hub visits writes the door log as CSV to a file and refuses an unknown list", "[hub][cli][field]") {
   hubtest::ServedHub served;
+  const std::string token = served.enrol("Field tablet");
+  hubtest::insert_staff(served.data_dir(), "officer-1", "Siân Hughes");
   hubtest::insert_walk_list(served.data_dir(), "list-1", "Rhos North");
+  hubtest::insert_walk_address(served.data_dir(), "list-1", "100023456789", "3 Ffordd Las");
   soundings::Visit visit;
   visit.id = soundings::make_uuid();
   visit.list_id = "list-1";
@@ -232,7 +236,7 @@ TEST_CASE("soundings-hub visits writes the door log as CSV to a file and refuses
   visit.staff_id = "officer-1";
   visit.device_id = "tablet-1";
   visit.visited_at = "2026-12-02T10:00:00Z";
-  hubtest::insert_record(served.data_dir(), "visit", soundings::visit_to_json(visit));
+  hubtest::post_record(served, token, "visit", soundings::visit_to_json(visit));
 
   const auto csv_path = served.data_dir() / "visits.csv";
   const Run written = run_hub({"visits", "--data", served.data_dir().string(), "--list", "Rhos North", "--output",

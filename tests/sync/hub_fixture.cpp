@@ -129,16 +129,20 @@ void run_on_hub_database(const std::filesystem::path& data_dir, const std::strin
 
 }  // namespace
 
-void insert_record(const std::filesystem::path& data_dir, const std::string& kind, const nlohmann::json& body) {
-  const bool visit = kind == "visit";
-  const std::string text = body.dump();
-  run_on_hub_database(data_dir,
-                      "INSERT INTO records (id, kind, staff_id, subject, door, at, body, body_hash, received_from, "
-                      "received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?6)",
-                      {body.at("id").get<std::string>(), kind, body.at("staff_id").get<std::string>(),
-                       visit ? body.at("list_id").get<std::string>() : "", visit ? body.at("uprn").get<std::string>() : "",
-                       body.at(visit ? "visited_at" : "at").get<std::string>(), text, soundings::record_hash_hex(text),
-                       body.at("device_id").get<std::string>()});
+void post_record(const ServedHub& served, const std::string& token, const std::string& kind,
+                 const nlohmann::json& body) {
+  const auto made = soundings::make_envelope(*soundings::record_kind_from_name(kind), body);
+  if (!made) throw std::runtime_error(made.error().message);
+  const nlohmann::json records = nlohmann::json::array(
+      {{{"kind", kind}, {"id", made->id}, {"hash", made->hash}, {"body", body}}});
+  auto http = served.client();
+  const auto result = http.Post("/api/v1/records", bearer(token), nlohmann::json{{"records", records}}.dump(),
+                                "application/json");
+  if (!result || result->status != 200) throw std::runtime_error("POST /api/v1/records failed");
+  const auto answer = nlohmann::json::parse(result->body);
+  if (answer.at("results").at(0).at("status") != "stored") {
+    throw std::runtime_error("record not stored: " + answer.dump());
+  }
 }
 
 void insert_staff(const std::filesystem::path& data_dir, const std::string& staff_id, const std::string& name,

@@ -63,9 +63,11 @@ class ServedHub {
 
 httplib::Headers bearer(const std::string& token);
 
-// Field work's rows, written straight into DATA_DIR/hub.sqlite the way the hub stores them (records of
-// kind visit, check_in and sign_in; staff accounts; walk lists), for the tests of head office's views.
-void insert_record(const std::filesystem::path& data_dir, const std::string& kind, const nlohmann::json& body);
+// Field work at head office. Records go through POST /api/v1/records as a tablet sends them (`token`
+// from enrol()), and must be stored; staff accounts and walk lists are written straight into
+// DATA_DIR/hub.sqlite the way the staff and walk-list commands leave them.
+void post_record(const ServedHub& served, const std::string& token, const std::string& kind,
+                 const nlohmann::json& body);
 void insert_staff(const std::filesystem::path& data_dir, const std::string& staff_id, const std::string& name,
                   bool disabled = false);
 void insert_walk_list(const std::filesystem::path& data_dir, const std::string& list_id, const std::string& name);
