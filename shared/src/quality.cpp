@@ -71,13 +71,6 @@ bool same_answer_every_scale(const Response& response, const Consultation& defin
   return std::all_of(places.begin(), places.end(), [&](const ScalePlace& place) { return place == places.front(); });
 }
 
-bool outside_hours(TimePoint when, int utc_offset_minutes) {
-  using namespace std::chrono;
-  const auto local = floor<minutes>(when) + minutes{utc_offset_minutes};
-  const int minute_of_day = static_cast<int>((local - floor<days>(local)).count());
-  return minute_of_day < kWorkingDayStartMinute || minute_of_day >= kWorkingDayEndMinute;
-}
-
 // 01:00 UTC on the last Sunday of `month` in `y`: when UK clocks change.
 TimePoint last_sunday_one_am(std::chrono::year y, std::chrono::month month) {
   using namespace std::chrono;
@@ -94,10 +87,17 @@ std::vector<std::string> response_quality_flags(const Response& response, const 
   if (too_fast(response)) flags.emplace_back(kFlagTooFast);
   if (same_answer_every_scale(response, definition)) flags.emplace_back(kFlagSameAnswerEveryScale);
   if (started != kTimeUnknown && submitted != kTimeUnknown &&
-      (outside_hours(started, utc_offset_minutes) || outside_hours(submitted, utc_offset_minutes))) {
+      (outside_working_hours(started, utc_offset_minutes) || outside_working_hours(submitted, utc_offset_minutes))) {
     flags.emplace_back(kFlagOutsideWorkingHours);
   }
   return merge_quality_flags(flags, {});
+}
+
+bool outside_working_hours(TimePoint at, int utc_offset_minutes) {
+  using namespace std::chrono;
+  const auto local = floor<minutes>(at) + minutes{utc_offset_minutes};
+  const int minute_of_day = static_cast<int>((local - floor<days>(local)).count());
+  return minute_of_day < kWorkingDayStartMinute || minute_of_day >= kWorkingDayEndMinute;
 }
 
 void flag_many_completions(std::vector<Visit>& visits) {

@@ -81,7 +81,8 @@ TEST_CASE("refusing every scale or answering only two is not the same answer on 
   CHECK(flags_at_midday(response, *definition).empty());  // two scales at the first place, one refused
 }
 
-TEST_CASE("a response begun before eight or sent from nine local time is outside working hours", "[quality]") {
+TEST_CASE("a response begun before eight or sent from eight in the evening local time is outside working hours",
+          "[quality]") {
   const auto definition = small_consultation();
   const Response response = considered_response();
   const auto flags = [&](const char* started, const char* submitted, int offset) {
@@ -89,11 +90,11 @@ TEST_CASE("a response begun before eight or sent from nine local time is outside
   };
   const std::vector<std::string> outside{kFlagOutsideWorkingHours};
   CHECK(flags("2026-12-02T07:59:00Z", "2026-12-02T08:10:00Z", 0) == outside);
-  CHECK(flags("2026-12-02T08:00:00Z", "2026-12-02T20:59:59Z", 0).empty());
-  CHECK(flags("2026-12-02T20:50:00Z", "2026-12-02T21:00:00Z", 0) == outside);
-  // 07:30 UTC in British Summer Time is 08:30 local; 20:30 UTC is 21:30.
+  CHECK(flags("2026-12-02T08:00:00Z", "2026-12-02T19:59:59Z", 0).empty());
+  CHECK(flags("2026-12-02T19:50:00Z", "2026-12-02T20:00:00Z", 0) == outside);
+  // 07:30 UTC in British Summer Time is 08:30 local; 19:30 UTC is 20:30.
   CHECK(flags("2026-07-01T07:30:00Z", "2026-07-01T07:40:00Z", 60).empty());
-  CHECK(flags("2026-07-01T20:10:00Z", "2026-07-01T20:30:00Z", 60) == outside);
+  CHECK(flags("2026-07-01T19:10:00Z", "2026-07-01T19:30:00Z", 60) == outside);
 }
 
 TEST_CASE("a response whose times are unknown is not judged on working hours", "[quality]") {

@@ -20,9 +20,9 @@ inline constexpr int kTooFastSecondsPerAnswer = 2;
 inline constexpr size_t kTooFastMinAnswers = 3;
 // The same answer on every scale: judged only when at least this many scale questions were answered.
 inline constexpr size_t kSameAnswerMinScales = 3;
-// Working hours in UK local time: from 08:00 up to 21:00 (evening visits end by nine).
+// Working hours in UK local time: from 08:00 up to 20:00, when doorstep calls are expected to stop.
 inline constexpr int kWorkingDayStartMinute = 8 * 60;
-inline constexpr int kWorkingDayEndMinute = 21 * 60;
+inline constexpr int kWorkingDayEndMinute = 20 * 60;
 
 // Many completions at one address: more "completed" visits than this at one door of one list. A household
 // may well hold two people who each take part; more is worth a look.
@@ -46,6 +46,10 @@ std::vector<std::string> response_quality_flags(const Response& response, const 
 // Adds many_completions_at_address to every "completed" visit at a door (list and UPRN) that has more than
 // kManyCompletionsAtAddress of them among `visits`; other flags stay as they are.
 void flag_many_completions(std::vector<Visit>& visits);
+
+// True when `at`, in local time `utc_offset_minutes` ahead of UTC, is outside working hours: for a
+// response's start and end, and for a visit's time.
+bool outside_working_hours(TimePoint at, int utc_offset_minutes);
 
 // UK civil time's offset from UTC at `when`: 60 in British Summer Time (from 01:00 UTC on the last Sunday
 // of March to 01:00 UTC on the last Sunday of October), 0 otherwise.
