@@ -97,7 +97,7 @@ bool outside_working_hours(TimePoint at, int utc_offset_minutes) {
   using namespace std::chrono;
   const auto local = floor<minutes>(at) + minutes{utc_offset_minutes};
   const int minute_of_day = static_cast<int>((local - floor<days>(local)).count());
-  return minute_of_day < kWorkingDayStartMinute || minute_of_day >= kWorkingDayEndMinute;
+  return minute_of_day < kWorkingDayStartHour * 60 || minute_of_day >= kWorkingDayEndHour * 60;
 }
 
 void flag_many_completions(std::vector<Visit>& visits) {

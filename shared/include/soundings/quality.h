@@ -21,8 +21,8 @@ inline constexpr size_t kTooFastMinAnswers = 3;
 // The same answer on every scale: judged only when at least this many scale questions were answered.
 inline constexpr size_t kSameAnswerMinScales = 3;
 // Working hours in UK local time: from 08:00 up to 20:00, when doorstep calls are expected to stop.
-inline constexpr int kWorkingDayStartMinute = 8 * 60;
-inline constexpr int kWorkingDayEndMinute = 20 * 60;
+inline constexpr int kWorkingDayStartHour = 8;
+inline constexpr int kWorkingDayEndHour = 20;
 
 // Many completions at one address: more "completed" visits than this at one door of one list. A household
 // may well hold two people who each take part; more is worth a look.

@@ -1,4 +1,4 @@
-// Quality flags of a response (quality.h): the one judgement the device and the hub both make.
+// Quality flags of a response and of visits (quality.h): the one judgement the device and the hub both make.
 #include <catch2/catch.hpp>
 
 #include "soundings/field_records.h"
