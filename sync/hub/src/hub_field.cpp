@@ -111,15 +111,11 @@ Result<std::vector<OfficerStatus>> Hub::field_overview(std::chrono::minutes over
   const auto sign_ins = latest_by_staff<SignIn>(*impl_->store, RecordKind::SignIn, sign_in_from_json);
   if (!sign_ins) return sign_ins.error();
 
-  // Every account, and any officer the records name who is not on the staff list.
-  std::map<std::string, detail::StaffAccount> officers;
-  for (const auto& account : *accounts) officers[account.staff_id] = account;
-  for (const auto& entry : *check_ins) officers.try_emplace(entry.first, detail::StaffAccount{entry.first, "", false});
-  for (const auto& entry : *sign_ins) officers.try_emplace(entry.first, detail::StaffAccount{entry.first, "", false});
-
+  // Every account (the hub keeps records only of officers on the staff list).
   std::vector<OfficerStatus> out;
   const TimePoint now = impl_->now();
-  for (const auto& [id, account] : officers) {
+  for (const auto& account : *accounts) {
+    const std::string& id = account.staff_id;
     OfficerActivity activity;
     if (const auto c = check_ins->find(id); c != check_ins->end()) activity.last_check_in = c->second;
     if (const auto s = sign_ins->find(id); s != sign_ins->end()) activity.last_sign_in = s->second;

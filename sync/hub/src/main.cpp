@@ -283,7 +283,7 @@ int field(const Arguments& args, Hub& hub) {
   int overdue = 0;
   for (const auto& officer : *officers) {
     overdue += officer.overdue ? 1 : 0;
-    std::cout << officer.staff_id << "  " << (officer.name.empty() ? "(not on the staff list)" : officer.name)
+    std::cout << officer.staff_id << "  " << officer.name
               << (officer.disabled ? "  [disabled]" : "") << "\n  " << officer.state
               << (officer.since.empty() ? "" : " since " + officer.since)
               << (officer.device_id.empty() ? "" : " on " + officer.device_id) << "\n";
@@ -292,7 +292,7 @@ int field(const Arguments& args, Hub& hub) {
     std::cout << "  last check-in " << or_none(officer.last_check_in) << "; last sign-in "
               << or_none(officer.last_sign_in) << "\n";
   }
-  if (officers->empty()) std::cout << "no officers on the staff list and no check-ins received\n";
+  if (officers->empty()) std::cout << "no officers on the staff list (soundings-hub staff add)\n";
   if (overdue == 0) return 0;
   std::cout << overdue << (overdue == 1 ? " officer is" : " officers are")
             << " OVERDUE: follow the lone-worker procedure now\n";

@@ -79,7 +79,7 @@ struct QuarantinedItem {
 // One officer as `soundings-hub field` shows them (lone working, soundings/lone_working.h).
 struct OfficerStatus {
   std::string staff_id;
-  std::string name;               // empty when the records name an officer not on the staff list
+  std::string name;
   bool disabled = false;
   std::string state;              // officer_state_name(): "fine", "OVERDUE", "signed out"...
   bool overdue = false;
