@@ -100,6 +100,25 @@ struct StoredResponse {
   std::string body;
 };
 
+// One row of the records table: a visit, check-in or sign-in event as the /records handler stored it.
+struct StoredRecord {
+  std::string id;
+  std::string kind;      // record_kind_name()
+  std::string staff_id;
+  std::string subject;   // a visit's list id
+  std::string door;      // a visit's UPRN
+  std::string at;        // the record's own time (visited, checked in, signed in)
+  std::string body;      // canonical JSON
+  std::string received_from;
+};
+
+// An officer's account as head office lists it (never the PIN hash).
+struct StaffAccount {
+  std::string staff_id;
+  std::string name;
+  bool disabled = false;
+};
+
 class Store {
  public:
   // Creates the schema on first use; refuses a file that is not a hub database.
@@ -158,6 +177,16 @@ class Store {
   [[nodiscard]] Result<bool> door_known(const std::string& list_id, const std::string& uprn);
   // Records of the kinds other than responses, by kind: (id, body), oldest first.
   [[nodiscard]] Result<std::vector<std::pair<std::string, std::string>>> records_of(RecordKind kind);
+
+  // Field work, read for head office (hub_store_field.cpp).
+  // Records of one kind about one subject (a visit's walk list), by subject, door, at and id; subject
+  // empty: every subject.
+  [[nodiscard]] Result<std::vector<StoredRecord>> records_by_subject(RecordKind kind, const std::string& subject);
+  // Each officer's latest record of one kind (by at, then id).
+  [[nodiscard]] Result<std::vector<StoredRecord>> latest_record_per_staff(RecordKind kind);
+  [[nodiscard]] Result<std::vector<StaffAccount>> staff_accounts();  // by id
+  // Every walk list's (id, name), by name.
+  [[nodiscard]] Result<std::vector<std::pair<std::string, std::string>>> walk_list_names();
 
  private:
   struct PendingBatch;
