@@ -104,7 +104,7 @@ std::string describe_check_in(const CheckIn& check_in) {
 }  // namespace
 
 Result<std::vector<OfficerStatus>> Hub::field_overview(std::chrono::minutes overdue_after) {
-  const auto accounts = impl_->store->staff_accounts();
+  const auto accounts = impl_->store->staff();
   if (!accounts) return storage_error(accounts.error());
   const auto check_ins = latest_by_staff<CheckIn>(*impl_->store, RecordKind::CheckIn, check_in_from_json);
   if (!check_ins) return check_ins.error();
@@ -114,13 +114,14 @@ Result<std::vector<OfficerStatus>> Hub::field_overview(std::chrono::minutes over
   // Every account (the hub keeps records only of officers on the staff list).
   std::vector<OfficerStatus> out;
   const TimePoint now = impl_->now();
-  for (const auto& account : *accounts) {
+  for (const auto& stored : *accounts) {
+    const StaffAccount& account = stored.account;
     const std::string& id = account.staff_id;
     OfficerActivity activity;
     if (const auto c = check_ins->find(id); c != check_ins->end()) activity.last_check_in = c->second;
     if (const auto s = sign_ins->find(id); s != sign_ins->end()) activity.last_sign_in = s->second;
     const OfficerVerdict verdict = decide_officer(activity, now, overdue_after);
-    OfficerStatus status{id, account.name, account.disabled, officer_state_name(verdict.state),
+    OfficerStatus status{id, account.name, !account.disabled_at.empty(), officer_state_name(verdict.state),
                          verdict.state == OfficerState::Overdue, verdict.since, verdict.reason, verdict.device_id,
                          "", ""};
     if (activity.last_check_in) status.last_check_in = describe_check_in(*activity.last_check_in);

@@ -112,12 +112,6 @@ struct StoredRecord {
   std::string received_from;
 };
 
-// An officer's account as head office lists it (never the PIN hash).
-struct StaffAccount {
-  std::string staff_id;
-  std::string name;
-  bool disabled = false;
-};
 
 class Store {
  public:
@@ -184,7 +178,6 @@ class Store {
   [[nodiscard]] Result<std::vector<StoredRecord>> records_by_subject(RecordKind kind, const std::string& subject);
   // Each officer's latest record of one kind (by at, then id).
   [[nodiscard]] Result<std::vector<StoredRecord>> latest_record_per_staff(RecordKind kind);
-  [[nodiscard]] Result<std::vector<StaffAccount>> staff_accounts();  // by id
   // Every walk list's (id, name), by name.
   [[nodiscard]] Result<std::vector<std::pair<std::string, std::string>>> walk_list_names();
 

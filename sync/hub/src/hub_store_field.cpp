@@ -38,16 +38,6 @@ Result<std::vector<StoredRecord>> Store::latest_record_per_staff(RecordKind kind
                                record_from);
 }
 
-Result<std::vector<StaffAccount>> Store::staff_accounts() {
-  auto db = reader();
-  if (!db) return db.error();
-  auto query = (*db)->cached("SELECT staff_id, name, disabled_at IS NOT NULL FROM staff ORDER BY staff_id");
-  if (!query) return query.error();
-  return collect<StaffAccount>(*query, "reading the staff accounts", [](const sqlite::Statement& row) {
-    return StaffAccount{row.text(0), row.text(1), row.integer(2) != 0};
-  });
-}
-
 Result<std::vector<std::pair<std::string, std::string>>> Store::walk_list_names() {
   auto db = reader();
   if (!db) return db.error();
