@@ -93,7 +93,9 @@ Status Store::replace_staff(const std::vector<StaffMember>& staff) {
     insert->bind(1, member.id).bind(2, member.name).bind(3, member.pin_hash).bind(4, int64_t{member.disabled ? 1 : 0});
     if (auto done = insert->run("saving staff member " + member.id); !done) return done;
   }
-  return transaction.commit();
+  if (auto committed = transaction.commit(); !committed) return committed;
+  // An officer removed from the list, or a hash replaced, leaves no copy in the write-ahead log.
+  return impl_->checkpoint_truncate();
 }
 
 Result<std::vector<StaffMember>> Store::staff() {

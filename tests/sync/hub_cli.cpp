@@ -13,6 +13,7 @@
 #include <catch2/catch.hpp>
 
 #include "hub_fixture.h"
+#include "soundings/field_records.h"
 #include "soundings/loader.h"
 #include "soundings/sealing.h"
 
@@ -137,6 +138,80 @@ TEST_CASE("soundings-hub export writes the CSV to a file and refuses an unknown 
       {"export", "--data", served.data_dir().string(), "--consultation", "nowhere", "--format", "csv"});
   CHECK(unknown.exit_code == 1);
   CHECK(unknown.output.find("nowhere") != std::string::npos);
+}
+
+namespace {
+
+// A lone-working record `minutes_ago` by the system clock, which the soundings-hub program reads.
+nlohmann::json check_in_minutes_ago(const std::string& staff_id, soundings::CheckInStatus status, int minutes_ago) {
+  const std::string at = soundings::format_iso8601_utc(soundings::Clock::now() - std::chrono::minutes(minutes_ago));
+  return soundings::check_in_to_json({1, soundings::make_uuid(), staff_id, "tablet-1", status, at, at});
+}
+
+}  // namespace
+
+TEST_CASE("soundings-hub field exits 3 while an officer is overdue or missed a check-in, and 0 when all are fine",
+          "[hub][cli][field]") {
+  using soundings::CheckInStatus;
+  hubtest::ServedHub served;
+  const std::string data = served.data_dir().string();
+  const std::string token = served.enrol("Field tablet");
+  hubtest::insert_staff(served.data_dir(), "officer-1", "Siân Hughes");
+  hubtest::post_record(served, token, "check_in", check_in_minutes_ago("officer-1", CheckInStatus::Ok, 10));
+  const Run fine = run_hub({"field", "--data", data});
+  CHECK(fine.exit_code == 0);
+  CHECK(fine.output.find("Siân Hughes") != std::string::npos);
+  CHECK(fine.output.find("fine since") != std::string::npos);
+
+  // Ten minutes of silence is overdue against a five-minute allowance.
+  const Run strict = run_hub({"field", "--data", data, "--overdue-after", "5"});
+  CHECK(strict.exit_code == 3);
+  CHECK(strict.output.find("OVERDUE") != std::string::npos);
+  CHECK(strict.last_line() == "1 officer is OVERDUE: follow the lone-worker procedure now");
+
+  hubtest::insert_staff(served.data_dir(), "officer-2", "Dafydd Rees");
+  hubtest::post_record(served, token, "check_in", check_in_minutes_ago("officer-2", CheckInStatus::Missed, 1));
+  const Run missed = run_hub({"field", "--data", data});
+  CHECK(missed.exit_code == 3);
+  CHECK(missed.output.find("missed the check-in") != std::string::npos);
+
+  const Run bad = run_hub({"field", "--data", data, "--overdue-after", "0"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.output.find("--overdue-after") != std::string::npos);
+}
+
+TEST_CASE("soundings-hub visits writes the door log as CSV to a file and refuses an unknown list", "[hub][cli][field]") {
+  hubtest::ServedHub served;
+  const std::string token = served.enrol("Field tablet");
+  hubtest::insert_staff(served.data_dir(), "officer-1", "Siân Hughes");
+  hubtest::insert_walk_list(served.data_dir(), "list-1", "Rhos North");
+  hubtest::insert_walk_address(served.data_dir(), "list-1", "100023456789", "3 Ffordd Las");
+  soundings::Visit visit;
+  visit.id = soundings::make_uuid();
+  visit.list_id = "list-1";
+  visit.uprn = "100023456789";
+  visit.outcome = soundings::VisitOutcome::CardLeft;
+  visit.note = "Gadael cerdyn — ŵ";
+  visit.staff_id = "officer-1";
+  visit.device_id = "tablet-1";
+  visit.visited_at = "2026-12-02T10:00:00Z";
+  hubtest::post_record(served, token, "visit", soundings::visit_to_json(visit));
+
+  const auto csv_path = served.data_dir() / "visits.csv";
+  const Run written = run_hub({"visits", "--data", served.data_dir().string(), "--list", "Rhos North", "--output",
+                               csv_path.string()});
+  CHECK(written.exit_code == 0);
+  const auto rows = hubtest::parse_csv(read_all(csv_path).substr(3));
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[1] == std::vector<std::string>{"Rhos North", "100023456789", "card_left", "", "Gadael cerdyn — ŵ",
+                                            "officer-1", "tablet-1", "2026-12-02T10:00:00Z", ""});
+  const Run as_json = run_hub({"visits", "--data", served.data_dir().string(), "--format", "json"});
+  CHECK(as_json.exit_code == 0);
+  CHECK(json::parse(as_json.output).at(0)["uprn"] == "100023456789");
+
+  const Run unknown = run_hub({"visits", "--data", served.data_dir().string(), "--list", "Nowhere"});
+  CHECK(unknown.exit_code == 1);
+  CHECK(unknown.output.find("Nowhere") != std::string::npos);
 }
 
 TEST_CASE("soundings-hub reach writes counts of the sealed equality answers and refuses a bad threshold",

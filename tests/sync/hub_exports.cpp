@@ -125,3 +125,88 @@ TEST_CASE("an export of an unknown consultation or format is refused", "[hub]") 
   CHECK(parse_csv(empty->substr(3)).size() == 1);
   CHECK(served.hub().export_responses("town-square", "json").value() == "[]\n");
 }
+
+namespace {
+
+// A response to town-square with real times on 2 December 2026 (GMT, so UTC is local time).
+soundings::Response response_at(const std::string& started, const std::string& submitted) {
+  auto response = good_response();
+  response.started_at = "2026-12-02T" + started + "Z";
+  response.submitted_at = "2026-12-02T" + submitted + "Z";
+  return response;
+}
+
+std::vector<std::vector<std::string>> exported_rows(ServedHub& served, const std::vector<soundings::Response>& responses) {
+  auto client = served.client();
+  const std::string token = served.enrol();
+  int status = 0;
+  const auto answer = hubtest::post_batch(client, token, hubtest::batch_of(responses), &status);
+  REQUIRE(status == 200);
+  for (const auto& result : answer["results"]) REQUIRE(result["status"] == "stored");
+  const auto csv = served.hub().export_responses("town-square", "csv");
+  REQUIRE(csv);
+  return parse_csv(csv->substr(3));
+}
+
+}  // namespace
+
+TEST_CASE("the export shows how a format 2 response was given and leaves a format 1 response's blank", "[hub][quality]") {
+  ServedHub served;
+  auto read_out = response_at("10:00:00", "10:05:00");
+  read_out.channel = soundings::Channel::Field;
+  read_out.staff_id = "officer-1";
+  read_out.given = {soundings::GivenMode::ReadOut, true, true, true};
+  auto older = response_at("11:00:00", "11:05:00");
+  older.format = 1;
+  const auto rows = exported_rows(served, {read_out, older});
+  REQUIRE(rows.size() == 3);
+  const auto& header = rows[0];
+  const auto cell = [&](size_t row, const char* name) { return rows[row][column(header, name)]; };
+  CHECK(cell(1, "format") == "2");
+  CHECK(cell(1, "channel") == "field");
+  CHECK(cell(1, "language") == "cy");
+  CHECK(cell(1, "given_mode") == "read_out");
+  CHECK(cell(1, "on_behalf") == "yes");
+  CHECK(cell(1, "interpreter") == "yes");
+  CHECK(cell(1, "privacy_notice_shown") == "yes");
+  CHECK(cell(2, "format") == "1");
+  for (const char* unknown : {"given_mode", "on_behalf", "interpreter", "privacy_notice_shown"}) {
+    CHECK(cell(2, unknown).empty());
+  }
+  CHECK(cell(2, "channel") == "kiosk");
+
+  const auto exported = served.hub().export_responses("town-square", "json");
+  REQUIRE(exported);
+  const auto array = json::parse(*exported);
+  REQUIRE(array.size() == 2);
+  CHECK(array[0]["given"]["mode"] == "read_out");
+  CHECK(array[0]["given"]["interpreter"] == true);
+  CHECK(array[1]["given"].is_null());
+  CHECK(array[1]["quality"] == json::array());
+}
+
+TEST_CASE("the export keeps the device's quality flags and adds the hub's own", "[hub][quality]") {
+  ServedHub served;
+  auto device_flagged = response_at("10:00:00", "10:05:00");
+  device_flagged.quality = {"outside_working_hours"};  // a field tablet's judgement of times it then coarsened
+  auto hurried = response_at("12:00:00", "12:00:05");
+  hurried.page_seconds = {{"views", 3}, {"about-you", 1}};  // 4 seconds for 4 answers
+  auto late_kiosk = response_at("22:10:00", "22:15:00");
+  auto coarsened_field = response_at("00:00:00", "00:00:00");
+  coarsened_field.channel = soundings::Channel::Field;
+  auto format_one_late = response_at("23:00:00", "23:04:00");
+  format_one_late.format = 1;
+  const auto rows = exported_rows(served, {coarsened_field, device_flagged, hurried, late_kiosk, format_one_late});
+  REQUIRE(rows.size() == 6);
+  const size_t quality = column(rows[0], "quality");
+  CHECK(rows[1][quality].empty());  // midnight exactly is a coarsened day, not a time to judge
+  CHECK(rows[2][quality] == "outside_working_hours");
+  CHECK(rows[3][quality] == "too_fast");
+  CHECK(rows[4][quality] == "outside_working_hours");
+  CHECK(rows[5][quality] == "outside_working_hours");
+
+  const auto array = json::parse(served.hub().export_responses("town-square", "json").value());
+  REQUIRE(array.size() == 5);
+  CHECK(array[1]["quality"] == json::array({"outside_working_hours"}));
+  CHECK(array[2]["quality"] == json::array({"too_fast"}));
+}

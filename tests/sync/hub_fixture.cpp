@@ -11,6 +11,8 @@
 #include <catch2/catch.hpp>
 
 #include "soundings/clock.h"
+#include "soundings/record.h"
+#include "soundings/sqlite.h"
 
 namespace hubtest {
 
@@ -163,6 +165,60 @@ nlohmann::json post_batch(httplib::Client& client, const std::string& token, con
   if (status) *status = result ? result->status : -1;
   if (!result) return {};
   return nlohmann::json::parse(result->body, nullptr, false);
+}
+
+namespace {
+
+void run_on_hub_database(const std::filesystem::path& data_dir, const std::string& sql,
+                         const std::vector<std::string>& values) {
+  auto db = soundings::sqlite::Connection::open((data_dir / "hub.sqlite").string(), {});
+  if (!db) throw std::runtime_error(db.error().message);
+  auto statement = db->prepare(sql);
+  if (!statement) throw std::runtime_error(statement.error().message);
+  for (size_t i = 0; i < values.size(); ++i) statement->bind(static_cast<int>(i + 1), values[i]);
+  if (auto done = statement->run("writing a test row"); !done) throw std::runtime_error(done.error().message);
+}
+
+}  // namespace
+
+void post_record(const ServedHub& served, const std::string& token, const std::string& kind,
+                 const nlohmann::json& body) {
+  const auto made = soundings::make_envelope(*soundings::record_kind_from_name(kind), body);
+  if (!made) throw std::runtime_error(made.error().message);
+  const nlohmann::json records = nlohmann::json::array(
+      {{{"kind", kind}, {"id", made->id}, {"hash", made->hash}, {"body", body}}});
+  auto http = served.client();
+  const auto result = http.Post("/api/v1/records", bearer(token), nlohmann::json{{"records", records}}.dump(),
+                                "application/json");
+  if (!result || result->status != 200) throw std::runtime_error("POST /api/v1/records failed");
+  const auto answer = nlohmann::json::parse(result->body);
+  if (answer.at("results").at(0).at("status") != "stored") {
+    throw std::runtime_error("record not stored: " + answer.dump());
+  }
+}
+
+void insert_staff(const std::filesystem::path& data_dir, const std::string& staff_id, const std::string& name,
+                  bool disabled) {
+  run_on_hub_database(data_dir,
+                      disabled ? "INSERT INTO staff (staff_id, name, pin_hash, created_at, disabled_at) "
+                                 "VALUES (?1, ?2, 'not-a-hash', '2026-12-01T09:00:00Z', '2026-12-01T10:00:00Z')"
+                               : "INSERT INTO staff (staff_id, name, pin_hash, created_at) "
+                                 "VALUES (?1, ?2, 'not-a-hash', '2026-12-01T09:00:00Z')",
+                      {staff_id, name});
+}
+
+void insert_walk_list(const std::filesystem::path& data_dir, const std::string& list_id, const std::string& name) {
+  run_on_hub_database(data_dir,
+                      "INSERT INTO walk_lists (list_id, name, imported_at) VALUES (?1, ?2, '2026-12-01T09:00:00Z')",
+                      {list_id, name});
+}
+
+void insert_walk_address(const std::filesystem::path& data_dir, const std::string& list_id, const std::string& uprn,
+                         const std::string& address) {
+  run_on_hub_database(data_dir,
+                      "INSERT INTO walk_addresses (list_id, uprn, address, street, postcode, ward, line) "
+                      "VALUES (?1, ?2, ?3, 'Stryd y Brenin', 'LL11 1AY', 'Rhos', 2)",
+                      {list_id, uprn, address});
 }
 
 std::vector<std::vector<std::string>> parse_csv(const std::string& text) {

@@ -64,6 +64,17 @@ class ServedHub {
 
 httplib::Headers bearer(const std::string& token);
 
+// Field work at head office. Records go through POST /api/v1/records as a tablet sends them (`token`
+// from enrol()), and must be stored; staff accounts and walk lists are written straight into
+// DATA_DIR/hub.sqlite the way the staff and walk-list commands leave them.
+void post_record(const ServedHub& served, const std::string& token, const std::string& kind,
+                 const nlohmann::json& body);
+void insert_staff(const std::filesystem::path& data_dir, const std::string& staff_id, const std::string& name,
+                  bool disabled = false);
+void insert_walk_list(const std::filesystem::path& data_dir, const std::string& list_id, const std::string& name);
+void insert_walk_address(const std::filesystem::path& data_dir, const std::string& list_id, const std::string& uprn,
+                         const std::string& address);
+
 // Splits RFC 4180 CSV into rows of fields (quoted fields may hold commas, quotes and newlines).
 std::vector<std::vector<std::string>> parse_csv(const std::string& text);
 

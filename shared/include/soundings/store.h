@@ -99,7 +99,8 @@ class Store {
   // The visits recorded at this device for one walk list, oldest first (the list screen's progress).
   [[nodiscard]] Result<std::vector<Visit>> visits_for_list(const std::string& list_id);
 
-  // Field tablets: what head office sent. Replacing the staff list is one transaction.
+  // Field tablets: what head office sent. Replacing the staff list is one transaction, after which the
+  // write-ahead log is emptied so that no old PIN hash stays in it.
   Status replace_staff(const std::vector<StaffMember>& staff);
   [[nodiscard]] Result<std::vector<StaffMember>> staff();
   // Makes the tablet's walk lists exactly `lists`: a list no longer there loses its addresses, and its

@@ -6,6 +6,11 @@
 // Personal and equality answers stay sealed: two yes/no columns say whether a response
 // holds any. The equality answers are opened only to be counted (`soundings-hub reach`,
 // hub_reach.cpp).
+//
+// How a response was given (format 2: mode, on behalf, interpreter, privacy notice) has its columns,
+// blank for a format 1 response, whose device did not record it: unknown is not "no". Quality flags
+// are the device's and the hub's own (quality.h) together; a flag never removes a response.
+#include <map>
 #include <set>
 #include <variant>
 
@@ -14,6 +19,7 @@
 #include "hub_csv.h"
 #include "hub_impl.h"
 #include "soundings/answer_rules.h"
+#include "soundings/quality.h"
 
 namespace soundings::hub {
 
@@ -86,6 +92,95 @@ std::string text_of(const json& body, const char* field) {
   return it->is_string() ? it->get<std::string>() : it->dump();
 }
 
+std::string yes_no(bool value) { return value ? "yes" : "no"; }
+
+// What the hub can judge itself, added to the device's flags. A time of day is judged only where it is
+// real: a kiosk's; a field response's times are coarsened to the day (its device judged them at submit).
+std::vector<std::string> quality_with_hub_flags(const Response& response, const Consultation* definition) {
+  TimePoint started = kTimeUnknown;
+  TimePoint submitted = kTimeUnknown;
+  if (response.channel != Channel::Kiosk || is_coarsened_time(response.started_at) ||
+      is_coarsened_time(response.submitted_at) || !parse_iso8601_utc(response.started_at, started) ||
+      !parse_iso8601_utc(response.submitted_at, submitted)) {
+    started = submitted = kTimeUnknown;
+  }
+  static const Consultation kNoDefinition;
+  const auto hub_flags = response_quality_flags(response, definition ? *definition : kNoDefinition, started,
+                                                submitted, uk_utc_offset_minutes(submitted));
+  return merge_quality_flags(response.quality, hub_flags);
+}
+
+// given_mode, on_behalf, interpreter, privacy_notice_shown: blank when the response's format has none.
+std::vector<std::string> how_given_cells(const Response& response) {
+  if (response.format < 2) return {"", "", "", ""};
+  return {given_mode_name(response.given.mode), yes_no(response.given.on_behalf), yes_no(response.given.interpreter),
+          yes_no(response.given.privacy_notice_shown)};
+}
+
+// One stored body for the JSON export: as received, with "given" null where the format had none and
+// "quality" holding the device's and the hub's flags.
+std::string json_export_item(const std::string& stored, const Consultation* definition) {
+  json body = json::parse(stored, nullptr, false);
+  const auto response = response_from_json(body);
+  if (!body.is_object() || !response) return stored;  // as in the CSV: kept as it is, never dropped
+  if (!body.contains("given")) body["given"] = nullptr;
+  body["quality"] = quality_with_hub_flags(*response, definition);
+  return body.dump();
+}
+
+// Every published version's definition, and a column per ordinary question: newest version first so
+// that its order wins, then questions only older versions had.
+struct ExportColumns {
+  std::map<int, ConsultationPtr> definitions;
+  std::vector<std::string> questions;
+
+  const Consultation* definition(int version) const {
+    const auto found = definitions.find(version);
+    return found == definitions.end() ? nullptr : found->second.get();
+  }
+};
+
+std::vector<std::string> csv_header(const std::vector<std::string>& questions) {
+  std::vector<std::string> header = {"id",          "consultation_version", "language",   "channel",
+                                     "device",      "venue",                "staff",      "started_at",
+                                     "submitted_at", "format",              "given_mode", "on_behalf",
+                                     "interpreter", "privacy_notice_shown", "quality"};
+  header.insert(header.end(), questions.begin(), questions.end());
+  header.push_back("personal_sealed");
+  header.push_back("special_sealed");
+  return header;
+}
+
+std::vector<std::string> csv_cells(const detail::StoredResponse& row, const ExportColumns& columns) {
+  const json body = json::parse(row.body, nullptr, false);
+  // Stored bodies passed validation; should one no longer read (a limit tightened since), its row stays,
+  // with what can be shown of it.
+  const auto response = response_from_json(body);
+  const Consultation* definition = columns.definition(row.consultation_version);
+  std::vector<std::string> cells = {row.id,
+                                    std::to_string(row.consultation_version),
+                                    text_of(body, "language"),
+                                    text_of(body, "channel"),
+                                    text_of(body, "device_id"),
+                                    text_of(body, "venue"),
+                                    text_of(body, "staff_id"),
+                                    text_of(body, "started_at"),
+                                    text_of(body, "submitted_at"),
+                                    text_of(body, "format")};
+  const auto given = response ? how_given_cells(*response) : std::vector<std::string>(4);
+  cells.insert(cells.end(), given.begin(), given.end());
+  cells.push_back(response ? join(quality_with_hub_flags(*response, definition), "; ") : text_of(body, "quality"));
+  const json answers = body.is_object() ? body.value("answers", json::object()) : json::object();
+  for (const std::string& question_id : columns.questions) {
+    const auto value = answers.find(question_id);
+    const Question* question = definition ? definition->find_question(question_id) : nullptr;
+    cells.push_back(value == answers.end() ? "" : cell_for(question, *value));
+  }
+  cells.push_back(holds_sealed(body, "personal") ? "yes" : "no");
+  cells.push_back(holds_sealed(body, "special") ? "yes" : "no");
+  return cells;
+}
+
 }  // namespace
 
 Result<std::string> Hub::export_responses(const std::string& consultation_id, const std::string& format) {
@@ -95,75 +190,39 @@ Result<std::string> Hub::export_responses(const std::string& consultation_id, co
   const auto storage_error = [](const Error& error) { return Error{error.code, "hub database: " + error.message}; };
   auto read_versions = impl_->store->all_versions(consultation_id);
   if (!read_versions) return storage_error(read_versions.error());
-  const std::vector<std::pair<int, std::string>> versions = std::move(*read_versions);
-  if (versions.empty()) {
+  if (read_versions->empty()) {
     return Error{ErrorCode::NotFound, "no consultation \"" + consultation_id + "\" is published on this hub"};
   }
-  auto read_rows = impl_->store->responses_of(consultation_id);
-  if (!read_rows) return storage_error(read_rows.error());
-  const std::vector<detail::StoredResponse> rows = std::move(*read_rows);
-
-  if (format == "json") {
-    std::string out = "[";
-    for (size_t i = 0; i < rows.size(); ++i) out += (i == 0 ? "\n" : ",\n") + rows[i].body;
-    out += rows.empty() ? "]\n" : "\n]\n";
-    return out;
-  }
-
-  // Columns: every ordinary question, newest version first so its order wins.
-  std::map<int, ConsultationPtr> definitions;
-  std::vector<std::string> columns;
+  ExportColumns columns;
   std::set<std::string> seen;
-  {
-    for (const auto& [version, text] : versions) {
-      const auto loaded = impl_->definition(consultation_id, version);
-      if (!loaded) return storage_error(loaded.error());
-      const ConsultationPtr& definition = *loaded;
-      if (!definition) continue;
-      definitions[version] = definition;
-      for (const Page& page : definition->pages) {
-        for (const Question& question : page.questions) {
-          if (question.data == DataClass::Ordinary && seen.insert(question.id).second) {
-            columns.push_back(question.id);
-          }
+  for (const auto& version : *read_versions) {
+    const auto loaded = impl_->definition(consultation_id, version.first);
+    if (!loaded) return storage_error(loaded.error());
+    if (!*loaded) continue;
+    columns.definitions[version.first] = *loaded;
+    for (const Page& page : (*loaded)->pages) {
+      for (const Question& question : page.questions) {
+        if (question.data == DataClass::Ordinary && seen.insert(question.id).second) {
+          columns.questions.push_back(question.id);
         }
       }
     }
   }
+  auto rows = impl_->store->responses_of(consultation_id);
+  if (!rows) return storage_error(rows.error());
 
-  std::string out = detail::kUtf8ByteOrderMark;
-  std::vector<std::string> header = {"id",    "consultation_version", "language",   "channel",
-                                     "device", "venue",               "staff",      "started_at",
-                                     "submitted_at"};
-  header.insert(header.end(), columns.begin(), columns.end());
-  header.push_back("personal_sealed");
-  header.push_back("special_sealed");
-  detail::append_csv_row(out, header);
-
-  for (const auto& row : rows) {
-    const json body = json::parse(row.body, nullptr, false);
-    if (!body.is_object()) continue;  // stored bodies passed validation; this cannot happen
-    const auto found = definitions.find(row.consultation_version);
-    const Consultation* definition = found == definitions.end() ? nullptr : found->second.get();
-    std::vector<std::string> cells = {row.id,
-                                      std::to_string(row.consultation_version),
-                                      text_of(body, "language"),
-                                      text_of(body, "channel"),
-                                      text_of(body, "device_id"),
-                                      text_of(body, "venue"),
-                                      text_of(body, "staff_id"),
-                                      text_of(body, "started_at"),
-                                      text_of(body, "submitted_at")};
-    const json answers = body.value("answers", json::object());
-    for (const std::string& question_id : columns) {
-      const auto value = answers.find(question_id);
-      const Question* question = definition ? definition->find_question(question_id) : nullptr;
-      cells.push_back(value == answers.end() ? "" : cell_for(question, *value));
+  if (format == "json") {
+    std::string out = "[";
+    for (size_t i = 0; i < rows->size(); ++i) {
+      const auto& row = (*rows)[i];
+      out += (i == 0 ? "\n" : ",\n") + json_export_item(row.body, columns.definition(row.consultation_version));
     }
-    cells.push_back(holds_sealed(body, "personal") ? "yes" : "no");
-    cells.push_back(holds_sealed(body, "special") ? "yes" : "no");
-    detail::append_csv_row(out, cells);
+    out += rows->empty() ? "]\n" : "\n]\n";
+    return out;
   }
+  std::string out = detail::kUtf8ByteOrderMark;
+  detail::append_csv_row(out, csv_header(columns.questions));
+  for (const auto& row : *rows) detail::append_csv_row(out, csv_cells(row, columns));
   return out;
 }
 

@@ -1,5 +1,6 @@
 // The hub store: schema, batch ingest in one transaction, published consultations and figures.
 #include "hub_store.h"
+#include "hub_store_rows.h"
 
 #include <sqlite3.h>
 
@@ -156,18 +157,6 @@ Result<int64_t> first_integer(sqlite::Statement& query, std::string_view doing) 
   auto row = query.step(doing);
   if (!row) return row.error();
   return *row ? query.integer(0) : int64_t{0};
-}
-
-// Every row of `query`, each made into a T by `make`.
-template <typename T, typename Make>
-Result<std::vector<T>> collect(sqlite::Statement& query, std::string_view doing, Make make) {
-  std::vector<T> out;
-  while (true) {
-    auto row = query.step(doing);
-    if (!row) return row.error();
-    if (!*row) return out;
-    out.push_back(make(query));
-  }
 }
 
 }  // namespace

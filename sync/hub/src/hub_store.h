@@ -120,10 +120,16 @@ struct EnrolledDevice {
   bool revoked = false;
 };
 
-// The outcome of the latest visit head office holds for one door.
-struct DoorOutcome {
-  std::string uprn;
-  std::string outcome;  // visit_outcome_name
+// One row of the records table: a visit, check-in or sign-in event as the /records handler stored it.
+struct StoredRecord {
+  std::string id;
+  std::string kind;      // record_kind_name()
+  std::string staff_id;
+  std::string subject;   // a visit's list id
+  std::string door;      // a visit's UPRN
+  std::string at;        // the record's own time (visited, checked in, signed in)
+  std::string body;      // canonical JSON
+  std::string received_from;
 };
 
 class Store {
@@ -197,8 +203,15 @@ class Store {
   // The open lists assigned to a device, each door in the order of the imported file.
   [[nodiscard]] Result<std::vector<WalkList>> open_walk_lists_for(const std::string& device_id);
   [[nodiscard]] Result<std::vector<WalkAddress>> walk_addresses(const std::string& list_id);
-  // Each visited door's latest outcome (by visited time, then time received).
-  [[nodiscard]] Result<std::vector<DoorOutcome>> latest_outcomes(const std::string& list_id);
+
+  // Field work, read for head office (hub_store_field.cpp).
+  // Records of one kind about one subject (a visit's walk list), by subject, door, at and id; subject
+  // empty: every subject.
+  [[nodiscard]] Result<std::vector<StoredRecord>> records_by_subject(RecordKind kind, const std::string& subject);
+  // Each officer's latest record of one kind (by at, then id).
+  [[nodiscard]] Result<std::vector<StoredRecord>> latest_record_per_staff(RecordKind kind);
+  // Every walk list's (id, name), by name.
+  [[nodiscard]] Result<std::vector<std::pair<std::string, std::string>>> walk_list_names();
 
  private:
   struct PendingBatch;

@@ -168,27 +168,4 @@ Result<std::vector<WalkAddress>> Store::walk_addresses(const std::string& list_i
   }
 }
 
-Result<std::vector<DoorOutcome>> Store::latest_outcomes(const std::string& list_id) {
-  auto db = reader();
-  if (!db) return db.error();
-  // The hub checked every visit's body on arrival, so its outcome is there and one of the names.
-  auto query = (*db)->cached(
-      "SELECT door, json_extract(body, '$.outcome') FROM records WHERE kind = 'visit' AND subject = ?1 "
-      "ORDER BY door, at, received_at, id");
-  if (!query) return query.error();
-  query->bind(1, list_id);
-  std::vector<DoorOutcome> out;
-  while (true) {
-    auto row = query->step("reading the visits of a walk list");
-    if (!row) return row.error();
-    if (!*row) return out;
-    std::string door = query->text(0);
-    if (!out.empty() && out.back().uprn == door) {
-      out.back().outcome = query->text(1);  // a later visit to the same door decides
-    } else {
-      out.push_back(DoorOutcome{std::move(door), query->text(1)});
-    }
-  }
-}
-
 }  // namespace soundings::hub::detail

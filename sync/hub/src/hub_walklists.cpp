@@ -9,6 +9,8 @@
 #include <map>
 #include <optional>
 
+#include <nlohmann/json.hpp>
+
 #include "hub_csv.h"
 #include "hub_impl.h"
 #include "soundings/json_bounded.h"
@@ -283,8 +285,8 @@ Result<CoverageReport> Hub::coverage(const std::string& list_name) {
   if (!list) return list.error();
   const auto doors = impl_->store->walk_addresses(list->id);
   if (!doors) return storage_error(doors.error());
-  const auto outcomes = impl_->store->latest_outcomes(list->id);
-  if (!outcomes) return storage_error(outcomes.error());
+  const auto visits = impl_->store->records_by_subject(RecordKind::Visit, list->id);
+  if (!visits) return storage_error(visits.error());
   CoverageReport report{list->id, list->name, {}};
   std::map<std::string, size_t, std::less<>> street_of_door;
   std::map<std::string, size_t, std::less<>> street_index;
@@ -294,10 +296,16 @@ Result<CoverageReport> Hub::coverage(const std::string& list_name) {
     ++report.streets[at->second].doors;
     street_of_door.emplace(door.uprn, at->second);
   }
-  // A visit to a door not on the list (the hub refuses those) or with an unknown outcome counts nowhere.
-  for (const detail::DoorOutcome& visited : *outcomes) {
-    const auto street = street_of_door.find(visited.uprn);
-    const auto index = outcome_index(visited.outcome);
+  // Visits come by door and time, so each door's last one is its outcome. The hub checked every visit on
+  // arrival; one to a door not on the list or with an outcome no longer known would count nowhere.
+  std::map<std::string, std::string, std::less<>> outcome_of_door;
+  for (const detail::StoredRecord& visit : *visits) {
+    const auto body = nlohmann::json::parse(visit.body, nullptr, false);
+    outcome_of_door[visit.door] = body.is_object() ? body.value("outcome", "") : "";
+  }
+  for (const auto& [door, outcome] : outcome_of_door) {
+    const auto street = street_of_door.find(door);
+    const auto index = outcome_index(outcome);
     if (street == street_of_door.end() || !index) continue;
     StreetCoverage& row = report.streets[street->second];
     ++row.visited;

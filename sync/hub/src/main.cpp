@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "soundings/hub.h"
+#include "soundings/lone_working.h"
 
 namespace {
 
@@ -37,6 +38,8 @@ constexpr const char* kUsage = R"(usage:
   soundings-hub staff disable --data DIR ID
   soundings-hub revoke     --data DIR DEVICE
   soundings-hub export     --data DIR --consultation ID --format csv|json [--output FILE]
+  soundings-hub visits     --data DIR [--list NAME] [--format csv|json] [--output FILE]
+  soundings-hub field      --data DIR [--overdue-after MINUTES]
   soundings-hub reach      --data DIR --consultation ID [--min-count N] [--lang cy|en] [--output FILE]
   soundings-hub status     --data DIR
   soundings-hub quarantine --data DIR [--consultation ID] [--bodies yes]
@@ -286,6 +289,46 @@ int export_responses(const Arguments& args, Hub& hub) {
   return write_output(args, *text);
 }
 
+// The door log: personal data (addresses, notes), for staff who plan or supervise field work.
+int visits(const Arguments& args, Hub& hub) {
+  const std::string format = args.option("format").empty() ? "csv" : args.option("format");
+  const auto text = hub.export_visits(args.option("list"), format);
+  if (!text) return fail(text.error());
+  return write_output(args, *text);
+}
+
+// Exit status when an officer is overdue, so that a scheduled job can raise the alarm.
+constexpr int kExitOfficerOverdue = 3;
+
+// Lone working: every officer's last check-in; exits kExitOfficerOverdue when any is overdue.
+int field(const Arguments& args, Hub& hub) {
+  long long minutes = soundings::kDefaultOverdueAfter.count();
+  if (!args.option("overdue-after").empty() && !parse_count(args.option("overdue-after"), 1, minutes)) {
+    return usage_error("--overdue-after must be a whole number of minutes, 1 or more");
+  }
+  const auto officers = hub.field_overview(std::chrono::minutes(minutes));
+  if (!officers) return fail(officers.error());
+  std::cout << "as received by " << soundings::format_iso8601_utc(soundings::Clock::now()) << " (UTC); overdue after "
+            << minutes << " minutes without a check-in\n";
+  int overdue = 0;
+  for (const auto& officer : *officers) {
+    overdue += officer.overdue ? 1 : 0;
+    std::cout << officer.staff_id << "  " << officer.name
+              << (officer.disabled ? "  [disabled]" : "") << "\n  " << officer.state
+              << (officer.since.empty() ? "" : " since " + officer.since)
+              << (officer.device_id.empty() ? "" : " on " + officer.device_id) << "\n";
+    if (!officer.reason.empty()) std::cout << "  " << officer.reason << "\n";
+    const auto or_none = [](const std::string& text) { return text.empty() ? std::string("none received") : text; };
+    std::cout << "  last check-in " << or_none(officer.last_check_in) << "; last sign-in "
+              << or_none(officer.last_sign_in) << "\n";
+  }
+  if (officers->empty()) std::cout << "no officers on the staff list (soundings-hub staff add)\n";
+  if (overdue == 0) return 0;
+  std::cout << overdue << (overdue == 1 ? " officer is" : " officers are")
+            << " OVERDUE: follow the lone-worker procedure now\n";
+  return kExitOfficerOverdue;
+}
+
 int reach(const Arguments& args, Hub& hub) {
   if (args.option("consultation").empty()) return usage_error("reach takes --consultation ID");
   soundings::hub::ReachOptions options;
@@ -473,9 +516,9 @@ int main(int argc, char** argv) {
   if (config.data_dir.empty()) return usage_error("--data DIR is required");
 
   if (args.command == "serve") return serve(args, config);
-  const std::vector<std::string> commands = {"publish", "feedback",   "enrol-code", "devices", "revoke",
-                                            "export",  "reach",      "status",     "quarantine", "staff",
-                                            "walklist", "coverage"};
+  const std::vector<std::string> commands = {"publish", "feedback", "enrol-code", "devices",  "revoke",
+                                            "export",  "reach",    "status",     "quarantine", "staff",
+                                            "visits",  "field",    "walklist",   "coverage"};
   if (std::find(commands.begin(), commands.end(), args.command) == commands.end()) {
     return usage_error("unknown command \"" + args.command + "\"");
   }
@@ -496,6 +539,8 @@ int main(int argc, char** argv) {
   if (args.command == "devices") return devices(hub);
   if (args.command == "export") return export_responses(args, hub);
   if (args.command == "reach") return reach(args, hub);
+  if (args.command == "visits") return visits(args, hub);
+  if (args.command == "field") return field(args, hub);
   if (args.command == "status") return status(hub);
   if (args.command == "quarantine") return quarantine(args, hub);
   if (args.command == "staff") return staff(args, hub);

@@ -94,6 +94,20 @@ struct QuarantinedItem {
   std::string record_kind = "response";  // "response", "visit", "check_in" or "sign_in"
 };
 
+// One officer as `soundings-hub field` shows them (lone working, soundings/lone_working.h).
+struct OfficerStatus {
+  std::string staff_id;
+  std::string name;
+  bool disabled = false;
+  std::string state;              // officer_state_name(): "fine", "OVERDUE", "signed out"...
+  bool overdue = false;
+  std::string since;              // the time the state runs from
+  std::string reason;             // why overdue
+  std::string device_id;          // the tablet of the latest check-in or sign-in event
+  std::string last_check_in;      // "ok at T" or "missed (due T) at T"; empty: none received
+  std::string last_sign_in;       // "signed_in at T", "timed_out at T"...; empty: none received
+};
+
 // How `Hub::reach_report` shows its counts.
 struct ReachOptions {
   int64_t min_count = 5;         // a count from 1 to min_count - 1 is shown as "<min_count"
@@ -181,6 +195,14 @@ class Hub {
   [[nodiscard]] Result<CoverageReport> coverage(const std::string& list_name);
   // The same as CSV: street, doors, visited, not_visited, one column per outcome, then a "(all streets)" row.
   [[nodiscard]] Result<std::string> coverage_csv(const std::string& list_name);
+
+  // Door visits for head office (`soundings-hub export --visits`): a row per visit with its list's name,
+  // its note and its flags with the hub's own (many completions at one address). Notes are personal data:
+  // only staff who plan or supervise field work may see this export. list_name empty: every list.
+  Result<std::string> export_visits(const std::string& list_name, const std::string& format);  // "csv" | "json"
+  // Lone working (`soundings-hub field`): every officer's last check-in and sign-in event received, and
+  // whether they are overdue: silent for longer than `overdue_after` while on duty, or a check-in missed.
+  [[nodiscard]] Result<std::vector<OfficerStatus>> field_overview(std::chrono::minutes overdue_after);
 
   // Figures for tests, benchmarks and the devices listing. A database that cannot be read is an
   // error, never an empty list or a zero.
