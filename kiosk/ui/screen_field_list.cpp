@@ -19,10 +19,11 @@ float row_height(const Ui& ui) { return std::max(ui.touch(), ui.fonts.body->Font
 // "Come back: 3 Dec 18:00" from the UTC time promised, in the tablet's local time as the officer promised it.
 std::string door_status(const Ui& ui, const DoorView& door) {
   if (!door.outcome) return ui.t("kiosk.field.door.not_visited");
-  std::string said = outcome_label(ui, *door.outcome);
-  if (*door.outcome == VisitOutcome::ComeBack && door.come_back_at.size() >= 16)
-    said += ": " + format_date(ui, door.come_back_at.substr(0, 10), ui.state.language) + " " + door.come_back_at.substr(11, 5);
-  return said;
+  if (*door.outcome != VisitOutcome::ComeBack || door.come_back_at.size() < 16) return outcome_label(ui, *door.outcome);
+  // The time first: it is what the queue is sorted by, and what must survive on a narrow row.
+  std::string date = format_date(ui, door.come_back_at.substr(0, 10), ui.state.language);
+  date = date.substr(0, date.rfind(' '));  // the year goes without saying
+  return ui.t("kiosk.field.door.come_back_at", {{"time", door.come_back_at.substr(11, 5)}, {"date", date}});
 }
 
 void draw_street_row(Ui& ui, const StreetView& street, float width, float h) {
@@ -49,12 +50,13 @@ void draw_door_row(Ui& ui, size_t index, const DoorView& door, float width, floa
   float inner = width - 2 * ui.pad();
   float line = ui.fonts.body->FontSize;
   float top = pos.y + (h - 2 * line - ui.gap() * 0.25f) * 0.5f;
+  Box row{pos.x, pos.y, max.x, max.y};
   std::string address = fit_line(ui.fonts.body, door.address.address, inner);
-  draw_one_line(ui, ui.fonts.body, ImVec2(pos.x + ui.pad(), top), ui.pal.text, address, inner);
+  draw_text_at(ui, ui.fonts.body, ImVec2(pos.x + ui.pad(), top), ui.pal.text, address, inner, Align::Left, &row);
   // Done or not is said in words (a tick alone would be colour and shape only).
   std::string shown = fit_line(ui.fonts.body, status, inner);
-  draw_one_line(ui, ui.fonts.body, ImVec2(pos.x + ui.pad(), top + line + ui.gap() * 0.25f),
-                door.outcome ? ui.pal.text : ui.pal.muted, shown, inner);
+  draw_text_at(ui, ui.fonts.body, ImVec2(pos.x + ui.pad(), top + line + ui.gap() * 0.25f),
+               door.outcome ? ui.pal.text : ui.pal.muted, shown, inner, Align::Left, &row);
   if (pressed) ui.push(act::OpenDoor{index});
 }
 
@@ -93,23 +95,14 @@ void draw_field_list(Ui& ui) {
   const WalkListView& list = *f.list;
   draw_top_bar(ui, list.name, false);
   draw_officer_bar(ui);
-  ImVec2 avail = ImGui::GetContentRegionAvail();
-  float width = content_width(ui, avail.x);
-  float margin = (avail.x - width) * 0.5f;
-  ImVec2 origin = ImGui::GetCursorScreenPos();
-  ImGui::SetCursorScreenPos(ImVec2(origin.x + margin, origin.y + ui.gap()));
-  ImGui::BeginGroup();
+  // The filters scroll with the doors: on a short screen with large text they would leave no room for any.
+  float margin = 0;
+  float width = begin_field_column(ui, "doors", nav_bar_height(ui), f.list_generation, margin);
   text(ui, ui.fonts.body, ui.t("kiosk.field.lists.progress", {{"visited", std::to_string(list.visited)},
                                                             {"doors", std::to_string(list.doors.size())}}),
        ui.pal.text, width);
   vspace(ui.gap() * 0.5f);
   draw_filters(ui, list, width);
-  ImGui::EndGroup();
-  ImGui::SetCursorScreenPos(ImVec2(origin.x, ImGui::GetItemRectMax().y + ui.gap()));
-
-  avail = ImGui::GetContentRegionAvail();
-  begin_scroll_area(ui, "doors", ImVec2(avail.x, avail.y - nav_bar_height(ui)), f.list_generation);
-  ImGui::Indent(margin);
   if (list.rows.empty()) {
     vspace(ui.gap());
     text(ui, ui.fonts.body, ui.t(list.filter == DoorFilter::ComeBack ? "kiosk.field.list.no_come_back"
@@ -132,8 +125,7 @@ void draw_field_list(Ui& ui) {
     }
   }
   ImGui::PopStyleVar();
-  ImGui::Unindent(margin);
-  end_scroll_area(ui);
+  end_field_column(ui, margin);
   draw_nav_bar(ui, true, std::string(), std::string(), std::string(), act::Back{});
 }
 

@@ -59,12 +59,16 @@ HarnessOptions field_options(float width, float height, size_t doors) {
   return o;
 }
 
-void sign_in(Harness& h, const std::string& officer_id, const std::string& pin) {
-  h.settle();
-  REQUIRE(h.tap("officer:" + officer_id));
+void enter_pin(Harness& h, const std::string& pin) {
   for (char digit : pin) REQUIRE(h.tap(std::string("pin:") + digit));
   REQUIRE(h.tap("pin:ok"));
   h.settle(10000);
+}
+
+void sign_in(Harness& h, const std::string& officer_id, const std::string& pin) {
+  h.settle();
+  REQUIRE(h.tap("officer:" + officer_id));
+  enter_pin(h, pin);
 }
 
 }  // namespace soundings::kiosk::testing

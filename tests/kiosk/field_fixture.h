@@ -21,6 +21,8 @@ std::vector<StaffMember> test_officers();
 WalkList test_walk_list(size_t doors, const std::string& id = "list-1", const std::string& name = "Parc Caia");
 // A field tablet at `width` x `height` with the test officers and one list of `doors` doors.
 HarnessOptions field_options(float width = 1280, float height = 800, size_t doors = 12);
+// Types the PIN on the keypad for the officer already chosen and waits for the check.
+void enter_pin(Harness& h, const std::string& pin = kOfficerPin);
 // Chooses the officer's name, types the PIN on the keypad and waits for the check.
 void sign_in(Harness& h, const std::string& officer_id, const std::string& pin = kOfficerPin);
 
