@@ -205,6 +205,7 @@ struct FieldState {
   std::optional<size_t> door;       // the door open, in list->doors
   DoorDraft draft;
   uint64_t list_generation = 0;     // changes when the rows change (the list scrolls back to the top)
+  uint64_t door_generation = 0;     // changes with each door opened (its screen starts at the top)
 
   std::string survey_consultation;  // how-given screen: the consultation chosen
   HowGiven given;

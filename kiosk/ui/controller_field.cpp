@@ -231,6 +231,7 @@ void Controller::handle(const act::OpenDoor& a) {
   FieldState& f = state_.field;
   if (state_.screen != Screen::FieldList || !f.list || a.index >= f.list->doors.size()) return;
   f.door = a.index;
+  f.door_generation++;
   forget(f.draft.note);
   f.draft = DoorDraft{};
   state_.screen = Screen::FieldDoor;

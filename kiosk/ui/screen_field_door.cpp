@@ -73,7 +73,7 @@ void draw_field_door(Ui& ui) {
   }
   draw_officer_bar(ui);
   float margin = 0;
-  float width = begin_field_column(ui, "door", nav_bar_height(ui), *f.door, margin);
+  float width = begin_field_column(ui, "door", nav_bar_height(ui), f.door_generation, margin);
   text(ui, ui.fonts.heading, door.address.address, ui.pal.text, width);
   text(ui, ui.fonts.body, door.address.street + (door.address.postcode.empty() ? "" : ", " + door.address.postcode),
        ui.pal.muted, width);

@@ -95,21 +95,42 @@ void draw_field_list(Ui& ui) {
   const WalkListView& list = *f.list;
   draw_top_bar(ui, list.name, false);
   draw_officer_bar(ui);
-  // The filters scroll with the doors: on a short screen with large text they would leave no room for any.
-  float margin = 0;
-  float width = begin_field_column(ui, "doors", nav_bar_height(ui), f.list_generation, margin);
-  text(ui, ui.fonts.body, ui.t("kiosk.field.lists.progress", {{"visited", std::to_string(list.visited)},
-                                                            {"doors", std::to_string(list.doors.size())}}),
-       ui.pal.text, width);
-  vspace(ui.gap() * 0.5f);
-  draw_filters(ui, list, width);
+  // The progress and filters stay above the doors, so that on a long list they are always at hand; only when
+  // they would leave room for fewer than three rows (a short screen, large text) do they scroll with the doors.
+  const float h = row_height(ui);
+  ImGuiStorage* storage = ImGui::GetStateStorage();
+  const ImGuiID header_key = ImGui::GetID("##list_header_height");
+  const float header_h = storage->GetFloat(header_key, 0.0f);
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  const bool fixed = avail.y - header_h - nav_bar_height(ui) >= 3 * (h + ui.gap());
+  float margin = (avail.x - content_width(ui, avail.x)) * 0.5f;
+  float width = 0;
+  auto header = [&] {
+    float top = ImGui::GetCursorScreenPos().y;
+    vspace(ui.gap() * 0.5f);
+    text(ui, ui.fonts.body, ui.t("kiosk.field.lists.progress", {{"visited", std::to_string(list.visited)},
+                                                              {"doors", std::to_string(list.doors.size())}}),
+         ui.pal.text, width);
+    vspace(ui.gap() * 0.5f);
+    draw_filters(ui, list, width);
+    storage->SetFloat(header_key, ImGui::GetCursorScreenPos().y - top);
+  };
+  if (fixed) {
+    width = content_width(ui, avail.x);
+    ImGui::Indent(margin);
+    header();
+    ImGui::Unindent(margin);
+    width = begin_field_column(ui, "doors", nav_bar_height(ui), f.list_generation, margin);
+  } else {
+    width = begin_field_column(ui, "doors", nav_bar_height(ui), f.list_generation, margin);
+    header();
+  }
   if (list.rows.empty()) {
     vspace(ui.gap());
     text(ui, ui.fonts.body, ui.t(list.filter == DoorFilter::ComeBack ? "kiosk.field.list.no_come_back"
                                                                       : "kiosk.field.list.all_visited"),
          ui.pal.text, width);
   }
-  const float h = row_height(ui);
   // Every row exactly h + half a gap apart, as the clipper is told.
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0, 0));
   ImGuiListClipper clipper;
