@@ -120,7 +120,10 @@ void draw_check_in(Ui& ui) {
   centred_panel(ui, w, [&](float inner) {
     text_centered(ui, ui.fonts.heading, ui.t("kiosk.field.check_in.title"), ui.pal.text, inner);
     vspace(ui.gap());
-    std::string body = ui.t("kiosk.field.check_in.body", {{"seconds", std::to_string(st.field.check_in_seconds_left)}});
+    const int left = st.field.check_in_seconds_left;
+    std::string seconds = std::to_string(left % 60);
+    std::string time = std::to_string(left / 60) + ":" + (seconds.size() < 2 ? "0" : "") + seconds;
+    std::string body = ui.t("kiosk.field.check_in.body", {{"time", time}});
     text_centered(ui, ui.fonts.body, body, ui.pal.text, inner);
     vspace(ui.pad());
     if (button(ui, "checkin:ok", ui.t("kiosk.field.check_in.ok"), ImVec2(inner, ui.touch() * 1.4f), Tone::Primary))

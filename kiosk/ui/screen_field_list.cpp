@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "soundings/quality.h"
 #include "ui/screens.h"
 
 namespace soundings::kiosk {
@@ -20,10 +21,15 @@ float row_height(const Ui& ui) { return std::max(ui.touch(), ui.fonts.body->Font
 std::string door_status(const Ui& ui, const DoorView& door) {
   if (!door.outcome) return ui.t("kiosk.field.door.not_visited");
   if (*door.outcome != VisitOutcome::ComeBack || door.come_back_at.size() < 16) return outcome_label(ui, *door.outcome);
+  // In local time, as the officer promised it (the record keeps UTC).
+  TimePoint promised;
+  if (!parse_iso8601_utc(door.come_back_at, promised)) return outcome_label(ui, *door.outcome);
+  const int offset = ui.state.config.utc_offset_minutes.value_or(local_utc_offset_minutes(promised));
+  const std::string local = format_iso8601_utc(promised + std::chrono::minutes(offset));
   // The time first: it is what the queue is sorted by, and what must survive on a narrow row.
-  std::string date = format_date(ui, door.come_back_at.substr(0, 10), ui.state.language);
+  std::string date = format_date(ui, local.substr(0, 10), ui.state.language);
   date = date.substr(0, date.rfind(' '));  // the year goes without saying
-  return ui.t("kiosk.field.door.come_back_at", {{"time", door.come_back_at.substr(11, 5)}, {"date", date}});
+  return ui.t("kiosk.field.door.come_back_at", {{"time", local.substr(11, 5)}, {"date", date}});
 }
 
 void draw_street_row(Ui& ui, const StreetView& street, float width, float h) {

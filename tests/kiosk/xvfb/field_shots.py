@@ -62,6 +62,7 @@ def walk(k, lang):
         k.tap("pin:" + d)
     k.tap("pin:ok")
     k.wait(lambda d: d["screen"] == "field_lists", "the lists screen", timeout=30)
+    k.wait(lambda d: any(t["name"] == "list:list-1" for t in d["targets"]), "the walk lists", timeout=10)
     shot(f"lists-{lang}")
     k.tap("list:list-1")
     k.wait(lambda d: d["screen"] == "field_list", "the list screen", timeout=10)
