@@ -333,3 +333,42 @@ TEST_CASE("field: a check-in is asked at the interval; I'm OK saves one, and no 
   CHECK(check_ins[1]["due_at"] == "2026-11-20T12:00:00Z");
   CHECK(check_ins[1]["at"] == "2026-11-20T12:05:00Z");
 }
+
+TEST_CASE("field: a walk list's view puts doors in street and house-number order, and a visit moves its counts "
+          "and queues", "[field]") {
+  WalkList list{"l", "L", {}};
+  for (const char* a : {"10 High St", "2 High St", "1 Bryn Rd", "2A High St"}) {
+    std::string address = a;
+    list.addresses.push_back(WalkAddress{address, address, address.substr(address.find(' ') + 1), "", ""});
+  }
+  Visit old;
+  old.list_id = "l";
+  old.uprn = "2 High St";
+  old.outcome = VisitOutcome::ComeBack;
+  old.come_back_at = "2026-11-21T09:00:00Z";
+  Visit later = old;
+  later.outcome = VisitOutcome::NotHome;
+  later.come_back_at.clear();
+  WalkListView view = build_walk_list_view(list, {old, later});
+  std::vector<std::string> order;
+  for (const DoorView& d : view.doors) order.push_back(d.address.address);
+  CHECK(order == std::vector<std::string>{"1 Bryn Rd", "2 High St", "2A High St", "10 High St"});
+  REQUIRE(view.streets.size() == 2);
+  CHECK(view.streets[1].visited == 1);
+  CHECK(view.doors[1].outcome == VisitOutcome::NotHome);  // the latest visit counts
+  CHECK(view.rows.size() == 6);
+
+  set_filter(view, DoorFilter::ComeBack);
+  CHECK(view.rows.empty());
+  Visit promise = old;
+  promise.uprn = "1 Bryn Rd";
+  promise.come_back_at = "2026-11-20T18:00:00Z";
+  REQUIRE(record_visit(view, promise));
+  REQUIRE(record_visit(view, old));
+  REQUIRE(view.rows.size() == 2);
+  CHECK(view.doors[view.rows[0].index].address.address == "1 Bryn Rd");
+  CHECK(view.visited == 2);
+  Visit elsewhere = promise;
+  elsewhere.list_id = "other-list";
+  CHECK_FALSE(record_visit(view, elsewhere));
+}
