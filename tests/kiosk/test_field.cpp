@@ -372,3 +372,16 @@ TEST_CASE("field: a walk list's view puts doors in street and house-number order
   elsewhere.list_id = "other-list";
   CHECK_FALSE(record_visit(view, elsewhere));
 }
+
+TEST_CASE("field: an account disabled after its name was listed is refused at sign-in", "[field]") {
+  Harness h(field_options());
+  h.settle();
+  REQUIRE(h.tap("officer:ana"));
+  std::vector<StaffMember> staff = test_officers();
+  staff[0].disabled = true;  // head office disabled Ana; the tablet synced while her name was on screen
+  REQUIRE(h.store->replace_staff(staff));
+  enter_pin(h);
+  CHECK_FALSE(h.state.field.signed_in);
+  CHECK(h.state.field.message_key == "kiosk.field.sign_in.wrong");
+  CHECK(sign_in_events(h).empty());
+}
