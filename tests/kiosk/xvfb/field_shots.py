@@ -38,7 +38,12 @@ def start(data, consultations, lang):
     return k
 
 
+def has(k, name, what):
+    k.wait(lambda d: any(t["name"] == name for t in d["targets"]), what, timeout=10)
+
+
 def sign_in(k):
+    has(k, "officer:ana", "the officers' names")
     k.tap("officer:ana")
     for d in PIN:
         k.tap("pin:" + d)
@@ -47,6 +52,7 @@ def sign_in(k):
 
 
 def walk(k, lang):
+    has(k, "officer:ana", "the officers' names")
     shot(f"sign-in-{lang}")
     k.tap("officer:ana")
     for d in "12":
@@ -62,7 +68,7 @@ def walk(k, lang):
         k.tap("pin:" + d)
     k.tap("pin:ok")
     k.wait(lambda d: d["screen"] == "field_lists", "the lists screen", timeout=30)
-    k.wait(lambda d: any(t["name"] == "list:list-1" for t in d["targets"]), "the walk lists", timeout=10)
+    has(k, "list:list-1", "the walk lists")
     shot(f"lists-{lang}")
     k.tap("list:list-1")
     k.wait(lambda d: d["screen"] == "field_list", "the list screen", timeout=10)
