@@ -138,6 +138,14 @@ class Controller {
   void field_secret_digit(char digit);
   void submit_field_secret();
   void take_officer_checked(const std::string& staff_id, bool ok);
+  // The store worker's answers to the field tablet's jobs.
+  void take_field_event(worker_event::OfficersRead& e);
+  void take_field_event(worker_event::WalkListsRead& e);
+  void take_field_event(worker_event::OfficerChecked& e);
+  void take_field_event(worker_event::WalkListOpened& e);
+  void take_field_event(worker_event::VisitSaved& e);
+  void take_field_event(worker_event::VisitFailed& e);
+  void take_field_event(worker_event::CheckInSaved& e);
   void record_sign_in(const std::string& staff_id, SignInEvent event);
   void record_check_in(CheckInStatus status, TimePoint due_at);
   void after_response_saved();

@@ -273,41 +273,7 @@ void Controller::take_worker_events() {
                      state_.field.checking = false;
                    },
                    [&](worker_event::SetupSaved& e) { take_setup_saved(e.pin_hash, e.error); },
-                   [&](worker_event::OfficersRead& e) {
-                     state_.field.officers_known = true;
-                     state_.field.officers = std::move(e.officers);
-                   },
-                   [&](worker_event::WalkListsRead& e) {
-                     if (state_.field.signed_in) state_.field.lists = std::move(e.lists);
-                   },
-                   [&](worker_event::OfficerChecked& e) { take_officer_checked(e.staff_id, e.ok); },
-                   [&](worker_event::WalkListOpened& e) {
-                     FieldState& f = state_.field;
-                     f.loading_list = false;
-                     if (!f.signed_in || state_.screen != Screen::FieldLists) return;  // signed out meanwhile
-                     f.list = std::move(e.view);
-                     f.door.reset();
-                     f.list_generation++;
-                     state_.screen = Screen::FieldList;
-                   },
-                   [&](worker_event::VisitSaved& e) {
-                     FieldState& f = state_.field;
-                     if (f.list) record_visit(*f.list, e.visit);
-                     if (state_.screen == Screen::FieldDoor) {
-                       std::fill(f.draft.note.begin(), f.draft.note.end(), '\0');
-                       f.draft = DoorDraft{};
-                       f.draft.message_key = "kiosk.field.door.saved";
-                     }
-                     if (sync_) sync_->response_saved();  // any record waiting: the sync thread sends soon
-                   },
-                   [&](worker_event::VisitFailed& e) {
-                     state_.field.draft.message_key = "kiosk.field.door.save_failed";
-                     state_.field.store_error = e.message;
-                   },
-                   [&](worker_event::CheckInSaved&) {
-                     // Lone working: a check-in goes to head office at once when there is signal.
-                     if (sync_) sync_->response_saved();
-                   },
+                   [&](auto& e) { take_field_event(e); },
                },
                event);
   }
