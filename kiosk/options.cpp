@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "soundings/device_store.h"
+#include "soundings/field_session.h"
 #include "soundings/loader.h"
 #include "ui/catalogue.h"
 #include "ui/staff_pin.h"
@@ -17,7 +18,7 @@ namespace soundings::kiosk {
 std::string usage_text() {
   return "usage: soundings-kiosk --data DIR [--consultations DIR] [--lang cy|en]\n"
          "                       [--windowed WxH | --fullscreen] [--screenshot FILE]\n"
-         "                       [--field --staff NAME] [--idle SECONDS] [--stats] [--tap-targets FILE]\n"
+         "                       [--field] [--idle SECONDS] [--stats] [--tap-targets FILE]\n"
          "                       [--ca-file FILE]   (a council's own CA for its hub, as soundings-sync takes)\n"
          "       soundings-kiosk --data DIR --set-pin        (reads a 4-8 digit staff PIN from standard input)\n";
 }
@@ -74,15 +75,14 @@ Result<Options> parse_options(int argc, char** argv) {
     } else if (arg == "--field") {
       o.field = true;
     } else if (arg == "--staff") {
-      if (!value(o.staff) || o.staff.empty()) return bad("--staff needs a name or staff id");
+      // Officers sign in on the tablet now, with a PIN from head office: a name on the command line proves nothing.
+      return bad("--staff is gone: officers sign in on the tablet's own screen (--field)");
     } else {
       return bad("unknown option " + arg);
     }
   }
   if (o.help) return o;
   if (o.data_dir.empty()) return bad("--data DIR is required");
-  if (o.field && o.staff.empty()) return bad("--field needs --staff NAME (who is assisting)");
-  if (!o.field && !o.staff.empty()) return bad("--staff is for --field mode");
   return o;
 }
 
@@ -105,11 +105,15 @@ Result<KioskConfig> config_from(Store& store, const Options& options) {
   config.venue = read(setting::kVenue, "");
   config.seal_public_key = read(setting::kSealPublicKey, "");
   config.staff_pin_hash = read(setting::kStaffPinHash, "");
+  std::string sign_out = read(setting::kFieldSignOutMinutes, "");
+  std::string check_in = read(setting::kFieldCheckInMinutes, "");
   if (failed) return *failed;
+  config.sign_out_after = minutes_setting(sign_out, kDefaultFieldSignOut);
+  config.check_in_every = minutes_setting(check_in, kDefaultFieldCheckIn);
   if (options.idle_warn_seconds > 0) config.idle.warn_after = std::chrono::seconds(options.idle_warn_seconds);
   if (options.field) {
     config.channel = Channel::Field;
-    config.staff_id = options.staff;
+    config.field = true;
   }
   return config;
 }

@@ -19,8 +19,7 @@ struct Options {
   std::string screenshot;          // --screenshot FILE: draw the first screen, write a PNG, exit
   std::string targets_file;        // --tap-targets FILE: where things can be tapped, for automated tests
   bool set_pin = false;            // --set-pin: read a PIN from standard input, store its hash, exit
-  bool field = false;              // --field --staff NAME: staff-led survey (Channel::Field)
-  std::string staff;
+  bool field = false;              // --field: an outreach officer's tablet (sign-in, walk lists, door log)
   std::string ca_file;             // --ca-file: the council's CA for the hub's certificate (else the system's)
   int idle_warn_seconds = 0;       // --idle SECONDS: inactivity before "Are you still there?" (0: the default)
   bool stats = false;              // --stats: frame timings on standard error at exit

@@ -63,6 +63,25 @@ struct Listen {};  // read the screen aloud, or stop reading
 struct FocusMove { int step = 1; };  // +1: on to the next control in reading order, -1: back
 struct Activate {};                  // choose the focused control, as a tap would
 
+// Field tablets. PIN digits, erase and OK are PinDigit, PinBackspace and PinSubmit; Back goes up a level.
+struct ChooseOfficer { std::string id; };
+struct UsePassphrase { bool on = true; };        // the keyboard instead of the digits
+struct FieldSignOut {};
+struct OpenWalkList { std::string id; };
+struct SetDoorFilter { DoorFilter filter; };
+struct OpenDoor { size_t index = 0; };
+struct ChooseOutcome { VisitOutcome outcome; };
+struct ChooseComeBackDay { int day = 0; };
+struct ChooseComeBackHour { int hour = 0; };
+struct SaveVisit {};
+struct StartDoorSurvey {};                       // to the how-given screen
+struct ChooseSurvey { std::string consultation_id; };
+struct SetGivenMode { GivenMode mode; };
+struct ToggleOnBehalf {};
+struct ToggleInterpreter {};
+struct BeginSurvey {};                           // how-given done: the consultation's intro and privacy notice
+struct CheckInOk {};
+
 }  // namespace act
 
 using Action = std::variant<act::ChooseLanguage, act::OpenConsultation, act::StartSession, act::LeaveConsultation,
@@ -76,7 +95,12 @@ using Action = std::variant<act::ChooseLanguage, act::OpenConsultation, act::Sta
                             act::FinishThanks, act::StaffGesture, act::PinDigit, act::PinBackspace, act::PinSubmit,
                             act::CloseStaff, act::StaffSetOffered, act::StaffEditVenue, act::StaffToggleFullscreen,
                             act::StaffExit, act::ConfirmExit, act::CancelExit, act::StaffRefresh,
-                            act::SetupLanguage, act::SetupNext, act::Listen, act::FocusMove, act::Activate>;
+                            act::SetupLanguage, act::SetupNext, act::Listen, act::FocusMove, act::Activate,
+                            act::ChooseOfficer, act::UsePassphrase, act::FieldSignOut, act::OpenWalkList,
+                            act::SetDoorFilter, act::OpenDoor, act::ChooseOutcome, act::ChooseComeBackDay,
+                            act::ChooseComeBackHour, act::SaveVisit, act::StartDoorSurvey, act::ChooseSurvey,
+                            act::SetGivenMode, act::ToggleOnBehalf, act::ToggleInterpreter, act::BeginSurvey,
+                            act::CheckInOk>;
 
 // A tappable thing drawn this frame, by a stable name ("next", "option:transport:bus"),
 // in screen pixels: for tests and the real-window test to find where to tap.

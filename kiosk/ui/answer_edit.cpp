@@ -153,6 +153,8 @@ std::string target_text(const Answer* current, const TextTarget& target) {
       }
       return {};
     case TextTarget::Field::Venue:
+    case TextTarget::Field::Passphrase:
+    case TextTarget::Field::VisitNote:
       return {};
   }
   return {};
@@ -181,6 +183,8 @@ Answer with_target_text(const Question& question, const Answer* current, const T
     }
     case TextTarget::Field::Answer:
     case TextTarget::Field::Venue:
+    case TextTarget::Field::Passphrase:
+    case TextTarget::Field::VisitNote:
       break;
   }
   return TextAnswer{std::move(text)};
@@ -202,6 +206,8 @@ size_t target_max_chars(const Question& question, const TextTarget& target) {
     case TextTarget::Field::ContactEmail: return 254;
     case TextTarget::Field::ContactPhone: return 20;
     case TextTarget::Field::Venue: return kVenueMaxChars;
+    case TextTarget::Field::Passphrase:
+    case TextTarget::Field::VisitNote: return 0;  // typed through the controller's field_edit_text
   }
   return 200;
 }
@@ -211,6 +217,8 @@ KeyboardKind keyboard_kind_for(const Question& question, const TextTarget& targe
     case TextTarget::Field::ContactEmail: return KeyboardKind::Email;
     case TextTarget::Field::ContactPhone: return KeyboardKind::Phone;
     case TextTarget::Field::Venue: return KeyboardKind::Venue;
+    case TextTarget::Field::Passphrase:
+    case TextTarget::Field::VisitNote: return KeyboardKind::Text;
     case TextTarget::Field::Other:
     case TextTarget::Field::ContactName: return KeyboardKind::Text;
     case TextTarget::Field::Answer: break;

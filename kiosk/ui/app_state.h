@@ -10,11 +10,14 @@
 
 #include "soundings/clock.h"
 #include "soundings/consultation.h"
+#include "soundings/field_records.h"
+#include "soundings/field_session.h"
 #include "soundings/idle.h"
 #include "soundings/response.h"
 #include "soundings/session.h"
 #include "ui/speech_port.h"
 #include "ui/staff_pin.h"
+#include "ui/walk_view.h"
 
 namespace soundings::kiosk {
 
@@ -29,6 +32,13 @@ enum class Screen {
   Thanks,      // shown only after the commit
   StaffPin,    // PIN pad after the hidden gesture
   Staff,       // staff screen
+  // Field tablets (--field): the officer's own screens; the resident's are the kiosk's (Intro to Thanks).
+  FieldSignIn,    // choose your name (or: sync with head office first)
+  FieldSecret,    // your PIN or passphrase
+  FieldLists,     // the walk lists on this tablet
+  FieldList,      // one list's streets and doors
+  FieldDoor,      // at a door: one outcome, a note, or a survey
+  FieldHowGiven,  // before a survey at the door: which consultation and how it is given
 };
 
 enum class KeyboardLayer { Letters, Numbers, Symbols };
@@ -40,7 +50,7 @@ enum class DatePart { Day, Month, Year };
 
 // The text field the on-screen keyboard types into.
 struct TextTarget {
-  enum class Field { Answer, Other, ContactName, ContactEmail, ContactPhone, Venue };
+  enum class Field { Answer, Other, ContactName, ContactEmail, ContactPhone, Venue, Passphrase, VisitNote };
   Field field = Field::Answer;
   std::string question_id;
   std::string option_id;  // Field::Other: the "other" option
@@ -68,7 +78,12 @@ struct KioskConfig {
   std::string device_id;
   std::string venue;
   Channel channel = Channel::Kiosk;
-  std::string staff_id;                // field mode
+  std::string staff_id;                // field mode: the officer signed in (empty while nobody is)
+  bool field = false;                  // --field: an outreach officer's tablet
+  std::chrono::minutes sign_out_after = kDefaultFieldSignOut;
+  std::chrono::minutes check_in_every = kDefaultFieldCheckIn;
+  // Local time for "outside working hours"; unset: the tablet's own time zone at each moment.
+  std::optional<int> utc_offset_minutes;
   std::string seal_public_key;         // empty: personal and equality questions are not asked
   std::string staff_pin_hash;          // empty: no PIN set yet, so the setup screen shows
   IdleSettings idle;
@@ -146,6 +161,62 @@ struct FocusState {
   std::string to_question;  // after a refused Next: focus the first control of this question
 };
 
+// An officer as the sign-in screen lists them (enabled accounts only; hashes stay in the store).
+struct OfficerName {
+  std::string id;
+  std::string name;
+};
+
+// A walk list as the lists screen shows it.
+struct WalkListSummary {
+  std::string id;
+  std::string name;
+  size_t doors = 0;
+  size_t visited = 0;
+};
+
+// The door screen's choices before they are saved.
+struct DoorDraft {
+  std::optional<VisitOutcome> outcome;
+  int come_back_day = 0;    // 0 today, 1 tomorrow... (local days)
+  int come_back_hour = -1;  // local hour promised; -1: not chosen yet
+  std::string note;
+  std::string message_key;  // "field.door.saved", or a problem
+};
+
+// A field tablet: who is signed in and what they are working on. Everything here but `attempts`, the
+// officer list and the lists' summaries goes at sign-out (clean hand-over).
+struct FieldState {
+  bool officers_known = false;      // the staff list has been read from the store
+  std::vector<OfficerName> officers;
+  std::vector<WalkListSummary> lists;
+  SignInAttempts attempts;          // wrong PINs on this tablet: kept across sign-outs
+
+  OfficerName officer;              // chosen on the sign-in screen; signed in once `signed_in`
+  bool signed_in = false;
+  std::string secret;               // the PIN or passphrase being typed
+  bool passphrase = false;          // typing a passphrase on the keyboard instead of digits
+  bool checking = false;            // the worker is verifying it
+  std::string message_key;          // sign-in problem ("field.sign_in.wrong"...)
+  int wait_seconds = 0;             // before another try is allowed
+
+  std::shared_ptr<WalkListView> list;  // the list open (loaded once, on the worker)
+  bool loading_list = false;
+  std::optional<size_t> door;       // the door open, in list->doors
+  DoorDraft draft;
+  uint64_t list_generation = 0;     // changes when the rows change (the list scrolls back to the top)
+  uint64_t door_generation = 0;     // changes with each door opened (its screen starts at the top)
+
+  std::string survey_consultation;  // how-given screen: the consultation chosen
+  HowGiven given;
+  bool survey_from_door = false;    // the response being made was started at `door`: it records "completed"
+
+  bool check_in_asking = false;     // "Are you OK?" is showing
+  int check_in_seconds_left = 0;
+  std::string last_check_in;        // ISO time of the last check-in made, for the officer's reassurance
+  std::string store_error;
+};
+
 struct AppState {
   KioskConfig config;
   Catalogue catalogue;
@@ -189,6 +260,7 @@ struct AppState {
   SetupState setup;
   PinState pin;
   StaffView staff;
+  FieldState field;
   bool editing_venue = false;
   std::string venue_draft;
 

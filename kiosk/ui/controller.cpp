@@ -30,10 +30,15 @@ Controller::Controller(AppState& state, const TimeSource& clock, StoreWorker* wo
   last_activity_ = now;
   thanks_since_ = now;
   attract_card_since_ = now;
-  // No staff PIN yet: the device is not a kiosk until staff have set it up on its own screen.
-  if (state_.config.staff_pin_hash.empty()) state_.screen = Screen::Setup;
-  if (state_.language.empty() || state_.screen == Screen::Attract || state_.screen == Screen::Setup)
+  check_in_since_ = now;
+  // No staff PIN yet: the device is not a kiosk until staff have set it up on its own screen. A field tablet
+  // has no such screen: its officers come from head office.
+  if (state_.config.field) state_.screen = Screen::FieldSignIn;
+  else if (state_.config.staff_pin_hash.empty()) state_.screen = Screen::Setup;
+  if (state_.language.empty() || state_.screen == Screen::Attract || state_.screen == Screen::Setup ||
+      state_.screen == Screen::FieldSignIn)
     state_.language = state_.config.lang_first;
+  if (state_.config.field && worker_) worker_->read_officers();
   if (sync_) seen_generation_ = sync_->status().consultations_generation;
   update();
 }
@@ -49,6 +54,12 @@ bool Controller::idle_applies() const {
       return true;
     case Screen::Setup:  // never reset: nothing would be left to go back to
     case Screen::Attract:
+    case Screen::FieldSignIn:  // an officer's screens have their own sign-out after time unused
+    case Screen::FieldSecret:
+    case Screen::FieldLists:
+    case Screen::FieldList:
+    case Screen::FieldDoor:
+    case Screen::FieldHowGiven:
     case Screen::Saving:
     case Screen::Thanks:
       return false;
@@ -72,10 +83,12 @@ void Controller::update() {
     if (snap.consultations_generation != seen_generation_) {
       seen_generation_ = snap.consultations_generation;
       if (worker_) worker_->read_catalogue();
+      if (worker_ && state_.config.field) worker_->read_officers();  // the staff list comes with the consultations
     }
   }
 
   run_idle_policy(now);
+  if (state_.config.field) field_update(now);
 
   if (state_.screen == Screen::Thanks) {
     TimePoint until = thanks_since_ + state_.config.thanks_for;
@@ -131,6 +144,9 @@ std::optional<std::chrono::milliseconds> Controller::next_wake() const {
   if (state_.screen == Screen::Attract && feedback_count(state_) > 1)
     consider(std::chrono::duration_cast<milliseconds>(attract_card_since_ + state_.config.attract_cycle - now));
   if (state_.lock_seconds_left > 0) consider(milliseconds(1000));
+  if (state_.config.field) {
+    if (std::optional<milliseconds> field = field_next_wake(now)) consider(*field);
+  }
   return wake;
 }
 
@@ -193,6 +209,16 @@ void Controller::wipe_session() {
 
 void Controller::go_to_attract() {
   wipe_session();
+  if (state_.config.field) {
+    state_.language = state_.config.lang_first;
+    state_.high_contrast = false;
+    state_.large_text = false;
+    state_.thanks_consultation.reset();
+    state_.save_error.clear();
+    state_.save_attempts = 0;
+    go_to_field_home();
+    return;
+  }
   state_.screen = state_.config.staff_pin_hash.empty() ? Screen::Setup : Screen::Attract;
   state_.language = state_.config.lang_first;
   state_.high_contrast = false;
@@ -368,6 +394,12 @@ void Controller::handle(const act::LimitReached& a) {
 
 void Controller::handle(const act::Back&) {
   switch (state_.screen) {
+    case Screen::FieldSecret:
+    case Screen::FieldList:
+    case Screen::FieldDoor:
+    case Screen::FieldHowGiven:
+      field_back();
+      break;
     case Screen::Setup:
       setup_back();
       break;
@@ -415,6 +447,11 @@ void Controller::handle(const act::Submit&) {
   }
   state_.thanks_consultation = state_.open_consultation;
   std::string language = state_.session->language();
+  if (state_.config.field) {
+    finish_field_response(made.value());
+  } else {
+    finish_kiosk_response(made.value());
+  }
   unsaved_ = std::move(made.value());
   wipe_session();  // the answers now live only in the record being committed
   state_.language = language;

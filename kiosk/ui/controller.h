@@ -50,6 +50,9 @@ class Controller {
 
   // Ends the respondent's session and wipes everything they entered (DESIGN invariant 3).
   void wipe_session();
+  // Field tablets: signs the officer out (recording `why`) and wipes everything of their session, so that the
+  // next officer finds nothing of it on screen or in memory.
+  void sign_out(SignInEvent why);
 
  private:
   void handle(const act::ChooseLanguage& a);
@@ -101,6 +104,23 @@ class Controller {
   void handle(const act::SetupNext& a);
   void handle(const act::FocusMove& a);
   void handle(const act::Activate& a);
+  void handle(const act::ChooseOfficer& a);
+  void handle(const act::UsePassphrase& a);
+  void handle(const act::FieldSignOut& a);
+  void handle(const act::OpenWalkList& a);
+  void handle(const act::SetDoorFilter& a);
+  void handle(const act::OpenDoor& a);
+  void handle(const act::ChooseOutcome& a);
+  void handle(const act::ChooseComeBackDay& a);
+  void handle(const act::ChooseComeBackHour& a);
+  void handle(const act::SaveVisit& a);
+  void handle(const act::StartDoorSurvey& a);
+  void handle(const act::ChooseSurvey& a);
+  void handle(const act::SetGivenMode& a);
+  void handle(const act::ToggleOnBehalf& a);
+  void handle(const act::ToggleInterpreter& a);
+  void handle(const act::BeginSurvey& a);
+  void handle(const act::CheckInOk& a);
 
   void note_activity();
   void take_worker_events();
@@ -112,6 +132,29 @@ class Controller {
   void edit_text(const std::function<TextCursor(TextCursor, size_t)>& edit);
   void enter_page();
   void go_to_attract();
+  // Field tablets: where the officer's own screens start again (sign-in, or the list and door they were at).
+  void go_to_field_home();
+  void field_update(TimePoint now);
+  void field_secret_digit(char digit);
+  void submit_field_secret();
+  void take_officer_checked(const std::string& staff_id, bool ok);
+  // The store worker's answers to the field tablet's jobs.
+  void take_field_event(worker_event::OfficersRead& e);
+  void take_field_event(worker_event::WalkListsRead& e);
+  void take_field_event(worker_event::OfficerChecked& e);
+  void take_field_event(worker_event::WalkListOpened& e);
+  void take_field_event(worker_event::VisitSaved& e);
+  void take_field_event(worker_event::VisitFailed& e);
+  void take_field_event(worker_event::CheckInSaved& e);
+  void record_sign_in(const std::string& staff_id, SignInEvent event);
+  void record_check_in(CheckInStatus status, TimePoint due_at);
+  void after_response_saved();
+  void finish_field_response(Response& response);
+  void finish_kiosk_response(Response& response);
+  void field_back();
+  bool field_edit_text(const std::function<TextCursor(TextCursor, size_t)>& edit);
+  std::optional<std::chrono::milliseconds> field_next_wake(TimePoint now) const;
+  int utc_offset_at(TimePoint at) const;
   void request_counts();
   void take_pin_result(bool ok);
   void take_setup_pin();
@@ -142,6 +185,7 @@ class Controller {
   FocusKeeper focus_;
 
   TimePoint last_activity_;
+  TimePoint check_in_since_;              // sign-in, or the last check-in made or missed
   TimePoint thanks_since_;
   TimePoint attract_card_since_;
   std::optional<Response> unsaved_;      // submitted, not yet committed

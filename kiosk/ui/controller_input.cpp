@@ -21,6 +21,13 @@ void Controller::handle(const act::FocusText& a) {
   state_.date_picker.open = false;
   KeyboardState& kb = state_.keyboard;
   if (kb.open && kb.target == a.target) return;  // a tap in the field being typed into keeps its cursor
+  if (a.target.field == TextTarget::Field::Passphrase || a.target.field == TextTarget::Field::VisitNote) {
+    bool passphrase = a.target.field == TextTarget::Field::Passphrase;
+    if (state_.screen != (passphrase ? Screen::FieldSecret : Screen::FieldDoor)) return;
+    kb = KeyboardState{true, a.target, KeyboardKind::Text, KeyboardLayer::Letters, false};
+    kb.cursor = (passphrase ? state_.field.secret : state_.field.draft.note).size();
+    return;
+  }
   if (a.target.field == TextTarget::Field::Venue) {
     bool setup_venue = state_.screen == Screen::Setup && state_.setup.step == SetupStep::Venue;
     if (state_.screen != Screen::Staff && !setup_venue) return;
@@ -40,7 +47,7 @@ void Controller::handle(const act::FocusText& a) {
 void Controller::edit_text(const std::function<TextCursor(TextCursor, size_t)>& edit) {
   KeyboardState& kb = state_.keyboard;
   const TextTarget& target = kb.target;
-  if (!kb.open) return;
+  if (!kb.open || field_edit_text(edit)) return;
   if (target.field == TextTarget::Field::Venue) {
     TextCursor after = edit(TextCursor{state_.venue_draft, kb.cursor}, kVenueMaxChars);
     state_.venue_draft = std::move(after.text);
@@ -122,6 +129,7 @@ void Controller::handle(const act::StaffGesture&) {
 void Controller::handle(const act::PinDigit& a) {
   bool setting_up = state_.screen == Screen::Setup &&
                     (state_.setup.step == SetupStep::Pin || state_.setup.step == SetupStep::PinAgain);
+  if (state_.screen == Screen::FieldSecret) return field_secret_digit(a.digit);
   if ((state_.screen != Screen::StaffPin && !setting_up) || state_.pin.checking || a.digit < '0' || a.digit > '9') return;
   if (pin_locked(state_.pin.lock, clock_.now())) return;
   if (state_.pin.entry.size() < 8) state_.pin.entry.push_back(a.digit);
@@ -130,11 +138,16 @@ void Controller::handle(const act::PinDigit& a) {
 }
 
 void Controller::handle(const act::PinBackspace&) {
+  if (state_.screen == Screen::FieldSecret) {
+    if (!state_.field.checking && !state_.field.secret.empty()) state_.field.secret.pop_back();
+    return;
+  }
   if (!state_.pin.entry.empty()) state_.pin.entry.pop_back();
 }
 
 void Controller::handle(const act::PinSubmit&) {
   if (state_.screen == Screen::Setup) return take_setup_pin();
+  if (state_.screen == Screen::FieldSecret) return submit_field_secret();
   if (state_.screen != Screen::StaffPin || state_.pin.checking) return;
   if (pin_locked(state_.pin.lock, clock_.now())) {
     state_.pin.message_key = "kiosk.pin.locked";
@@ -228,6 +241,7 @@ void Controller::take_worker_events() {
                        state_.countdown_seconds = static_cast<int>(state_.config.thanks_for.count());
                      }
                      if (sync_) sync_->response_saved();
+                     after_response_saved();
                    },
                    [&](worker_event::SaveFailed& e) {
                      state_.save_error = e.message;
@@ -252,8 +266,14 @@ void Controller::take_worker_events() {
                      state_.catalogue.entries = std::move(merged);
                      if (state_.feedback_index >= state_.catalogue.entries.size()) state_.feedback_index = 0;
                    },
-                   [&](worker_event::StoreFailed& e) { state_.staff.store_error = e.message; },
+                   [&](worker_event::StoreFailed& e) {
+                     state_.staff.store_error = e.message;
+                     state_.field.store_error = e.message;
+                     state_.field.loading_list = false;
+                     state_.field.checking = false;
+                   },
                    [&](worker_event::SetupSaved& e) { take_setup_saved(e.pin_hash, e.error); },
+                   [&](auto& e) { take_field_event(e); },
                },
                event);
   }

@@ -103,7 +103,7 @@ FocusContext focus_context(const AppState& state) {
   c.page_generation = state.page_generation;
   c.panel = state.keyboard.open ? 1 : state.date_picker.open ? 2 : 0;
   if (state.date_picker.open) c.picker = static_cast<int>(state.date_picker.part) * 10000 + state.date_picker.decade;
-  c.overlay = state.idle_warning ? 1 : state.confirm_leave ? 2 : 0;
+  c.overlay = state.field.check_in_asking ? 3 : state.idle_warning ? 1 : state.confirm_leave ? 2 : 0;
   return c;
 }
 

@@ -182,7 +182,7 @@ void draw_kiosk(const AppState& state, const Fonts& fonts, FrameOutput& out) {
                            ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse |
                            ImGuiWindowFlags_NoBackground;  // the platform clears to the background colour
   ImGui::Begin("##kiosk", nullptr, flags);
-  bool overlay = state.idle_warning || state.confirm_leave || state.confirm_exit;
+  bool overlay = state.idle_warning || state.confirm_leave || state.confirm_exit || state.field.check_in_asking;
   if (overlay) ImGui::BeginDisabled();
   switch (state.screen) {
     case Screen::Setup: draw_setup(ui); break;
@@ -195,13 +195,21 @@ void draw_kiosk(const AppState& state, const Fonts& fonts, FrameOutput& out) {
     case Screen::Thanks: draw_thanks(ui); break;
     case Screen::StaffPin: draw_staff_pin(ui); break;
     case Screen::Staff: draw_staff(ui); break;
+    case Screen::FieldSignIn: draw_field_sign_in(ui); break;
+    case Screen::FieldSecret: draw_field_secret(ui); break;
+    case Screen::FieldLists: draw_field_lists(ui); break;
+    case Screen::FieldList: draw_field_list(ui); break;
+    case Screen::FieldDoor: draw_field_door(ui); break;
+    case Screen::FieldHowGiven: draw_field_how_given(ui); break;
   }
   if (overlay) ImGui::EndDisabled();
   // Only a kiosk with a staff PIN has a staff screen to open.
   if (state.screen == Screen::Attract && !overlay && !state.config.staff_pin_hash.empty()) watch_staff_gesture(ui);
   ImGui::End();
 
-  if (state.idle_warning) draw_idle_warning(ui);
+  // A lone worker's check-in comes first: it is about the officer's safety.
+  if (state.field.check_in_asking) draw_check_in(ui);
+  else if (state.idle_warning) draw_idle_warning(ui);
   else if (state.confirm_leave) draw_leave_confirmation(ui);
   else if (state.confirm_exit) draw_exit_confirmation(ui);
   draw_focus_ring(ui);

@@ -24,6 +24,12 @@ const char* screen_name(Screen screen) {
     case Screen::Thanks: return "thanks";
     case Screen::StaffPin: return "staff_pin";
     case Screen::Staff: return "staff";
+    case Screen::FieldSignIn: return "field_sign_in";
+    case Screen::FieldSecret: return "field_secret";
+    case Screen::FieldLists: return "field_lists";
+    case Screen::FieldList: return "field_list";
+    case Screen::FieldDoor: return "field_door";
+    case Screen::FieldHowGiven: return "field_how_given";
   }
   return "unknown";
 }

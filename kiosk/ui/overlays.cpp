@@ -114,6 +114,24 @@ void draw_leave_confirmation(Ui& ui) {
                          "leave:yes", "kiosk.leave.yes", act::ConfirmLeave{}});
 }
 
+void draw_check_in(Ui& ui) {
+  const AppState& st = ui.state;
+  float w = begin_overlay(ui, "##check_in", 1100.0f * ui.s);
+  centred_panel(ui, w, [&](float inner) {
+    text_centered(ui, ui.fonts.heading, ui.t("kiosk.field.check_in.title"), ui.pal.text, inner);
+    vspace(ui.gap());
+    const int left = st.field.check_in_seconds_left;
+    std::string seconds = std::to_string(left % 60);
+    std::string time = std::to_string(left / 60) + ":" + (seconds.size() < 2 ? "0" : "") + seconds;
+    std::string body = ui.t("kiosk.field.check_in.body", {{"time", time}});
+    text_centered(ui, ui.fonts.body, body, ui.pal.text, inner);
+    vspace(ui.pad());
+    if (button(ui, "checkin:ok", ui.t("kiosk.field.check_in.ok"), ImVec2(inner, ui.touch() * 1.4f), Tone::Primary))
+      ui.push(act::CheckInOk{});
+  });
+  ImGui::End();
+}
+
 void draw_exit_confirmation(Ui& ui) {
   draw_confirmation(ui, {"##exit", "kiosk.exit.title", "kiosk.exit.body", "exit:cancel", "kiosk.exit.cancel",
                          act::CancelExit{}, "exit:close", "kiosk.exit.close", act::ConfirmExit{}, false});

@@ -206,7 +206,13 @@ void read_screen(Phrases& p, const AppState& st) {
     case Screen::Setup:
     case Screen::StaffPin:
     case Screen::Staff:
-      break;  // staff screens are not read aloud
+    case Screen::FieldSignIn:
+    case Screen::FieldSecret:
+    case Screen::FieldLists:
+    case Screen::FieldList:
+    case Screen::FieldDoor:
+    case Screen::FieldHowGiven:
+      break;  // staff and officers' screens are not read aloud
   }
 }
 
@@ -226,7 +232,19 @@ void read_leave_confirmation(Phrases& p) {
 }  // namespace
 
 bool offers_listen(const AppState& state) {
-  return state.screen != Screen::StaffPin && state.screen != Screen::Staff;
+  switch (state.screen) {
+    case Screen::StaffPin:
+    case Screen::Staff:
+    case Screen::FieldSignIn:
+    case Screen::FieldSecret:
+    case Screen::FieldLists:
+    case Screen::FieldList:
+    case Screen::FieldDoor:
+    case Screen::FieldHowGiven:
+      return false;  // officers' and staff screens; a resident's screens all offer Listen
+    default:
+      return !state.field.check_in_asking;
+  }
 }
 
 std::vector<SpokenText> words_on_screen(const AppState& state) {

@@ -102,6 +102,8 @@ std::string field_label(const Ui& ui, const Question* question, const TextTarget
     case TextTarget::Field::ContactEmail: return ui.t("kiosk.contact.email");
     case TextTarget::Field::ContactPhone: return ui.t("kiosk.contact.phone");
     case TextTarget::Field::Venue: return ui.t("kiosk.staff.venue");
+    case TextTarget::Field::Passphrase: return ui.t("kiosk.field.sign_in.passphrase");
+    case TextTarget::Field::VisitNote: return ui.t("kiosk.field.door.note");
     case TextTarget::Field::Answer: break;
   }
   return question ? question->text.in(ui.state.language) : std::string();
@@ -176,9 +178,13 @@ float draw_typing_panel(Ui& ui, float width) {
   const AppState& st = ui.state;
   const TextTarget& target = st.keyboard.target;
   const Question* question = st.session ? st.session->consultation().find_question(target.question_id) : nullptr;
-  std::string value = target.field == TextTarget::Field::Venue
-                          ? st.venue_draft
-                          : (question ? target_text(st.session->answer(question->id), target) : std::string());
+  std::string value;
+  switch (target.field) {
+    case TextTarget::Field::Venue: value = st.venue_draft; break;
+    case TextTarget::Field::Passphrase: value = masked_secret(st.field.secret); break;
+    case TextTarget::Field::VisitNote: value = st.field.draft.note; break;
+    default: value = question ? target_text(st.session->answer(question->id), target) : std::string(); break;
+  }
   ImVec2 start = ImGui::GetCursorScreenPos();
   ImGui::BeginGroup();
   text(ui, ui.fonts.body, field_label(ui, question, target), ui.pal.text, width);

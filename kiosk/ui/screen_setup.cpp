@@ -94,7 +94,7 @@ void pin_step(Ui& ui, float width) {
   // Landscape: the words beside the pad, so that the whole pad shows without scrolling.
   bool beside = width >= 1200.0f * ui.s;
   float key_w = beside ? std::min(330.0f * ui.s, (width * 0.55f - 2 * ui.gap()) / 3) : 330.0f * ui.s;
-  PinPadLabels labels{both(ui, "kiosk.key.delete"), both(ui, "kiosk.pin.ok"), key_w};
+  PinPadLabels labels{both(ui, "kiosk.key.delete"), both(ui, "kiosk.pin.ok"), key_w, std::nullopt};
   float pad_w = 3 * labels.key_width + 2 * ui.gap();
   float words_w = beside ? width - pad_w - 2 * ui.pad() : width;
   ImVec2 top = ImGui::GetCursorScreenPos();

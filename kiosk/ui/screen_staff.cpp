@@ -14,12 +14,14 @@ float draw_pin_pad(Ui& ui, const PinPadLabels& labels, const std::string& messag
   float x0 = origin.x + (width - pad_w) * 0.5f;
 
   // One dot per digit typed; the digits themselves are never shown.
-  float r = 16 * ui.s;
-  float dots_w = 8 * r * 3;
+  const int typed = static_cast<int>(labels.typed.value_or(st.pin.entry.size()));
+  const int slots = std::max(8, typed);
+  float r = std::min(16 * ui.s, width / (3.0f * static_cast<float>(slots)));
+  float dots_w = static_cast<float>(slots) * r * 3;
   ImDrawList* draw = ImGui::GetWindowDrawList();
-  for (int i = 0; i < 8; ++i) {
+  for (int i = 0; i < slots; ++i) {
     ImVec2 c(origin.x + (width - dots_w) * 0.5f + static_cast<float>(i) * r * 3 + r, origin.y + ui.gap() + r);
-    if (i < static_cast<int>(st.pin.entry.size())) draw->AddCircleFilled(c, r, ui.pal.text, 24);
+    if (i < typed) draw->AddCircleFilled(c, r, ui.pal.text, 24);
     else draw->AddCircle(c, r, ui.pal.border, 24, 2.5f * ui.s);
   }
   ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + 2 * r + 2 * ui.gap()));
@@ -61,7 +63,7 @@ void draw_staff_pin(Ui& ui) {
   else if (!st.pin.message_key.empty())
     message = ui.t(st.pin.message_key);
   // Wide enough for "Dileu" / "Delete" at large text.
-  PinPadLabels labels{ui.t("kiosk.key.delete"), ui.t("kiosk.pin.ok"), 240.0f * ui.s};
+  PinPadLabels labels{ui.t("kiosk.key.delete"), ui.t("kiosk.pin.ok"), 240.0f * ui.s, std::nullopt};
   float pad_w = draw_pin_pad(ui, labels, message, avail.x);
   if (button(ui, "pin:cancel", ui.t("kiosk.pin.cancel"), ImVec2(pad_w, 0), Tone::Secondary)) ui.push(act::CloseStaff{});
   end_scroll_area(ui);

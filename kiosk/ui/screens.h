@@ -1,6 +1,8 @@
 // Draw functions for every kiosk screen: they read the state and push actions, nothing else.
 #pragma once
 
+#include <optional>
+
 #include "soundings/consultation.h"
 #include "ui/widgets.h"
 
@@ -46,6 +48,7 @@ std::string staff_sync_error(const StaffView& view, const std::string& language)
 struct PinPadLabels {
   std::string erase, ok;
   float key_width = 0;
+  std::optional<size_t> typed;  // how many digits to show as dots (default: the staff PIN's)
 };
 float draw_pin_pad(Ui& ui, const PinPadLabels& labels, const std::string& message, float width);
 
@@ -70,6 +73,23 @@ void draw_date_picker(Ui& ui, ImVec2 pos, ImVec2 size);
 float draw_typing_panel(Ui& ui, float width);
 // Below the top bar: the typing panel, scrolling if it must, and the keyboard at the bottom.
 void draw_typing(Ui& ui);
+
+// Field tablets: the officer's screens, and the bar naming who is signed in with Sign out.
+void draw_officer_bar(Ui& ui);
+// The officer screens' scrolling column under the bars, `bottom_reserved` above the bottom for a nav bar.
+float begin_field_column(Ui& ui, const char* id, float bottom_reserved, uint64_t reset_key, float& margin);
+void end_field_column(Ui& ui, float margin);
+void draw_field_sign_in(Ui& ui);
+void draw_field_secret(Ui& ui);
+void draw_field_lists(Ui& ui);
+void draw_field_list(Ui& ui);
+void draw_field_door(Ui& ui);
+void draw_field_how_given(Ui& ui);
+void draw_check_in(Ui& ui);
+// A passphrase as the screen shows it: never its letters.
+std::string masked_secret(const std::string& secret);
+// What an outcome is called on screen ("Not home" / "Neb gartref").
+std::string outcome_label(const Ui& ui, VisitOutcome outcome);
 
 // Overlays.
 void draw_idle_warning(Ui& ui);

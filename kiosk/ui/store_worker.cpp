@@ -1,7 +1,10 @@
 // The store worker's thread: runs queued disk jobs in order and reports each outcome as an event.
 #include "ui/store_worker.h"
 
+#include <algorithm>
+
 #include "soundings/device_store.h"
+#include "soundings/officer_secret.h"
 #include "soundings/sealing.h"
 #include "ui/catalogue.h"
 #include "ui/staff_pin.h"
@@ -130,6 +133,102 @@ void StoreWorker::save_setup(std::string lang_first, std::string venue, std::str
       if (Status s = store_.set_setting(key, *value); !s) return worker_event::SetupSaved{{}, s.error().message};
     }
     return worker_event::SetupSaved{*hash, {}};
+  });
+}
+
+}  // namespace soundings::kiosk
+
+namespace soundings::kiosk {
+
+namespace {
+void forget(std::string& secret) {
+  std::fill(secret.begin(), secret.end(), '\0');
+  secret.clear();
+}
+
+// Visits come oldest first: the last one for a door is its latest.
+size_t doors_visited(const std::vector<Visit>& visits) {
+  std::vector<std::string> uprns;
+  uprns.reserve(visits.size());
+  for (const Visit& v : visits) uprns.push_back(v.uprn);
+  std::sort(uprns.begin(), uprns.end());
+  return static_cast<size_t>(std::unique(uprns.begin(), uprns.end()) - uprns.begin());
+}
+}  // namespace
+
+void StoreWorker::read_officers() {
+  enqueue([this]() -> std::optional<WorkerEvent> {
+    auto staff = store_.staff();
+    if (!staff) return worker_event::StoreFailed{staff.error().message};
+    worker_event::OfficersRead read;
+    for (const StaffMember& member : *staff)
+      if (!member.disabled) read.officers.push_back(OfficerName{member.id, member.name});
+    std::sort(read.officers.begin(), read.officers.end(),
+              [](const OfficerName& a, const OfficerName& b) { return a.name < b.name; });
+    return read;
+  });
+}
+
+void StoreWorker::read_walk_lists() {
+  enqueue([this]() -> std::optional<WorkerEvent> {
+    auto lists = store_.walk_lists();
+    if (!lists) return worker_event::StoreFailed{lists.error().message};
+    worker_event::WalkListsRead read;
+    for (const WalkList& list : *lists) {
+      auto visits = store_.visits_for_list(list.id);
+      if (!visits) return worker_event::StoreFailed{visits.error().message};
+      read.lists.push_back(WalkListSummary{list.id, list.name, list.addresses.size(), doors_visited(*visits)});
+    }
+    return read;
+  });
+}
+
+void StoreWorker::verify_officer(std::string staff_id, std::string secret) {
+  enqueue([this, id = std::move(staff_id), secret = std::move(secret)]() mutable -> std::optional<WorkerEvent> {
+    auto staff = store_.staff();
+    bool ok = false;
+    if (staff) {
+      for (const StaffMember& member : *staff)
+        if (member.id == id && !member.disabled) ok = verify_officer_secret(secret, member.pin_hash);
+    }
+    forget(secret);
+    if (!staff) return worker_event::StoreFailed{staff.error().message};
+    return worker_event::OfficerChecked{id, ok};
+  });
+}
+
+void StoreWorker::open_walk_list(std::string list_id) {
+  enqueue([this, id = std::move(list_id)]() -> std::optional<WorkerEvent> {
+    auto lists = store_.walk_lists();
+    if (!lists) return worker_event::StoreFailed{lists.error().message};
+    for (WalkList& list : *lists) {
+      if (list.id != id) continue;
+      auto visits = store_.visits_for_list(id);
+      if (!visits) return worker_event::StoreFailed{visits.error().message};
+      return worker_event::WalkListOpened{std::make_shared<WalkListView>(build_walk_list_view(std::move(list), *visits))};
+    }
+    return worker_event::StoreFailed{"walk list " + id + " is no longer on this tablet"};
+  });
+}
+
+void StoreWorker::save_visit(Visit visit) {
+  enqueue([this, visit = std::move(visit)]() -> std::optional<WorkerEvent> {
+    if (Status s = store_.save_visit(visit); !s) return worker_event::VisitFailed{s.error().message};
+    return worker_event::VisitSaved{visit};
+  });
+}
+
+void StoreWorker::save_sign_in(SignIn sign_in) {
+  enqueue([this, sign_in = std::move(sign_in)]() -> std::optional<WorkerEvent> {
+    if (Status s = store_.save_sign_in(sign_in); !s) return worker_event::StoreFailed{s.error().message};
+    return std::nullopt;
+  });
+}
+
+void StoreWorker::save_check_in(CheckIn check_in) {
+  enqueue([this, check_in = std::move(check_in)]() -> std::optional<WorkerEvent> {
+    if (Status s = store_.save_check_in(check_in); !s) return worker_event::StoreFailed{s.error().message};
+    return worker_event::CheckInSaved{};
   });
 }
 

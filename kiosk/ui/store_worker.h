@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -24,11 +25,20 @@ struct Counts { int64_t today = 0; OutboxCounts outbox; };
 struct CatalogueRead { Catalogue catalogue; };
 struct StoreFailed { std::string message; };  // the store could not be written or read
 struct SetupSaved { std::string pin_hash; std::string error; };  // first start: error empty when stored
+struct OfficersRead { std::vector<OfficerName> officers; };        // enabled accounts only
+struct WalkListsRead { std::vector<WalkListSummary> lists; };
+struct OfficerChecked { std::string staff_id; bool ok = false; };
+struct WalkListOpened { std::shared_ptr<WalkListView> view; };
+struct VisitSaved { Visit visit; };
+struct VisitFailed { std::string message; };
+struct CheckInSaved {};
 }  // namespace worker_event
 
 using WorkerEvent = std::variant<worker_event::Saved, worker_event::SaveFailed, worker_event::PinChecked,
                                  worker_event::Counts, worker_event::CatalogueRead, worker_event::StoreFailed,
-                                 worker_event::SetupSaved>;
+                                 worker_event::SetupSaved, worker_event::OfficersRead, worker_event::WalkListsRead,
+                                 worker_event::OfficerChecked, worker_event::WalkListOpened, worker_event::VisitSaved,
+                                 worker_event::VisitFailed, worker_event::CheckInSaved>;
 
 class StoreWorker {
  public:
@@ -49,6 +59,18 @@ class StoreWorker {
   // First start: hashes the staff PIN and stores the language order, the venue and the hash (the hash last,
   // so that a failure part-way leaves the device on its setup screen at the next start).
   void save_setup(std::string lang_first, std::string venue, std::string pin);
+
+  // Field tablets.
+  void read_officers();
+  // Each list's name, doors and doors visited.
+  void read_walk_lists();
+  // Verifies `secret` against the officer's hash as the store holds it now: a disabled or unknown officer fails.
+  void verify_officer(std::string staff_id, std::string secret);
+  // Loads one list and its visits and builds the list screen's view, once.
+  void open_walk_list(std::string list_id);
+  void save_visit(Visit visit);
+  void save_sign_in(SignIn sign_in);
+  void save_check_in(CheckIn check_in);
 
   // Finished jobs' outcomes, oldest first; empties the list.
   std::vector<WorkerEvent> take_events();

@@ -1,6 +1,8 @@
 // ISO 8601 UTC timestamps for records and logs: formatting and strict parsing.
 #include "soundings/clock.h"
 
+#include <ctime>
+
 #include <cstdio>
 
 namespace soundings {
@@ -62,6 +64,13 @@ bool parse_iso8601_utc(const std::string& text, TimePoint& out) {
   if (day_point.time_since_epoch() > kReach || day_point.time_since_epoch() < -kReach) return false;
   out = TimePoint{day_point} + hours{hh} + minutes{mm} + seconds{ss};
   return true;
+}
+
+int local_utc_offset_minutes(TimePoint at) {
+  std::time_t t = Clock::to_time_t(at);
+  std::tm local{};
+  if (localtime_r(&t, &local) == nullptr) return 0;
+  return static_cast<int>(local.tm_gmtoff / 60);
 }
 
 }  // namespace soundings

@@ -423,4 +423,12 @@ std::optional<Error> clock_problem(const Response& response) {
   return std::nullopt;
 }
 
+void make_field_response_anonymous(Response& response) {
+  const auto day = [](const std::string& iso) { return iso.size() >= 10 ? iso.substr(0, 10) + "T00:00:00Z" : iso; };
+  response.id = make_uuid();
+  response.venue.clear();
+  response.started_at = day(response.started_at);
+  response.submitted_at = day(response.submitted_at);
+}
+
 }  // namespace soundings

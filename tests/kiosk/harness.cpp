@@ -75,6 +75,12 @@ Harness::Harness(HarnessOptions options) {
     state.config.seal_public_key = keys.public_key_b64;
   }
   if (!options.staff_pin.empty()) state.config.staff_pin_hash = pin_hash_for(options.staff_pin);
+  if (options.field) {
+    state.config.field = true;
+    state.config.channel = Channel::Field;
+    state.config.utc_offset_minutes = 0;  // the test clock's times are local times
+  }
+  if (options.fill_store) options.fill_store(*store);
 
   context_ = ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();

@@ -27,6 +27,8 @@ struct HarnessOptions {
   bool with_seal_key = true;                   // enrolled: personal questions are asked and sealed
   std::string staff_pin = "4821";              // empty: no PIN set, so the kiosk starts on its setup screen
   float width = 1920, height = 1080;
+  bool field = false;                          // --field: an officer's tablet (starts on its sign-in screen)
+  std::function<void(Store&)> fill_store;      // runs before the kiosk starts (staff, walk lists...)
 };
 
 // Today for the tests: every demo consultation is open.

@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 
+#include "field_fixture.h"
 #include "harness.h"
 #include "layout_check.h"
 #include "ui/kiosk_frame.h"
@@ -281,6 +282,92 @@ TEST_CASE("layout: with large text on a short screen the thank-you screen scroll
   REQUIRE(h.state.large_text);
   CHECK(h.tap("finish"));
   CHECK(h.state.screen == Screen::Attract);
+}
+
+}  // namespace soundings::kiosk::testing
+
+namespace soundings::kiosk::testing {
+
+namespace {
+// Every officer screen of a field tablet in one language, each view looked at in both text sizes and contrasts.
+void visit_field(Harness& h, LayoutWalk& walk, const std::string& language) {
+  h.settle();
+  if (h.state.language != language) tap(h, "lang:" + language);
+  walk.look("names");
+  tap(h, "officer:ana");
+  for (const char* key : {"pin:1", "pin:2", "pin:ok"}) tap(h, key);  // too short: a message
+  walk.look("pin too short");
+  tap(h, "field:use_passphrase");
+  walk.look("passphrase keyboard");
+  tap(h, "key:done");
+  walk.look("passphrase");
+  tap(h, "field:use_passphrase");
+  enter_pin(h);
+  REQUIRE(h.state.field.signed_in);
+  walk.look("lists");
+  tap(h, "list:list-1");
+  h.settle();
+  walk.look("list");
+  const std::string first = h.state.field.list->doors[0].address.uprn;
+  tap(h, "door:" + first);
+  walk.look("door");
+  tap(h, "outcome:come_back");
+  walk.look("come back picker");
+  tap(h, "comeback:hour:17");
+  tap(h, "door:note");
+  walk.look("note keyboard");
+  tap(h, "key:done");
+  tap(h, "door:save");
+  h.settle();
+  walk.look("saved");
+  tap(h, "door:survey");
+  walk.look("how given");
+  tap(h, "back");
+  tap(h, "back");
+  for (const char* filter : {"filter:not_visited", "filter:come_back"}) {
+    tap(h, filter);
+    walk.look(filter);
+  }
+  tap(h, "filter:all");
+  h.state.config.sign_out_after = h.state.config.check_in_every * 2;  // still signed in when it is asked
+  h.clock.advance(h.state.config.check_in_every);
+  h.frame();
+  REQUIRE(h.state.field.check_in_asking);
+  walk.look("check-in");
+  tap(h, "checkin:ok");
+  tap(h, "field:sign_out");
+  REQUIRE(h.state.screen == Screen::FieldSignIn);
+}
+}  // namespace
+
+TEST_CASE("layout: every field tablet screen keeps whole words, stays on screen and keeps targets finger-sized, "
+          "in Welsh and English, landscape and portrait", "[layout][field]") {
+  std::map<std::string, std::string> problems;
+  int views = 0;
+  for (Size size : {Size{1280, 800}, Size{800, 1280}}) {
+    for (const char* language : {"cy", "en"}) {
+      HarnessOptions empty = field_options(size.width, size.height);
+      empty.fill_store = nullptr;
+      Harness fresh(empty);
+      LayoutWalk first(fresh, size);
+      fresh.settle();
+      if (fresh.state.language != language) tap(fresh, std::string("lang:") + language);
+      first.look("no staff");
+      problems.insert(first.problems.begin(), first.problems.end());
+      views += first.views;
+
+      Harness h(field_options(size.width, size.height, 40));
+      LayoutWalk walk(h, size);
+      visit_field(h, walk, language);
+      problems.insert(walk.problems.begin(), walk.problems.end());
+      views += walk.views;
+    }
+  }
+  std::printf("field layout walk: %d screen views, %zu problems\n", views, problems.size());
+  std::string listed;
+  for (const auto& [problem, where] : problems) listed += problem + "  [" + where + "]\n";
+  INFO(listed);
+  CHECK(problems.empty());
 }
 
 }  // namespace soundings::kiosk::testing

@@ -36,5 +36,7 @@ class ManualTimeSource final : public TimeSource {
 std::string format_iso8601_utc(TimePoint when);
 // Parses "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ"; false when malformed.
 bool parse_iso8601_utc(const std::string& text, TimePoint& out);
+// The device's local time zone offset at `at` in minutes ahead of UTC (0 when the system has no time zone).
+int local_utc_offset_minutes(TimePoint at);
 
 }  // namespace soundings

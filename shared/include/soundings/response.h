@@ -90,6 +90,12 @@ std::optional<Error> clock_problem(const Response& response);
 // padding, nothing else in the text, decoding to a whole sealed box with at least one byte inside.
 bool is_sealed_box_part(const nlohmann::json& part);
 
+// Makes a response taken at a door anonymous (REQUIREMENTS P1): a fresh random (version 4, not
+// time-ordered) id, no venue, and its start and submit times cut to the day ("2026-12-02T00:00:00Z"), so
+// it cannot be joined to the door's visit by id or time. Its officer is kept. Quality flags must be
+// worked out before, from the exact times.
+void make_field_response_anonymous(Response& response);
+
 // A random version-4 UUID from libsodium's CSPRNG, lower-case with hyphens.
 std::string make_uuid();
 // A version-7 UUID (RFC 9562) for a response: the milliseconds since 1970 of `when` first, then
