@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs Soundings end to end on this machine: a head-office hub on an embedded SQLite file with the
-# demo consultations published, and a kiosk enrolled with it that syncs every response it takes.
+# demo consultations published, a kiosk enrolled with it that syncs every response it takes, and a
+# field tablet's data folder with an officer and a walk list, ready for `soundings-kiosk --field`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -20,7 +21,7 @@ LOADGEN="$BUILD/sync/loadgen/soundings-loadgen"
 # A fresh demo each run, kept under the build folder so it never mixes with real data.
 DEMO="${SOUNDINGS_DEMO_DIR:-$BUILD/demo}"
 rm -rf "$DEMO"
-mkdir -p "$DEMO/hub" "$DEMO/kiosk"
+mkdir -p "$DEMO/hub" "$DEMO/kiosk" "$DEMO/tablet"
 
 PORT="${SOUNDINGS_DEMO_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 URL="http://127.0.0.1:$PORT"
@@ -49,11 +50,24 @@ CODE="$("$HUB" enrol-code --data "$DEMO/hub" --name "Demo kiosk, Wrexham Library
 PIN="${SOUNDINGS_DEMO_PIN:-$(python3 -c 'import secrets; print(f"{secrets.randbelow(10**6):06d}")')}"
 echo "$PIN" | "$KIOSK" --data "$DEMO/kiosk" --set-pin >/dev/null
 
+echo "== Setting up a field tablet: an officer, a walk list, the tablet enrolled and assigned the list"
+OFFICER_PIN="${SOUNDINGS_DEMO_OFFICER_PIN:-$(python3 -c 'import secrets; print(f"{secrets.randbelow(10**6):06d}")')}"
+echo "$OFFICER_PIN" | "$HUB" staff add --data "$DEMO/hub" --id demo.officer --name "Demo Officer"
+"$HUB" walklist import --data "$DEMO/hub" --name "Bryn estate (demo)" assets/walklists/demo-bryn-estate.csv
+TABLET_CODE="$("$HUB" enrol-code --data "$DEMO/hub" --name "Demo field tablet" --field | tail -n 1)"
+ENROLLED="$("$SYNC" --data "$DEMO/tablet" --enrol "$URL" "$TABLET_CODE" --name "Demo field tablet")"
+echo "$ENROLLED"
+TABLET_ID="$(echo "$ENROLLED" | sed -n 's/.*(device \([^)]*\)).*/\1/p')"
+"$HUB" walklist assign --data "$DEMO/hub" --name "Bryn estate (demo)" --device "$TABLET_ID"
+"$SYNC" --data "$DEMO/tablet" --once >/dev/null || true   # the consultations, the staff list and the walk list
+
 echo
 echo "Hub:        $URL   (log: $DEMO/hub.log)"
 echo "Staff PIN:  $PIN   (long-press the top-left corner of the kiosk for the staff screen)"
 echo "Export:     $HUB export --data $DEMO/hub --consultation influencing-decisions --format csv"
 echo "Reach:      $HUB reach --data $DEMO/hub --consultation influencing-decisions   (equality answers, counted)"
+echo "Tablet:     $KIOSK --field --data $DEMO/tablet --windowed 1280x800"
+echo "            sign in as Demo Officer with PIN $OFFICER_PIN; then $HUB coverage --data $DEMO/hub --list 'Bryn estate (demo)'"
 echo
 
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ "${CI:-}" != "true" ]; then
@@ -103,4 +117,11 @@ else
   "$HUB" reach --data "$DEMO/hub" --consultation influencing-decisions --output "$DEMO/reach.csv"
   head -n 8 "$DEMO/reach.csv"
   echo "(all of it: $DEMO/reach.csv)"
+  echo
+  echo "== The field tablet: six door visits round its walk list, synced, and head office's coverage"
+  "$LOADGEN" --data "$DEMO/tablet" --visits 6 --seed 7
+  "$SYNC" --data "$DEMO/tablet" --once
+  "$HUB" coverage --data "$DEMO/hub" --list "Bryn estate (demo)"
+  echo
+  "$HUB" field --data "$DEMO/hub" || true   # exit status 3 would mean an officer is overdue
 fi

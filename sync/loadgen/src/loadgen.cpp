@@ -85,6 +85,8 @@ Result<Response> make_response(const ConsultationPtr& consultation, std::mt19937
   if (!session.at_review()) return stuck(*consultation, {});
   auto response = session.submit();
   if (!response) return response.error();
+  // As the kiosk and the tablet record it: the intro, with its privacy notice, comes before the questions.
+  response->given.privacy_notice_shown = true;
   if (!seal_public_key.empty()) {
     if (auto sealed = seal_response(*response, seal_public_key); !sealed) return sealed.error();
   }
