@@ -7,6 +7,7 @@
 
 namespace soundings {
 
+using sqlite::Connection;
 using sqlite::Statement;
 using sqlite::Transaction;
 
@@ -169,25 +170,55 @@ Result<std::vector<WalkList>> Store::walk_lists() {
   return out;
 }
 
+namespace {
+
+constexpr std::string_view kForgetting = "removing the visits of walk lists taken off this tablet";
+
+// The lists that records name and the tablet no longer holds. This runs after every confirmed
+// batch, so it steps from one subject to the next along records_by_door (a probe per list ever
+// held) instead of reading every record: a scan per batch made draining N visits cost N squared.
+Result<std::vector<std::string>> removed_list_subjects(Connection& db) {
+  std::vector<std::string> removed;
+  std::string subject;  // visits always name their list; other records' subject may be empty
+  while (true) {
+    auto next = db.cached("SELECT subject FROM records WHERE subject > ? ORDER BY subject LIMIT 1");
+    if (!next) return next.error();
+    next->bind(1, subject);
+    auto row = next->step(kForgetting);
+    if (!row) return row.error();
+    if (!*row) return removed;
+    subject = next->text(0);
+    auto held = db.cached("SELECT 1 FROM walk_lists WHERE id = ?");
+    if (!held) return held.error();
+    held->bind(1, subject);
+    auto is_held = held->step(kForgetting);
+    if (!is_held) return is_held.error();
+    if (!*is_held) removed.push_back(subject);
+  }
+}
+
+}  // namespace
+
 Result<bool> Store::Impl::forget_visits_of_removed_lists() {
-  // Only what head office holds: a visit still waiting to be sent stays until it is confirmed.
-  if (auto done = db.exec(
-          "DELETE FROM outbox WHERE kind = 'visit' AND state = 'confirmed' AND record_id IN "
-          "(SELECT id FROM records WHERE kind = 'visit' AND subject NOT IN (SELECT id FROM walk_lists))",
-          "removing the visits of walk lists taken off this tablet");
-      !done) {
-    return done.error();
-  }
-  if (auto done = db.exec(
-          "DELETE FROM records WHERE kind = 'visit' AND subject NOT IN (SELECT id FROM walk_lists) "
-          "AND id NOT IN (SELECT record_id FROM outbox)",
-          "removing the visits of walk lists taken off this tablet");
-      !done) {
-    return done.error();
-  }
-  auto removed = db.integer("SELECT changes()", "removing the visits of walk lists taken off this tablet");
+  auto removed = removed_list_subjects(db);
   if (!removed) return removed.error();
-  return *removed > 0;
+  int64_t forgotten = 0;
+  for (const auto& list_id : *removed) {
+    // Only what head office holds: a visit still waiting to be sent stays until it is confirmed.
+    auto outbox = db.cached(
+        "DELETE FROM outbox WHERE kind = 'visit' AND state = 'confirmed' AND record_id IN "
+        "(SELECT id FROM records WHERE kind = 'visit' AND subject = ?)");
+    if (!outbox) return outbox.error();
+    outbox->bind(1, list_id);
+    if (auto done = outbox->run(kForgetting); !done) return done.error();
+    auto records = db.cached(
+        "DELETE FROM records WHERE kind = 'visit' AND subject = ? AND id NOT IN (SELECT record_id FROM outbox)");
+    if (!records) return records.error();
+    records->bind(1, list_id);
+    if (auto done = records->run(kForgetting); !done) return done.error();
+    forgotten += db.changes();
+  }
+  return forgotten > 0;
 }
 
 Status Store::Impl::checkpoint_truncate() {

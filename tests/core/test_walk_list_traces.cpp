@@ -152,3 +152,33 @@ TEST_CASE("a list still assigned keeps its addresses and visits when another lis
   CHECK(lists->front().addresses.front().address == kCanaryAddress);
   CHECK(store.visits_for_list(kCanaryListId)->size() == 2);
 }
+
+TEST_CASE("visits of every list taken off the tablet go once confirmed, wherever their list ids sort among kept ones",
+          "[store][field]") {
+  TempDir dir;
+  auto opened = open_device_store(dir.file(""));
+  REQUIRE(opened.ok());
+  Store& store = **opened;
+  const WalkList first{"list-a", "Heol Maelor", {WalkAddress{"3001", "1 Heol Maelor", "Heol Maelor", "LL11 2AB", "Acton"}}};
+  const WalkList last{"list-z", "Bryn Hyfryd", {WalkAddress{"4001", "1 Bryn Hyfryd", "Bryn Hyfryd", "LL11 3CD", "Acton"}}};
+  REQUIRE(store.replace_walk_lists({first, other_list(), last}).ok());
+  std::vector<std::string> ids;
+  for (const char* list_id : {"list-a", "list-kept", "list-z", "list-a", "list-z"}) {
+    Visit visit = canary_visit(static_cast<int>(ids.size()), VisitOutcome::NotHome);
+    visit.list_id = list_id;
+    REQUIRE(store.save_visit(visit).ok());
+    ids.push_back(visit.id);
+  }
+  // A check-in names no list: it is neither a list's visit nor forgotten with one.
+  REQUIRE(store.save_check_in(CheckIn{1, make_uuid(), "officer-1", "tablet-1", CheckInStatus::Ok,
+                                      "2026-12-02T10:00:00Z", "2026-12-02T10:01:00Z"}).ok());
+
+  REQUIRE(store.replace_walk_lists({other_list()}).ok());
+  CHECK(store.visits_for_list("list-a")->size() == 2);  // still waiting for head office
+  REQUIRE(store.mark_confirmed(ids).ok());
+
+  CHECK(store.visits_for_list("list-a")->empty());
+  CHECK(store.visits_for_list("list-z")->empty());
+  CHECK(store.visits_for_list("list-kept")->size() == 1);
+  CHECK(store.outbox_counts()->pending == 1);  // the check-in
+}
