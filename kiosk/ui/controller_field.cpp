@@ -263,7 +263,8 @@ void Controller::handle(const act::SaveVisit&) {
   TimePoint now = clock_.now();
   const int offset = utc_offset_at(now);
   Visit visit;
-  visit.id = make_uuid();
+  // Time-ordered, so head office's index of records grows at its end; a visit carries its time anyway.
+  visit.id = make_time_ordered_uuid(now);
   visit.list_id = f.list->id;
   visit.uprn = f.list->doors[*f.door].address.uprn;
   visit.outcome = *d.outcome;
@@ -375,14 +376,14 @@ void Controller::after_response_saved() {
   FieldState& f = state_.field;
   if (!state_.config.field || !f.survey_from_door || !f.list || !f.door || !worker_) return;
   f.survey_from_door = false;
+  TimePoint now = clock_.now();
   Visit visit;
-  visit.id = make_uuid();
+  visit.id = make_time_ordered_uuid(now);  // as every visit; the response's id stays random
   visit.list_id = f.list->id;
   visit.uprn = f.list->doors[*f.door].address.uprn;
   visit.outcome = VisitOutcome::Completed;
   visit.staff_id = f.officer.id;
   visit.device_id = state_.config.device_id;
-  TimePoint now = clock_.now();
   visit.visited_at = format_iso8601_utc(now);
   if (outside_working_hours(now, utc_offset_at(now))) visit.flags.emplace_back(kFlagOutsideWorkingHours);
   worker_->save_visit(std::move(visit));

@@ -148,12 +148,12 @@ Result<int64_t> fill_visits(Store& store, int64_t count, uint64_t seed,
   const auto window = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::hours(72));
   const auto step = std::max<int64_t>(1, window.count() / std::max<int64_t>(1, count));
   for (int64_t saved = 0; saved < count; ++saved) {
+    const TimePoint when = last - window + std::chrono::seconds(saved * step);
     Visit visit;
-    visit.id = make_uuid();
+    visit.id = make_time_ordered_uuid(when);  // as the tablet makes them
     visit.list_id = doors[static_cast<size_t>(saved) % doors.size()].first;
     visit.uprn = doors[static_cast<size_t>(saved) % doors.size()].second;
     visit.outcome = kAllVisitOutcomes[static_cast<size_t>(uniform(rng, 0, std::size(kAllVisitOutcomes) - 1))];
-    const TimePoint when = last - window + std::chrono::seconds(saved * step);
     visit.visited_at = format_iso8601_utc(when);
     if (visit.outcome == VisitOutcome::ComeBack) visit.come_back_at = format_iso8601_utc(when + std::chrono::hours(26));
     visit.staff_id = officer->id;
