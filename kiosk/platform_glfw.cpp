@@ -178,6 +178,12 @@ struct Window::Impl {
       doc["staff"] = {{"counts_known", v.counts_known}, {"waiting", v.waiting},     {"sent", v.confirmed},
                       {"needs_review", v.needs_review}, {"sync_state", v.sync_state}, {"sync_error", v.sync_error}};
     }
+    const FieldState& f = state.field;
+    if (state.screen == Screen::FieldDoor && f.list && f.door && *f.door < f.list->doors.size()) {
+      // What the door's screen says of its last visit, so tests can read what the officer reads.
+      const DoorView& door = f.list->doors[*f.door];
+      doc["field"] = {{"door_outcome", door.outcome ? visit_outcome_name(*door.outcome) : ""}};
+    }
     nlohmann::json list = nlohmann::json::array();
     for (const TapTarget& t : out.targets)
       list.push_back({{"name", t.name}, {"x", std::lround(t.x0)}, {"y", std::lround(t.y0)},

@@ -145,7 +145,7 @@ class Controller {
   void take_field_event(worker_event::WalkListOpened& e);
   void take_field_event(worker_event::VisitSaved& e);
   void take_field_event(worker_event::VisitFailed& e);
-  void take_field_event(worker_event::CheckInSaved& e);
+  void take_field_event(worker_event::LoneWorkingSaved& e);
   void record_sign_in(const std::string& staff_id, SignInEvent event);
   void record_check_in(CheckInStatus status, TimePoint due_at);
   void after_response_saved();

@@ -483,8 +483,9 @@ void Controller::take_field_event(worker_event::VisitFailed& e) {
   state_.field.store_error = e.message;
 }
 
-void Controller::take_field_event(worker_event::CheckInSaved&) {
-  // Lone working: a check-in goes to head office at once when there is signal.
+void Controller::take_field_event(worker_event::LoneWorkingSaved&) {
+  // Lone working: a check-in, a sign-in or a sign-out goes to head office at once when there is signal, so that
+  // `soundings-hub field` says who is on duty as it stands.
   if (sync_) sync_->response_saved();
 }
 

@@ -221,14 +221,14 @@ void StoreWorker::save_visit(Visit visit) {
 void StoreWorker::save_sign_in(SignIn sign_in) {
   enqueue([this, sign_in = std::move(sign_in)]() -> std::optional<WorkerEvent> {
     if (Status s = store_.save_sign_in(sign_in); !s) return worker_event::StoreFailed{s.error().message};
-    return std::nullopt;
+    return worker_event::LoneWorkingSaved{};
   });
 }
 
 void StoreWorker::save_check_in(CheckIn check_in) {
   enqueue([this, check_in = std::move(check_in)]() -> std::optional<WorkerEvent> {
     if (Status s = store_.save_check_in(check_in); !s) return worker_event::StoreFailed{s.error().message};
-    return worker_event::CheckInSaved{};
+    return worker_event::LoneWorkingSaved{};
   });
 }
 

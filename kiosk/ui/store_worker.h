@@ -31,14 +31,14 @@ struct OfficerChecked { std::string staff_id; bool ok = false; };
 struct WalkListOpened { std::shared_ptr<WalkListView> view; };
 struct VisitSaved { Visit visit; };
 struct VisitFailed { std::string message; };
-struct CheckInSaved {};
+struct LoneWorkingSaved {};  // a check-in or sign-in record committed
 }  // namespace worker_event
 
 using WorkerEvent = std::variant<worker_event::Saved, worker_event::SaveFailed, worker_event::PinChecked,
                                  worker_event::Counts, worker_event::CatalogueRead, worker_event::StoreFailed,
                                  worker_event::SetupSaved, worker_event::OfficersRead, worker_event::WalkListsRead,
                                  worker_event::OfficerChecked, worker_event::WalkListOpened, worker_event::VisitSaved,
-                                 worker_event::VisitFailed, worker_event::CheckInSaved>;
+                                 worker_event::VisitFailed, worker_event::LoneWorkingSaved>;
 
 class StoreWorker {
  public:

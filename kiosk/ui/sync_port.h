@@ -12,7 +12,7 @@ struct SyncSnapshot {
   int64_t needs_review = 0;
   std::string last_success_at;
   std::string last_error;
-  uint64_t consultations_generation = 0;  // bumps when the hub sent new consultations or feedback
+  uint64_t consultations_generation = 0;  // bumps when the hub sent new consultations, feedback or staff list
 };
 
 class SyncPort {

@@ -97,7 +97,7 @@ Harness::Harness(HarnessOptions options) {
   apply_imgui_style(ImGui::GetStyle(), fonts.scale);
 
   worker = std::make_unique<StoreWorker>(*store, nullptr);
-  controller = std::make_unique<Controller>(state, clock, worker.get(), nullptr);
+  controller = std::make_unique<Controller>(state, clock, worker.get(), options.sync);
   frame();
   frame();
 }

@@ -18,6 +18,7 @@
 #include "ui/focus.h"
 #include "ui/store_worker.h"
 #include "ui/style.h"
+#include "ui/sync_port.h"
 
 namespace soundings::kiosk::testing {
 
@@ -29,6 +30,7 @@ struct HarnessOptions {
   float width = 1920, height = 1080;
   bool field = false;                          // --field: an officer's tablet (starts on its sign-in screen)
   std::function<void(Store&)> fill_store;      // runs before the kiosk starts (staff, walk lists...)
+  SyncPort* sync = nullptr;                    // the sync thread as the controller sees it; none by default
 };
 
 // Today for the tests: every demo consultation is open.

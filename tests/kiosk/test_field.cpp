@@ -40,6 +40,13 @@ bool drawn(const Harness& h, const std::string& words) {
   return false;
 }
 
+// The sync thread as the controller sees it, counting the times it is asked to send at once.
+struct CountingSync final : SyncPort {
+  SyncSnapshot status() const override { return {}; }
+  void response_saved() override { ++nudges; }
+  int nudges = 0;
+};
+
 void open_list_and_door(Harness& h, const std::string& uprn) {
   REQUIRE(h.tap("list:list-1"));
   h.settle();
@@ -140,6 +147,20 @@ TEST_CASE("field: an officer left unused for the set minutes is signed out, and 
   CHECK_FALSE(h.state.field.signed_in);
   CHECK(h.state.screen == Screen::FieldSignIn);
   CHECK(sign_in_events(h) == std::vector<std::string>{"signed_in", "timed_out"});
+}
+
+TEST_CASE("field: a sign-in and a sign-out are sent to head office at once, as lone working needs", "[field]") {
+  CountingSync sync;
+  HarnessOptions options = field_options();
+  options.sync = &sync;
+  Harness h(options);
+  sign_in(h, "ana");
+  h.settle();
+  CHECK(sync.nudges == 1);
+  REQUIRE(h.tap("field:sign_out"));
+  h.settle();
+  CHECK(sync.nudges == 2);
+  CHECK(sign_in_events(h) == std::vector<std::string>{"signed_in", "signed_out"});
 }
 
 TEST_CASE("field: after sign-out nothing of the last officer's session is on screen or in the tablet's state",

@@ -63,6 +63,25 @@ TEST_CASE("a field tablet receives the staff list at sync, keeps it while unchan
   CHECK(setting_of(tablet.store(), setting::kStaffEtag) != etag);
 }
 
+TEST_CASE("a staff list that changed at sync tells the tablet's screens to read their officers again",
+          "[agent][e2e][staff]") {
+  TestHub hub;
+  add_officer(hub);
+  TestDevice tablet;
+  tablet.enrol(hub, "Tablet 3", hub::DeviceRole::Field);
+  sync::SyncAgent agent(tablet.store(), fast_config());
+  REQUIRE(agent.run_once().error.empty());
+  const uint64_t first = agent.status().consultations_generation;
+
+  REQUIRE(agent.run_once().error.empty());
+  CHECK(agent.status().consultations_generation == first);
+
+  // Only the staff list changes: the sign-in screen must stop offering the disabled officer.
+  REQUIRE(hub.hub().disable_staff("gwen.morgan"));
+  REQUIRE(agent.run_once().error.empty());
+  CHECK(agent.status().consultations_generation > first);
+}
+
 TEST_CASE("a kiosk never holds the staff list, even one that was a field tablet before", "[agent][e2e][staff]") {
   TestHub hub;
   add_officer(hub);

@@ -279,7 +279,7 @@ SyncError SyncCycle::pull(HubClient& client, CycleReport& report) {
   // A consultation this device could not store must not hold back the staff list or the walk lists: they are
   // how a disabled officer loses access and how an unassigned list leaves the tablet.
   if (!consultations.ok() && consultations.kind != SyncErrorKind::Local) return consultations;
-  const SyncError staff = pull_staff(client);
+  const SyncError staff = pull_staff(client, report);
   if (!staff.ok() && staff.kind != SyncErrorKind::Local) return staff;
   const SyncError walk_lists = pull_walk_lists(client);
   for (const SyncError* error : {&consultations, &staff, &walk_lists}) {
@@ -288,17 +288,19 @@ SyncError SyncCycle::pull(HubClient& client, CycleReport& report) {
   return {};
 }
 
-SyncError SyncCycle::pull_staff(HubClient& client) {
+SyncError SyncCycle::pull_staff(HubClient& client, CycleReport& report) {
   const auto role = setting_or_empty(store_, setting::kDeviceRole);
   if (!role) return local_error("reading its settings", role.error());
   if (*role != setting::kRoleField) return {};  // a kiosk is never sent officers' PIN hashes
   return pull_if_changed<StaffAnswer>(
       setting::kStaffEtag,
       [&client](const std::string& etag, StaffAnswer& answer) { return client.pull_staff(etag, answer); },
-      [this](const StaffAnswer& answer) -> Applied {
+      [this, &report](const StaffAnswer& answer) -> Applied {
         if (auto stored = store_.replace_staff(answer.staff); !stored.ok()) {
           return {local_error("storing the staff list", stored.error()), false};
         }
+        // The sign-in screen reads its officers again, so a disabled one is no longer offered.
+        report.consultations_changed = true;
         return {};
       });
 }

@@ -10,7 +10,7 @@ from xwd_to_png import read_xwd, write_png
 
 
 class Kiosk:
-    def __init__(self, kiosk, work, data, consultations, lang, extra=(), fbdir=None, shots=None, stderr=None,
+    def __init__(self, kiosk, work, data, consultations, lang, extra=(), fbdir=None, shots=None, stderr=None, stdout=None,
                  first_screen="attract", size="1920x1080"):
         self.fbdir, self.shots = fbdir, shots
         self.targets_file = os.path.join(work, "targets.json")
@@ -21,7 +21,7 @@ class Kiosk:
         cmd = [kiosk, "--data", data, *loaded,
                "--lang", lang, "--windowed", size, "--tap-targets", self.targets_file, *extra]
         self.started = time.monotonic()
-        self.proc = subprocess.Popen(cmd, stderr=stderr)
+        self.proc = subprocess.Popen(cmd, stdout=stdout, stderr=stderr)
         # A store with no staff PIN opens on the setup screen.
         self.doc = self.wait(lambda d: d["screen"] == first_screen, f"the {first_screen} screen", timeout=30)
         self.first_seen = time.monotonic() - self.started

@@ -27,7 +27,7 @@ struct SyncStatus {
   int64_t needs_review = 0;     // conflicts and rejections kept on the device for staff
   std::string last_success_at;  // ISO 8601 UTC, empty if never
   std::string last_error;       // plain English, empty after a success
-  uint64_t consultations_generation = 0;  // bumps when pulled consultations or feedback changed
+  uint64_t consultations_generation = 0;  // bumps when pulled consultations, feedback or the staff list changed
 };
 
 struct AgentConfig {
