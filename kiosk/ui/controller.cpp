@@ -83,7 +83,10 @@ void Controller::update() {
     if (snap.consultations_generation != seen_generation_) {
       seen_generation_ = snap.consultations_generation;
       if (worker_) worker_->read_catalogue();
-      if (worker_ && state_.config.field) worker_->read_officers();  // the staff list comes with the consultations
+      if (worker_ && state_.config.field) {
+        worker_->read_officers();  // the staff list comes with the consultations
+        if (state_.field.signed_in) worker_->read_walk_lists();  // and the walk lists
+      }
     }
   }
 

@@ -452,7 +452,21 @@ void Controller::take_field_event(worker_event::OfficersRead& e) {
 }
 
 void Controller::take_field_event(worker_event::WalkListsRead& e) {
-  if (state_.field.signed_in) state_.field.lists = std::move(e.lists);
+  FieldState& f = state_.field;
+  if (!f.signed_in) return;
+  f.lists = std::move(e.lists);
+  // A list taken off the tablet at sync leaves the screen and memory too, unless a resident is mid-survey
+  // (the survey holds no address; the list goes when the officer is back).
+  const bool still_held = f.list && std::any_of(f.lists.begin(), f.lists.end(),
+                                                [&f](const WalkListSummary& held) { return held.id == f.list->id; });
+  const bool officer_screen = state_.screen == Screen::FieldList || state_.screen == Screen::FieldDoor;
+  if (!f.list || still_held || !officer_screen) return;
+  forget(f.draft.note);
+  f.draft = DoorDraft{};
+  scrub(f.list);
+  f.list.reset();
+  f.door.reset();
+  state_.screen = Screen::FieldLists;
 }
 
 void Controller::take_field_event(worker_event::OfficerChecked& e) { take_officer_checked(e.staff_id, e.ok); }

@@ -47,6 +47,17 @@ struct CountingSync final : SyncPort {
   int nudges = 0;
 };
 
+// A sync thread whose pulls changed what the store holds, as the kiosk's sync thread reports it.
+struct ChangingSync final : SyncPort {
+  SyncSnapshot status() const override {
+    SyncSnapshot snapshot;
+    snapshot.consultations_generation = generation;
+    return snapshot;
+  }
+  void response_saved() override {}
+  uint64_t generation = 0;
+};
+
 void open_list_and_door(Harness& h, const std::string& uprn) {
   REQUIRE(h.tap("list:list-1"));
   h.settle();
@@ -405,4 +416,28 @@ TEST_CASE("field: an account disabled after its name was listed is refused at si
   CHECK_FALSE(h.state.field.signed_in);
   CHECK(h.state.field.message_key == "kiosk.field.sign_in.wrong");
   CHECK(sign_in_events(h).empty());
+}
+
+TEST_CASE("field: a walk list taken off the tablet at sync leaves the open screen and the tablet's memory",
+          "[field]") {
+  ChangingSync sync;
+  HarnessOptions options = field_options();
+  options.sync = &sync;
+  Harness h(options);
+  sign_in(h, "ana");
+  h.settle();
+  REQUIRE(h.tap("list:list-1"));
+  h.settle();
+  REQUIRE(h.state.screen == Screen::FieldList);
+  REQUIRE(h.state.field.list);
+
+  // The sync thread replaced the lists: list-1 was unassigned at head office.
+  REQUIRE(h.store->replace_walk_lists({}).ok());
+  sync.generation++;
+  h.frame();
+  h.settle();
+  h.frame();
+  CHECK(h.state.screen == Screen::FieldLists);
+  CHECK_FALSE(h.state.field.list);
+  CHECK(h.state.field.lists.empty());
 }

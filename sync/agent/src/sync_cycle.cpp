@@ -281,7 +281,7 @@ SyncError SyncCycle::pull(HubClient& client, CycleReport& report) {
   if (!consultations.ok() && consultations.kind != SyncErrorKind::Local) return consultations;
   const SyncError staff = pull_staff(client, report);
   if (!staff.ok() && staff.kind != SyncErrorKind::Local) return staff;
-  const SyncError walk_lists = pull_walk_lists(client);
+  const SyncError walk_lists = pull_walk_lists(client, report);
   for (const SyncError* error : {&consultations, &staff, &walk_lists}) {
     if (!error->ok()) return *error;
   }
@@ -362,17 +362,19 @@ SyncCycle::Applied SyncCycle::apply_consultations(const PullAnswer& answer, Cycl
 
 // Field tablets only: the tablet's walk lists become exactly those head office assigns it now; a list
 // unassigned or closed loses its addresses, and its visits once head office holds them (Store::replace_walk_lists).
-SyncError SyncCycle::pull_walk_lists(HubClient& client) {
+SyncError SyncCycle::pull_walk_lists(HubClient& client, CycleReport& report) {
   const auto role = setting_or_empty(store_, setting::kDeviceRole);
   if (!role) return local_error("reading its settings", role.error());
   if (*role != setting::kRoleField) return {};  // a kiosk never holds an address
   return pull_if_changed<WalkListsAnswer>(
       setting::kWalkListsEtag,
       [&client](const std::string& etag, WalkListsAnswer& answer) { return client.pull_walk_lists(etag, answer); },
-      [this](const WalkListsAnswer& answer) -> Applied {
+      [this, &report](const WalkListsAnswer& answer) -> Applied {
         if (auto stored = store_.replace_walk_lists(answer.lists); !stored.ok()) {
           return {local_error("replacing its walk lists", stored.error()), false};
         }
+        // The tablet's screens read their lists again: a list taken off leaves the screen too.
+        report.consultations_changed = true;
         return {};
       });
 }

@@ -55,7 +55,7 @@ class SyncCycle {
   SyncError pull(HubClient& client, CycleReport& report);
   Applied apply_consultations(const PullAnswer& answer, CycleReport& report);
   SyncError pull_staff(HubClient& client, CycleReport& report);  // field tablets only
-  SyncError pull_walk_lists(HubClient& client);  // field tablets only
+  SyncError pull_walk_lists(HubClient& client, CycleReport& report);  // field tablets only
   SyncError heartbeat(HubClient& client);
 
   Store& store_;
