@@ -269,24 +269,41 @@ Result<std::optional<CachedConsultation>> Store::consultation(const std::string&
   return std::optional<CachedConsultation>(cached_from(*select));
 }
 
-Result<std::vector<OutboxItem>> Store::pending_batch(size_t max_count, size_t max_bytes) {
+// A field response is held until the day it carries has ended, then sent with the rest of that day's in the
+// order of their random ids: sent as saved, it would reach head office beside its door's "completed" visit (same
+// batch, same received time, same place in the order), re-making the link its anonymity breaks.
+constexpr const char* kFieldResponse = "(o.kind = 'response' AND json_extract(r.body, '$.channel') = 'field')";
+
+Result<std::vector<OutboxItem>> Store::pending_batch(size_t max_count, size_t max_bytes, TimePoint now) {
   const std::lock_guard lock(impl_->mutex);
   std::vector<OutboxItem> out;
-  if (max_count == 0) return out;
-  auto select =
-      impl_->db.cached(std::string("SELECT ") + kOutboxColumns + " WHERE o.state = 'pending' ORDER BY o.seq LIMIT ?");
-  if (!select) return select.error();
-  select->bind(1, static_cast<int64_t>(std::min<size_t>(max_count, INT64_MAX)));
   size_t bytes = 0;
-  while (true) {
-    auto row = select->step("reading the outbox");
-    if (!row) return row.error();
-    if (!*row) break;
-    OutboxItem item = outbox_item_from(*select);
-    // Always at least one item, however large, so one big response cannot block the queue.
-    if (!out.empty() && bytes + item.body.size() > max_bytes) break;
-    bytes += item.body.size();
-    out.push_back(std::move(item));
+  const std::string today = format_iso8601_utc(now).substr(0, 10) + "T00:00:00Z";
+  const std::string others =
+      std::string("SELECT ") + kOutboxColumns + " WHERE o.state = 'pending' AND NOT " + kFieldResponse +
+      " ORDER BY o.seq LIMIT ?";
+  const std::string field_days_past = std::string("SELECT ") + kOutboxColumns + " WHERE o.state = 'pending' AND " +
+                                      kFieldResponse + " AND r.submitted_at < ? ORDER BY o.record_id LIMIT ?";
+  for (const std::string* sql : {&others, &field_days_past}) {
+    if (out.size() >= max_count) break;
+    auto select = impl_->db.cached(*sql);
+    if (!select) return select.error();
+    const auto room = static_cast<int64_t>(std::min<size_t>(max_count - out.size(), INT64_MAX));
+    if (sql == &others) {
+      select->bind(1, room);
+    } else {
+      select->bind(1, today).bind(2, room);
+    }
+    while (true) {
+      auto row = select->step("reading the outbox");
+      if (!row) return row.error();
+      if (!*row) break;
+      OutboxItem item = outbox_item_from(*select);
+      // Always at least one item, however large, so one big response cannot block the queue.
+      if (!out.empty() && bytes + item.body.size() > max_bytes) return out;
+      bytes += item.body.size();
+      out.push_back(std::move(item));
+    }
   }
   return out;
 }
