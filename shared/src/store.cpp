@@ -91,15 +91,20 @@ Status Store::save(const Response& response) {
     }
     return inserted;
   }
-  if (auto queued = impl_->queue(RecordKind::Response, response.id, record_hash_hex(body)); !queued) return queued;
+  // Nothing on the device may time a field response to the minute: its visit is timed, and would match.
+  const std::string queued_at = response.channel == Channel::Field ? response.submitted_at : "";
+  if (auto queued = impl_->queue(RecordKind::Response, response.id, record_hash_hex(body), queued_at); !queued) {
+    return queued;
+  }
   return transaction.commit();
 }
 
-Status Store::Impl::queue(RecordKind kind, const std::string& id, const std::string& hash) {
+Status Store::Impl::queue(RecordKind kind, const std::string& id, const std::string& hash,
+                          const std::string& created_at) {
   auto outbox = db.cached("INSERT INTO outbox (kind, record_id, hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?)");
   if (!outbox) return outbox.error();
-  const std::string now = now_utc();
-  outbox->bind(1, record_kind_name(kind)).bind(2, id).bind(3, hash).bind(4, now).bind(5, now);
+  const std::string at = created_at.empty() ? now_utc() : created_at;
+  outbox->bind(1, record_kind_name(kind)).bind(2, id).bind(3, hash).bind(4, at).bind(5, at);
   return outbox->run(std::string("queueing ") + record_kind_name(kind) + " " + id + " for upload");
 }
 

@@ -189,6 +189,9 @@ TEST_CASE("a field response waits for its day to end, then goes after the door l
   const auto during = must(store->pending_batch(100, 1 << 24, day_of_work));
   REQUIRE(during.size() == 7);
   for (const auto& item : during) CHECK((item.kind != RecordKind::Response || item.id == kiosk.id));
+  // Nor does the device keep the minute each was saved: its outbox row has the day, as the response does.
+  const auto counts = must(store->outbox_counts());
+  CHECK(counts.oldest_pending_at == "2026-12-02T00:00:00Z");
 
   // The next day they all go, after everything else and sorted by their random ids, not in the order saved.
   const auto after = must(store->pending_batch(100, 1 << 24, next_day));
