@@ -353,7 +353,9 @@ Status Store::mark_confirmed(const std::vector<std::string>& record_ids) {
   // A visit to a walk list already taken off the tablet leaves once head office holds it.
   auto forgotten = impl_->forget_visits_of_removed_lists();
   if (!forgotten) return forgotten.error();
-  return *forgotten ? impl_->checkpoint_truncate() : Status::success();
+  auto sent = impl_->forget_confirmed_field_responses();
+  if (!sent) return sent.error();
+  return *forgotten || *sent ? impl_->checkpoint_truncate() : Status::success();
 }
 
 Status Store::mark_needs_review(const std::string& record_id, const std::string& reason) {

@@ -202,6 +202,14 @@ TEST_CASE("a field response waits for its day to end, then goes after the door l
   std::sort(by_id.begin(), by_id.end());
   CHECK(sent_last == by_id);
   CHECK(must(store->pending_batch(3, 1 << 24, next_day)).back().kind == RecordKind::Visit);
+
+  // Once head office holds them they leave the tablet, where their order would still match the door log's.
+  std::vector<std::string> all;
+  for (const auto& item : after) all.push_back(item.id);
+  REQUIRE(store->mark_confirmed(all).ok());
+  for (const auto& id : responses) CHECK_FALSE(must(store->find_response(id)).has_value());
+  CHECK(must(store->find_response(kiosk.id)).has_value());
+  CHECK(must(store->outbox_counts()).confirmed == 7);
 }
 
 TEST_CASE("a visit the hub would refuse is never saved") {
