@@ -212,23 +212,17 @@ void Controller::wipe_session() {
 
 void Controller::go_to_attract() {
   wipe_session();
-  if (state_.config.field) {
-    state_.language = state_.config.lang_first;
-    state_.high_contrast = false;
-    state_.large_text = false;
-    state_.thanks_consultation.reset();
-    state_.save_error.clear();
-    state_.save_attempts = 0;
-    go_to_field_home();
-    return;
-  }
-  state_.screen = state_.config.staff_pin_hash.empty() ? Screen::Setup : Screen::Attract;
   state_.language = state_.config.lang_first;
   state_.high_contrast = false;
   state_.large_text = false;
   state_.thanks_consultation.reset();
   state_.save_error.clear();
   state_.save_attempts = 0;
+  if (state_.config.field) {
+    go_to_field_home();
+    return;
+  }
+  state_.screen = state_.config.staff_pin_hash.empty() ? Screen::Setup : Screen::Attract;
   attract_card_since_ = clock_.now();
 }
 

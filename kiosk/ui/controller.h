@@ -151,6 +151,7 @@ class Controller {
   void after_response_saved();
   void finish_field_response(Response& response);
   void finish_kiosk_response(Response& response);
+  void judge_quality(Response& response) const;
   void field_back();
   bool field_edit_text(const std::function<TextCursor(TextCursor, size_t)>& edit);
   std::optional<std::chrono::milliseconds> field_next_wake(TimePoint now) const;

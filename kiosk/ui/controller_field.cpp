@@ -341,16 +341,20 @@ void Controller::handle(const act::CheckInOk&) {
   check_in_since_ = clock_.now();
 }
 
-// A kiosk response: the resident used the screen, after the intro's privacy notice; flags from its times.
-void Controller::finish_kiosk_response(Response& response) {
-  response.given = HowGiven{GivenMode::SelfCompleted, false, false, true};
+// The quality flags of a response, from its exact times (before a field response's are cut to the day).
+void Controller::judge_quality(Response& response) const {
+  if (!state_.session) return;
   TimePoint started, submitted;
   parse_iso8601_utc(response.started_at, started);
   parse_iso8601_utc(response.submitted_at, submitted);
-  if (state_.session) {
-    response.quality = response_quality_flags(response, state_.session->consultation(), started, submitted,
-                                              utc_offset_at(submitted));
-  }
+  response.quality = response_quality_flags(response, state_.session->consultation(), started, submitted,
+                                            utc_offset_at(submitted));
+}
+
+// A kiosk response: the resident used the screen, after the intro's privacy notice; flags from its times.
+void Controller::finish_kiosk_response(Response& response) {
+  response.given = HowGiven{GivenMode::SelfCompleted, false, false, true};
+  judge_quality(response);
 }
 
 // A field response: flags from its exact times, how it was given, then anonymous (no link to the door).
@@ -359,15 +363,9 @@ void Controller::finish_field_response(Response& response) {
   response.channel = Channel::Field;
   response.staff_id = f.officer.id;
   response.given = f.given;
-  TimePoint started, submitted;
-  parse_iso8601_utc(response.started_at, started);
-  parse_iso8601_utc(response.submitted_at, submitted);
-  if (state_.session) {
-    response.quality = response_quality_flags(response, state_.session->consultation(), started, submitted,
-                                              utc_offset_at(submitted));
-    // Early or late would narrow "this officer, this day" to a few doors: the door's visit carries that flag.
-    std::erase(response.quality, std::string(kFlagOutsideWorkingHours));
-  }
+  judge_quality(response);
+  // Early or late would narrow "this officer, this day" to a few doors: the door's visit carries that flag.
+  std::erase(response.quality, std::string(kFlagOutsideWorkingHours));
   make_field_response_anonymous(response);
 }
 

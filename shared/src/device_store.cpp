@@ -108,8 +108,10 @@ Result<LegacyMerge> merge_legacy_store(Store& into, Store& legacy,
   // Responses first: they are what must never be lost.
   Result<std::vector<OutboxItem>> set_aside = legacy.needs_review();
   if (!set_aside) return Error{set_aside.error().code, legacy.path() + ": " + set_aside.error().message};
+  // Every pending response, a field response held for its day's end included: a year on, none is held.
   Result<std::vector<OutboxItem>> pending =
-      legacy.pending_batch(std::numeric_limits<size_t>::max(), std::numeric_limits<size_t>::max());
+      legacy.pending_batch(std::numeric_limits<size_t>::max(), std::numeric_limits<size_t>::max(),
+                           std::chrono::system_clock::now() + std::chrono::hours(24 * 366));
   if (!pending) return Error{pending.error().code, legacy.path() + ": " + pending.error().message};
   std::vector<OutboxItem> waiting = std::move(*set_aside);
   waiting.insert(waiting.end(), std::make_move_iterator(pending->begin()), std::make_move_iterator(pending->end()));

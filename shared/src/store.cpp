@@ -91,15 +91,20 @@ Status Store::save(const Response& response) {
     }
     return inserted;
   }
-  if (auto queued = impl_->queue(RecordKind::Response, response.id, record_hash_hex(body)); !queued) return queued;
+  // Nothing on the device may time a field response to the minute: its visit is timed, and would match.
+  const std::string queued_at = response.channel == Channel::Field ? response.submitted_at : "";
+  if (auto queued = impl_->queue(RecordKind::Response, response.id, record_hash_hex(body), queued_at); !queued) {
+    return queued;
+  }
   return transaction.commit();
 }
 
-Status Store::Impl::queue(RecordKind kind, const std::string& id, const std::string& hash) {
+Status Store::Impl::queue(RecordKind kind, const std::string& id, const std::string& hash,
+                          const std::string& created_at) {
   auto outbox = db.cached("INSERT INTO outbox (kind, record_id, hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?)");
   if (!outbox) return outbox.error();
-  const std::string now = now_utc();
-  outbox->bind(1, record_kind_name(kind)).bind(2, id).bind(3, hash).bind(4, now).bind(5, now);
+  const std::string at = created_at.empty() ? now_utc() : created_at;
+  outbox->bind(1, record_kind_name(kind)).bind(2, id).bind(3, hash).bind(4, at).bind(5, at);
   return outbox->run(std::string("queueing ") + record_kind_name(kind) + " " + id + " for upload");
 }
 
@@ -269,24 +274,41 @@ Result<std::optional<CachedConsultation>> Store::consultation(const std::string&
   return std::optional<CachedConsultation>(cached_from(*select));
 }
 
-Result<std::vector<OutboxItem>> Store::pending_batch(size_t max_count, size_t max_bytes) {
+// A field response is held until the day it carries has ended, then sent with the rest of that day's in the
+// order of their random ids: sent as saved, it would reach head office beside its door's "completed" visit (same
+// batch, same received time, same place in the order), re-making the link its anonymity breaks.
+constexpr const char* kFieldResponse = "(o.kind = 'response' AND json_extract(r.body, '$.channel') = 'field')";
+
+Result<std::vector<OutboxItem>> Store::pending_batch(size_t max_count, size_t max_bytes, TimePoint now) {
   const std::lock_guard lock(impl_->mutex);
   std::vector<OutboxItem> out;
-  if (max_count == 0) return out;
-  auto select =
-      impl_->db.cached(std::string("SELECT ") + kOutboxColumns + " WHERE o.state = 'pending' ORDER BY o.seq LIMIT ?");
-  if (!select) return select.error();
-  select->bind(1, static_cast<int64_t>(std::min<size_t>(max_count, INT64_MAX)));
   size_t bytes = 0;
-  while (true) {
-    auto row = select->step("reading the outbox");
-    if (!row) return row.error();
-    if (!*row) break;
-    OutboxItem item = outbox_item_from(*select);
-    // Always at least one item, however large, so one big response cannot block the queue.
-    if (!out.empty() && bytes + item.body.size() > max_bytes) break;
-    bytes += item.body.size();
-    out.push_back(std::move(item));
+  const std::string today = format_iso8601_utc(now).substr(0, 10) + "T00:00:00Z";
+  const std::string others =
+      std::string("SELECT ") + kOutboxColumns + " WHERE o.state = 'pending' AND NOT " + kFieldResponse +
+      " ORDER BY o.seq LIMIT ?";
+  const std::string field_days_past = std::string("SELECT ") + kOutboxColumns + " WHERE o.state = 'pending' AND " +
+                                      kFieldResponse + " AND r.submitted_at < ? ORDER BY o.record_id LIMIT ?";
+  for (const std::string* sql : {&others, &field_days_past}) {
+    if (out.size() >= max_count) break;
+    auto select = impl_->db.cached(*sql);
+    if (!select) return select.error();
+    const auto room = static_cast<int64_t>(std::min<size_t>(max_count - out.size(), INT64_MAX));
+    if (sql == &others) {
+      select->bind(1, room);
+    } else {
+      select->bind(1, today).bind(2, room);
+    }
+    while (true) {
+      auto row = select->step("reading the outbox");
+      if (!row) return row.error();
+      if (!*row) break;
+      OutboxItem item = outbox_item_from(*select);
+      // Always at least one item, however large, so one big response cannot block the queue.
+      if (!out.empty() && bytes + item.body.size() > max_bytes) return out;
+      bytes += item.body.size();
+      out.push_back(std::move(item));
+    }
   }
   return out;
 }
@@ -331,7 +353,9 @@ Status Store::mark_confirmed(const std::vector<std::string>& record_ids) {
   // A visit to a walk list already taken off the tablet leaves once head office holds it.
   auto forgotten = impl_->forget_visits_of_removed_lists();
   if (!forgotten) return forgotten.error();
-  return *forgotten ? impl_->checkpoint_truncate() : Status::success();
+  auto sent = impl_->forget_confirmed_field_responses();
+  if (!sent) return sent.error();
+  return *forgotten || *sent ? impl_->checkpoint_truncate() : Status::success();
 }
 
 Status Store::mark_needs_review(const std::string& record_id, const std::string& reason) {

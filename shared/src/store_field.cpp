@@ -221,6 +221,27 @@ Result<bool> Store::Impl::forget_visits_of_removed_lists() {
   return forgotten > 0;
 }
 
+Result<bool> Store::Impl::forget_confirmed_field_responses() {
+  // The order of a tablet's responses matches the order of its "completed" visits at head office.
+  const char* doing = "removing field responses head office holds";
+  if (auto done = db.exec("DELETE FROM responses WHERE json_extract(body, '$.channel') = 'field' AND id IN "
+                          "(SELECT record_id FROM outbox WHERE kind = 'response' AND state = 'confirmed')",
+                          doing);
+      !done) {
+    return done.error();
+  }
+  auto removed = db.integer("SELECT changes()", doing);
+  if (!removed) return removed.error();
+  if (*removed == 0) return false;
+  if (auto done = db.exec("DELETE FROM outbox WHERE kind = 'response' AND state = 'confirmed' AND "
+                          "record_id NOT IN (SELECT id FROM responses)",
+                          doing);
+      !done) {
+    return done.error();
+  }
+  return true;
+}
+
 Status Store::Impl::checkpoint_truncate() {
   // Copies the WAL into the database (where secure_delete has overwritten what was deleted) and empties it.
   auto rows = db.text_rows("PRAGMA wal_checkpoint(TRUNCATE)", "emptying the write-ahead log");

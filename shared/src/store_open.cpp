@@ -26,7 +26,7 @@ constexpr int kBusyTimeoutMs = 5000;
 // Forward migrations, applied in order inside one transaction at open.
 // Version 1 is the tables; version 2 the immutability triggers and the lookup indexes; version 3 records of
 // every kind in one outbox, and what a field tablet holds (the staff list, its walk lists).
-constexpr std::array<sqlite::Migration, 3> kMigrations{{
+constexpr std::array<sqlite::Migration, 4> kMigrations{{
     {1, R"sql(
 CREATE TABLE settings (
   key TEXT PRIMARY KEY NOT NULL,
@@ -128,6 +128,14 @@ CREATE TABLE walk_addresses (
   position INTEGER NOT NULL,
   PRIMARY KEY (list_id, uprn)
 );
+)sql"},
+    // Field responses leave the tablet once head office holds them: kept, their order beside the door log
+    // would say which door each came from.
+    {4, R"sql(
+DROP TRIGGER responses_never_deleted;
+CREATE TRIGGER responses_never_deleted BEFORE DELETE ON responses
+WHEN NOT EXISTS (SELECT 1 FROM outbox WHERE kind = 'response' AND record_id = OLD.id AND state = 'confirmed')
+BEGIN SELECT RAISE(ABORT, 'responses are never deleted on the device before head office confirms them'); END;
 )sql"},
 }};
 

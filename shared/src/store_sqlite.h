@@ -26,12 +26,14 @@ struct Store::Impl {
   std::mutex mutex;  // the kiosk's save worker and the sync thread share one Store
 
   // Queues a record saved in the same transaction (the caller's) for upload.
-  Status queue(RecordKind kind, const std::string& id, const std::string& hash);
+  // `created_at` defaults to now; a field response's is its day, so the device keeps no exact time of it.
+  Status queue(RecordKind kind, const std::string& id, const std::string& hash, const std::string& created_at = "");
   // Runs an outbox UPDATE (?1 = now, then `extra`, then the record id) for each id in one transaction;
   // an id that is not on the device rolls the whole call back.
   // Deletes visits of walk lists no longer on the tablet once head office has confirmed them; true when
   // something was deleted.
   Result<bool> forget_visits_of_removed_lists();
+  Result<bool> forget_confirmed_field_responses();
   // PRAGMA wal_checkpoint(TRUNCATE): nothing deleted stays readable in the WAL file.
   Status checkpoint_truncate();
   Status update_outbox(const std::vector<std::string>& record_ids, std::string_view sql,

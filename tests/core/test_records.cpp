@@ -1,6 +1,8 @@
 // Records of every kind: their JSON checks, the envelope, response format 2, and one device outbox for all.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "durability/store_test_support.h"
 #include "soundings/field_records.h"
 #include "soundings/record.h"
@@ -158,6 +160,56 @@ TEST_CASE("one outbox holds records of every kind, oldest first, each with its k
   CHECK(must(store->needs_review()).at(0).kind == RecordKind::CheckIn);
   CHECK(store->save_visit(visit).error().code == ErrorCode::Conflict);
   CHECK(must(store->visits_for_list(visit.list_id)).size() == 1);
+}
+
+TEST_CASE("a field response waits for its day to end, then goes after the door log in an order of its own") {
+  auto store = open_memory();
+  TimePoint day_of_work, next_day;
+  REQUIRE(parse_iso8601_utc("2026-12-02T16:00:00Z", day_of_work));
+  REQUIRE(parse_iso8601_utc("2026-12-03T08:00:00Z", next_day));
+  REQUIRE(store->replace_walk_lists({WalkList{sample_visit().list_id, "Acton", {}}}).ok());
+  std::vector<std::string> responses;
+  std::vector<std::string> saved;
+  for (int door = 0; door < 6; ++door) {
+    Response response = sample_response(5);  // taken in the field
+    response.started_at = "2026-12-02T10:15:00Z";
+    response.submitted_at = "2026-12-02T10:21:00Z";
+    make_field_response_anonymous(response);
+    Visit completed = sample_visit(VisitOutcome::Completed);
+    REQUIRE(store->save(response).ok());
+    REQUIRE(store->save_visit(completed).ok());
+    responses.push_back(response.id);
+    saved.push_back(response.id);
+    saved.push_back(completed.id);
+  }
+  const Response kiosk = sample_response(1);
+  REQUIRE(store->save(kiosk).ok());
+
+  // The day of work: the door log and the kiosk's response go, the field responses wait.
+  const auto during = must(store->pending_batch(100, 1 << 24, day_of_work));
+  REQUIRE(during.size() == 7);
+  for (const auto& item : during) CHECK((item.kind != RecordKind::Response || item.id == kiosk.id));
+  // Nor does the device keep the minute each was saved: its outbox row has the day, as the response does.
+  const auto counts = must(store->outbox_counts());
+  CHECK(counts.oldest_pending_at == "2026-12-02T00:00:00Z");
+
+  // The next day they all go, after everything else and sorted by their random ids, not in the order saved.
+  const auto after = must(store->pending_batch(100, 1 << 24, next_day));
+  REQUIRE(after.size() == 13);
+  std::vector<std::string> sent_last;
+  for (size_t i = 7; i < after.size(); ++i) sent_last.push_back(after[i].id);
+  std::vector<std::string> by_id = responses;
+  std::sort(by_id.begin(), by_id.end());
+  CHECK(sent_last == by_id);
+  CHECK(must(store->pending_batch(3, 1 << 24, next_day)).back().kind == RecordKind::Visit);
+
+  // Once head office holds them they leave the tablet, where their order would still match the door log's.
+  std::vector<std::string> all;
+  for (const auto& item : after) all.push_back(item.id);
+  REQUIRE(store->mark_confirmed(all).ok());
+  for (const auto& id : responses) CHECK_FALSE(must(store->find_response(id)).has_value());
+  CHECK(must(store->find_response(kiosk.id)).has_value());
+  CHECK(must(store->outbox_counts()).confirmed == 7);
 }
 
 TEST_CASE("a visit the hub would refuse is never saved") {

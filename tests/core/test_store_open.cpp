@@ -269,6 +269,9 @@ TEST_CASE("a version 2 outbox becomes the outbox of every kind with each respons
   }
   // Back to the version 2 outbox, as a device that has not yet been upgraded holds it.
   run_sql(path, R"sql(
+DROP TRIGGER responses_never_deleted;
+CREATE TRIGGER responses_never_deleted BEFORE DELETE ON responses
+BEGIN SELECT RAISE(ABORT, 'responses are never deleted on the device before head office confirms them'); END;
 DROP TABLE records; DROP TABLE staff; DROP TABLE walk_addresses; DROP TABLE walk_lists;
 CREATE TABLE old_outbox (seq INTEGER PRIMARY KEY REFERENCES responses (seq),
   state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'confirmed', 'needs_review')),

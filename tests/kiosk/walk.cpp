@@ -139,7 +139,7 @@ void walk_to_review(Harness& h, const std::string& consultation_id, const std::s
 }
 
 std::optional<Response> stored_response(Harness& h, const std::string& consultation_id) {
-  for (const OutboxItem& item : must(h.store->pending_batch(1000, 64u * 1024u * 1024u))) {
+  for (const OutboxItem& item : must(h.store->pending_batch(1000, 64u * 1024u * 1024u, Clock::now() + std::chrono::hours(24 * 366)))) {
     auto parsed = response_from_json(nlohmann::json::parse(item.body));
     if (parsed && parsed->consultation_id == consultation_id) return *parsed;
   }

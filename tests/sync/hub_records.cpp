@@ -112,6 +112,26 @@ TEST_CASE("a different record under a stored record's id is a conflict kept asid
   CHECK(held[0].record_kind == "visit");
 }
 
+TEST_CASE("a record of another kind under a stored record's id is a conflict, and the batch goes on", "[hub][records]") {
+  ServedHub served;
+  add_field_work(served);
+  const std::string token = served.enrol("Field tablet");
+  const Visit visit = visit_at_door();
+  CHECK(fate_of(served, token, envelope(RecordKind::Visit, visit_to_json(visit))) == "stored");
+  const CheckIn same_id{1, visit.id, "rhian.j", "tablet-1", CheckInStatus::Ok, "2026-12-01T11:00:00Z",
+                        "2026-12-01T11:02:00Z"};
+  const json next = envelope(RecordKind::Visit, visit_to_json(visit_at_door()));
+  int status = 0;
+  const json answer =
+      post_records(served, token, json::array({envelope(RecordKind::CheckIn, check_in_to_json(same_id)), next}), &status);
+  REQUIRE(status == 200);
+  CHECK(answer["results"][0]["status"] == "conflict");
+  CHECK(answer["results"][1]["status"] == "stored");
+  const auto held = must(served.hub().quarantined());
+  REQUIRE(held.size() == 1);
+  CHECK(held[0].record_kind == "check_in");
+}
+
 TEST_CASE("field records are checked against head office's officers and walk lists", "[hub][records]") {
   ServedHub served;
   add_field_work(served);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "soundings/clock.h"
 #include "soundings/consultation.h"
 #include "soundings/field_records.h"
 #include "soundings/record.h"
@@ -110,7 +111,9 @@ class Store {
   [[nodiscard]] Result<std::vector<WalkList>> walk_lists();
 
   // Outbox of every kind. Oldest first, at most max_count items and about max_bytes of bodies (always at least one).
-  [[nodiscard]] Result<std::vector<OutboxItem>> pending_batch(size_t max_count, size_t max_bytes);
+  // A field response waits until the day it carries is over at `now`, then comes after the rest in random order.
+  [[nodiscard]] Result<std::vector<OutboxItem>> pending_batch(size_t max_count, size_t max_bytes,
+                                                              TimePoint now = Clock::now());
   Status mark_confirmed(const std::vector<std::string>& record_ids);
   Status mark_needs_review(const std::string& record_id, const std::string& reason);
   Status record_failed_attempt(const std::vector<std::string>& record_ids, const std::string& error);

@@ -444,12 +444,12 @@ Result<std::vector<ItemResult>> Store::apply_batch(PendingBatch& batch) {
 }
 
 Result<std::optional<bool>> Store::same_as_stored(const BatchItem& item) {
+  // One id, one record, whatever its kind: a record of another kind under a stored id is a conflict.
   const bool response = item.kind == RecordKind::Response;
   auto find = writer_->cached(response ? "SELECT body_hash FROM responses WHERE id = ?1"
-                                       : "SELECT body_hash FROM records WHERE id = ?1 AND kind = ?2");
+                                       : "SELECT body_hash FROM records WHERE id = ?1");
   if (!find) return find.error();
   find->bind(1, item.record_id);
-  if (!response) find->bind(2, record_kind_name(item.kind));
   auto row = find->step(std::string("looking for ") + record_kind_name(item.kind) + " " + item.record_id);
   if (!row) return row.error();
   if (!*row) return std::optional<bool>();
