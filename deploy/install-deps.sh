@@ -11,7 +11,7 @@ PACKAGES=(
   libespeak-ng-dev espeak-ng-data libasound2-dev
   catch2
   xvfb xauth xdotool libgl1-mesa-dri
-  sqlite3 procps python3 openssl
+  sqlite3 procps python3 openssl faketime
 )
 
 missing=()
