@@ -284,6 +284,22 @@ TEST_CASE("soundings-hub refuses bad usage with exit status 2 and says how to us
   CHECK(run_hub({"help"}).exit_code == 0);
 }
 
+TEST_CASE("soundings-hub refuses an option its command does not take, naming it, and does nothing", "[hub][cli]") {
+  hubtest::TempDir dir;
+  const std::string data = dir.path().string();
+  // A mistyped option must not run the command with its default (here: every officer, the default allowance).
+  const Run mistyped = run_hub({"field", "--data", data, "--overdue", "30"});
+  CHECK(mistyped.exit_code == 2);
+  CHECK(mistyped.output.find("field takes no option --overdue") != std::string::npos);
+  const Run misplaced = run_hub({"publish", "--data", data, "--consultation", "x", "file.json"});
+  CHECK(misplaced.exit_code == 2);
+  CHECK(misplaced.output.find("publish takes no option --consultation") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "hub.sqlite"));  // nothing was made
+  const Run flag_elsewhere = run_hub({"devices", "--data", data, "--field"});
+  CHECK(flag_elsewhere.exit_code == 2);
+  CHECK(flag_elsewhere.output.find("devices takes no option --field") != std::string::npos);
+}
+
 TEST_CASE("soundings-hub serve answers health on the port it reports and stops on SIGTERM", "[hub][cli]") {
   hubtest::TempDir dir;
   const std::string data = (dir.path() / "data").string();

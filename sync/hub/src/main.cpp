@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <set>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -54,6 +55,27 @@ constexpr const char* kUsage = R"(usage:
 // Options that take no value.
 const std::vector<std::string> kFlags = {"--field"};
 
+// The commands, and the options each takes (as kUsage lists them): anything else is refused by name, so a
+// mistyped option never runs a command with its default instead.
+const std::map<std::string, std::set<std::string>> kCommandOptions = {
+    {"serve", {"data", "listen", "tls-cert", "tls-key", "threads", "max-body-bytes"}},
+    {"publish", {"data"}},
+    {"feedback", {"data", "consultation"}},
+    {"enrol-code", {"data", "name", "valid-hours", "field"}},
+    {"devices", {"data"}},
+    {"staff", {"data", "id", "name"}},
+    {"revoke", {"data"}},
+    {"export", {"data", "consultation", "format", "output"}},
+    {"visits", {"data", "list", "format", "output"}},
+    {"field", {"data", "overdue-after"}},
+    {"reach", {"data", "consultation", "min-count", "lang", "output"}},
+    {"status", {"data"}},
+    {"quarantine", {"data", "consultation", "bodies"}},
+    {"walklist", {"data", "name", "device"}},
+    {"coverage", {"data", "list", "output"}},
+};
+
+
 struct Arguments {
   std::string command;
   std::map<std::string, std::string> options;
@@ -89,6 +111,16 @@ Arguments parse_arguments(int argc, char** argv) {
     }
   }
   return args;
+}
+
+// Why `args` cannot run: an unknown command, or an option its command does not take.
+std::string command_problem(const Arguments& args) {
+  const auto known = kCommandOptions.find(args.command);
+  if (known == kCommandOptions.end()) return "unknown command \"" + args.command + "\"";
+  for (const auto& [name, value] : args.options) {
+    if (known->second.count(name) == 0) return args.command + " takes no option --" + name;
+  }
+  return "";
 }
 
 int usage_error(const std::string& message) {
@@ -511,17 +543,12 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (!args.error.empty()) return usage_error(args.error);
+  if (const std::string problem = command_problem(args); !problem.empty()) return usage_error(problem);
   HubConfig config;
   config.data_dir = args.option("data");
   if (config.data_dir.empty()) return usage_error("--data DIR is required");
 
   if (args.command == "serve") return serve(args, config);
-  const std::vector<std::string> commands = {"publish", "feedback", "enrol-code", "devices",  "revoke",
-                                            "export",  "reach",    "status",     "quarantine", "staff",
-                                            "visits",  "field",    "walklist",   "coverage"};
-  if (std::find(commands.begin(), commands.end(), args.command) == commands.end()) {
-    return usage_error("unknown command \"" + args.command + "\"");
-  }
   // Only serve and publish start a hub; any other command on a folder without one is a mistyped --data,
   // which must not make a new, empty hub that answers "nothing here".
   if (args.command != "publish" && !std::filesystem::exists(std::filesystem::path(config.data_dir) / "hub.sqlite")) {
