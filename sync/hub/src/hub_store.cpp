@@ -1,9 +1,11 @@
 // The hub store: schema, batch ingest in one transaction, published consultations and figures.
 #include "hub_store.h"
 #include "hub_store_rows.h"
+#include "hub_schema_postgres.h"
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <array>
 
 #include "soundings/response.h"
@@ -153,7 +155,7 @@ constexpr sqlite::OpenOptions kWriterOptions{.create = true, .query_only = false
 constexpr sqlite::OpenOptions kReaderOptions{.create = false, .query_only = true, .busy_timeout_ms = 15000};
 
 // The first column of the first row as a number (0 when there is no row): for counts.
-Result<int64_t> first_integer(sqlite::Statement& query, std::string_view doing) {
+Result<int64_t> first_integer(db::Statement& query, std::string_view doing) {
   auto row = query.step(doing);
   if (!row) return row.error();
   return *row ? query.integer(0) : int64_t{0};
@@ -171,7 +173,8 @@ const char* fate_name(Fate fate) {
   return "rejected";
 }
 
-Store::Store(const std::string& path) : path_(path) {}
+Store::Store(Opener open_reader, size_t reader_pool)
+    : open_reader_(std::move(open_reader)), reader_pool_(std::max<size_t>(reader_pool, 1)) {}
 
 Store::~Store() {
   {
@@ -180,7 +183,7 @@ Store::~Store() {
   }
   checkpoint_wake_.notify_all();
   if (checkpointer_.joinable()) checkpointer_.join();
-  if (writer_) sqlite3_wal_hook(writer_->handle(), nullptr, nullptr);
+  if (writer_ && writer_->sqlite()) sqlite3_wal_hook(writer_->sqlite()->handle(), nullptr, nullptr);
 }
 
 int Store::on_wal_commit(void* self, sqlite3* db, const char*, int wal_pages) {
@@ -239,61 +242,111 @@ Status apply_settings(sqlite::Connection& db) {
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
-  std::unique_ptr<Store> store(new Store(path));
+Result<std::unique_ptr<Store>> Store::open(const std::string& path, size_t reader_pool) {
   const auto failed = [&path](const Error& error) {
     // The runner's refusals already name the file.
     if (error.message.rfind(path, 0) == 0) return error;
     return Error{error.code, path + ": " + error.message};
   };
+  auto opener = [path]() -> Result<std::unique_ptr<db::Connection>> {
+    auto opened = sqlite::Connection::open(path, kReaderOptions);
+    if (!opened) return opened.error();
+    return db::wrap_sqlite(std::move(*opened));
+  };
+  std::unique_ptr<Store> store(new Store(std::move(opener), reader_pool));
   auto writer = sqlite::Connection::open(path, kWriterOptions);
   if (!writer) return failed(writer.error());
-  store->writer_ = std::make_unique<sqlite::Connection>(std::move(*writer));
-  sqlite::Connection& db = *store->writer_;
-
-  auto found_version = sqlite::check_schema(db, path, kSchema);
-  if (!found_version) return found_version.error();
-  if (auto done = apply_settings(db); !done) return failed(done.error());
-  if (auto done = sqlite::apply_migrations(db, path, kSchema, *found_version); !done) return done.error();
   {
-    auto add_id = db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('hub_id', ?1)");
-    if (!add_id) return failed(add_id.error());
-    if (auto done = add_id->bind(1, make_uuid()).run("recording the hub's id"); !done) return failed(done.error());
-    auto read_id = db.prepare("SELECT value FROM meta WHERE key = 'hub_id'");
-    if (!read_id) return failed(read_id.error());
-    auto row = read_id->step("reading the hub's id");
-    if (!row) return failed(row.error());
-    if (*row) store->hub_id_ = read_id->text(0);
+    sqlite::Connection& db = *writer;
+    auto found_version = sqlite::check_schema(db, path, kSchema);
+    if (!found_version) return found_version.error();
+    if (auto done = apply_settings(db); !done) return failed(done.error());
+    if (auto done = sqlite::apply_migrations(db, path, kSchema, *found_version); !done) return done.error();
   }
+  store->writer_ = db::wrap_sqlite(std::move(*writer));
+  if (auto done = store->read_hub_id(); !done) return failed(done.error());
 
   auto checkpointer = sqlite::Connection::open(path, kWriterOptions);
   if (!checkpointer) return failed(checkpointer.error());
-  store->checkpoint_connection_ = std::make_unique<sqlite::Connection>(std::move(*checkpointer));
   // A connection checkpoints only once it has read the database and found it in WAL mode.
-  if (auto done = store->checkpoint_connection_->exec("SELECT count(*) FROM meta", "preparing the checkpointer");
-      !done) {
+  if (auto done = checkpointer->exec("SELECT count(*) FROM meta", "preparing the checkpointer"); !done) {
     return failed(done.error());
   }
-  sqlite3_wal_hook(db.handle(), &Store::on_wal_commit, store.get());
-  store->checkpointer_ = std::thread([raw = store.get()] { raw->run_checkpoints(); });
+  store->start_checkpointer(std::make_unique<sqlite::Connection>(std::move(*checkpointer)));
   return store;
 }
 
+Result<std::unique_ptr<Store>> Store::open_postgres(const std::string& url, size_t reader_pool) {
+  const auto failed = [&url](const Error& error) { return Error{error.code, db::redact_url(url) + ": " + error.message}; };
+  std::unique_ptr<Store> store(new Store([url] { return db::open_postgres(url); }, reader_pool));
+  auto writer = db::open_postgres(url);
+  if (!writer) return writer.error();  // names the server already
+  if (auto done = prepare_postgres_schema(**writer); !done) return failed(done.error());
+  store->writer_ = std::move(*writer);
+  if (auto done = store->read_hub_id(); !done) return failed(done.error());
+  return store;
+}
+
+Status Store::read_hub_id() {
+  db::Connection& db = *writer_;
+  // Every hub process on one database shares one id: it names head office, not a machine.
+  auto add_id = db.prepare("INSERT INTO meta (key, value) VALUES ('hub_id', ?1) ON CONFLICT (key) DO NOTHING");
+  if (!add_id) return add_id.error();
+  if (auto done = add_id->bind(1, make_uuid()).run("recording the hub's id"); !done) return done;
+  auto read_id = db.prepare("SELECT value FROM meta WHERE key = 'hub_id'");
+  if (!read_id) return read_id.error();
+  auto row = read_id->step("reading the hub's id");
+  if (!row) return row.error();
+  if (*row) hub_id_ = read_id->text(0);
+  return Status::success();
+}
+
+Result<std::string> Store::claim_public_key(const std::string& public_key) {
+  const std::lock_guard lock(write_mutex_);
+  db::Connection& db = *writer_;
+  auto add_key = db.cached(
+      "INSERT INTO meta (key, value) VALUES ('sealing_public_key', ?1) ON CONFLICT (key) DO NOTHING");
+  if (!add_key) return add_key.error();
+  if (auto done = add_key->bind(1, public_key).run("recording the sealing key"); !done) return done.error();
+  auto read_key = db.cached("SELECT value FROM meta WHERE key = 'sealing_public_key'");
+  if (!read_key) return read_key.error();
+  auto row = read_key->step("reading the sealing key");
+  if (!row) return row.error();
+  return *row ? read_key->text(0) : std::string();
+}
+
+void Store::start_checkpointer(std::unique_ptr<sqlite::Connection> connection) {
+  checkpoint_connection_ = std::move(connection);
+  sqlite3_wal_hook(writer_->sqlite()->handle(), &Store::on_wal_commit, this);
+  checkpointer_ = std::thread([this] { run_checkpoints(); });
+}
+
 Result<Store::ReaderLease> Store::reader() {
-  std::unique_ptr<sqlite::Connection> connection;
-  {
-    const std::lock_guard lock(readers_mutex_);
-    if (!idle_readers_.empty()) {
-      connection = std::move(idle_readers_.back());
-      idle_readers_.pop_back();
-    }
+  std::unique_lock lock(readers_mutex_);
+  // A bounded pool: past the bound a read waits for a connection to come back, and a database so slow
+  // that none does within the busy timeout is reported, never queued for ever.
+  const bool free = reader_returned_.wait_for(lock, std::chrono::milliseconds(kWriterOptions.busy_timeout_ms), [this] {
+    return !idle_readers_.empty() || readers_open_ < reader_pool_;
+  });
+  if (!free) {
+    return Error{ErrorCode::Storage, "all " + std::to_string(reader_pool_) + " database connections are busy"};
   }
-  if (!connection) {
-    auto opened = sqlite::Connection::open(path_, kReaderOptions);
-    if (!opened) return opened.error();
-    connection = std::make_unique<sqlite::Connection>(std::move(*opened));
+  if (!idle_readers_.empty()) {
+    auto connection = std::move(idle_readers_.back());
+    idle_readers_.pop_back();
+    return ReaderLease(*this, std::move(connection));
   }
-  return ReaderLease(*this, std::move(connection));
+  ++readers_open_;
+  lock.unlock();
+  auto opened = open_reader_();
+  if (!opened) {
+    lock.lock();
+    --readers_open_;
+    lock.unlock();
+    reader_returned_.notify_one();
+    return opened.error();
+  }
+  return ReaderLease(*this, std::move(*opened));
 }
 
 // One request's batch waiting in the group-commit queue.
@@ -343,11 +396,11 @@ void Store::commit_group(const std::vector<PendingBatch*>& group) {
   std::vector<std::vector<ItemResult>> results;
   try {
     const std::lock_guard lock(write_mutex_);
-    sqlite::Transaction transaction(*writer_);
+    db::Transaction transaction(*writer_);
     if (auto begun = transaction.begin(); !begun) return fail_all(begun.error());
     for (PendingBatch* batch : group) {
       // Each batch in its own savepoint, so that one over its allowance leaves the others' work.
-      sqlite::Savepoint savepoint(*writer_, "batch");
+      db::Savepoint savepoint(*writer_, "batch");
       if (auto begun = savepoint.begin(); !begun) return fail_all(begun.error());
       auto applied = apply_batch(*batch);
       if (!applied) return fail_all(applied.error());
@@ -366,12 +419,15 @@ void Store::commit_group(const std::vector<PendingBatch*>& group) {
 Result<std::vector<ItemResult>> Store::apply_batch(PendingBatch& batch) {
   std::vector<ItemResult> results;
   results.reserve(batch.items.size());
-  sqlite::Connection& db = *writer_;
+  db::Connection& db = *writer_;
   // The device's quarantine (items, bytes), counted in the database: other hub processes may share it.
   const auto usage = [&]() -> Result<std::pair<int64_t, int64_t>> {
-    auto query = db.cached(
-        "SELECT count(*), coalesce(sum(length(CAST(body AS BLOB)) + length(CAST(reason AS BLOB))), 0) "
-        "FROM quarantine WHERE received_from = ?1");
+    // Bytes, not characters: SQLite's length() of a blob, PostgreSQL's octet_length().
+    auto query = db.cached(db.dialect() == db::Dialect::SQLite
+                               ? "SELECT count(*), coalesce(sum(length(CAST(body AS BLOB)) + "
+                                 "length(CAST(reason AS BLOB))), 0) FROM quarantine WHERE received_from = ?1"
+                               : "SELECT count(*), coalesce(sum(octet_length(body) + octet_length(reason)), 0) "
+                                 "FROM quarantine WHERE received_from = ?1");
     if (!query) return query.error();
     query->bind(1, batch.device_id);
     auto row = query->step("counting the device's quarantine");
@@ -403,29 +459,49 @@ Result<std::vector<ItemResult>> Store::apply_batch(PendingBatch& batch) {
         .bind(8, batch.now)
         .run("keeping an item aside for review");
   };
+  const auto stored_copy = [&](const BatchItem& item) -> Status {
+    // Already stored under its id: the same record again is a duplicate, another one a conflict.
+    auto same = same_as_stored(item);
+    if (!same) return same.error();
+    if (!*same) {
+      return Error{ErrorCode::Internal, std::string("no ") + record_kind_name(item.kind) + " " + item.record_id +
+                                            " stored, yet its insert found one"};
+    }
+    if (**same) {
+      results.push_back({Fate::Duplicate, ""});
+      return Status::success();
+    }
+    const std::string reason = std::string("a different ") + record_kind_name(item.kind) +
+                               " with this id is already stored; kept aside for review";
+    if (auto kept = quarantine(item, "conflict", reason); !kept) return kept;
+    results.push_back({Fate::Conflict, reason});
+    return Status::success();
+  };
+  // Exactly-once rests on the unique id: an acceptable item is inserted with a conflict clause first,
+  // and only an insert that did nothing looks at the stored copy. Two hub processes given the same
+  // batch at once therefore store it once (the second insert waits for the first to commit, then does
+  // nothing), never both after each read that it was missing.
   for (const BatchItem& item : batch.items) {
+    if (item.acceptable) {
+      auto stored = store_item(item, batch.device_id, batch.now);
+      if (!stored) return stored.error();
+      if (*stored) {
+        results.push_back({Fate::Stored, ""});
+      } else if (auto done = stored_copy(item); !done) {
+        return done.error();
+      }
+      continue;
+    }
     if (!item.record_id.empty()) {
       auto same = same_as_stored(item);
       if (!same) return same.error();
       if (*same) {
-        if (**same) {
-          results.push_back({Fate::Duplicate, ""});
-        } else {
-          const std::string reason = std::string("a different ") + record_kind_name(item.kind) +
-                                     " with this id is already stored; kept aside for review";
-          if (auto kept = quarantine(item, "conflict", reason); !kept) return kept.error();
-          results.push_back({Fate::Conflict, reason});
-        }
+        if (auto done = stored_copy(item); !done) return done.error();
         continue;
       }
     }
-    if (!item.acceptable) {
-      if (auto kept = quarantine(item, "rejected", item.reason); !kept) return kept.error();
-      results.push_back({Fate::Rejected, item.reason});
-      continue;
-    }
-    if (auto stored = store_item(item, batch.device_id, batch.now); !stored) return stored.error();
-    results.push_back({Fate::Stored, ""});
+    if (auto kept = quarantine(item, "rejected", item.reason); !kept) return kept.error();
+    results.push_back({Fate::Rejected, item.reason});
   }
   if (usage_before) {
     // Only growth counts against the allowance: resends that bump times_seen stay welcome.
@@ -456,37 +532,41 @@ Result<std::optional<bool>> Store::same_as_stored(const BatchItem& item) {
   return std::optional<bool>(find->blob(0) == item.hash);
 }
 
-Status Store::store_item(const BatchItem& item, const std::string& device_id, const std::string& now) {
+Result<bool> Store::store_item(const BatchItem& item, const std::string& device_id, const std::string& now) {
   if (item.kind == RecordKind::Response) {
     auto insert = writer_->cached(
         "INSERT INTO responses (id, consultation_id, consultation_version, submitted_at, body, "
-        "body_hash, received_from, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+        "body_hash, received_from, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO NOTHING");
     if (!insert) return insert.error();
-    return insert->bind(1, item.record_id)
-        .bind(2, item.consultation_id)
-        .bind(3, int64_t{item.consultation_version})
-        .bind(4, item.submitted_at)
-        .bind(5, item.canonical)
-        .bind_blob(6, item.hash)
-        .bind(7, device_id)
-        .bind(8, now)
-        .run("storing response " + item.record_id);
+    auto done = insert->bind(1, item.record_id)
+                    .bind(2, item.consultation_id)
+                    .bind(3, int64_t{item.consultation_version})
+                    .bind(4, item.submitted_at)
+                    .bind(5, item.canonical)
+                    .bind_blob(6, item.hash)
+                    .bind(7, device_id)
+                    .bind(8, now)
+                    .run("storing response " + item.record_id);
+    if (!done) return done.error();
+    return writer_->changes() > 0;
   }
   auto insert = writer_->cached(
       "INSERT INTO records (id, kind, staff_id, subject, door, at, body, body_hash, received_from, received_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (id) DO NOTHING");
   if (!insert) return insert.error();
-  return insert->bind(1, item.record_id)
-      .bind(2, record_kind_name(item.kind))
-      .bind(3, item.staff_id)
-      .bind(4, item.subject)
-      .bind(5, item.door)
-      .bind(6, item.submitted_at)
-      .bind(7, item.canonical)
-      .bind_blob(8, item.hash)
-      .bind(9, device_id)
-      .bind(10, now)
-      .run(std::string("storing ") + record_kind_name(item.kind) + " " + item.record_id);
+  auto done = insert->bind(1, item.record_id)
+                  .bind(2, record_kind_name(item.kind))
+                  .bind(3, item.staff_id)
+                  .bind(4, item.subject)
+                  .bind(5, item.door)
+                  .bind(6, item.submitted_at)
+                  .bind(7, item.canonical)
+                  .bind_blob(8, item.hash)
+                  .bind(9, device_id)
+                  .bind(10, now)
+                  .run(std::string("storing ") + record_kind_name(item.kind) + " " + item.record_id);
+  if (!done) return done.error();
+  return writer_->changes() > 0;
 }
 
 Result<bool> Store::staff_known(const std::string& staff_id) {
@@ -517,7 +597,7 @@ Result<std::vector<std::pair<std::string, std::string>>> Store::records_of(Recor
   auto query = (*db)->cached("SELECT id, body FROM records WHERE kind = ?1 ORDER BY at, id");
   if (!query) return query.error();
   query->bind(1, record_kind_name(kind));
-  return collect<std::pair<std::string, std::string>>(*query, "reading records", [](sqlite::Statement& row) {
+  return collect<std::pair<std::string, std::string>>(*query, "reading records", [](db::Statement& row) {
     return std::pair<std::string, std::string>{row.text(0), row.text(1)};
   });
 }
@@ -536,7 +616,7 @@ Result<std::optional<int>> Store::latest_version(const std::string& id) {
 
 Status Store::add_consultation(const PublishedConsultation& consultation, const std::string& now) {
   const std::lock_guard lock(write_mutex_);
-  sqlite::Transaction transaction(*writer_);
+  db::Transaction transaction(*writer_);
   if (auto begun = transaction.begin(); !begun) return begun;
   {
     auto insert = writer_->cached(
@@ -594,7 +674,7 @@ Result<std::vector<std::pair<int, std::string>>> Store::all_versions(const std::
 
 Status Store::set_feedback(const std::string& id, const std::string& feedback_json, const std::string& now) {
   const std::lock_guard lock(write_mutex_);
-  sqlite::Transaction transaction(*writer_);
+  db::Transaction transaction(*writer_);
   if (auto begun = transaction.begin(); !begun) return begun;
   {
     auto upsert = writer_->cached(

@@ -1,11 +1,15 @@
-// The hub's SQLite store: one writer connection behind a mutex, a pool of reader connections.
+// The hub's store, on the embedded SQLite file or a PostgreSQL server (soundings/database.h): one
+// writer connection behind a mutex, and a bounded pool of reader connections.
 //
 // Every method returns its storage failure as a value (Result or Status), reads included, so that
 // a database that cannot be read never looks like an empty one; the API answers it with a 503.
+// Nothing shared between hub processes lives in memory here: several hubs may use one PostgreSQL
+// database, and exactly-once rests on its unique keys (see commit_batch).
 #pragma once
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -15,6 +19,7 @@
 
 #include "soundings/hub.h"
 #include "soundings/record.h"
+#include "soundings/database.h"
 #include "soundings/sqlite.h"
 
 namespace soundings::hub::detail {
@@ -132,15 +137,31 @@ struct StoredRecord {
   std::string received_from;
 };
 
+// At most this many reader connections at once; a read that finds them all busy waits for one.
+constexpr size_t kDefaultReaderPool = 16;
+
 class Store {
  public:
-  // Creates the schema on first use; refuses a file that is not a hub database.
-  [[nodiscard]] static Result<std::unique_ptr<Store>> open(const std::string& path);
+  // The SQLite file at `path`: creates the schema on first use; refuses a file that is not a hub database.
+  [[nodiscard]] static Result<std::unique_ptr<Store>> open(const std::string& path,
+                                                           size_t reader_pool = kDefaultReaderPool);
+  // A PostgreSQL database (a libpq URL): creates or upgrades the schema, refuses a database that holds
+  // tables of another program.
+  [[nodiscard]] static Result<std::unique_ptr<Store>> open_postgres(const std::string& url,
+                                                                    size_t reader_pool = kDefaultReaderPool);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
   std::string hub_id() const { return hub_id_; }
+  db::Dialect dialect() const { return writer_->dialect(); }
+  // The writer connection of a SQLite store (online backup); null on PostgreSQL. Use under write_lock().
+  sqlite::Connection* sqlite_writer() { return writer_->sqlite(); }
+  std::unique_lock<std::mutex> write_lock() { return std::unique_lock(write_mutex_); }
+
+  // The public sealing key the database was first used with. Records `public_key` when none is recorded
+  // yet, and returns what is recorded, so that a hub holding another key pair can refuse to start.
+  [[nodiscard]] Result<std::string> claim_public_key(const std::string& public_key);
 
   // Ingest: every item's outcome committed before returning. Batches that arrive while
   // another commit is under way are committed together in the next transaction (group
@@ -216,7 +237,10 @@ class Store {
  private:
   struct PendingBatch;
   class ReaderLease;
-  explicit Store(const std::string& path);
+  using Opener = std::function<Result<std::unique_ptr<db::Connection>>()>;
+  Store(Opener open_reader, size_t reader_pool);
+  [[nodiscard]] Status read_hub_id();
+  void start_checkpointer(std::unique_ptr<sqlite::Connection> connection);
   Result<ReaderLease> reader();
   void commit_group(const std::vector<PendingBatch*>& group);
   static int on_wal_commit(void* self, sqlite3* db, const char* name, int wal_pages);
@@ -224,46 +248,53 @@ class Store {
   Result<std::vector<ItemResult>> apply_batch(PendingBatch& batch);
   // nullopt: no record of the item's kind with its id; otherwise whether the stored copy is identical.
   Result<std::optional<bool>> same_as_stored(const BatchItem& item);
-  Status store_item(const BatchItem& item, const std::string& device_id, const std::string& now);
+  // True: stored; false: a record of its kind with its id was already there (the insert did nothing).
+  Result<bool> store_item(const BatchItem& item, const std::string& device_id, const std::string& now);
 
-  std::string path_;
+  Opener open_reader_;
   std::string hub_id_;
   std::mutex write_mutex_;
-  std::unique_ptr<sqlite::Connection> writer_;  // its cached statements are used under write_mutex_
+  std::unique_ptr<db::Connection> writer_;  // its cached statements are used under write_mutex_
   std::mutex group_mutex_;  // guards the queue of batches waiting for the next commit
   std::condition_variable group_committed_;
   std::vector<PendingBatch*> group_queue_;
   bool group_leader_busy_ = false;
-  std::unique_ptr<sqlite::Connection> checkpoint_connection_;
+  std::unique_ptr<sqlite::Connection> checkpoint_connection_;  // SQLite only
   std::thread checkpointer_;
   std::mutex checkpoint_mutex_;
   std::condition_variable checkpoint_wake_;
   bool checkpoint_wanted_ = false;
   bool checkpoint_stopping_ = false;
   std::mutex readers_mutex_;
-  std::vector<std::unique_ptr<sqlite::Connection>> idle_readers_;
+  std::condition_variable reader_returned_;
+  std::vector<std::unique_ptr<db::Connection>> idle_readers_;
+  size_t reader_pool_;       // the bound
+  size_t readers_open_ = 0;  // idle and leased
 };
 
 // A reader connection borrowed from the pool and given back when the lease ends.
 class Store::ReaderLease {
  public:
-  ReaderLease(Store& store, std::unique_ptr<sqlite::Connection> connection)
+  ReaderLease(Store& store, std::unique_ptr<db::Connection> connection)
       : store_(store), connection_(std::move(connection)) {}
   ~ReaderLease() {
     if (!connection_) return;
-    const std::lock_guard lock(store_.readers_mutex_);
-    store_.idle_readers_.push_back(std::move(connection_));
+    {
+      const std::lock_guard lock(store_.readers_mutex_);
+      store_.idle_readers_.push_back(std::move(connection_));
+    }
+    store_.reader_returned_.notify_one();
   }
   ReaderLease(ReaderLease&& other) noexcept = default;
   ReaderLease& operator=(ReaderLease&&) = delete;
   ReaderLease(const ReaderLease&) = delete;
   ReaderLease& operator=(const ReaderLease&) = delete;
-  sqlite::Connection& operator*() { return *connection_; }
-  sqlite::Connection* operator->() { return connection_.get(); }
+  db::Connection& operator*() { return *connection_; }
+  db::Connection* operator->() { return connection_.get(); }
 
  private:
   Store& store_;
-  std::unique_ptr<sqlite::Connection> connection_;
+  std::unique_ptr<db::Connection> connection_;
 };
 
 }  // namespace soundings::hub::detail

@@ -17,7 +17,7 @@ DeviceRole role_from_text(const std::string& text) {
 Status Store::add_enrol_code(const std::string& code_hash, const std::string& name, const std::string& now,
                              int64_t expires_epoch, DeviceRole role) {
   const std::lock_guard lock(write_mutex_);
-  sqlite::Transaction transaction(*writer_);
+  db::Transaction transaction(*writer_);
   if (auto begun = transaction.begin(); !begun) return begun;
   {
     auto insert = writer_->cached(
@@ -39,7 +39,7 @@ Result<Redemption> Store::redeem_enrol_code(const std::string& code_hash, int64_
                                               const std::string& reported_name) {
   const std::lock_guard lock(write_mutex_);
   // Checked and spent in one write transaction: two devices racing with one code cannot both win.
-  sqlite::Transaction transaction(*writer_);
+  db::Transaction transaction(*writer_);
   if (auto begun = transaction.begin(); !begun) return begun.error();
   std::string name;
   std::string role;

@@ -7,7 +7,7 @@ namespace soundings::hub::detail {
 namespace {
 
 // Both queries read these columns: id, kind, staff_id, subject, door, at, body, received_from.
-StoredRecord record_from(const sqlite::Statement& row) {
+StoredRecord record_from(const db::Statement& row) {
   return {row.text(0), row.text(1), row.text(2), row.text(3), row.text(4), row.text(5), row.text(6), row.text(7)};
 }
 
@@ -45,7 +45,7 @@ Result<std::vector<std::pair<std::string, std::string>>> Store::walk_list_names(
   if (!query) return query.error();
   return collect<std::pair<std::string, std::string>>(
       *query, "reading the walk lists",
-      [](const sqlite::Statement& row) { return std::pair<std::string, std::string>(row.text(0), row.text(1)); });
+      [](const db::Statement& row) { return std::pair<std::string, std::string>(row.text(0), row.text(1)); });
 }
 
 }  // namespace soundings::hub::detail

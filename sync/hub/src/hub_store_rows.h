@@ -5,13 +5,13 @@
 #include <vector>
 
 #include "soundings/result.h"
-#include "soundings/sqlite.h"
+#include "soundings/database.h"
 
 namespace soundings::hub::detail {
 
 // Every row of `query`, each made into a T by `make`.
 template <typename T, typename Make>
-Result<std::vector<T>> collect(sqlite::Statement& query, std::string_view doing, Make make) {
+Result<std::vector<T>> collect(db::Statement& query, std::string_view doing, Make make) {
   std::vector<T> out;
   while (true) {
     auto row = query.step(doing);

@@ -5,7 +5,7 @@ namespace soundings::hub::detail {
 
 namespace {
 
-Status insert_doors(sqlite::Connection& db, const std::string& list_id, const std::vector<ImportedDoor>& doors) {
+Status insert_doors(db::Connection& db, const std::string& list_id, const std::vector<ImportedDoor>& doors) {
   for (const ImportedDoor& imported : doors) {
     auto insert = db.cached(
         "INSERT INTO walk_addresses (list_id, uprn, address, street, postcode, ward, line) "
@@ -24,7 +24,7 @@ Status insert_doors(sqlite::Connection& db, const std::string& list_id, const st
 
 Status Store::add_walk_list(const WalkListRow& list, const std::vector<ImportedDoor>& doors) {
   const std::lock_guard lock(write_mutex_);
-  sqlite::Transaction transaction(*writer_);
+  db::Transaction transaction(*writer_);
   if (auto begun = transaction.begin(); !begun) return begun;
   {
     auto insert = writer_->cached("INSERT INTO walk_lists (list_id, name, imported_at) VALUES (?1, ?2, ?3)");
