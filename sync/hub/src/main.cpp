@@ -50,6 +50,7 @@ constexpr const char* kUsage = R"(usage:
   soundings-hub walklist close    --data DIR --name NAME
   soundings-hub walklist list     --data DIR
   soundings-hub coverage   --data DIR --list NAME [--output FILE]
+  soundings-hub migrate    --data DIR --to postgresql://...  (into an empty database; checked)
 )";
 
 // Options that take no value.
@@ -73,6 +74,7 @@ const std::map<std::string, std::set<std::string>> kCommandOptions = {
     {"quarantine", {"data", "consultation", "bodies"}},
     {"walklist", {"data", "name", "device"}},
     {"coverage", {"data", "list", "output"}},
+    {"migrate", {"data", "to"}},
 };
 
 
@@ -549,6 +551,9 @@ int main(int argc, char** argv) {
   if (config.data_dir.empty()) return usage_error("--data DIR is required");
 
   if (args.command == "serve") return serve(args, config);
+  if (args.command == "migrate") {
+    return soundings::hub::run_migrate_command(config.data_dir, args.option("to"), std::cout, std::cerr);
+  }
   // Only serve and publish start a hub; any other command on a folder without one is a mistyped --data,
   // which must not make a new, empty hub that answers "nothing here".
   if (args.command != "publish" && !std::filesystem::exists(std::filesystem::path(config.data_dir) / "hub.sqlite")) {
