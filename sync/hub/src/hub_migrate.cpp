@@ -298,7 +298,7 @@ Result<std::unique_ptr<db::Connection>> open_source(const std::string& data_dir)
   if (*version == 0) return Error{ErrorCode::Corrupt, path + " is empty, not a Soundings hub database"};
   if (*version < schema.current_version()) {
     return refused(path + " has the hub's schema version " + std::to_string(*version) + ", older than this hub's " +
-                   std::to_string(schema.current_version()) + ": upgrade it first by running the hub once on it "
+                   std::to_string(schema.current_version()) + ": run the hub once on it to upgrade it first "
                    "(for example `soundings-hub status --data " + data_dir + "`), then migrate");
   }
   return db::wrap_sqlite(std::move(*opened));
