@@ -5,13 +5,18 @@
 // drops it at the end. Without it every test here passes with a warning saying it was skipped (Catch2 2.x
 // has no SKIP).
 #include <cstdlib>
+#include <latch>
+#include <set>
+#include <thread>
 #include <random>
 #include <string>
 
 #include <catch2/catch.hpp>
 
 #include "must.h"
+#include "hub_store.h"
 #include "soundings/database.h"
+#include "soundings/response.h"
 
 using soundings::ErrorCode;
 using soundings::testing::must;
@@ -218,4 +223,142 @@ TEST_CASE("a database URL's password is hidden wherever it is written", "[postgr
   CHECK(db::redact_url("host=db password=s3cret dbname=soundings") == "host=db password=*** dbname=soundings");
   CHECK(db::redact_url("postgresql://h/d?host=/x&user=passwordless") == "postgresql://h/d?host=/x&user=passwordless");
   CHECK(db::redact_url("postgresql:///postgres?host=/tmp/pg") == "postgresql:///postgres?host=/tmp/pg");
+}
+
+// The hub store on PostgreSQL ------------------------------------------------------------------
+
+namespace {
+
+using soundings::RecordKind;
+using soundings::hub::DeviceRole;
+namespace detail = soundings::hub::detail;
+
+constexpr const char* kNow = "2026-06-01T09:00:00Z";
+
+detail::BatchItem response_item(const std::string& id, const std::string& body) {
+  detail::BatchItem item;
+  item.record_id = id;
+  item.consultation_id = "town-square";
+  item.consultation_version = 1;
+  item.submitted_at = "2026-05-31T10:00:00Z";
+  item.canonical = body;
+  item.kept = body;
+  item.hash = std::string("\x00hash\xff", 6) + body;
+  item.acceptable = true;
+  return item;
+}
+
+std::vector<detail::BatchItem> fresh_batch(int size) {
+  std::vector<detail::BatchItem> items;
+  for (int i = 0; i < size; ++i) {
+    const std::string id = soundings::make_uuid();
+    items.push_back(response_item(id, "{\"id\":\"" + id + "\"}"));
+  }
+  return items;
+}
+
+std::vector<std::string> table_names(db::Connection& connection) {
+  auto query = must(connection.prepare(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1"));
+  std::vector<std::string> names;
+  while (must(query.step("listing tables"))) names.push_back(query.text(0));
+  return names;
+}
+
+}  // namespace
+
+TEST_CASE("postgres: several hubs opening a new database at once make its schema once (skipped without a cluster)",
+          "[postgres]") {
+  const std::string cluster = cluster_url();
+  if (cluster.empty()) return;
+  ScratchDatabase scratch(cluster);
+  constexpr int kHubs = 6;
+  std::vector<soundings::Result<std::unique_ptr<detail::Store>>> opened;
+  for (int i = 0; i < kHubs; ++i) opened.emplace_back(soundings::Error{});
+  {
+    std::vector<std::thread> hubs;
+    for (int i = 0; i < kHubs; ++i) {
+      hubs.emplace_back([&, i] { opened[i] = detail::Store::open_postgres(scratch.url(), 2); });
+    }
+    for (auto& hub : hubs) hub.join();
+  }
+  for (auto& store : opened) {
+    INFO((store.ok() ? std::string() : store.error().message));
+    REQUIRE(store.ok());
+    CHECK((*store)->hub_id() == (*opened[0])->hub_id());  // one head office, whichever hub answers
+    CHECK((*store)->dialect() == db::Dialect::PostgreSQL);
+  }
+  auto connection = scratch.connect();
+  CHECK(count(*connection, "SELECT count(*) FROM soundings_hub_schema") == 1);
+  CHECK(count(*connection, "SELECT max(version) FROM soundings_hub_schema") == 3);
+  CHECK(table_names(*connection).size() == 13);
+  // A hub opening it later finds it ready and changes nothing.
+  REQUIRE(detail::Store::open_postgres(scratch.url()).ok());
+  CHECK(count(*connection, "SELECT count(*) FROM meta") == 1);
+}
+
+TEST_CASE("postgres: a database of another program, or of a newer hub, is refused and left unchanged "
+          "(skipped without a cluster)",
+          "[postgres]") {
+  const std::string cluster = cluster_url();
+  if (cluster.empty()) return;
+  ScratchDatabase scratch(cluster);
+  auto connection = scratch.connect();
+  REQUIRE(connection->exec("CREATE TABLE invoices (n BIGINT); INSERT INTO invoices VALUES (42)", "filling").ok());
+
+  const auto foreign = detail::Store::open_postgres(scratch.url());
+  REQUIRE_FALSE(foreign.ok());
+  CHECK(foreign.error().code == ErrorCode::Corrupt);
+  CHECK_THAT(foreign.error().message, Catch::Contains("another program") && Catch::Contains("invoices") &&
+                                          Catch::Contains("left untouched") && Catch::Contains(scratch.url()));
+  CHECK(table_names(*connection) == std::vector<std::string>{"invoices"});
+  CHECK(count(*connection, "SELECT n FROM invoices") == 42);
+
+  REQUIRE(connection->exec("DROP TABLE invoices", "emptying").ok());
+  REQUIRE(detail::Store::open_postgres(scratch.url()).ok());
+  REQUIRE(connection->exec("UPDATE soundings_hub_schema SET version = 99", "aging the schema").ok());
+  const auto tables = table_names(*connection);
+  const auto newer = detail::Store::open_postgres(scratch.url());
+  REQUIRE_FALSE(newer.ok());
+  CHECK(newer.error().code == ErrorCode::TooNew);
+  CHECK_THAT(newer.error().message, Catch::Contains("newer version") && Catch::Contains("99"));
+  CHECK(count(*connection, "SELECT version FROM soundings_hub_schema") == 99);
+  CHECK(table_names(*connection) == tables);
+}
+
+TEST_CASE("postgres: two hubs committing the same batch at the same moment store it exactly once "
+          "(skipped without a cluster)",
+          "[postgres]") {
+  const std::string cluster = cluster_url();
+  if (cluster.empty()) return;
+  ScratchDatabase scratch(cluster);
+  auto first = must(detail::Store::open_postgres(scratch.url(), 2));
+  auto second = must(detail::Store::open_postgres(scratch.url(), 2));
+  constexpr int kRounds = 10;
+  constexpr int kItems = 40;
+  const detail::QuarantineAllowance allowance;
+  for (int round = 0; round < kRounds; ++round) {
+    const auto items = fresh_batch(kItems);
+    std::latch start(2);
+    soundings::Result<detail::BatchOutcome> outcomes[2] = {soundings::Error{}, soundings::Error{}};
+    const auto send = [&](detail::Store& hub, int which) {
+      start.arrive_and_wait();
+      outcomes[which] = hub.commit_batch("kiosk-1", items, kNow, allowance);
+    };
+    std::thread a(send, std::ref(*first), 0);
+    std::thread b(send, std::ref(*second), 1);
+    a.join();
+    b.join();
+    for (auto& outcome : outcomes) {
+      INFO((outcome.ok() ? std::string() : outcome.error().message));
+      REQUIRE(outcome.ok());
+      REQUIRE(outcome->results.size() == kItems);
+    }
+    for (int i = 0; i < kItems; ++i) {
+      std::multiset<detail::Fate> fates{outcomes[0]->results[i].fate, outcomes[1]->results[i].fate};
+      CHECK(fates == std::multiset<detail::Fate>{detail::Fate::Stored, detail::Fate::Duplicate});
+    }
+  }
+  CHECK(must(first->stored_count("")) == kRounds * kItems);
+  CHECK(must(second->quarantine_count("")) == 0);
 }
