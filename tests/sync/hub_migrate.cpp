@@ -10,18 +10,39 @@
 
 #include "hub_fixture.h"
 #include "must.h"
-#include "postgres_scratch.h"
 #include "soundings/database.h"
 #include "soundings/field_records.h"
 #include "soundings/sqlite.h"
+#include "test_database.h"
 
-using hubtest::ScratchDatabase;
 using hubtest::ServedHub;
 using nlohmann::json;
 using soundings::testing::must;
 namespace hub = soundings::hub;
 
 namespace {
+
+// An empty database of its own on the test cluster, dropped when it goes.
+class TargetDatabase {
+ public:
+  TargetDatabase() : url_(soundings::test::make_empty_database(hint_)) {}
+  ~TargetDatabase() { soundings::test::forget_test_database(hint_); }
+  TargetDatabase(const TargetDatabase&) = delete;
+  TargetDatabase& operator=(const TargetDatabase&) = delete;
+  const std::string& url() const { return url_; }
+  std::unique_ptr<soundings::db::Connection> connect() const { return must(soundings::db::open_postgres(url_)); }
+
+ private:
+  std::string hint_ = "migrate-" + soundings::make_uuid();
+  std::string url_;
+};
+
+// True when the suite has a throwaway PostgreSQL cluster; otherwise the test is skipped with a warning.
+bool have_postgres() {
+  if (soundings::test::on_postgres()) return true;
+  WARN("SKIPPED: set SOUNDINGS_TEST_POSTGRES to a throwaway PostgreSQL cluster's URL to run this test");
+  return false;
+}
 
 const std::vector<std::string> kHubTables = {"meta",       "consultations", "feedback", "devices",
                                              "enrol_codes", "responses",    "quarantine", "records",
@@ -55,7 +76,7 @@ json visit_at(const std::string& list_id, const std::string& uprn, const std::st
 // A hub with something in every table: devices (one revoked), a spare enrolment code, responses, a conflict
 // and a rejected item, feedback, an officer, walk lists (one closed) assigned to a tablet, and field records.
 struct FilledHub {
-  ServedHub served;
+  ServedHub served{{}, ServedHub::Storage::SqliteFile};
   std::string kiosk_token;
   std::vector<soundings::Response> responses;
 
@@ -96,11 +117,12 @@ struct FilledHub {
 };
 
 // A hub serving from the PostgreSQL database, with the SQLite hub's key file (its data folder).
-std::unique_ptr<hub::Hub> hub_on(const std::filesystem::path& key_folder, const std::string& url) {
+std::unique_ptr<hub::Hub> hub_on(const std::filesystem::path& key_folder, const std::string& url,
+                                 bool create = false) {
   hub::HubConfig config;
   config.data_dir = key_folder.string();
   config.database = url;
-  config.create = false;
+  config.create = create;
   return must(hub::Hub::open(config));
 }
 
@@ -194,10 +216,9 @@ TEST_CASE("migrate refuses a folder without a hub, a file that is not a hub's, a
 
 TEST_CASE("postgres: a hub with every kind of data migrates, and the hub on PostgreSQL exports the same bytes",
           "[postgres][migrate]") {
-  const std::string cluster = hubtest::postgres_cluster_url();
-  if (cluster.empty()) return;
+  if (!have_postgres()) return;
   FilledHub filled;
-  ScratchDatabase target(cluster);
+  TargetDatabase target;
   hub::Hub& before = filled.served.hub();
 
   const auto report = must(hub::migrate_to_postgres(filled.served.data_dir().string(), target.url()));
@@ -229,12 +250,11 @@ TEST_CASE("postgres: a hub with every kind of data migrates, and the hub on Post
 
 TEST_CASE("postgres: migrate into a database that holds a hub is refused, naming what it found, and changes nothing",
           "[postgres][migrate]") {
-  const std::string cluster = hubtest::postgres_cluster_url();
-  if (cluster.empty()) return;
+  if (!have_postgres()) return;
   FilledHub filled;
   const std::string data = filled.served.data_dir().string();
 
-  ScratchDatabase target(cluster);
+  TargetDatabase target;
   const auto first = hubtest::run_hub({"migrate", "--data", data, "--to", target.url()});
   INFO(first.output);
   REQUIRE(first.exit_code == 0);
@@ -255,8 +275,8 @@ TEST_CASE("postgres: migrate into a database that holds a hub is refused, naming
   CHECK(must(hub_on(data, target.url())->export_responses("town-square", "json")) == exported);
 
   // A hub that has only started on a database has written its id: that is a hub too.
-  ScratchDatabase started(cluster);
-  { auto fresh = hub_on(data, started.url()); }
+  TargetDatabase started;
+  { auto fresh = hub_on(data, started.url(), true); }
   const auto onto_started = hubtest::run_hub({"migrate", "--data", data, "--to", started.url()});
   INFO(onto_started.output);
   CHECK(onto_started.exit_code == 2);
@@ -266,10 +286,9 @@ TEST_CASE("postgres: migrate into a database that holds a hub is refused, naming
 
 TEST_CASE("postgres: a device enrolled on the SQLite hub goes on syncing with its token to the hub on PostgreSQL",
           "[postgres][migrate]") {
-  const std::string cluster = hubtest::postgres_cluster_url();
-  if (cluster.empty()) return;
+  if (!have_postgres()) return;
   FilledHub filled;
-  ScratchDatabase target(cluster);
+  TargetDatabase target;
   const auto copied = must(filled.served.hub().quarantined());
   REQUIRE(must(hub::migrate_to_postgres(filled.served.data_dir().string(), target.url())).all_same());
   filled.served.hub().stop();
@@ -304,10 +323,9 @@ TEST_CASE("postgres: a device enrolled on the SQLite hub goes on syncing with it
 
 TEST_CASE("postgres: a copy that differs from the hub file is caught by the check, which names the table",
           "[postgres][migrate]") {
-  const std::string cluster = hubtest::postgres_cluster_url();
-  if (cluster.empty()) return;
+  if (!have_postgres()) return;
   FilledHub filled;
-  ScratchDatabase target(cluster);
+  TargetDatabase target;
   hub::MigrateOptions alter;
   alter.before_commit = [](soundings::db::Connection& copy) -> soundings::Status {
     auto changed = copy.prepare(
@@ -327,10 +345,9 @@ TEST_CASE("postgres: a copy that differs from the hub file is caught by the chec
 
 TEST_CASE("postgres: a copy that fails half way leaves the target empty, and a later run copies it whole",
           "[postgres][migrate]") {
-  const std::string cluster = hubtest::postgres_cluster_url();
-  if (cluster.empty()) return;
+  if (!have_postgres()) return;
   FilledHub filled;
-  ScratchDatabase target(cluster);
+  TargetDatabase target;
   hub::MigrateOptions failing;
   failing.before_commit = [](soundings::db::Connection&) -> soundings::Status {
     return soundings::Error{soundings::ErrorCode::Storage, "the server went away"};
