@@ -361,3 +361,25 @@ TEST_CASE("postgres: a copy that fails half way leaves the target empty, and a l
   }
   CHECK(must(hub::migrate_to_postgres(filled.served.data_dir().string(), target.url())).all_same());
 }
+
+TEST_CASE("postgres: a response that reaches the SQLite hub while it is being copied is reported, not lost silently",
+          "[postgres][migrate]") {
+  if (!have_postgres()) return;
+  FilledHub filled;
+  TargetDatabase target;
+  hub::MigrateOptions meanwhile;
+  meanwhile.before_commit = [&filled](soundings::db::Connection&) -> soundings::Status {
+    auto client = filled.served.client();
+    CHECK(post_one(client, filled.kiosk_token, soundings::response_to_json(hubtest::good_response()))["status"] ==
+          "stored");
+    return soundings::Status::success();
+  };
+  const auto report = must(hub::migrate_to_postgres(filled.served.data_dir().string(), target.url(), meanwhile));
+  CHECK(report.source_changed);
+  CHECK(report.all_same());  // the copy is of the file as it was when the copy began
+  CHECK(must(filled.served.hub().stored_count()) == 6);
+  CHECK(must(target.connect()->integer("SELECT count(*) FROM responses", "counting")) == 5);
+
+  TargetDatabase quiet;
+  CHECK_FALSE(must(hub::migrate_to_postgres(filled.served.data_dir().string(), quiet.url())).source_changed);
+}

@@ -341,7 +341,8 @@ Result<std::vector<TableCheck>> check_copy(db::Connection& source, db::Connectio
 }
 
 // A read transaction on the source for the whole run: the copy and its check see one state of the
-// file, even if a hub still running on it writes meanwhile (what it writes then is not copied).
+// file. Whether another connection (a hub still running on it) committed meanwhile shows in SQLite's
+// data_version once the snapshot ends.
 class SourceSnapshot {
  public:
   explicit SourceSnapshot(db::Connection& source) : source_(source) {}
@@ -350,15 +351,29 @@ class SourceSnapshot {
   }
   SourceSnapshot(const SourceSnapshot&) = delete;
   SourceSnapshot& operator=(const SourceSnapshot&) = delete;
+
   [[nodiscard]] Status begin() {
     if (auto done = source_.exec("BEGIN", "starting to read the hub file"); !done) return done;
     open_ = true;
+    // A read of the file starts the snapshot; data_version then stays as it was at that moment.
+    auto version = source_.integer("PRAGMA data_version", "reading the hub file's version");
+    if (!version) return version.error();
+    version_ = *version;
     return Status::success();
+  }
+  // Ends the snapshot; true when the file has changed since it began.
+  [[nodiscard]] Result<bool> end() {
+    if (auto done = source_.exec("COMMIT", "ending the read of the hub file"); !done) return done.error();
+    open_ = false;
+    auto version = source_.integer("PRAGMA data_version", "reading the hub file's version");
+    if (!version) return version.error();
+    return *version != version_;
   }
 
  private:
   db::Connection& source_;
   bool open_ = false;
+  int64_t version_ = 0;
 };
 
 }  // namespace
@@ -396,9 +411,11 @@ Result<MigrationReport> migrate_to_postgres(const std::string& data_dir, const s
   if (!committed) return committed.error();
   auto checks = check_copy(**source, **committed, *tables);
   if (!checks) return checks.error();
+  auto changed = snapshot.end();
+  if (!changed) return changed.error();
   std::error_code ignored;
   const bool key_file = std::filesystem::exists(std::filesystem::path(data_dir) / kKeyFile, ignored);
-  return MigrationReport{std::move(*checks), key_file};
+  return MigrationReport{std::move(*checks), key_file, *changed};
 }
 
 namespace {
@@ -434,6 +451,12 @@ int run_migrate_command(const std::string& data_dir, const std::string& url, std
     return report.error().code == ErrorCode::InvalidInput ? 2 : 1;
   }
   print_checks(*report, out);
+  if (report->source_changed) {
+    err << "soundings-hub: " << data_dir << "/hub.sqlite changed while it was being copied (is a hub still "
+        << "running on it?): what arrived after the copy began is not in " << db::redact_url(url)
+        << ". Stop the hub, drop and recreate the database, then migrate again\n";
+    return 1;
+  }
   if (!report->all_same()) {
     std::string names;
     for (const std::string& name : report->differing()) names += (names.empty() ? "" : ", ") + name;

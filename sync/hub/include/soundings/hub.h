@@ -255,6 +255,9 @@ struct TableCheck {
 struct MigrationReport {
   std::vector<TableCheck> tables;  // in the order they were copied
   bool key_file_found = false;     // DATA_DIR/hub-keys.json, which stays there and is never copied
+  // Something (a hub still running on the file) committed to hub.sqlite while it was copied: the copy
+  // and its check are of the file as it was when the copy began, so what arrived since is missing.
+  bool source_changed = false;
   bool all_same() const;
   std::vector<std::string> differing() const;  // the tables whose copy differs
 };
@@ -271,8 +274,8 @@ struct MigrateOptions {
 [[nodiscard]] Result<MigrationReport> migrate_to_postgres(const std::string& data_dir, const std::string& url,
                                                           const MigrateOptions& options = {});
 // The command: runs migrate_to_postgres, prints the check table and where the key file must go to `out`,
-// problems to `err`. Returns the exit status: 0 when every table is the same, 1 when the copy failed or
-// differs, 2 when it was refused (a non-empty target, an old schema, no --to).
+// problems to `err`. Returns the exit status: 0 when every table is the same, 1 when the copy failed, differs
+// or the hub file changed meanwhile, 2 when it was refused (a non-empty target, an old schema, no --to).
 int run_migrate_command(const std::string& data_dir, const std::string& url, std::ostream& out, std::ostream& err);
 
 }  // namespace soundings::hub
