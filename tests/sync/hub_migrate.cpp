@@ -162,7 +162,9 @@ std::string devices_text(hub::Hub& from) {
 
 std::string field_text(hub::Hub& from) {
   std::string text;
-  for (const auto& account : must(from.staff())) text += account.staff_id + " " + account.name + " " + account.created_at + "\n";
+  for (const auto& account : must(from.staff())) {
+    text += account.staff_id + " " + account.name + " " + account.created_at + "\n";
+  }
   for (const auto& list : must(from.walk_lists())) {
     text += list.id + " " + list.name + " " + list.imported_at + " " + list.closed_at + " " +
             std::to_string(list.doors) + " " + std::to_string(list.devices.size()) + "\n";

@@ -1,4 +1,4 @@
-// soundings-hub migrate: copies a SQLite hub into an empty PostgreSQL database in one transaction, then proves the copy.
+// soundings-hub migrate: copies a SQLite hub into an empty PostgreSQL database in one transaction, and proves it.
 #include <sodium.h>
 
 #include <algorithm>
@@ -59,7 +59,8 @@ Result<ColumnKind> kind_of(const std::string& table, const std::string& column, 
   if (declared == "TEXT") return ColumnKind::Text;
   if (declared == "INTEGER") return ColumnKind::Integer;
   if (declared == "BLOB") return ColumnKind::Blob;
-  return Error{ErrorCode::Corrupt, table + "." + column + " has type \"" + declared + "\", which migrate does not know"};
+  return Error{ErrorCode::Corrupt,
+               table + "." + column + " has type \"" + declared + "\", which migrate does not know"};
 }
 
 // A table's columns and key as the source file declares them (so a column is never left out).
@@ -96,7 +97,8 @@ Result<std::vector<Table>> describe_tables(db::Connection& source) {
     if (!*row) break;
     const std::string name = names->text(0);
     if (std::find(kTables.begin(), kTables.end(), name) == kTables.end()) {
-      return Error{ErrorCode::Corrupt, "the hub file holds a table migrate does not know (" + name + "); nothing was copied"};
+      return Error{ErrorCode::Corrupt,
+                   "the hub file holds a table migrate does not know (" + name + "); nothing was copied"};
     }
   }
   std::vector<Table> tables;
@@ -131,9 +133,11 @@ std::string select_in_key_order(const Table& table, db::Dialect dialect) {
 std::string mistyped_rows(const Table& table) {
   std::string condition;
   for (const Column& column : table.columns) {
-    const char* type = column.kind == ColumnKind::Text ? "text" : column.kind == ColumnKind::Integer ? "integer" : "blob";
-    condition += std::string(condition.empty() ? "" : " OR ") + "typeof(" + identifier(column.name) + ") NOT IN ('null', '" +
-                 type + "')";
+    const char* type = column.kind == ColumnKind::Text      ? "text"
+                       : column.kind == ColumnKind::Integer ? "integer"
+                                                            : "blob";
+    condition += std::string(condition.empty() ? "" : " OR ") + "typeof(" + identifier(column.name) +
+                 ") NOT IN ('null', '" + type + "')";
   }
   return "SELECT count(*) FROM " + identifier(table.name) + " WHERE " + condition;
 }
@@ -152,7 +156,8 @@ Value read_value(const db::Statement& row, int index, ColumnKind kind) {
 
 std::string insert_sql(const Table& table, size_t rows) {
   // OVERRIDING SYSTEM VALUE: quarantine's seq values are copied as they are, whatever its identity column says.
-  std::string sql = "INSERT INTO " + identifier(table.name) + " (" + column_list(table) + ") OVERRIDING SYSTEM VALUE VALUES ";
+  std::string sql =
+      "INSERT INTO " + identifier(table.name) + " (" + column_list(table) + ") OVERRIDING SYSTEM VALUE VALUES ";
   int parameter = 1;
   for (size_t row = 0; row < rows; ++row) {
     sql += row == 0 ? "(" : ", (";
@@ -219,9 +224,10 @@ Status copy_table(db::Connection& source, db::Connection& target, const Table& t
 Status refuse_unless_empty(db::Connection& target, const std::vector<Table>& tables, const std::string& url) {
   std::string found;
   for (const Table& table : tables) {
-    auto rows = target.integer("SELECT count(*) FROM " + identifier(table.name), "counting " + table.name + " in the target");
+    auto rows = target.integer("SELECT count(*) FROM " + identifier(table.name), "counting " + table.name);
     if (!rows) return rows.error();
-    if (*rows > 0) found += (found.empty() ? "" : ", ") + table.name + " " + std::to_string(*rows) + (*rows == 1 ? " row" : " rows");
+    if (*rows == 0) continue;
+    found += (found.empty() ? "" : ", ") + table.name + " " + std::to_string(*rows) + (*rows == 1 ? " row" : " rows");
   }
   if (found.empty()) return Status::success();
   return refused("migrate copies into an empty database only: " + db::redact_url(url) + " already holds a hub (" +
@@ -390,7 +396,9 @@ std::vector<std::string> MigrationReport::differing() const {
 
 Result<MigrationReport> migrate_to_postgres(const std::string& data_dir, const std::string& url,
                                             const MigrateOptions& options) {
-  if (!db::is_postgres_url(url)) return refused("--to must be a postgresql:// URL, not \"" + db::redact_url(url) + "\"");
+  if (!db::is_postgres_url(url)) {
+    return refused("--to must be a postgresql:// URL, not \"" + db::redact_url(url) + "\"");
+  }
   if (sodium_init() < 0) return Error{ErrorCode::Crypto, "libsodium could not start"};
   auto source = open_source(data_dir);
   if (!source) return source.error();
@@ -431,8 +439,8 @@ void print_checks(const MigrationReport& report, std::ostream& out) {
                   check.same() ? "same" : "DIFFERS");
     out << line;
     if (!check.same()) {
-      std::snprintf(line, sizeof line, "%-18s %10lld  %-64s  (in PostgreSQL)\n", "", static_cast<long long>(check.target_rows),
-                    check.target_hash.c_str());
+      std::snprintf(line, sizeof line, "%-18s %10lld  %-64s  (in PostgreSQL)\n", "",
+                    static_cast<long long>(check.target_rows), check.target_hash.c_str());
       out << line;
     }
   }
