@@ -18,6 +18,7 @@
 #include "hub_store.h"
 #include "soundings/database.h"
 #include "soundings/response.h"
+#include "test_database.h"
 
 using soundings::ErrorCode;
 using soundings::testing::must;
@@ -25,53 +26,35 @@ namespace db = soundings::db;
 
 namespace {
 
-// The cluster's `postgres` database, or empty (with a warning that the test is skipped).
-std::string cluster_url() {
-  const char* url = std::getenv("SOUNDINGS_TEST_POSTGRES");
-  if (url == nullptr || *url == '\0') {
-    WARN("SKIPPED: set SOUNDINGS_TEST_POSTGRES to a throwaway PostgreSQL cluster's URL to run this test");
-    return {};
-  }
-  return url;
-}
-
-// `url` with its database replaced by `name` (libpq URIs: the path after the host names the database).
-std::string with_database(const std::string& url, const std::string& name) {
-  const auto start = url.find("//");
-  const auto path = url.find_first_of("/?", start + 2);
-  if (path == std::string::npos) return url + "/" + name;
-  const auto query = url.find('?', path);
-  return url.substr(0, path) + "/" + name + (query == std::string::npos ? "" : url.substr(query));
+// True, with a warning saying so, when no throwaway cluster was given: the test then passes without running.
+bool skipped_without_cluster() {
+  if (soundings::test::on_postgres()) return false;
+  WARN("SKIPPED: set SOUNDINGS_TEST_POSTGRES to a throwaway PostgreSQL cluster's URL to run this test");
+  return true;
 }
 
 std::string unique_name() {
   std::random_device random;
   std::uniform_int_distribution<uint64_t> digits;
   char name[40];
-  std::snprintf(name, sizeof name, "soundings_test_%016llx", static_cast<unsigned long long>(digits(random)));
+  std::snprintf(name, sizeof name, "hub_postgres_%016llx", static_cast<unsigned long long>(digits(random)));
   return name;
 }
 
 // A database of its own on the test cluster, dropped when the object goes.
 class ScratchDatabase {
  public:
-  explicit ScratchDatabase(const std::string& cluster) : cluster_(cluster), name_(unique_name()) {
-    auto admin = must(db::open_postgres(cluster_));
-    REQUIRE(admin->exec("CREATE DATABASE " + name_, "making a test database").ok());
-  }
-  ~ScratchDatabase() {
-    auto admin = db::open_postgres(cluster_);
-    if (admin) (void)(*admin)->exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)", "dropping a test database");
-  }
+  ScratchDatabase() : hint_(unique_name()), url_(soundings::test::make_empty_database(hint_)) {}
+  ~ScratchDatabase() { soundings::test::forget_test_database(hint_); }
   ScratchDatabase(const ScratchDatabase&) = delete;
   ScratchDatabase& operator=(const ScratchDatabase&) = delete;
 
-  std::string url() const { return with_database(cluster_, name_); }
-  std::unique_ptr<db::Connection> connect() const { return must(db::open_postgres(url())); }
+  const std::string& url() const { return url_; }
+  std::unique_ptr<db::Connection> connect() const { return must(db::open_postgres(url_)); }
 
  private:
-  std::string cluster_;
-  std::string name_;
+  std::string hint_;
+  std::string url_;
 };
 
 int64_t count(db::Connection& connection, const std::string& sql) {
@@ -82,9 +65,8 @@ int64_t count(db::Connection& connection, const std::string& sql) {
 
 TEST_CASE("postgres: values go in through ?N placeholders and come back as they were (skipped without a cluster)",
           "[postgres]") {
-  const std::string cluster = cluster_url();
-  if (cluster.empty()) return;
-  ScratchDatabase scratch(cluster);
+  if (skipped_without_cluster()) return;
+  ScratchDatabase scratch;
   auto connection = scratch.connect();
   REQUIRE(connection->dialect() == db::Dialect::PostgreSQL);
   REQUIRE(connection->exec("CREATE TABLE t (name TEXT, n BIGINT, bytes BYTEA, flag BOOLEAN)", "making a table").ok());
@@ -121,9 +103,8 @@ TEST_CASE("postgres: values go in through ?N placeholders and come back as they 
 
 TEST_CASE("postgres: a unique clash is a Conflict naming what was being done (skipped without a cluster)",
           "[postgres]") {
-  const std::string cluster = cluster_url();
-  if (cluster.empty()) return;
-  ScratchDatabase scratch(cluster);
+  if (skipped_without_cluster()) return;
+  ScratchDatabase scratch;
   auto connection = scratch.connect();
   REQUIRE(connection->exec("CREATE TABLE t (id TEXT PRIMARY KEY)", "making a table").ok());
   auto insert = [&] { return must(connection->cached("INSERT INTO t (id) VALUES (?1)")).bind(1, std::string_view("a")).run("storing a"); };
@@ -141,9 +122,8 @@ TEST_CASE("postgres: a unique clash is a Conflict naming what was being done (sk
 
 TEST_CASE("postgres: a failed transaction counts as one until it is rolled back (skipped without a cluster)",
           "[postgres]") {
-  const std::string cluster = cluster_url();
-  if (cluster.empty()) return;
-  ScratchDatabase scratch(cluster);
+  if (skipped_without_cluster()) return;
+  ScratchDatabase scratch;
   auto connection = scratch.connect();
   REQUIRE(connection->exec("CREATE TABLE t (id TEXT PRIMARY KEY)", "making a table").ok());
   {
@@ -161,9 +141,8 @@ TEST_CASE("postgres: a failed transaction counts as one until it is rolled back 
 TEST_CASE("postgres: a connection the server ended fails with Storage, then works again by itself "
           "(skipped without a cluster)",
           "[postgres]") {
-  const std::string cluster = cluster_url();
-  if (cluster.empty()) return;
-  ScratchDatabase scratch(cluster);
+  if (skipped_without_cluster()) return;
+  ScratchDatabase scratch;
   auto connection = scratch.connect();
   auto admin = scratch.connect();
   auto plus_one = [&](int64_t n) -> soundings::Result<int64_t> {
@@ -270,9 +249,8 @@ std::vector<std::string> table_names(db::Connection& connection) {
 
 TEST_CASE("postgres: several hubs opening a new database at once make its schema once (skipped without a cluster)",
           "[postgres]") {
-  const std::string cluster = cluster_url();
-  if (cluster.empty()) return;
-  ScratchDatabase scratch(cluster);
+  if (skipped_without_cluster()) return;
+  ScratchDatabase scratch;
   constexpr int kHubs = 6;
   std::vector<soundings::Result<std::unique_ptr<detail::Store>>> opened;
   for (int i = 0; i < kHubs; ++i) opened.emplace_back(soundings::Error{});
@@ -301,9 +279,8 @@ TEST_CASE("postgres: several hubs opening a new database at once make its schema
 TEST_CASE("postgres: a database of another program, or of a newer hub, is refused and left unchanged "
           "(skipped without a cluster)",
           "[postgres]") {
-  const std::string cluster = cluster_url();
-  if (cluster.empty()) return;
-  ScratchDatabase scratch(cluster);
+  if (skipped_without_cluster()) return;
+  ScratchDatabase scratch;
   auto connection = scratch.connect();
   REQUIRE(connection->exec("CREATE TABLE invoices (n BIGINT); INSERT INTO invoices VALUES (42)", "filling").ok());
 
@@ -330,9 +307,8 @@ TEST_CASE("postgres: a database of another program, or of a newer hub, is refuse
 TEST_CASE("postgres: two hubs committing the same batch at the same moment store it exactly once "
           "(skipped without a cluster)",
           "[postgres]") {
-  const std::string cluster = cluster_url();
-  if (cluster.empty()) return;
-  ScratchDatabase scratch(cluster);
+  if (skipped_without_cluster()) return;
+  ScratchDatabase scratch;
   auto first = must(detail::Store::open_postgres(scratch.url(), 2));
   auto second = must(detail::Store::open_postgres(scratch.url(), 2));
   constexpr int kRounds = 10;
@@ -571,11 +547,10 @@ std::string exercise(detail::Store& store) {
 
 TEST_CASE("postgres: the hub store answers every question as it does on SQLite (skipped without a cluster)",
           "[postgres]") {
-  const std::string cluster = cluster_url();
-  if (cluster.empty()) return;
+  if (skipped_without_cluster()) return;
   hubtest::TempDir dir;
   auto on_sqlite = must(detail::Store::open((dir.path() / "hub.sqlite").string()));
-  ScratchDatabase scratch(cluster);
+  ScratchDatabase scratch;
   auto on_postgres = must(detail::Store::open_postgres(scratch.url()));
   const std::string expected = exercise(*on_sqlite);
   CHECK_THAT(expected, Catch::Contains("error"));  // the scenario does include refusals
@@ -585,9 +560,8 @@ TEST_CASE("postgres: the hub store answers every question as it does on SQLite (
 TEST_CASE("postgres: one enrolment code redeemed through two hubs at the same moment enrols one device "
           "(skipped without a cluster)",
           "[postgres]") {
-  const std::string cluster = cluster_url();
-  if (cluster.empty()) return;
-  ScratchDatabase scratch(cluster);
+  if (skipped_without_cluster()) return;
+  ScratchDatabase scratch;
   auto first = must(detail::Store::open_postgres(scratch.url(), 2));
   auto second = must(detail::Store::open_postgres(scratch.url(), 2));
   constexpr int kRounds = 20;
