@@ -118,6 +118,10 @@ TEST_CASE("postgres: a unique clash is a Conflict naming what was being done (sk
   REQUIRE_FALSE(broken.ok());
   CHECK(broken.error().code == ErrorCode::Storage);
   CHECK_THAT(broken.error().message, Catch::Contains("reading nothing") && Catch::Contains("no_such_table"));
+  const auto unprepared = connection->cached("SELECT id FROM no_such_table WHERE id = ?1");
+  REQUIRE_FALSE(unprepared.ok());
+  CHECK(unprepared.error().code == ErrorCode::Storage);
+  CHECK_THAT(unprepared.error().message, Catch::Contains("preparing \"SELECT id FROM no_such_table"));
 }
 
 TEST_CASE("postgres: a failed transaction counts as one until it is rolled back (skipped without a cluster)",

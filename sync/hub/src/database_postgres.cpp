@@ -16,6 +16,8 @@ namespace {
 
 // Connection settings a URL may override (libpq: later values win, and the URL comes after these).
 constexpr int kConnectTimeoutSeconds = 5;
+// How much of a statement's SQL an error quotes to say which one failed to prepare.
+constexpr size_t kQuotedSql = 48;
 
 // The first line of libpq's or PostgreSQL's message, without "ERROR:  " and the trailing newline.
 std::string first_line(const char* message) {
@@ -211,7 +213,7 @@ Result<Statement> PostgresConnection::cached(std::string_view sql) {
     const std::string converted = to_dollar_placeholders(sql);
     const bool was_in_transaction = in_transaction();
     auto done = checked(PQprepare(conn_, name.c_str(), converted.c_str(), 0, nullptr), was_in_transaction,
-                        "preparing a statement");
+                        "preparing \"" + std::string(sql.substr(0, kQuotedSql)) + (sql.size() > kQuotedSql ? "...\"" : "\""));
     if (!done) return done.error();
     found = prepared_.emplace(std::string(sql), name).first;
   }
