@@ -102,6 +102,23 @@ TEST_CASE("postgres: values go in through ?N placeholders and come back as they 
   CHECK(connection->changes() == 3);
 }
 
+TEST_CASE("postgres: a hub's connections say who they are unless the URL does (skipped without a cluster)",
+          "[postgres]") {
+  if (skipped_without_cluster()) return;
+  ScratchDatabase scratch;
+  const auto setting = [](db::Connection& connection, const std::string& name) {
+    auto query = must(connection.prepare("SELECT current_setting(?1)"));
+    query.bind(1, name);
+    REQUIRE(must(query.step("reading a setting")));
+    return query.text(0);
+  };
+  auto connection = scratch.connect();
+  CHECK(setting(*connection, "application_name") == "soundings-hub");
+  CHECK(setting(*connection, "client_encoding") == "UTF8");
+  auto named = must(db::open_postgres(scratch.url() + "&application_name=hub-2"));
+  CHECK(setting(*named, "application_name") == "hub-2");
+}
+
 TEST_CASE("postgres: a unique clash is a Conflict naming what was being done (skipped without a cluster)",
           "[postgres]") {
   if (skipped_without_cluster()) return;
