@@ -77,8 +77,7 @@ class PrivateCluster {
 
 }  // namespace
 
-TEST_CASE("two hubs on one PostgreSQL database, a device whose batches alternate between them through a faulty "
-          "network: exactly the device's set at head office",
+TEST_CASE("two hubs on one database, batches alternating between them through a faulty network: exactly once",
           "[agent][postgres][faults]") {
   if (!on_postgres()) return;
   TestHub first;
@@ -127,8 +126,9 @@ TEST_CASE("two hubs on one PostgreSQL database, a device whose batches alternate
   second->stop();
 }
 
-TEST_CASE("PostgreSQL lost in the middle of a sync: the hub answers 503 and acknowledges nothing it did not commit; "
-          "when it is back the device resumes and the end state is exact",
+// The hub answers 503 and acknowledges nothing it did not commit; when the server is back the device resumes
+// and the end state is exact.
+TEST_CASE("PostgreSQL lost mid-sync: 503, nothing acknowledged is lost, and the device resumes to the exact set",
           "[agent][postgres][faults]") {
   if (!on_postgres()) return;
   PrivateCluster cluster;
