@@ -292,7 +292,7 @@ Result<std::unique_ptr<db::Connection>> open_source(const std::string& data_dir)
   const std::string path = (std::filesystem::path(data_dir) / "hub.sqlite").string();
   std::error_code ignored;
   if (!std::filesystem::is_regular_file(path, ignored)) {
-    return refused(data_dir + ": no hub here (no hub.sqlite); check --data");
+    return Error{ErrorCode::NotFound, data_dir + ": no hub here (no hub.sqlite); check --data"};
   }
   auto opened = sqlite::Connection::open(path, {.create = false, .query_only = true, .busy_timeout_ms = 15000});
   if (!opened) return Error{opened.error().code, path + ": " + opened.error().message};
