@@ -11,6 +11,9 @@
 #include "hub_fixture.h"
 #include "must.h"
 #include "soundings/database.h"
+#include "soundings/device_store.h"
+#include "soundings/store.h"
+#include "soundings/sync_agent.h"
 #include "soundings/field_records.h"
 #include "soundings/sqlite.h"
 #include "test_database.h"
@@ -320,6 +323,41 @@ TEST_CASE("postgres: a device enrolled on the SQLite hub goes on syncing with it
   const auto held = must(moved->quarantined());
   REQUIRE(held.size() == copied.size() + 1);
   CHECK(held.back().seq > copied.back().seq);
+  moved->stop();
+}
+
+TEST_CASE("postgres: a kiosk's sync agent enrolled with the SQLite hub delivers to the hub on PostgreSQL as before",
+          "[postgres][migrate]") {
+  if (!have_postgres()) return;
+  ServedHub served{{}, ServedHub::Storage::SqliteFile};
+  hubtest::TempDir device_dir;
+  auto device = must(soundings::Store::open((device_dir.path() / soundings::kDeviceStoreFile).string()));
+  soundings::sync::AgentConfig config;
+  config.connect_timeout = std::chrono::seconds(2);
+  config.request_timeout = std::chrono::seconds(10);
+  const std::string code = must(served.hub().make_enrol_code("Llyfrgell Wrecsam"));
+  REQUIRE(soundings::sync::enrol(*device, "http://127.0.0.1:" + std::to_string(served.port()), code,
+                                 "Llyfrgell Wrecsam", config));
+  const std::string device_id = must(device->setting(soundings::setting::kDeviceId)).value_or("");
+  REQUIRE(device->save(hubtest::good_response(device_id)));
+  REQUIRE(soundings::sync::SyncAgent(*device, config).run_once().pushed == 1);
+
+  TargetDatabase target;
+  REQUIRE(must(hub::migrate_to_postgres(served.data_dir().string(), target.url())).all_same());
+  served.hub().stop();
+  auto moved = hub_on(served.data_dir(), target.url());
+  const int port = must(moved->listen("127.0.0.1", 0));
+
+  // The device keeps its token and the hub id it enrolled with; only the hub's address changed.
+  REQUIRE(device->save(hubtest::good_response(device_id)));
+  config.hub_url_override = "http://127.0.0.1:" + std::to_string(port);
+  const auto outcome = soundings::sync::SyncAgent(*device, config).run_once();
+  INFO(outcome.error);
+  CHECK(outcome.error.empty());
+  CHECK(outcome.reached_hub);
+  CHECK(outcome.pushed == 1);
+  CHECK(outcome.waiting == 0);
+  CHECK(must(moved->stored_count()) == 2);
   moved->stop();
 }
 
