@@ -381,6 +381,17 @@ TEST_CASE("postgres: a copy that differs from the hub file is caught by the chec
     CHECK(check.source_rows == check.target_rows);
     CHECK(check.source_hash != check.target_hash);
   }
+
+  // The command says so: exit 1, the table marked and named, and no word that the copy is good.
+  TargetDatabase again;
+  std::ostringstream out;
+  std::ostringstream err;
+  CHECK(hub::run_migrate_command(filled.served.data_dir().string(), again.url(), out, err, alter) == 1);
+  INFO(out.str() + err.str());
+  CHECK(out.str().find("DIFFERS") != std::string::npos);
+  CHECK(err.str().find("differs from " + filled.served.data_dir().string() + "/hub.sqlite in: responses.") !=
+        std::string::npos);
+  CHECK(out.str().find("copied and checked") == std::string::npos);
 }
 
 TEST_CASE("postgres: a copy that fails half way leaves the target empty, and a later run copies it whole",

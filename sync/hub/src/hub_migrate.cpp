@@ -448,12 +448,13 @@ void print_checks(const MigrationReport& report, std::ostream& out) {
 
 }  // namespace
 
-int run_migrate_command(const std::string& data_dir, const std::string& url, std::ostream& out, std::ostream& err) {
+int run_migrate_command(const std::string& data_dir, const std::string& url, std::ostream& out, std::ostream& err,
+                        const MigrateOptions& options) {
   if (url.empty()) {
     err << "soundings-hub: migrate takes --to postgresql://... (the database to copy the hub into)\n";
     return 2;
   }
-  auto report = migrate_to_postgres(data_dir, url);
+  auto report = migrate_to_postgres(data_dir, url, options);
   if (!report) {
     err << "soundings-hub: " << report.error().message << "\n";
     return report.error().code == ErrorCode::InvalidInput ? 2 : 1;

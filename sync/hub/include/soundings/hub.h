@@ -276,6 +276,7 @@ struct MigrateOptions {
 // The command: runs migrate_to_postgres, prints the check table and where the key file must go to `out`,
 // problems to `err`. Returns the exit status: 0 when every table is the same, 1 when the copy failed, differs
 // or the hub file changed meanwhile, 2 when it was refused (a non-empty target, an old schema, no --to).
-int run_migrate_command(const std::string& data_dir, const std::string& url, std::ostream& out, std::ostream& err);
+int run_migrate_command(const std::string& data_dir, const std::string& url, std::ostream& out, std::ostream& err,
+                        const MigrateOptions& options = {});
 
 }  // namespace soundings::hub
