@@ -219,7 +219,7 @@ TEST_CASE("migrate refuses a folder without a hub, a file that is not a hub's, a
   CHECK(no_target.output.find("--to postgresql://") != std::string::npos);
 }
 
-TEST_CASE("postgres: a hub with every kind of data migrates, and the hub on PostgreSQL exports the same bytes",
+TEST_CASE("a hub with every kind of data migrates, and the hub on PostgreSQL exports the same bytes",
           "[postgres][migrate]") {
   if (!have_postgres()) return;
   FilledHub filled;
@@ -253,7 +253,7 @@ TEST_CASE("postgres: a hub with every kind of data migrates, and the hub on Post
   CHECK(must(after->stored_ids()) == must(before.stored_ids()));
 }
 
-TEST_CASE("postgres: migrate into a database that holds a hub is refused, naming what it found, and changes nothing",
+TEST_CASE("migrate into a database that holds a hub is refused, naming what it found, and changes nothing",
           "[postgres][migrate]") {
   if (!have_postgres()) return;
   FilledHub filled;
@@ -289,7 +289,7 @@ TEST_CASE("postgres: migrate into a database that holds a hub is refused, naming
   CHECK(row_counts(*started.connect()).at("responses") == 0);
 }
 
-TEST_CASE("postgres: a device enrolled on the SQLite hub goes on syncing with its token to the hub on PostgreSQL",
+TEST_CASE("a device enrolled on the SQLite hub goes on syncing with its token to the hub on PostgreSQL",
           "[postgres][migrate]") {
   if (!have_postgres()) return;
   FilledHub filled;
@@ -326,7 +326,7 @@ TEST_CASE("postgres: a device enrolled on the SQLite hub goes on syncing with it
   moved->stop();
 }
 
-TEST_CASE("postgres: a kiosk's sync agent enrolled with the SQLite hub delivers to the hub on PostgreSQL as before",
+TEST_CASE("a kiosk's sync agent enrolled with the SQLite hub delivers to the hub on PostgreSQL as before",
           "[postgres][migrate]") {
   if (!have_postgres()) return;
   ServedHub served{{}, ServedHub::Storage::SqliteFile};
@@ -361,7 +361,7 @@ TEST_CASE("postgres: a kiosk's sync agent enrolled with the SQLite hub delivers 
   moved->stop();
 }
 
-TEST_CASE("postgres: a copy that differs from the hub file is caught by the check, which names the table",
+TEST_CASE("a copy that differs from the hub file is caught by the check, which names the table",
           "[postgres][migrate]") {
   if (!have_postgres()) return;
   FilledHub filled;
@@ -394,7 +394,7 @@ TEST_CASE("postgres: a copy that differs from the hub file is caught by the chec
   CHECK(out.str().find("copied and checked") == std::string::npos);
 }
 
-TEST_CASE("postgres: a copy that fails half way leaves the target empty, and a later run copies it whole",
+TEST_CASE("a copy that fails half way leaves the target empty, and a later run copies it whole",
           "[postgres][migrate]") {
   if (!have_postgres()) return;
   FilledHub filled;
@@ -413,7 +413,7 @@ TEST_CASE("postgres: a copy that fails half way leaves the target empty, and a l
   CHECK(must(hub::migrate_to_postgres(filled.served.data_dir().string(), target.url())).all_same());
 }
 
-TEST_CASE("postgres: a response that reaches the SQLite hub while it is being copied is reported, not lost silently",
+TEST_CASE("a response that reaches the SQLite hub while it is being copied is reported, not lost silently",
           "[postgres][migrate]") {
   if (!have_postgres()) return;
   FilledHub filled;

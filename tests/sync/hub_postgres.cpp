@@ -64,7 +64,7 @@ int64_t count(db::Connection& connection, const std::string& sql) {
 
 }  // namespace
 
-TEST_CASE("postgres: values go in through ?N placeholders and come back as they were (skipped without a cluster)",
+TEST_CASE("values go in through ?N placeholders and come back as they were (skipped without a cluster)",
           "[postgres]") {
   if (skipped_without_cluster()) return;
   ScratchDatabase scratch;
@@ -102,7 +102,7 @@ TEST_CASE("postgres: values go in through ?N placeholders and come back as they 
   CHECK(connection->changes() == 3);
 }
 
-TEST_CASE("postgres: a hub's connections say who they are unless the URL does (skipped without a cluster)",
+TEST_CASE("a hub's connections say who they are unless the URL does (skipped without a cluster)",
           "[postgres]") {
   if (skipped_without_cluster()) return;
   ScratchDatabase scratch;
@@ -119,7 +119,7 @@ TEST_CASE("postgres: a hub's connections say who they are unless the URL does (s
   CHECK(setting(*named, "application_name") == "hub-2");
 }
 
-TEST_CASE("postgres: a unique clash is a Conflict naming what was being done (skipped without a cluster)",
+TEST_CASE("a unique clash is a Conflict naming what was being done (skipped without a cluster)",
           "[postgres]") {
   if (skipped_without_cluster()) return;
   ScratchDatabase scratch;
@@ -142,7 +142,7 @@ TEST_CASE("postgres: a unique clash is a Conflict naming what was being done (sk
   CHECK_THAT(unprepared.error().message, Catch::Contains("preparing \"SELECT id FROM no_such_table"));
 }
 
-TEST_CASE("postgres: a failed transaction counts as one until it is rolled back (skipped without a cluster)",
+TEST_CASE("a failed transaction counts as one until it is rolled back (skipped without a cluster)",
           "[postgres]") {
   if (skipped_without_cluster()) return;
   ScratchDatabase scratch;
@@ -160,7 +160,7 @@ TEST_CASE("postgres: a failed transaction counts as one until it is rolled back 
   CHECK(count(*connection, "SELECT count(*) FROM t") == 0);
 }
 
-TEST_CASE("postgres: a connection the server ended fails with Storage, then works again by itself "
+TEST_CASE("a connection the server ended fails with Storage, then works again by itself "
           "(skipped without a cluster)",
           "[postgres]") {
   if (skipped_without_cluster()) return;
@@ -205,7 +205,7 @@ TEST_CASE("postgres: a connection the server ended fails with Storage, then work
   CHECK(must(plus_one(6)) == 7);
 }
 
-TEST_CASE("postgres: a server that cannot be reached is a Storage error naming it without its password",
+TEST_CASE("a server that cannot be reached is a Storage error naming it without its password",
           "[postgres]") {
   // Needs no cluster: nothing listens in this folder.
   const auto opened = db::open_postgres("postgresql://hub:s3cret@/soundings?host=/nonexistent-soundings&password=s3cret");
@@ -269,7 +269,7 @@ std::vector<std::string> table_names(db::Connection& connection) {
 
 }  // namespace
 
-TEST_CASE("postgres: several hubs opening a new database at once make its schema once (skipped without a cluster)",
+TEST_CASE("several hubs opening a new database at once make its schema once (skipped without a cluster)",
           "[postgres]") {
   if (skipped_without_cluster()) return;
   ScratchDatabase scratch;
@@ -298,7 +298,7 @@ TEST_CASE("postgres: several hubs opening a new database at once make its schema
   CHECK(count(*connection, "SELECT count(*) FROM meta") == 1);
 }
 
-TEST_CASE("postgres: a database of another program, or of a newer hub, is refused and left unchanged "
+TEST_CASE("a database of another program, or of a newer hub, is refused and left unchanged "
           "(skipped without a cluster)",
           "[postgres]") {
   if (skipped_without_cluster()) return;
@@ -326,7 +326,7 @@ TEST_CASE("postgres: a database of another program, or of a newer hub, is refuse
   CHECK(table_names(*connection) == tables);
 }
 
-TEST_CASE("postgres: two hubs committing the same batch at the same moment store it exactly once "
+TEST_CASE("two hubs committing the same batch at the same moment store it exactly once "
           "(skipped without a cluster)",
           "[postgres]") {
   if (skipped_without_cluster()) return;
@@ -567,7 +567,7 @@ std::string exercise(detail::Store& store) {
 
 }  // namespace
 
-TEST_CASE("postgres: the hub store answers every question as it does on SQLite (skipped without a cluster)",
+TEST_CASE("the hub store answers every question as it does on SQLite (skipped without a cluster)",
           "[postgres]") {
   if (skipped_without_cluster()) return;
   hubtest::TempDir dir;
@@ -579,7 +579,7 @@ TEST_CASE("postgres: the hub store answers every question as it does on SQLite (
   CHECK(exercise(*on_postgres) == expected);
 }
 
-TEST_CASE("postgres: one enrolment code redeemed through two hubs at the same moment enrols one device "
+TEST_CASE("one enrolment code redeemed through two hubs at the same moment enrols one device "
           "(skipped without a cluster)",
           "[postgres]") {
   if (skipped_without_cluster()) return;
@@ -621,7 +621,7 @@ std::set<std::string> rows_of(db::Connection& connection, const std::string& sql
 
 }  // namespace
 
-TEST_CASE("postgres: the hub's tables, columns and indexes are the SQLite file's, every text compared bytewise "
+TEST_CASE("the hub's tables, columns and indexes are the SQLite file's, every text compared bytewise "
           "(skipped without a cluster)",
           "[postgres]") {
   if (skipped_without_cluster()) return;
@@ -662,7 +662,7 @@ TEST_CASE("postgres: the hub's tables, columns and indexes are the SQLite file's
                        "AND data_type = 'text' AND collation_name IS DISTINCT FROM 'C'") == 0);
 }
 
-TEST_CASE("postgres: a hub whose database connections were all ended answers Storage once, then carries on "
+TEST_CASE("a hub whose database connections were all ended answers Storage once, then carries on "
           "exactly (skipped without a cluster)",
           "[postgres]") {
   if (skipped_without_cluster()) return;
