@@ -137,6 +137,9 @@ struct StoredRecord {
   std::string received_from;
 };
 
+// What a hub's SQLite file is (its application id and schema steps): for checking a copy of one.
+const sqlite::Schema& sqlite_schema();
+
 // At most this many reader connections at once; a read that finds them all busy waits for one.
 constexpr size_t kDefaultReaderPool = 16;
 

@@ -50,6 +50,7 @@ constexpr const char* kUsage = R"(usage:
   soundings-hub walklist close    --data DIR --name NAME
   soundings-hub walklist list     --data DIR
   soundings-hub coverage   --data DIR --list NAME [--output FILE]
+  soundings-hub backup     --data DIR --output FILE   (SQLite; the key file is not in it: keep it safe apart)
 )";
 
 // Options that take no value.
@@ -73,6 +74,7 @@ const std::map<std::string, std::set<std::string>> kCommandOptions = {
     {"quarantine", {"data", "consultation", "bodies"}},
     {"walklist", {"data", "name", "device"}},
     {"coverage", {"data", "list", "output"}},
+    {"backup", {"data", "output", "database"}},
 };
 
 
@@ -534,6 +536,15 @@ int coverage(const Arguments& args, Hub& hub) {
   return write_output(args, *text);
 }
 
+// An online copy of the SQLite hub, taken while it serves; the key file is never in it.
+int backup(const Arguments& args, HubConfig config) {
+  if (config.database.empty()) config.database = args.option("database");
+  const auto made = soundings::hub::backup_database(config, args.option("output"));
+  if (!made) return refused_or_failed(made.error());
+  std::cout << soundings::hub::describe(*made);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -549,6 +560,7 @@ int main(int argc, char** argv) {
   if (config.data_dir.empty()) return usage_error("--data DIR is required");
 
   if (args.command == "serve") return serve(args, config);
+  if (args.command == "backup") return backup(args, config);
   // Only serve and publish start a hub; any other command on a folder without one is a mistyped --data,
   // which must not make a new, empty hub that answers "nothing here".
   if (args.command != "publish" && !std::filesystem::exists(std::filesystem::path(config.data_dir) / "hub.sqlite")) {
