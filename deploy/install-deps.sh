@@ -12,6 +12,7 @@ PACKAGES=(
   catch2
   xvfb xauth xdotool libgl1-mesa-dri
   sqlite3 procps python3 openssl faketime
+  postgresql-15 postgresql-client-15 libpq-dev
 )
 
 missing=()

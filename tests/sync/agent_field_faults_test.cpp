@@ -7,6 +7,7 @@
 #include "must.h"
 #include "soundings/device_store.h"
 #include "soundings/sqlite.h"
+#include "test_database.h"
 
 using soundings::testing::must;
 
@@ -25,8 +26,7 @@ std::string doors_csv(int count) {
 
 // The ids of every stored record of `kind` at the hub, from its own table.
 std::multiset<std::string> stored_at_hub(TestHub& hub, const char* kind) {
-  auto db = sqlite::Connection::open((hub.dir().path() / "hub.sqlite").string(), {.create = false});
-  REQUIRE(db.ok());
+  HubDatabase db(hub.dir().path());
   const bool response = std::string(kind) == "response";
   auto query = db->cached(response ? "SELECT id FROM responses" : "SELECT id FROM records WHERE kind = ?1");
   REQUIRE(query.ok());

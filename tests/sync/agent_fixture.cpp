@@ -13,6 +13,7 @@
 #include "soundings/loadgen.h"
 #include "soundings/device_store.h"
 #include "must.h"
+#include "test_database.h"
 
 using soundings::testing::must;
 
@@ -56,6 +57,7 @@ sync::AgentConfig fast_config() {
 TestHub::TestHub(const std::string& tls_cert_file, const std::string& tls_key_file) {
   hub::HubConfig config;
   config.data_dir = dir_.str();
+  use_test_database(config);
   config.tls_cert_file = tls_cert_file;
   config.tls_key_file = tls_key_file;
   tls_ = !tls_cert_file.empty();

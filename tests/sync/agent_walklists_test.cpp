@@ -8,6 +8,7 @@
 #include "no_trace.h"
 #include "soundings/device_store.h"
 #include "soundings/sqlite.h"
+#include "test_database.h"
 
 using soundings::testing::files_holding;
 using soundings::testing::must;
@@ -34,9 +35,8 @@ std::string canary_csv() {
 constexpr const char* kCanaryNote = "CANARY-NOTE-7Q dog at the side gate";
 
 int64_t hub_count(TestHub& hub, const std::string& sql) {
-  auto db = sqlite::Connection::open((hub.dir().path() / "hub.sqlite").string(), {.create = false});
-  REQUIRE(db.ok());
-  return must(db->integer(sql, "counting at the hub"));
+  HubDatabase db(hub.dir().path());
+  return db.integer(sql);
 }
 
 // A visit at one of the list's doors, with the canary note.

@@ -188,7 +188,7 @@ std::string read_all(const fs::path& path) {
 }  // namespace
 
 TEST_CASE("a backup taken while a device syncs is one whole snapshot of the hub, and restores with the key file",
-          "[hub][backup]") {
+          "[hub][backup][sqlite]") {
   ServedHub served;
   hubtest::TempDir elsewhere;
   const fs::path backup = elsewhere.path() / "hub-backup.sqlite";
@@ -240,7 +240,7 @@ TEST_CASE("a backup taken while a device syncs is one whole snapshot of the hub,
   CHECK(*(*reopened)->stored_count() == static_cast<int64_t>(copied.size()));
 }
 
-TEST_CASE("a backup of a quiet hub restores to the same responses, counts and export", "[hub][backup]") {
+TEST_CASE("a backup of a quiet hub restores to the same responses, counts and export", "[hub][backup][sqlite]") {
   ServedHub served;
   {
     SyncingDevice device(served, 10);
@@ -267,7 +267,7 @@ TEST_CASE("a backup of a quiet hub restores to the same responses, counts and ex
 }
 
 TEST_CASE("a plain copy of a hub's file mid-write misses what was acknowledged; the backup does not",
-          "[hub][backup]") {
+          "[hub][backup][sqlite]") {
   // The hub writes to its log (hub.sqlite-wal) and copies the log into the file only now and then, so
   // the file alone lacks recent commits: the checks below must find that in a plain copy, or they could
   // never find it in a backup that was one.
@@ -291,7 +291,7 @@ TEST_CASE("a plain copy of a hub's file mid-write misses what was acknowledged; 
 }
 
 TEST_CASE("backup refuses an existing output, a folder without a hub, a foreign file and PostgreSQL, changing nothing",
-          "[hub][backup]") {
+          "[hub][backup][sqlite]") {
   ServedHub served;
   hubtest::TempDir elsewhere;
   const std::string data = served.data_dir().string();

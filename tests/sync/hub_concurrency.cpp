@@ -95,7 +95,7 @@ TEST_CASE("two devices racing with the same response store it once", "[hub]") {
   CHECK(must(served.hub().stored_count()) == 200);
 }
 
-TEST_CASE("the write-ahead log is copied into the database while devices keep sending", "[hub]") {
+TEST_CASE("the write-ahead log is copied into the database while devices keep sending", "[hub][sqlite]") {
   ServedHub served;
   const std::string token = served.enrol();
   auto client = served.client();

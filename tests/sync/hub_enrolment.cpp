@@ -8,6 +8,7 @@
 #include "hub_fixture.h"
 #include "soundings/clock.h"
 #include "must.h"
+#include "test_database.h"
 
 using soundings::testing::must;
 
@@ -172,13 +173,14 @@ TEST_CASE("the hub's secret sealing key is readable by the hub's user only", "[h
   const std::string id = served.hub().hub_id();
   soundings::hub::HubConfig config;
   config.data_dir = served.data_dir().string();
+  soundings::test::use_test_database(config);
   auto again = soundings::hub::Hub::open(config);
   REQUIRE(again);
   CHECK((*again)->seal_public_key() == key);
   CHECK((*again)->hub_id() == id);
 }
 
-TEST_CASE("a file that is not a hub database is refused and left unchanged", "[hub]") {
+TEST_CASE("a file that is not a hub database is refused and left unchanged", "[hub][sqlite]") {
   hubtest::TempDir dir;
   {
     std::ofstream junk(dir.path() / "hub.sqlite", std::ios::binary);
@@ -187,6 +189,7 @@ TEST_CASE("a file that is not a hub database is refused and left unchanged", "[h
   const auto before = std::filesystem::file_size(dir.path() / "hub.sqlite");
   soundings::hub::HubConfig config;
   config.data_dir = dir.path().string();
+  soundings::test::use_test_database(config);
   auto opened = soundings::hub::Hub::open(config);
   REQUIRE_FALSE(opened);
   CHECK(opened.error().message.find("hub.sqlite") != std::string::npos);

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -13,6 +14,7 @@
 #include "soundings/clock.h"
 #include "soundings/record.h"
 #include "soundings/sqlite.h"
+#include "test_database.h"
 
 namespace hubtest {
 
@@ -29,6 +31,7 @@ TempDir::TempDir() {
 }
 
 TempDir::~TempDir() {
+  soundings::test::forget_test_database(path_);
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
 }
@@ -42,9 +45,17 @@ std::string Run::last_line() const {
 
 Run run_hub(const std::vector<std::string>& args, const std::string& input) {
   // Built before fork: the child of a threaded process may only call async-signal-safe functions.
+  std::vector<std::string> words = args;
+  // Against PostgreSQL, each data folder's hub lives in a database of its own, as ServedHub's does.
+  const auto data = std::find(words.begin(), words.end(), "--data");
+  if (soundings::test::on_postgres() && data != words.end() && data + 1 != words.end() &&
+      std::find(words.begin(), words.end(), "--database") == words.end()) {
+    const std::string database = soundings::test::database_for(*(data + 1));
+    words.insert(words.end(), {"--database", database});
+  }
   std::vector<char*> argv;
   argv.push_back(const_cast<char*>(SOUNDINGS_HUB_EXE));
-  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  for (const auto& arg : words) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
   int out_fds[2];
   int in_fds[2];
@@ -123,6 +134,7 @@ nlohmann::json batch_of(const std::vector<soundings::Response>& responses) {
 
 ServedHub::ServedHub(soundings::hub::HubConfig config) {
   config.data_dir = dir_.path().string();
+  soundings::test::use_test_database(config);
   auto opened = soundings::hub::Hub::open(config);
   if (!opened) throw std::runtime_error("hub did not open: " + opened.error().message);
   hub_ = std::move(opened.value());
@@ -171,8 +183,7 @@ namespace {
 
 void run_on_hub_database(const std::filesystem::path& data_dir, const std::string& sql,
                          const std::vector<std::string>& values) {
-  auto db = soundings::sqlite::Connection::open((data_dir / "hub.sqlite").string(), {});
-  if (!db) throw std::runtime_error(db.error().message);
+  soundings::test::HubDatabase db(data_dir);
   auto statement = db->prepare(sql);
   if (!statement) throw std::runtime_error(statement.error().message);
   for (size_t i = 0; i < values.size(); ++i) statement->bind(static_cast<int>(i + 1), values[i]);

@@ -4,6 +4,7 @@
 #include "hub_fixture.h"
 #include "must.h"
 #include "soundings/sealing.h"
+#include "test_database.h"
 
 using hubtest::batch_of;
 using hubtest::bearer;
@@ -325,6 +326,7 @@ TEST_CASE("the quarantine allowance counts bytes, from the database shared by tw
   const std::string token = served.enrol();
   // A second hub on the same database, as a second process behind a load balancer would be.
   config.data_dir = served.data_dir().string();
+  soundings::test::use_test_database(config);
   auto second = soundings::hub::Hub::open(config);
   REQUIRE(second);
   const auto port = (*second)->listen("127.0.0.1", 0);

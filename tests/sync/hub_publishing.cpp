@@ -4,6 +4,7 @@
 #include "hub_fixture.h"
 #include "soundings/loader.h"
 #include "must.h"
+#include "test_database.h"
 
 using soundings::testing::must;
 
@@ -120,6 +121,7 @@ TEST_CASE("a new version of a published consultation must have a higher version 
   hubtest::TempDir other;
   soundings::hub::HubConfig config;
   config.data_dir = other.path().string();
+  soundings::test::use_test_database(config);
   auto hub = soundings::hub::Hub::open(config);
   REQUIRE(hub);
   const auto from_file = (*hub)->publish_file(hubtest::data_file("town-square.json").string());

@@ -1,5 +1,4 @@
 // Hub tests: records of every kind through POST /api/v1/records, with the same four fates as responses.
-#include <sqlite3.h>
 
 #include <catch2/catch.hpp>
 
@@ -7,6 +6,7 @@
 #include "soundings/field_records.h"
 #include "soundings/record.h"
 #include "must.h"
+#include "test_database.h"
 
 using soundings::testing::must;
 
@@ -22,9 +22,7 @@ constexpr const char* kDoor = "100100999001";
 
 // An officer and a walk list with one door, as the staff and walk-list commands would leave them.
 void add_field_work(ServedHub& served) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open((served.data_dir() / "hub.sqlite").c_str(), &db) == SQLITE_OK);
-  sqlite3_busy_timeout(db, 5000);
+  soundings::test::HubDatabase db(served.data_dir());
   const std::string sql = std::string(
       "INSERT INTO staff (staff_id, name, pin_hash, created_at) VALUES ('rhian.j', 'Rhian Jones', '$argon2id$x', "
       "'2026-12-01T09:00:00Z');"
@@ -32,8 +30,7 @@ void add_field_work(ServedHub& served) {
       "'2026-12-01T09:00:00Z');"
       "INSERT INTO walk_addresses (list_id, uprn, address, street, postcode, ward, line) VALUES ('" + kList +
       "', '" + kDoor + "', '1 Ffordd Las', 'Ffordd Las', 'LL11 4AA', 'Gwersyllt', 2);";
-  REQUIRE(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
-  sqlite3_close(db);
+  db.exec(sql);
 }
 
 Visit visit_at_door(const std::string& note = "knock at the side") {

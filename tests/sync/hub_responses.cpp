@@ -4,6 +4,7 @@
 #include "hub_fixture.h"
 #include "soundings/sealing.h"
 #include "must.h"
+#include "test_database.h"
 
 using soundings::testing::must;
 
@@ -262,6 +263,7 @@ TEST_CASE("a batch is answered item by item in order, and is on disk when the an
   // A second, independent connection to the file sees everything that was answered.
   soundings::hub::HubConfig config;
   config.data_dir = served.data_dir().string();
+  soundings::test::use_test_database(config);
   auto reader = soundings::hub::Hub::open(config);
   REQUIRE(reader);
   CHECK(must((*reader)->stored_count()) == 2);

@@ -100,7 +100,7 @@ SchemaFacts schema_facts(const std::filesystem::path& path) {
 }  // namespace
 
 TEST_CASE("a hub database made by the first release (schema 1) upgrades to schema 3 and keeps its id and records",
-          "[hub]") {
+          "[hub][sqlite]") {
   hubtest::TempDir dir;
   const auto path = dir.path() / "hub.sqlite";
   run_sql(path, kFirstReleaseSchema);
@@ -138,7 +138,7 @@ TEST_CASE("a hub database made by the first release (schema 1) upgrades to schem
   CHECK(schema_facts(path).objects == 30);
 }
 
-TEST_CASE("a schema-1 hub database that already has the quarantine_by_device index upgrades too", "[hub]") {
+TEST_CASE("a schema-1 hub database that already has the quarantine_by_device index upgrades too", "[hub][sqlite]") {
   hubtest::TempDir dir;
   const auto path = dir.path() / "hub.sqlite";
   run_sql(path, kFirstReleaseSchema);
@@ -157,7 +157,7 @@ TEST_CASE("a schema-1 hub database that already has the quarantine_by_device ind
   CHECK(after.device_index);
 }
 
-TEST_CASE("a hub database from a newer hub is refused, named and left unchanged", "[hub]") {
+TEST_CASE("a hub database from a newer hub is refused, named and left unchanged", "[hub][sqlite]") {
   hubtest::TempDir dir;
   const auto path = dir.path() / "hub.sqlite";
   run_sql(path, kFirstReleaseSchema);
@@ -173,7 +173,7 @@ TEST_CASE("a hub database from a newer hub is refused, named and left unchanged"
   CHECK(read_bytes(path) == before);
 }
 
-TEST_CASE("another program's SQLite database is refused as not a hub database", "[hub]") {
+TEST_CASE("another program's SQLite database is refused as not a hub database", "[hub][sqlite]") {
   hubtest::TempDir dir;
   const auto path = dir.path() / "hub.sqlite";
   run_sql(path, "CREATE TABLE shopping (item TEXT); INSERT INTO shopping VALUES ('bara');");
@@ -188,7 +188,7 @@ TEST_CASE("another program's SQLite database is refused as not a hub database", 
 }
 
 TEST_CASE("a database that fails under the API is a 503 with Retry-After, and a failing listing is an error",
-          "[hub]") {
+          "[hub][sqlite]") {
   ServedHub served;
   const std::string token = served.enrol();
   // Another program breaks the database under the running hub.

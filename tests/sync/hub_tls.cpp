@@ -3,6 +3,7 @@
 
 #include "hub_fixture.h"
 #include "self_signed.h"
+#include "test_database.h"
 
 using nlohmann::json;
 using soundings::test::write_self_signed;
@@ -37,6 +38,7 @@ TEST_CASE("a missing or mismatched TLS file is refused when the hub starts servi
   hubtest::TempDir dir;
   soundings::hub::HubConfig config;
   config.data_dir = dir.path().string();
+  soundings::test::use_test_database(config);
   config.tls_cert_file = (dir.path() / "missing.crt").string();
   config.tls_key_file = (dir.path() / "missing.key").string();
   auto hub = soundings::hub::Hub::open(config);
@@ -47,6 +49,7 @@ TEST_CASE("a missing or mismatched TLS file is refused when the hub starts servi
 
   soundings::hub::HubConfig half;
   half.data_dir = (dir.path() / "other").string();
+  soundings::test::use_test_database(half);
   half.tls_cert_file = config.tls_cert_file;
   auto other = soundings::hub::Hub::open(half);
   REQUIRE(other);

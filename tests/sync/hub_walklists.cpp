@@ -5,6 +5,7 @@
 #include "hub_fixture.h"
 #include "must.h"
 #include "soundings/sqlite.h"
+#include "test_database.h"
 
 using nlohmann::json;
 using soundings::testing::must;
@@ -14,17 +15,16 @@ namespace {
 // A visit as the hub's records table holds it once received.
 void add_visit(hubtest::ServedHub& served, const std::string& list_id, const std::string& uprn,
                const std::string& outcome, const std::string& at) {
-  auto db = soundings::sqlite::Connection::open((served.data_dir() / "hub.sqlite").string(), {.create = false});
-  REQUIRE(db.ok());
+  soundings::test::HubDatabase db(served.data_dir());
   const std::string id = soundings::make_uuid();
   const json body = {{"format", 1},       {"id", id},          {"list_id", list_id}, {"uprn", uprn},
                      {"outcome", outcome}, {"come_back_at", ""}, {"note", ""},         {"staff_id", "officer-1"},
                      {"device_id", "tablet-1"}, {"visited_at", at}, {"flags", json::array()}};
   auto insert = db->prepare(
       "INSERT INTO records (id, kind, staff_id, subject, door, at, body, body_hash, received_from, received_at) "
-      "VALUES (?1, 'visit', 'officer-1', ?2, ?3, ?4, ?5, x'00', 'tablet-1', ?4)");
+      "VALUES (?1, 'visit', 'officer-1', ?2, ?3, ?4, ?5, ?6, 'tablet-1', ?4)");
   REQUIRE(insert.ok());
-  REQUIRE(insert->bind(1, id).bind(2, list_id).bind(3, uprn).bind(4, at).bind(5, body.dump()).run("adding a visit").ok());
+  REQUIRE(insert->bind(1, id).bind(2, list_id).bind(3, uprn).bind(4, at).bind(5, body.dump()).bind_blob(6, std::string(1, '\0')).run("adding a visit").ok());
 }
 
 const std::string kGoodList =

@@ -122,12 +122,14 @@ bool is_postgres_url(std::string_view text) {
   return text.starts_with("postgresql://") || text.starts_with("postgres://");
 }
 
-std::string redact_url(std::string_view url) {
-  // scheme://user:password@host...: everything between the first ':' after "//" and the last '@' before
-  // the path is the password.
+namespace {
+
+// scheme://user:password@host...: everything between the first ':' after "//" and the last '@' before
+// the path is the password.
+std::string redact_authority(std::string_view url) {
   const auto start = url.find("//");
   if (start == std::string_view::npos) return std::string(url);
-  const auto path = url.find('/', start + 2);
+  const auto path = url.find_first_of("/?", start + 2);
   const auto authority = url.substr(start + 2, path == std::string_view::npos ? url.npos : path - start - 2);
   const auto at = authority.rfind('@');
   const auto colon = authority.find(':');
@@ -137,5 +139,21 @@ std::string redact_url(std::string_view url) {
   redacted += url.substr(start + 2 + at);
   return redacted;
 }
+
+// "password=secret" as a query parameter (?password=, &password=) or a libpq keyword (start, after a space).
+std::string redact_password_parameters(std::string url) {
+  constexpr std::string_view kKey = "password=";
+  for (size_t at = url.find(kKey); at != std::string::npos; at = url.find(kKey, at + 1)) {
+    if (at != 0 && url[at - 1] != '?' && url[at - 1] != '&' && url[at - 1] != ' ') continue;
+    const size_t value = at + kKey.size();
+    const size_t end = url.find_first_of("& ", value);
+    url.replace(value, (end == std::string::npos ? url.size() : end) - value, "***");
+  }
+  return url;
+}
+
+}  // namespace
+
+std::string redact_url(std::string_view url) { return redact_password_parameters(redact_authority(url)); }
 
 }  // namespace soundings::db

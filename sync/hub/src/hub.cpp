@@ -51,6 +51,42 @@ const char* consultation_status(const std::string& today, const std::string& ope
   return "open";
 }
 
+Result<std::unique_ptr<Store>> open_store(const HubConfig& config) {
+  if (config.database.empty()) {
+    return Store::open((std::filesystem::path(config.data_dir) / "hub.sqlite").string(),
+                       config.max_database_connections);
+  }
+  if (!db::is_postgres_url(config.database)) {
+    return Error{ErrorCode::InvalidInput, "--database must be a PostgreSQL URL (postgresql://...), not \"" +
+                                              db::redact_url(config.database) + "\""};
+  }
+  return Store::open_postgres(config.database, config.max_database_connections, config.create);
+}
+
+Result<KeyPair> load_keys_for(const HubConfig& config, Store& store) {
+  const auto key_file = std::filesystem::path(config.data_dir) / "hub-keys.json";
+  auto recorded = store.recorded_public_key();
+  if (!recorded) return storage_error(recorded.error());
+  if (!recorded->empty() && !std::filesystem::exists(key_file)) {
+    // A second hub on a shared database: a new key pair would seal answers the first hub cannot open.
+    return Error{ErrorCode::InvalidInput,
+                 key_file.string() + " is missing, and this database already belongs to a hub with a sealing key: "
+                                     "copy hub-keys.json from the first hub's data folder into " +
+                     config.data_dir + " (the same key pair serves every hub on one database)"};
+  }
+  auto keys = load_or_create_keys(config.data_dir);
+  if (!keys) return keys.error();
+  auto claimed = store.claim_public_key(keys->public_key_b64);
+  if (!claimed) return storage_error(claimed.error());
+  if (*claimed != keys->public_key_b64) {
+    return Error{ErrorCode::InvalidInput,
+                 key_file.string() + " holds a different key pair from the one this database was first used with "
+                                     "(public key " + *claimed + "): refusing to start, since answers sealed with "
+                                     "one key cannot be opened with the other; copy the first hub's hub-keys.json here"};
+  }
+  return keys;
+}
+
 }  // namespace detail
 
 Hub::Hub(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -80,12 +116,12 @@ Result<std::unique_ptr<Hub>> Hub::open(HubConfig config) {
 
   auto impl = std::make_unique<Impl>();
   impl->clock = config.clock ? config.clock : std::make_shared<SystemTimeSource>();
-  auto keys = detail::load_or_create_keys(config.data_dir);
-  if (!keys) return keys.error();
-  impl->keys = std::move(keys.value());
-  auto store = detail::Store::open((std::filesystem::path(config.data_dir) / "hub.sqlite").string());
+  auto store = detail::open_store(config);
   if (!store) return store.error();
   impl->store = std::move(store.value());
+  auto keys = detail::load_keys_for(config, *impl->store);
+  if (!keys) return keys.error();
+  impl->keys = std::move(keys.value());
   impl->config = std::move(config);
   return std::unique_ptr<Hub>(new Hub(std::move(impl)));
 }

@@ -53,6 +53,11 @@ inline Error storage_error(const Error& error) { return Error{error.code, "hub d
 // "upcoming", "open" or "closed" for a consultation with these dates on `today` (UTC dates).
 const char* consultation_status(const std::string& today, const std::string& opens, const std::string& closes);
 
+// The store `config` names: DATA_DIR/hub.sqlite, or the PostgreSQL database of config.database.
+[[nodiscard]] Result<std::unique_ptr<Store>> open_store(const HubConfig& config);
+// The hub's key pair, checked against the public key the store records (see Hub::open).
+[[nodiscard]] Result<KeyPair> load_keys_for(const HubConfig& config, Store& store);
+
 // Registers API v1 on `server` (PROTOCOL.md).
 void install_routes(httplib::Server& server, HubState& hub);
 

@@ -278,11 +278,21 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, size_t reade
   return store;
 }
 
-Result<std::unique_ptr<Store>> Store::open_postgres(const std::string& url, size_t reader_pool) {
+Result<std::unique_ptr<Store>> Store::open_postgres(const std::string& url, size_t reader_pool, bool create) {
   const auto failed = [&url](const Error& error) { return Error{error.code, db::redact_url(url) + ": " + error.message}; };
   std::unique_ptr<Store> store(new Store([url] { return db::open_postgres(url); }, reader_pool));
   auto writer = db::open_postgres(url);
   if (!writer) return writer.error();  // names the server already
+  if (!create) {
+    auto tables = (*writer)->integer(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'meta'",
+        "looking for a hub in the database");
+    if (!tables) return failed(tables.error());
+    if (*tables == 0) {
+      return failed(Error{ErrorCode::NotFound, "no hub in this database; check --database, or start a hub on it "
+                                               "with `soundings-hub serve` or `soundings-hub publish`"});
+    }
+  }
   if (auto done = prepare_postgres_schema(**writer); !done) return failed(done.error());
   store->writer_ = std::move(*writer);
   if (auto done = store->read_hub_id(); !done) return failed(done.error());
@@ -311,6 +321,16 @@ Result<std::string> Store::claim_public_key(const std::string& public_key) {
   if (!add_key) return add_key.error();
   if (auto done = add_key->bind(1, public_key).run("recording the sealing key"); !done) return done.error();
   auto read_key = db.cached("SELECT value FROM meta WHERE key = 'sealing_public_key'");
+  if (!read_key) return read_key.error();
+  auto row = read_key->step("reading the sealing key");
+  if (!row) return row.error();
+  return *row ? read_key->text(0) : std::string();
+}
+
+Result<std::string> Store::recorded_public_key() {
+  auto db = reader();
+  if (!db) return db.error();
+  auto read_key = (*db)->cached("SELECT value FROM meta WHERE key = 'sealing_public_key'");
   if (!read_key) return read_key.error();
   auto row = read_key->step("reading the sealing key");
   if (!row) return row.error();

@@ -150,8 +150,10 @@ class Store {
                                                            size_t reader_pool = kDefaultReaderPool);
   // A PostgreSQL database (a libpq URL): creates or upgrades the schema, refuses a database that holds
   // tables of another program.
+  // With `create` false, a database that holds no hub yet is refused (NotFound) and left as it is.
   [[nodiscard]] static Result<std::unique_ptr<Store>> open_postgres(const std::string& url,
-                                                                    size_t reader_pool = kDefaultReaderPool);
+                                                                    size_t reader_pool = kDefaultReaderPool,
+                                                                    bool create = true);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -165,6 +167,8 @@ class Store {
   // The public sealing key the database was first used with. Records `public_key` when none is recorded
   // yet, and returns what is recorded, so that a hub holding another key pair can refuse to start.
   [[nodiscard]] Result<std::string> claim_public_key(const std::string& public_key);
+  // The recorded public key; empty when none is recorded yet.
+  [[nodiscard]] Result<std::string> recorded_public_key();
 
   // Ingest: every item's outcome committed before returning. Batches that arrive while
   // another commit is under way are committed together in the next transaction (group

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "soundings/database.h"
 #include "soundings/hub.h"
 #include "soundings/lone_working.h"
 
@@ -29,7 +30,7 @@ using soundings::hub::HubConfig;
 
 constexpr const char* kUsage = R"(usage:
   soundings-hub serve      --data DIR --listen HOST:PORT [--tls-cert FILE --tls-key FILE]
-                           [--threads N] [--max-body-bytes N]
+                           [--threads N] [--max-body-bytes N] [--database-connections N]
   soundings-hub publish    --data DIR FILE
   soundings-hub feedback   --data DIR --consultation ID FILE
   soundings-hub enrol-code --data DIR --name NAME [--valid-hours H] [--field]
@@ -51,6 +52,10 @@ constexpr const char* kUsage = R"(usage:
   soundings-hub walklist list     --data DIR
   soundings-hub coverage   --data DIR --list NAME [--output FILE]
   soundings-hub backup     --data DIR --output FILE   (SQLite; the key file is not in it: keep it safe apart)
+
+Every command also takes --database postgresql://... to keep the hub's data in PostgreSQL rather than
+DIR/hub.sqlite (or reads it from the SOUNDINGS_DATABASE environment variable, which keeps a password out
+of the process list); DIR still holds the hub's key file.
 )";
 
 // Options that take no value.
@@ -59,22 +64,22 @@ const std::vector<std::string> kFlags = {"--field"};
 // The commands, and the options each takes (as kUsage lists them): anything else is refused by name, so a
 // mistyped option never runs a command with its default instead.
 const std::map<std::string, std::set<std::string>> kCommandOptions = {
-    {"serve", {"data", "listen", "tls-cert", "tls-key", "threads", "max-body-bytes"}},
-    {"publish", {"data"}},
-    {"feedback", {"data", "consultation"}},
-    {"enrol-code", {"data", "name", "valid-hours", "field"}},
-    {"devices", {"data"}},
-    {"staff", {"data", "id", "name"}},
-    {"revoke", {"data"}},
-    {"export", {"data", "consultation", "format", "output"}},
-    {"visits", {"data", "list", "format", "output"}},
-    {"field", {"data", "overdue-after"}},
-    {"reach", {"data", "consultation", "min-count", "lang", "output"}},
-    {"status", {"data"}},
-    {"quarantine", {"data", "consultation", "bodies"}},
-    {"walklist", {"data", "name", "device"}},
-    {"coverage", {"data", "list", "output"}},
-    {"backup", {"data", "output", "database"}},
+    {"serve", {"data", "database", "database-connections", "listen", "tls-cert", "tls-key", "threads", "max-body-bytes"}},
+    {"publish", {"data", "database"}},
+    {"feedback", {"data", "database", "consultation"}},
+    {"enrol-code", {"data", "database", "name", "valid-hours", "field"}},
+    {"devices", {"data", "database"}},
+    {"staff", {"data", "database", "id", "name"}},
+    {"revoke", {"data", "database"}},
+    {"export", {"data", "database", "consultation", "format", "output"}},
+    {"visits", {"data", "database", "list", "format", "output"}},
+    {"field", {"data", "database", "overdue-after"}},
+    {"reach", {"data", "database", "consultation", "min-count", "lang", "output"}},
+    {"status", {"data", "database"}},
+    {"quarantine", {"data", "database", "consultation", "bodies"}},
+    {"walklist", {"data", "database", "name", "device"}},
+    {"coverage", {"data", "database", "list", "output"}},
+    {"backup", {"data", "database", "output"}},
 };
 
 
@@ -164,6 +169,12 @@ int serve(Arguments& args, HubConfig config) {
     if (!parse_count(args.option("threads"), 1, value)) return usage_error("--threads must be 1 or more");
     config.worker_threads = static_cast<int>(value);
   }
+  if (!args.option("database-connections").empty()) {
+    if (!parse_count(args.option("database-connections"), 1, value)) {
+      return usage_error("--database-connections must be 1 or more");
+    }
+    config.max_database_connections = static_cast<size_t>(value);
+  }
   if (!args.option("max-body-bytes").empty()) {
     if (!parse_count(args.option("max-body-bytes"), 1024, value)) return usage_error("--max-body-bytes must be 1024 or more");
     config.max_body_bytes = static_cast<size_t>(value);
@@ -182,7 +193,9 @@ int serve(Arguments& args, HubConfig config) {
   auto bound = (*hub)->listen(host, static_cast<int>(port));
   if (!bound) return fail(bound.error());
   std::cout << "soundings-hub: serving API v1 on " << (tls ? "https" : "http") << "://" << listen.substr(0, colon)
-            << ":" << *bound << " (hub " << (*hub)->hub_id() << ", data " << config.data_dir << ")" << std::endl;
+            << ":" << *bound << " (hub " << (*hub)->hub_id() << ", data " << config.data_dir
+            << (config.database.empty() ? "" : ", database " + soundings::db::redact_url(config.database)) << ")"
+            << std::endl;
   int received = 0;
   sigwait(&signals, &received);
   std::cout << "soundings-hub: stopping (" << strsignal(received) << ")" << std::endl;
@@ -537,8 +550,7 @@ int coverage(const Arguments& args, Hub& hub) {
 }
 
 // An online copy of the SQLite hub, taken while it serves; the key file is never in it.
-int backup(const Arguments& args, HubConfig config) {
-  if (config.database.empty()) config.database = args.option("database");
+int backup(const Arguments& args, const HubConfig& config) {
   const auto made = soundings::hub::backup_database(config, args.option("output"));
   if (!made) return refused_or_failed(made.error());
   std::cout << soundings::hub::describe(*made);
@@ -558,12 +570,18 @@ int main(int argc, char** argv) {
   HubConfig config;
   config.data_dir = args.option("data");
   if (config.data_dir.empty()) return usage_error("--data DIR is required");
+  config.database = args.option("database");
+  if (config.database.empty()) {
+    if (const char* from_environment = std::getenv("SOUNDINGS_DATABASE")) config.database = from_environment;
+  }
 
   if (args.command == "serve") return serve(args, config);
   if (args.command == "backup") return backup(args, config);
-  // Only serve and publish start a hub; any other command on a folder without one is a mistyped --data,
-  // which must not make a new, empty hub that answers "nothing here".
-  if (args.command != "publish" && !std::filesystem::exists(std::filesystem::path(config.data_dir) / "hub.sqlite")) {
+  // Only serve and publish start a hub; any other command on a folder (or database) without one is a
+  // mistyped --data, which must not make a new, empty hub that answers "nothing here".
+  config.create = args.command == "publish";
+  if (config.database.empty() && args.command != "publish" &&
+      !std::filesystem::exists(std::filesystem::path(config.data_dir) / "hub.sqlite")) {
     std::cerr << "soundings-hub: " << config.data_dir
               << ": no hub here (no hub.sqlite); check --data, or start a hub with `soundings-hub serve` or "
                  "`soundings-hub publish`\n";

@@ -1,6 +1,8 @@
 // Temporary folders under the system's temp directory, made with mkdtemp so parallel tests never share one.
 #include "temp_dir.h"
 
+#include "test_database.h"
+
 #include <cstdlib>
 #include <stdexcept>
 #include <vector>
@@ -16,6 +18,7 @@ TempDir::TempDir(const std::string& prefix) {
 }
 
 TempDir::~TempDir() {
+  forget_test_database(path_);
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
 }

@@ -16,8 +16,13 @@
 namespace soundings::hub {
 
 struct HubConfig {
-  std::string data_dir;                         // holds hub.sqlite and the sealing keys
-  std::string database;                         // a postgresql:// URL; empty: DATA_DIR/hub.sqlite
+  std::string data_dir;                         // holds hub-keys.json, and hub.sqlite unless `database` is set
+  // A PostgreSQL database ("postgresql://..."): the hub's data lives there instead of DATA_DIR/hub.sqlite,
+  // and several hub processes may share it. Empty: the embedded SQLite file.
+  std::string database;
+  // False: refuse a database that holds no hub yet, rather than make one (every command but serve and publish).
+  bool create = true;
+  size_t max_database_connections = 16;         // reader connections at most (and one writer)
   size_t max_body_bytes = 8 * 1024 * 1024;      // larger requests get 413
   size_t max_batch_items = 1000;
   // Quarantine kept per device, counted from the database: past it a batch gets 429 quarantine_full.
@@ -185,7 +190,10 @@ std::string describe(const BackupSummary& summary);
 
 class Hub {
  public:
-  // Opens (or creates) DATA_DIR/hub.sqlite and the hub's key pair.
+  // Opens (or creates) the hub's database (DATA_DIR/hub.sqlite, or config.database) and its key pair
+  // (DATA_DIR/hub-keys.json). The database records the public key it was first used with: a hub
+  // holding another key pair is refused, and a hub without a key file joining a database that has
+  // one is told to copy the first hub's file rather than given a new pair.
   static Result<std::unique_ptr<Hub>> open(HubConfig config);
   ~Hub();
   Hub(const Hub&) = delete;
