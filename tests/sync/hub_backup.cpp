@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -15,6 +16,7 @@
 
 #include "hub_fixture.h"
 #include "soundings/sqlite.h"
+#include "test_database.h"
 
 using hubtest::Run;
 using hubtest::run_hub;
@@ -79,6 +81,11 @@ class SyncingDevice {
     const std::lock_guard lock(mutex_);
     return problem_;
   }
+  // When each batch was acknowledged, in order.
+  std::vector<std::chrono::steady_clock::time_point> acknowledged_at() const {
+    const std::lock_guard lock(mutex_);
+    return acknowledged_at_;
+  }
   bool wait_for_batches(size_t count) const {
     for (int i = 0; i < 6000 && acknowledged_count() < count && problem().empty(); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -107,6 +114,7 @@ class SyncingDevice {
         return;
       }
       acknowledged_.push_back(std::move(ids));
+      acknowledged_at_.push_back(std::chrono::steady_clock::now());
     }
   }
 
@@ -115,6 +123,7 @@ class SyncingDevice {
   std::atomic<bool> stopping_{false};
   mutable std::mutex mutex_;
   Batches acknowledged_;
+  std::vector<std::chrono::steady_clock::time_point> acknowledged_at_;
   std::string problem_;
   std::thread thread_;
 };
@@ -157,18 +166,22 @@ std::map<std::string, json> export_by_id(const std::string& text) {
   return by_id;
 }
 
+// Runs a program (no shell) and returns its exit status; its output goes to the test's.
+int run_program(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  REQUIRE(::posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) == 0);
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 // `cp FROM TO`, as someone might back a hub up by hand. In another process: closing any descriptor of the
 // hub's file in this one would drop the locks the hub's SQLite connections hold on it.
 void plain_copy(const fs::path& from, const fs::path& to) {
-  const std::string source = from.string();
-  const std::string target = to.string();
-  char* argv[] = {const_cast<char*>("cp"), const_cast<char*>(source.c_str()), const_cast<char*>(target.c_str()),
-                  nullptr};
-  pid_t pid = 0;
-  REQUIRE(::posix_spawn(&pid, "/bin/cp", nullptr, nullptr, argv, environ) == 0);
-  int status = 0;
-  REQUIRE(::waitpid(pid, &status, 0) == pid);
-  REQUIRE((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+  REQUIRE(run_program({"/bin/cp", from.string(), to.string()}) == 0);
 }
 
 std::vector<fs::path> files_in(const fs::path& folder) {
@@ -346,4 +359,171 @@ TEST_CASE("backup refuses an existing output, a folder without a hub, a foreign 
     CHECK(refused.output.find("--output FILE") != std::string::npos);
   }
   CHECK(files_in(served.data_dir()) == hub_files);
+}
+
+namespace {
+
+// PostgreSQL's own tools, of the version the test cluster runs (tests/support/postgres-cluster.sh).
+const std::string kPostgresBin = "/usr/lib/postgresql/15/bin/";
+
+// A database made for the test on the throwaway cluster, dropped when the test ends.
+struct ScratchDatabase {
+  explicit ScratchDatabase(const std::string& name_hint)
+      : hint(name_hint), url(soundings::test::make_empty_database(name_hint)) {}
+  ~ScratchDatabase() { soundings::test::forget_test_database(hint); }
+  std::string hint;
+  std::string url;
+};
+
+std::set<std::string> ids_in(soundings::hub::Hub& hub) {
+  const auto ids = hub.stored_ids();
+  REQUIRE(ids);
+  return {ids->begin(), ids->end()};
+}
+
+}  // namespace
+
+TEST_CASE("a pg_dump of a PostgreSQL hub taken while a device syncs restores into a new database the hub opens",
+          "[hub][backup][postgres]") {
+  if (!soundings::test::on_postgres()) return;  // SOUNDINGS_TEST_POSTGRES names no throwaway cluster
+  ServedHub served;
+  const std::string live_url = soundings::test::database_for(served.data_dir());
+  hubtest::TempDir elsewhere;
+  const fs::path dump = elsewhere.path() / "soundings.dump";
+  {
+    // A conflict held in quarantine: the same response id again with another answer.
+    const std::string token = served.enrol("Kiosk in the library");
+    auto client = served.client();
+    auto response = hubtest::good_response(served.last_device_id());
+    REQUIRE(hubtest::post_batch(client, token, hubtest::batch_of({response}))["results"][0]["status"] == "stored");
+    response.answers["rating"] = 3;
+    REQUIRE(hubtest::post_batch(client, token, hubtest::batch_of({response}))["results"][0]["status"] == "conflict");
+    REQUIRE(*served.hub().quarantine_count() == 1);
+  }
+  SyncingDevice device(served, 20);
+  REQUIRE(device.wait_for_batches(50));
+
+  const Batches before = device.acknowledged();
+  // As the README says, uncompressed here only so that the test can look for the secret key in it.
+  const int dumped = run_program({kPostgresBin + "pg_dump", "-Fc", "-Z", "0", "--file=" + dump.string(), live_url});
+  const Batches by_then = device.acknowledged();
+  device.stop();
+  REQUIRE(device.problem().empty());
+  REQUIRE(dumped == 0);
+
+  ScratchDatabase restored_database("backup-restored");
+  REQUIRE(run_program({kPostgresBin + "pg_restore", "--exit-on-error", "--single-transaction", "--no-owner",
+                       "--dbname=" + restored_database.url, dump.string()}) == 0);
+  hubtest::TempDir restored;
+  fs::copy_file(served.data_dir() / "hub-keys.json", restored.path() / "hub-keys.json");
+  soundings::hub::HubConfig config;
+  config.data_dir = restored.path().string();
+  config.database = restored_database.url;
+  config.create = false;
+  auto reopened = soundings::hub::Hub::open(config);
+  INFO((reopened ? std::string() : reopened.error().message));
+  REQUIRE(reopened);
+  soundings::hub::Hub& hub = **reopened;
+
+  // One snapshot: every batch acknowledged before the dump began is in it, and each batch whole or not at all.
+  const std::set<std::string> held = ids_in(hub);
+  for (size_t i = 0; i < by_then.size(); ++i) {
+    const auto in_dump = std::count_if(by_then[i].begin(), by_then[i].end(),
+                                       [&held](const std::string& id) { return held.count(id) > 0; });
+    INFO("batch " << i << " of " << by_then.size() << ", " << before.size() << " acknowledged before the dump");
+    CHECK((in_dump == 0 || in_dump == static_cast<long>(by_then[i].size())));
+    if (i < before.size()) CHECK(in_dump == static_cast<long>(by_then[i].size()));
+  }
+  // The same counts and content as the hub it came from, for what it holds.
+  CHECK(hub.hub_id() == served.hub().hub_id());
+  CHECK(*hub.stored_count() == static_cast<int64_t>(held.size()));
+  CHECK(*hub.quarantine_count() == *served.hub().quarantine_count());
+  CHECK(hub.devices()->size() == served.hub().devices()->size());
+  CHECK(hub.consultations()->size() == served.hub().consultations()->size());
+  const auto restored_items = export_by_id(*hub.export_responses("town-square", "json"));
+  const auto live_items = export_by_id(*served.hub().export_responses("town-square", "json"));
+  CHECK(restored_items.size() == held.size());
+  for (const auto& [id, item] : restored_items) {
+    INFO(id);
+    REQUIRE(live_items.count(id) == 1);
+    CHECK(live_items.at(id) == item);
+  }
+
+  // The secret key is never in the database, so never in a dump: without the key file the hub will not start.
+  const auto keys = json::parse(read_all(served.data_dir() / "hub-keys.json"));
+  CHECK(read_all(dump).find(keys.at("secret_key").get<std::string>()) == std::string::npos);
+  hubtest::TempDir without_keys;
+  config.data_dir = without_keys.path().string();
+  CHECK_FALSE(soundings::hub::Hub::open(config));
+}
+
+namespace {
+
+// Fills a served hub with `count` responses from four devices at once, in batches of 500.
+void fill(ServedHub& served, int count) {
+  std::vector<std::string> tokens;
+  for (int d = 0; d < 4; ++d) tokens.push_back(served.enrol("Filler " + std::to_string(d)));
+  std::atomic<int> sent{0};
+  std::atomic<bool> failed{false};
+  std::vector<std::thread> devices;
+  for (const auto& token : tokens) {
+    devices.emplace_back([&, token] {
+      auto client = served.client();
+      while (!failed && sent.fetch_add(500) + 500 <= count) {
+        std::vector<soundings::Response> batch;
+        for (int i = 0; i < 500; ++i) batch.push_back(hubtest::good_response("filler"));
+        int status = 0;
+        hubtest::post_batch(client, token, hubtest::batch_of(batch), &status);
+        if (status != 200) failed = true;
+      }
+    });
+  }
+  for (auto& device : devices) device.join();
+  REQUIRE_FALSE(failed);
+}
+
+double seconds(std::chrono::steady_clock::duration duration) {
+  return std::chrono::duration<double>(duration).count();
+}
+
+}  // namespace
+
+// Figures for the README, not a check: ./hub_tests "[backup-bench]" (Release build for figures worth quoting).
+TEST_CASE("how long a backup of 100,000 responses takes and how long it holds up a syncing device",
+          "[.][backup-bench][sqlite]") {
+  using Clock = std::chrono::steady_clock;
+  ServedHub served;
+  fill(served, 100'000);
+  REQUIRE(*served.hub().stored_count() >= 100'000);
+  hubtest::TempDir elsewhere;
+  SyncingDevice device(served, 20);
+  REQUIRE(device.wait_for_batches(100));
+  const int64_t held = *served.hub().stored_count();
+  const auto started = Clock::now();
+  const int made = run_program({"/usr/bin/time", "-f", "backup: %e s elapsed, %U s user, %S s system, %M KiB peak",
+                                SOUNDINGS_HUB_EXE, "backup", "--data", served.data_dir().string(), "--output",
+                                (elsewhere.path() / "hub.sqlite").string()});
+  const auto finished = Clock::now();
+  REQUIRE(device.wait_for_batches(device.acknowledged_count() + 100));
+  device.stop();
+  REQUIRE(made == 0);
+
+  // The longest wait for an answer while the backup ran, next to the longest in as long a time before it.
+  const auto times = device.acknowledged_at();
+  const auto longest_gap = [&times](Clock::time_point from, Clock::time_point to) {
+    Clock::duration longest{};
+    size_t batches = 0;
+    for (size_t i = 1; i < times.size(); ++i) {
+      if (times[i] < from || times[i - 1] > to) continue;
+      longest = std::max(longest, times[i] - times[i - 1]);
+      ++batches;
+    }
+    return std::make_pair(longest, batches);
+  };
+  const auto during = longest_gap(started, finished);
+  const auto before = longest_gap(started - (finished - started), started);
+  WARN("backup of a hub of " << held << " responses (" << fs::file_size(elsewhere.path() / "hub.sqlite") / 1048576
+       << " MiB): " << seconds(finished - started)
+       << " s; the syncing device had " << during.second << " batches of 20 answered meanwhile, the longest wait "
+       << seconds(during.first) * 1000 << " ms (" << seconds(before.first) * 1000 << " ms in as long before)");
 }
