@@ -3,6 +3,9 @@
 #
 #   postgres-cluster.sh start DIR   prints the libpq URL of the cluster's `postgres` database
 #   postgres-cluster.sh stop DIR    stops the cluster (fast) and removes DIR
+#   postgres-cluster.sh halt DIR    stops the server at once, as a crash or a lost machine would
+#                                   (immediate mode), keeping its data
+#   postgres-cluster.sh resume DIR  starts a halted server again on the same data and socket
 #
 # DIR holds everything: the data (DIR/data), the server's log (DIR/server.log) and the socket
 # (DIR/.s.PGSQL.PORT). Keep DIR short and plain -- an absolute path of letters, digits and / . _ -
@@ -29,7 +32,7 @@ die() {
 }
 
 usage() {
-  echo "usage: postgres-cluster.sh start|stop DIR" >&2
+  echo "usage: postgres-cluster.sh start|stop|halt|resume DIR" >&2
   exit 2
 }
 
@@ -101,11 +104,27 @@ stop() {
   remove_cluster
 }
 
+halt() {
+  [ -e "$DIR/$MARKER" ] || die "$DIR is not a test cluster"
+  as_owner "$BIN/pg_ctl" stop -D "$DIR/data" -m immediate -w -t "$START_TIMEOUT" >/dev/null 2>&1 ||
+    die "the server in $DIR did not stop; see $DIR/server.log"
+}
+
+resume() {
+  [ -e "$DIR/$MARKER" ] || die "$DIR is not a test cluster"
+  as_owner "$BIN/pg_ctl" start -D "$DIR/data" -l "$DIR/server.log" -w -t "$START_TIMEOUT" >/dev/null 2>&1 ||
+    die "the server did not start again; see $DIR/server.log"
+  as_owner "$BIN/pg_isready" -q -h "$DIR" -p "$PORT" -t "$START_TIMEOUT" ||
+    die "the server does not answer on $DIR; see $DIR/server.log"
+}
+
 [ "$#" -eq 2 ] || usage
 readonly DIR="${2%/}"
 check_dir
 case "$1" in
   start) start ;;
   stop) stop ;;
+  halt) halt ;;
+  resume) resume ;;
   *) usage ;;
 esac

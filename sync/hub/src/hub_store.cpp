@@ -467,7 +467,7 @@ Result<std::vector<ItemResult>> Store::apply_batch(PendingBatch& batch) {
     auto insert = db.cached(
         "INSERT INTO quarantine (kind, response_id, consultation_id, reason, body, body_hash, "
         "received_from, received_at, last_seen_at, record_kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9) "
-        "ON CONFLICT (body_hash) DO UPDATE SET times_seen = times_seen + 1, "
+        "ON CONFLICT (body_hash) DO UPDATE SET times_seen = quarantine.times_seen + 1, "
         "last_seen_at = excluded.last_seen_at");
     if (!insert) return insert.error();
     return insert->bind(9, record_kind_name(item.kind))

@@ -56,10 +56,14 @@ Result<Redemption> Store::redeem_enrol_code(const std::string& code_hash, int64_
     role = find->text(3);
   }
   {
-    auto spend = writer_->cached("UPDATE enrol_codes SET used_at = ?2, device_id = ?3 WHERE code_hash = ?1");
+    // Spent only if still unspent: another hub process may have spent it since the read above (PostgreSQL
+    // reads committed rows; this update waits for that hub's commit, then finds the code used).
+    auto spend = writer_->cached(
+        "UPDATE enrol_codes SET used_at = ?2, device_id = ?3 WHERE code_hash = ?1 AND used_at IS NULL");
     if (!spend) return spend.error();
     auto done = spend->bind_blob(1, code_hash).bind(2, now).bind(3, device_id).run("spending an enrolment code");
     if (!done) return done.error();
+    if (writer_->changes() == 0) return Redemption{EnrolRefusal::Used};
   }
   {
     auto add = writer_->cached(

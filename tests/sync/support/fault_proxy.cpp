@@ -71,13 +71,18 @@ void FaultProxy::accept_loop() {
     if (client < 0) continue;
     std::lock_guard lock(mutex_);
     ++counts_.connections;
-    connections_.emplace_back([this, client] { serve(client); });
+    int upstream_port = upstream_port_;
+    if (plan_.second_upstream_port != 0 && counts_.connections % 2 == 0) {
+      upstream_port = plan_.second_upstream_port;
+      ++counts_.to_second_upstream;
+    }
+    connections_.emplace_back([this, client, upstream_port] { serve(client, upstream_port); });
   }
 }
 
-void FaultProxy::serve(int client_fd) {
+void FaultProxy::serve(int client_fd, int upstream_port) {
   Socket client(client_fd);
-  Socket upstream(connect_loopback(upstream_port_));
+  Socket upstream(connect_loopback(upstream_port));
   if (!upstream.valid()) return;
 
   Fault fault = Fault::None;

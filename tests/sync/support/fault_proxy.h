@@ -22,6 +22,8 @@ struct FaultPlan {
   uint64_t seed = 1;
   int max_faults = 1000000;      // after this many faults, forward everything faithfully
   std::string only_requests_to;  // non-empty: faults only for requests whose first line holds this
+  int second_upstream_port = 0;  // non-zero: connections alternate between the two upstreams, as a load
+                                 // balancer in front of two hubs would send them
 };
 
 struct FaultCounts {
@@ -31,6 +33,7 @@ struct FaultCounts {
   int cut_after_request = 0;
   int cut_mid_answer = 0;
   int delayed = 0;
+  int to_second_upstream = 0;  // connections sent to FaultPlan::second_upstream_port
   int faults() const { return dropped + cut_after_request + cut_mid_answer; }
 };
 
@@ -51,7 +54,7 @@ class FaultProxy {
   enum class Fault { None, Drop, CutAfterRequest, CutMidAnswer, Delay };
   Fault roll(const std::string& first_line);
   void accept_loop();
-  void serve(int client_fd);
+  void serve(int client_fd, int upstream_port);
 
   int upstream_port_;
   FaultPlan plan_;
