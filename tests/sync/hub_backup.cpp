@@ -266,7 +266,7 @@ TEST_CASE("a backup of a quiet hub restores to the same responses, counts and ex
   REQUIRE(made.exit_code == 0);
   const int64_t stored = *served.hub().stored_count();
   CHECK(made.output.find("responses      " + std::to_string(stored) + "\n") != std::string::npos);
-  CHECK(made.output.find("consultations  1 (1 published versions)") != std::string::npos);
+  CHECK(made.output.find("consultations  1 (1 published version)") != std::string::npos);
 
   hubtest::TempDir restored;
   restore(backup, served.data_dir(), restored.path());

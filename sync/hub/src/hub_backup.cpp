@@ -171,7 +171,10 @@ Result<BackupSummary> backup_database(const HubConfig& config, const std::string
   if (auto created = copy.create(); !created) return created.error();
   if (auto copied = copy_snapshot(source, copy.path()); !copied) return copied.error();
   auto summary = check_copy(copy.path());
-  if (!summary) return Error{summary.error().code, "the copy failed its check: " + summary.error().message};
+  if (!summary) {
+    return Error{summary.error().code, "the copy of " + source + " failed its check and was deleted, so " + output +
+                                           " was not written: " + summary.error().message};
+  }
   if (auto synced = sync_path(copy.path(), O_RDONLY); !synced) return synced.error();
   if (auto moved = move_into_place(copy.path(), output); !moved) return moved.error();
   copy.keep();
@@ -194,7 +197,7 @@ std::string describe(const BackupSummary& summary) {
       << "  quarantine     " << summary.quarantined << "\n"
       << "  devices        " << summary.devices << "\n"
       << "  consultations  " << summary.consultations << " (" << summary.consultation_versions
-      << " published versions)\n"
+      << (summary.consultation_versions == 1 ? " published version)\n" : " published versions)\n")
       << "NOT in the backup: the key file " << summary.key_file
       << ". Keep a copy of it safe, separately: without it the sealed personal answers, in the hub and in every "
          "backup, can never be opened.\n";
