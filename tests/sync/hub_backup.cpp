@@ -81,11 +81,6 @@ class SyncingDevice {
     const std::lock_guard lock(mutex_);
     return problem_;
   }
-  // When each batch was acknowledged, in order.
-  std::vector<std::chrono::steady_clock::time_point> acknowledged_at() const {
-    const std::lock_guard lock(mutex_);
-    return acknowledged_at_;
-  }
   bool wait_for_batches(size_t count) const {
     for (int i = 0; i < 6000 && acknowledged_count() < count && problem().empty(); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -114,7 +109,6 @@ class SyncingDevice {
         return;
       }
       acknowledged_.push_back(std::move(ids));
-      acknowledged_at_.push_back(std::chrono::steady_clock::now());
     }
   }
 
@@ -123,7 +117,6 @@ class SyncingDevice {
   std::atomic<bool> stopping_{false};
   mutable std::mutex mutex_;
   Batches acknowledged_;
-  std::vector<std::chrono::steady_clock::time_point> acknowledged_at_;
   std::string problem_;
   std::thread thread_;
 };
@@ -279,7 +272,7 @@ TEST_CASE("a backup of a quiet hub restores to the same responses, counts and ex
   CHECK(exported.output == *served.hub().export_responses("town-square", "csv"));
 }
 
-TEST_CASE("a plain copy of a hub's file mid-write misses what was acknowledged; the backup does not",
+TEST_CASE("a plain copy of a hub's file mid-write misses what was acknowledged, and the backup does not",
           "[hub][backup][sqlite]") {
   // The hub writes to its log (hub.sqlite-wal) and copies the log into the file only now and then, so
   // the file alone lacks recent commits: the checks below must find that in a plain copy, or they could
@@ -455,75 +448,4 @@ TEST_CASE("a pg_dump of a PostgreSQL hub taken while a device syncs restores int
   hubtest::TempDir without_keys;
   config.data_dir = without_keys.path().string();
   CHECK_FALSE(soundings::hub::Hub::open(config));
-}
-
-namespace {
-
-// Fills a served hub with `count` responses from four devices at once, in batches of 500.
-void fill(ServedHub& served, int count) {
-  std::vector<std::string> tokens;
-  for (int d = 0; d < 4; ++d) tokens.push_back(served.enrol("Filler " + std::to_string(d)));
-  std::atomic<int> sent{0};
-  std::atomic<bool> failed{false};
-  std::vector<std::thread> devices;
-  for (const auto& token : tokens) {
-    devices.emplace_back([&, token] {
-      auto client = served.client();
-      while (!failed && sent.fetch_add(500) + 500 <= count) {
-        std::vector<soundings::Response> batch;
-        for (int i = 0; i < 500; ++i) batch.push_back(hubtest::good_response("filler"));
-        int status = 0;
-        hubtest::post_batch(client, token, hubtest::batch_of(batch), &status);
-        if (status != 200) failed = true;
-      }
-    });
-  }
-  for (auto& device : devices) device.join();
-  REQUIRE_FALSE(failed);
-}
-
-double seconds(std::chrono::steady_clock::duration duration) {
-  return std::chrono::duration<double>(duration).count();
-}
-
-}  // namespace
-
-// Figures for the README, not a check: ./hub_tests "[backup-bench]" (Release build for figures worth quoting).
-TEST_CASE("how long a backup of 100,000 responses takes and how long it holds up a syncing device",
-          "[.][backup-bench][sqlite]") {
-  using Clock = std::chrono::steady_clock;
-  ServedHub served;
-  fill(served, 100'000);
-  REQUIRE(*served.hub().stored_count() >= 100'000);
-  hubtest::TempDir elsewhere;
-  SyncingDevice device(served, 20);
-  REQUIRE(device.wait_for_batches(100));
-  const int64_t held = *served.hub().stored_count();
-  const auto started = Clock::now();
-  const int made = run_program({"/usr/bin/time", "-f", "backup: %e s elapsed, %U s user, %S s system, %M KiB peak",
-                                SOUNDINGS_HUB_EXE, "backup", "--data", served.data_dir().string(), "--output",
-                                (elsewhere.path() / "hub.sqlite").string()});
-  const auto finished = Clock::now();
-  REQUIRE(device.wait_for_batches(device.acknowledged_count() + 100));
-  device.stop();
-  REQUIRE(made == 0);
-
-  // The longest wait for an answer while the backup ran, next to the longest in as long a time before it.
-  const auto times = device.acknowledged_at();
-  const auto longest_gap = [&times](Clock::time_point from, Clock::time_point to) {
-    Clock::duration longest{};
-    size_t batches = 0;
-    for (size_t i = 1; i < times.size(); ++i) {
-      if (times[i] < from || times[i - 1] > to) continue;
-      longest = std::max(longest, times[i] - times[i - 1]);
-      ++batches;
-    }
-    return std::make_pair(longest, batches);
-  };
-  const auto during = longest_gap(started, finished);
-  const auto before = longest_gap(started - (finished - started), started);
-  WARN("backup of a hub of " << held << " responses (" << fs::file_size(elsewhere.path() / "hub.sqlite") / 1048576
-       << " MiB): " << seconds(finished - started)
-       << " s; the syncing device had " << during.second << " batches of 20 answered meanwhile, the longest wait "
-       << seconds(during.first) * 1000 << " ms (" << seconds(before.first) * 1000 << " ms in as long before)");
 }
