@@ -76,7 +76,8 @@ Status copy_snapshot(const std::string& source, const std::string& copy) {
   if (auto done = sqlite::copy_database(*from, *to); !done) {
     return Error{done.error().code, source + ": " + done.error().message};
   }
-  // The copied header says WAL, like the hub's: a restored hub turns it on again when it opens.
+  // The copied header says WAL, like the hub's. As a rollback-journal file the backup is one file that
+  // opens anywhere without a log beside it; a restored hub turns WAL on again when it opens.
   return to->exec("PRAGMA journal_mode = DELETE", "making the copy a single file");
 }
 
