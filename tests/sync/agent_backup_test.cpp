@@ -40,9 +40,10 @@ hub::HubConfig restored_into(const TempDir& folder, const fs::path& backup, cons
 
 }  // namespace
 
-TEST_CASE("a backlog synced while the hub is backed up: the backup is whole, and with the key file it opens the "
-          "sealed answers",
-          "[agent][backup][sqlite]") {
+TEST_CASE(
+    "a backlog synced while the hub is backed up: the backup is whole, and with the key file it opens the "
+    "sealed answers",
+    "[agent][backup][sqlite]") {
   TestHub head_office;
   TestDevice device;
   device.enrol(head_office);

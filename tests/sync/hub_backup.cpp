@@ -29,7 +29,7 @@ namespace {
 // "SnHb": the hub database's application id, written here on its own so a change to it is noticed.
 constexpr int64_t kHubApplicationId = 0x536e4862;
 
-using Bodies = std::map<std::string, std::string>;  // response id -> body as stored
+using Bodies = std::map<std::string, std::string>;      // response id -> body as stored
 using Batches = std::vector<std::vector<std::string>>;  // the ids of each batch the hub acknowledged
 
 soundings::sqlite::Connection open_for_reading(const fs::path& file) {
@@ -140,7 +140,9 @@ std::string backup_problem(const fs::path& copy, const fs::path& live, const Bat
   for (size_t i = 0; i < by_then.size(); ++i) {
     const size_t held = static_cast<size_t>(std::count_if(
         by_then[i].begin(), by_then[i].end(), [&copied](const std::string& id) { return copied.count(id) > 0; }));
-    if (i < before.size() && held != by_then[i].size()) return "batch " + std::to_string(i) + " acknowledged before the backup is missing";
+    if (i < before.size() && held != by_then[i].size()) {
+      return "batch " + std::to_string(i) + " acknowledged before the backup is missing";
+    }
     if (held != 0 && held != by_then[i].size()) return "batch " + std::to_string(i) + " is in the copy in part";
   }
   return "";
@@ -226,8 +228,8 @@ TEST_CASE("a backup taken while a device syncs is one whole snapshot of the hub,
   // Restored: the hub opens it (soundings-hub and Hub::open) and exports those responses, as they were.
   hubtest::TempDir restored;
   restore(backup, served.data_dir(), restored.path());
-  const Run exported = run_hub({"export", "--data", restored.path().string(), "--consultation", "town-square",
-                                "--format", "json"});
+  const Run exported =
+      run_hub({"export", "--data", restored.path().string(), "--consultation", "town-square", "--format", "json"});
   REQUIRE(exported.exit_code == 0);
   const auto restored_items = export_by_id(exported.output);
   const auto live_items = export_by_id(*served.hub().export_responses("town-square", "json"));
@@ -266,8 +268,8 @@ TEST_CASE("a backup of a quiet hub restores to the same responses, counts and ex
   const Run status = run_hub({"status", "--data", restored.path().string()});
   CHECK(status.exit_code == 0);
   CHECK(status.last_line().find("total: " + std::to_string(stored) + " stored, 0 quarantined") != std::string::npos);
-  const Run exported = run_hub({"export", "--data", restored.path().string(), "--consultation", "town-square",
-                                "--format", "csv"});
+  const Run exported =
+      run_hub({"export", "--data", restored.path().string(), "--consultation", "town-square", "--format", "csv"});
   CHECK(exported.exit_code == 0);
   CHECK(exported.output == *served.hub().export_responses("town-square", "csv"));
 }
@@ -338,8 +340,8 @@ TEST_CASE("backup refuses an existing output, a folder without a hub, a foreign 
   }
   SECTION("a PostgreSQL hub is pointed to pg_dump, and its password is never shown") {
     const fs::path output = elsewhere.path() / "out.sqlite";
-    const Run refused = run_hub({"backup", "--data", data, "--database",
-                                 "postgresql://hub:s3cret@db.example/soundings", "--output", output.string()});
+    const Run refused = run_hub({"backup", "--data", data, "--database", "postgresql://hub:s3cret@db.example/soundings",
+                                 "--output", output.string()});
     CHECK(refused.exit_code == 2);
     CHECK(refused.output.find("pg_dump -Fc") != std::string::npos);
     CHECK(refused.output.find("\"Backups\"") != std::string::npos);
@@ -453,9 +455,10 @@ TEST_CASE("a pg_dump of a PostgreSQL hub taken while a device syncs restores int
   }
 }
 
-TEST_CASE("a pg_dump of a quiet PostgreSQL hub restores with the same counts and export, and never holds the "
-          "secret key",
-          "[hub][backup][postgres]") {
+TEST_CASE(
+    "a pg_dump of a quiet PostgreSQL hub restores with the same counts and export, and never holds the "
+    "secret key",
+    "[hub][backup][postgres]") {
   if (!soundings::test::on_postgres()) return;  // SOUNDINGS_TEST_POSTGRES names no throwaway cluster
   ServedHub served;
   quarantine_a_conflict(served);

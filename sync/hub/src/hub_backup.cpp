@@ -127,7 +127,9 @@ Status sync_path(const std::string& path, int flags) {
 // Moves the synced copy to `output` without ever replacing a file that appeared there meanwhile.
 Status move_into_place(const std::string& copy, const std::string& output) {
   if (::renameat2(AT_FDCWD, copy.c_str(), AT_FDCWD, output.c_str(), RENAME_NOREPLACE) == 0) return Status::success();
-  if (errno == EEXIST) return Error{ErrorCode::InvalidInput, output + " appeared while the backup was made; it is left as it was"};
+  if (errno == EEXIST) {
+    return Error{ErrorCode::InvalidInput, output + " appeared while the backup was made; it is left as it was"};
+  }
   // A file system without an atomic "rename unless there" (some network shares): look, then rename.
   if (errno != EINVAL && errno != ENOSYS) return file_error(output, "moving the backup into place", errno);
   std::error_code error;
@@ -146,10 +148,12 @@ std::string directory_of(const std::string& path) {
 // Why this backup cannot start; nothing has been touched when it says so.
 Status refusal(const HubConfig& config, const std::string& source, const std::string& output) {
   if (db::is_postgres_url(config.database)) {
-    return Error{ErrorCode::InvalidInput,
-                 db::redact_url(config.database) + " is a PostgreSQL hub: back it up with PostgreSQL's own tools "
-                 "(pg_dump -Fc; restore with pg_restore), as the README's \"Backups\" section shows. The key file " +
-                 detail::key_file_path(config.data_dir) + " is never in the database: back it up separately"};
+    return Error{
+        ErrorCode::InvalidInput,
+        db::redact_url(config.database) +
+            " is a PostgreSQL hub: back it up with PostgreSQL's own tools "
+            "(pg_dump -Fc; restore with pg_restore), as the README's \"Backups\" section shows. The key file " +
+            detail::key_file_path(config.data_dir) + " is never in the database: back it up separately"};
   }
   if (output.empty()) return Error{ErrorCode::InvalidInput, "backup takes --output FILE"};
   std::error_code error;
@@ -190,8 +194,8 @@ Result<BackupSummary> backup_database(const HubConfig& config, const std::string
 
 std::string describe(const BackupSummary& summary) {
   std::ostringstream out;
-  out << "backed up " << summary.source << " to " << summary.output << " (" << summary.bytes / 1024
-      << " KiB, hub " << summary.hub_id << ", schema version " << summary.schema_version
+  out << "backed up " << summary.source << " to " << summary.output << " (" << summary.bytes / 1024 << " KiB, hub "
+      << summary.hub_id << ", schema version " << summary.schema_version
       << "): one snapshot, checked (quick_check ok). It holds:\n"
       << "  responses      " << summary.responses << "\n"
       << "  records        " << summary.records << " (door visits, check-ins and sign-ins)\n"

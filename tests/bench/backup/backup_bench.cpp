@@ -95,7 +95,8 @@ std::string enrol(soundings::hub::Hub& hub, int port, const std::string& name) {
 }
 
 bool post(httplib::Client& client, const std::string& token, const std::string& body) {
-  const auto result = client.Post("/api/v1/responses", {{"Authorization", "Bearer " + token}}, body, "application/json");
+  const auto result =
+      client.Post("/api/v1/responses", {{"Authorization", "Bearer " + token}}, body, "application/json");
   return result && result->status == 200;
 }
 
@@ -108,7 +109,9 @@ void fill(soundings::hub::Hub& hub, int port, const std::vector<std::string>& bo
     devices.emplace_back([&, token = enrol(hub, port, "filler " + std::to_string(d))] {
       httplib::Client client("127.0.0.1", port);
       client.set_read_timeout(120, 0);
-      for (size_t i = next++; i < bodies.size() && !failed; i = next++) failed = failed || !post(client, token, bodies[i]);
+      for (size_t i = next++; i < bodies.size() && !failed; i = next++) {
+        if (!post(client, token, bodies[i])) failed = true;
+      }
     });
   }
   for (auto& device : devices) device.join();
@@ -117,8 +120,14 @@ void fill(soundings::hub::Hub& hub, int port, const std::vector<std::string>& bo
 
 // Runs `soundings-hub backup` under /usr/bin/time (its figures go to standard error); true when it succeeded.
 bool run_backup(const fs::path& data, const fs::path& output) {
-  const std::vector<std::string> args = {"/usr/bin/time", "-f", "  /usr/bin/time: %e s elapsed, %U s user, %S s system, %M KiB peak",
-                                         SOUNDINGS_HUB_EXE, "backup", "--data", data.string(), "--output",
+  const std::vector<std::string> args = {"/usr/bin/time",
+                                         "-f",
+                                         "  /usr/bin/time: %e s elapsed, %U s user, %S s system, %M KiB peak",
+                                         SOUNDINGS_HUB_EXE,
+                                         "backup",
+                                         "--data",
+                                         data.string(),
+                                         "--output",
                                          output.string()};
   std::vector<char*> argv;
   for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
@@ -134,8 +143,8 @@ bool run_backup(const fs::path& data, const fs::path& output) {
 }
 
 // The longest time between two answers that ends inside [from, to] (the first counted from `from`).
-std::pair<double, size_t> longest_wait(const std::vector<SteadyClock::time_point>& answers, SteadyClock::time_point from,
-                                       SteadyClock::time_point to) {
+std::pair<double, size_t> longest_wait(const std::vector<SteadyClock::time_point>& answers,
+                                       SteadyClock::time_point from, SteadyClock::time_point to) {
   double longest = 0;
   size_t count = 0;
   SteadyClock::time_point previous = from;
@@ -152,7 +161,8 @@ std::pair<double, size_t> longest_wait(const std::vector<SteadyClock::time_point
   return {longest, count};
 }
 
-Round measure(soundings::hub::Hub& hub, int port, const fs::path& data, const std::vector<std::string>& device_batches) {
+Round measure(soundings::hub::Hub& hub, int port, const fs::path& data,
+              const std::vector<std::string>& device_batches) {
   const std::string token = enrol(hub, port, "syncing kiosk");
   std::mutex mutex;
   std::vector<SteadyClock::time_point> answers;
@@ -242,14 +252,16 @@ int main(int argc, char** argv) {
     rounds.push_back(run_round(options, data));
     fs::remove_all(data);
     const Round& round = rounds.back();
-    std::printf("round %ld: backup %.2f s (%.0f MiB); device: %zu batches answered meanwhile, longest wait %.0f ms "
-                "(%.0f ms in as long before)\n",
-                r + 1, round.backup_seconds, round.backup_mib, round.batches_during, round.longest_wait_during_ms,
-                round.longest_wait_before_ms);
+    std::printf(
+        "round %ld: backup %.2f s (%.0f MiB); device: %zu batches answered meanwhile, longest wait %.0f ms "
+        "(%.0f ms in as long before)\n",
+        r + 1, round.backup_seconds, round.backup_mib, round.batches_during, round.longest_wait_during_ms,
+        round.longest_wait_before_ms);
   }
-  std::sort(rounds.begin(), rounds.end(), [](const Round& a, const Round& b) { return a.backup_seconds < b.backup_seconds; });
+  std::sort(rounds.begin(), rounds.end(),
+            [](const Round& a, const Round& b) { return a.backup_seconds < b.backup_seconds; });
   const Round& median = rounds[rounds.size() / 2];
-  std::printf("median round: backup %.2f s, longest wait while it ran %.0f ms (%.0f ms before)\n", median.backup_seconds,
-              median.longest_wait_during_ms, median.longest_wait_before_ms);
+  std::printf("median round: backup %.2f s, longest wait while it ran %.0f ms (%.0f ms before)\n",
+              median.backup_seconds, median.longest_wait_during_ms, median.longest_wait_before_ms);
   return 0;
 }
