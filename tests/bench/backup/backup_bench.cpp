@@ -51,6 +51,7 @@ struct Round {
   double backup_seconds = 0;
   double backup_mib = 0;
   size_t batches_during = 0;
+  size_t batches_before = 0;  // in as long a time just before
   double longest_wait_during_ms = 0;
   double longest_wait_before_ms = 0;
 };
@@ -192,7 +193,9 @@ Round measure(soundings::hub::Hub& hub, int port, const fs::path& data,
   const auto during = longest_wait(answers, started, finished);
   round.longest_wait_during_ms = during.first;
   round.batches_during = during.second;
-  round.longest_wait_before_ms = longest_wait(answers, started - (finished - started), started).first;
+  const auto before = longest_wait(answers, started - (finished - started), started);
+  round.longest_wait_before_ms = before.first;
+  round.batches_before = before.second;
   fs::remove(output);
   return round;
 }
@@ -254,9 +257,9 @@ int main(int argc, char** argv) {
     const Round& round = rounds.back();
     std::printf(
         "round %ld: backup %.2f s (%.0f MiB); device: %zu batches answered meanwhile, longest wait %.0f ms "
-        "(%.0f ms in as long before)\n",
+        "(%zu batches, longest wait %.0f ms in as long before)\n",
         r + 1, round.backup_seconds, round.backup_mib, round.batches_during, round.longest_wait_during_ms,
-        round.longest_wait_before_ms);
+        round.batches_before, round.longest_wait_before_ms);
   }
   std::sort(rounds.begin(), rounds.end(),
             [](const Round& a, const Round& b) { return a.backup_seconds < b.backup_seconds; });
