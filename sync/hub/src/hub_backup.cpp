@@ -64,8 +64,8 @@ Status copy_snapshot(const std::string& source, const std::string& copy) {
   if (!from) return from.error();
   auto application_id = from->integer("PRAGMA application_id", "reading the database header");
   if (!application_id) return Error{application_id.error().code, source + ": " + application_id.error().message};
-  if (*application_id != detail::sqlite_schema().application_id) {
-    return Error{ErrorCode::Corrupt, source + " is not " + std::string(detail::sqlite_schema().name)};
+  if (*application_id != detail::hub_sqlite_schema().application_id) {
+    return Error{ErrorCode::Corrupt, source + " is not " + std::string(detail::hub_sqlite_schema().name)};
   }
   auto to = sqlite::Connection::open(copy, kCopyOptions);
   if (!to) return to.error();
@@ -88,7 +88,7 @@ Result<int64_t> count(sqlite::Connection& db, const std::string& sql) { return d
 Result<BackupSummary> check_copy(const std::string& copy) {
   auto db = sqlite::Connection::open(copy, kCheckOptions);
   if (!db) return db.error();
-  auto version = sqlite::check_schema(*db, copy, detail::sqlite_schema());
+  auto version = sqlite::check_schema(*db, copy, detail::hub_sqlite_schema());
   if (!version) return version.error();
   if (*version == 0) return Error{ErrorCode::Corrupt, copy + " is empty: the hub's database was not copied"};
   BackupSummary summary;

@@ -163,7 +163,7 @@ Result<int64_t> first_integer(db::Statement& query, std::string_view doing) {
 
 }  // namespace
 
-const sqlite::Schema& sqlite_schema() { return kSchema; }
+const sqlite::Schema& hub_sqlite_schema() { return kSchema; }
 
 const char* fate_name(Fate fate) {
   switch (fate) {

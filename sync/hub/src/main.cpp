@@ -52,8 +52,9 @@ constexpr const char* kUsage = R"(usage:
   soundings-hub walklist list     --data DIR
   soundings-hub coverage   --data DIR --list NAME [--output FILE]
   soundings-hub backup     --data DIR --output FILE   (SQLite; the key file is not in it: keep it safe apart)
+  soundings-hub migrate    --data DIR --to postgresql://...  (into an empty database; checked)
 
-Every command also takes --database postgresql://... to keep the hub's data in PostgreSQL rather than
+Every command but migrate also takes --database postgresql://... to keep the hub's data in PostgreSQL rather than
 DIR/hub.sqlite (or reads it from the SOUNDINGS_DATABASE environment variable, which keeps a password out
 of the process list); DIR still holds the hub's key file.
 )";
@@ -80,6 +81,7 @@ const std::map<std::string, std::set<std::string>> kCommandOptions = {
     {"walklist", {"data", "database", "name", "device"}},
     {"coverage", {"data", "database", "list", "output"}},
     {"backup", {"data", "database", "output"}},
+    {"migrate", {"data", "to"}},
 };
 
 
@@ -577,6 +579,9 @@ int main(int argc, char** argv) {
 
   if (args.command == "serve") return serve(args, config);
   if (args.command == "backup") return backup(args, config);
+  if (args.command == "migrate") {
+    return soundings::hub::run_migrate_command(config.data_dir, args.option("to"), std::cout, std::cerr);
+  }
   // Only serve and publish start a hub; any other command on a folder (or database) without one is a
   // mistyped --data, which must not make a new, empty hub that answers "nothing here".
   config.create = args.command == "publish";
