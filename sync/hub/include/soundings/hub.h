@@ -168,6 +168,32 @@ struct CoverageReport {
   std::vector<StreetCoverage> streets;  // in the order the streets first appear in the imported file
 };
 
+// What a backup holds, counted in the copy itself, so that a restore can be checked against it.
+struct BackupSummary {
+  std::string source;             // DATA_DIR/hub.sqlite
+  std::string output;             // the backup file
+  std::string key_file;           // DATA_DIR/hub-keys.json: NOT in the backup
+  std::string hub_id;
+  int schema_version = 0;
+  int64_t bytes = 0;
+  int64_t responses = 0;
+  int64_t records = 0;            // door visits, check-ins and sign-ins
+  int64_t quarantined = 0;
+  int64_t devices = 0;
+  int64_t consultations = 0;
+  int64_t consultation_versions = 0;
+};
+
+// `soundings-hub backup` (hub_backup.cpp): a copy of DATA_DIR/hub.sqlite in `output`, taken with SQLite's
+// online backup from a read connection of its own, so it is one snapshot and a hub serving in another
+// process goes on storing meanwhile. The copy is checked (a hub database this version reads,
+// quick_check), synced and only then moved to `output`. Refuses an `output` that exists, a folder with
+// no hub, and a PostgreSQL hub (backed up with pg_dump); a refusal or failure leaves no file behind.
+// The key file is never copied.
+[[nodiscard]] Result<BackupSummary> backup_database(const HubConfig& config, const std::string& output);
+// The summary as the command prints it, with the reminder to keep the key file safe separately.
+std::string describe(const BackupSummary& summary);
+
 class Hub {
  public:
   // Opens (or creates) the hub's database (DATA_DIR/hub.sqlite, or config.database) and its key pair
