@@ -3,6 +3,9 @@
 
 #include "hub_fixture.h"
 #include "must.h"
+#include "soundings/clock.h"
+#include "soundings/field_records.h"
+#include "soundings/record.h"
 #include "soundings/sealing.h"
 #include "test_database.h"
 
@@ -234,6 +237,45 @@ TEST_CASE("enrolment and heartbeat fields past their sizes are refused with 400 
   const auto enrolled = client.Post("/api/v1/enrol", json{{"code", *code}, {"name", "Caffi"}}.dump(), "application/json");
   REQUIRE(enrolled);
   CHECK(enrolled->status == 200);
+}
+
+TEST_CASE("a NUL byte inside an id never makes it match a known one, and what is kept holds the text past it",
+          "[hub][hostile]") {
+  // PostgreSQL text cannot hold U+0000: a value cut short at it would be "town-square" and be stored.
+  ServedHub served;
+  const std::string token = served.enrol("Field tablet", soundings::hub::DeviceRole::Field);
+  hubtest::insert_staff(served.data_dir(), "officer-1", "Siân Hughes");
+  auto client = served.client();
+  const std::string nul("\0", 1);
+
+  auto item = soundings::response_to_json(good_response());
+  item["consultation_id"] = "town-square" + nul + "-after";
+  const json result = post_one(client, token, item);
+  CHECK(result["status"] == "rejected");
+  CHECK(reason_of(result).find("response.consultation_id") != std::string::npos);
+  CHECK(must(served.hub().stored_ids()).empty());
+  const auto kept = must(served.hub().quarantined());
+  REQUIRE(kept.size() == 1);
+  CHECK(kept[0].reason.find("-after") != std::string::npos);
+  CHECK(kept[0].consultation_id.find("-after") != std::string::npos);
+
+  const std::string now = soundings::format_iso8601_utc(soundings::Clock::now());
+  const json check_in = soundings::check_in_to_json(
+      {1, soundings::make_uuid(), "officer-1" + nul + "x", "tablet-1", soundings::CheckInStatus::Ok, now, now});
+  const auto made = soundings::make_envelope(soundings::RecordKind::CheckIn, check_in);
+  REQUIRE(made);
+  json envelope{{"kind", "check_in"}, {"id", made->id}, {"hash", made->hash}, {"body", check_in}};
+  const json records{{"records", json::array({envelope})}};
+  const auto answer = client.Post("/api/v1/records", bearer(token), records.dump(), "application/json");
+  REQUIRE(answer);
+  CHECK(answer->status == 200);
+  CHECK(json::parse(answer->body)["results"][0]["status"] == "rejected");
+
+  CHECK(client.Post("/api/v1/heartbeat", bearer(token), json{{"app_version", "0.1" + nul + "-after"}}.dump(),
+                    "application/json")
+            ->status == 200);
+  CHECK(must(served.hub().devices()).at(0).app_version.find("-after") != std::string::npos);
+  CHECK(health_answers(served));
 }
 
 TEST_CASE("times before 2020, beyond the hub's clock or out of order are rejected naming the field",

@@ -76,6 +76,23 @@ std::string to_dollar_placeholders(std::string_view sql) {
   return out;
 }
 
+// PostgreSQL text cannot hold U+0000, and libpq sends a text value only up to its first NUL byte: a
+// device's "town-square\0..." would be read as "town-square", found, and stored. Each NUL becomes
+// U+FFFD instead, so the value is kept whole and never equals one without it (as on SQLite).
+std::string without_nul(std::string_view text) {
+  constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    if (c == '\0') {
+      out += kReplacement;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 struct PGresultDeleter {
   void operator()(PGresult* result) const { PQclear(result); }
 };
@@ -89,7 +106,7 @@ class PostgresCursor final : public Cursor {
   // `name` is the prepared statement's, or empty for a statement run once with its SQL.
   PostgresCursor(PostgresConnection& connection, std::string name, std::string sql)
       : connection_(connection), name_(std::move(name)), sql_(std::move(sql)) {}
-  void bind_text(int index, std::string_view text) override { set(index, std::string(text), 0); }
+  void bind_text(int index, std::string_view text) override { set(index, without_nul(text), 0); }
   void bind_integer(int index, int64_t number) override { set(index, std::to_string(number), 0); }
   void bind_blob(int index, std::string_view bytes) override { set(index, std::string(bytes), 1); }
   void bind_null(int index) override { set(index, std::nullopt, 0); }

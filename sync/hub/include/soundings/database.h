@@ -27,6 +27,7 @@ enum class Dialect { SQLite, PostgreSQL };
 class Cursor {
  public:
   virtual ~Cursor() = default;
+  // PostgreSQL keeps a NUL byte (which its text cannot hold) as U+FFFD, never cutting the text short there.
   virtual void bind_text(int index, std::string_view text) = 0;
   virtual void bind_integer(int index, int64_t number) = 0;
   virtual void bind_blob(int index, std::string_view bytes) = 0;
