@@ -214,6 +214,17 @@ TEST_CASE("a server that cannot be reached is a Storage error naming it without 
   CHECK_THAT(opened.error().message, Catch::Contains("/nonexistent-soundings") && !Catch::Contains("s3cret"));
 }
 
+TEST_CASE("a URL PostgreSQL cannot parse is refused without quoting its password", "[postgres]") {
+  // libpq's own message quotes the whole URL, or the password's bad percent-escape.
+  for (const std::string url : {"postgresql://hub:s3cret@[::1/soundings", "postgresql://hub:s3%zzcret@db.example/soundings",
+                                "postgresql://hub@db.example,[::1/soundings?password=s3cret"}) {
+    const auto opened = db::open_postgres(url);
+    REQUIRE_FALSE(opened.ok());
+    CHECK(opened.error().code == ErrorCode::Storage);
+    CHECK_THAT(opened.error().message, !Catch::Contains("s3") && Catch::Contains("***"));
+  }
+}
+
 TEST_CASE("a database URL's password is hidden wherever it is written", "[postgres][hub]") {
   CHECK(db::redact_url("postgresql://hub:s3cret@db.example/soundings") == "postgresql://hub:***@db.example/soundings");
   CHECK(db::redact_url("postgresql://hub@db.example/soundings?password=s3cret&sslmode=require") ==
@@ -225,6 +236,10 @@ TEST_CASE("a database URL's password is hidden wherever it is written", "[postgr
   CHECK(db::redact_url("host=db password=s3cret dbname=soundings") == "host=db password=*** dbname=soundings");
   CHECK(db::redact_url("postgresql://h/d?host=/x&user=passwordless") == "postgresql://h/d?host=/x&user=passwordless");
   CHECK(db::redact_url("postgresql:///postgres?host=/tmp/pg") == "postgresql:///postgres?host=/tmp/pg");
+  // libpq takes everything up to the '@' as user and password, '?' included; a '/' ends its look.
+  CHECK(db::redact_url("postgresql://hub:se?cret@db.example/soundings") == "postgresql://hub:***@db.example/soundings");
+  CHECK(db::redact_url("postgresql://hub:se/cret@db.example/soundings") == "postgresql://hub:***@db.example/soundings");
+  CHECK(db::redact_url("postgresql://hub:s3cret@[::1/soundings") == "postgresql://hub:***@[::1/soundings");
 }
 
 // The hub store on PostgreSQL ------------------------------------------------------------------

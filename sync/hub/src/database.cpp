@@ -3,6 +3,10 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <optional>
+#include <vector>
+
 #include "soundings/sqlite.h"
 
 namespace soundings::db {
@@ -124,36 +128,65 @@ bool is_postgres_url(std::string_view text) {
 
 namespace {
 
-// scheme://user:password@host...: everything between the first ':' after "//" and the last '@' before
-// the path is the password.
-std::string redact_authority(std::string_view url) {
+struct Span {
+  size_t at;
+  size_t size;
+};
+
+// scheme://user:password@host...: libpq takes everything before the '@' as user and password ('?' included)
+// and ends its look at the first '/'; an '@' only past that '/' still marks a password a person meant, so
+// the last '@' is taken then. The password runs from the first ':' to that '@'.
+std::optional<Span> authority_password(std::string_view url) {
   const auto start = url.find("//");
-  if (start == std::string_view::npos) return std::string(url);
-  const auto path = url.find_first_of("/?", start + 2);
-  const auto authority = url.substr(start + 2, path == std::string_view::npos ? url.npos : path - start - 2);
-  const auto at = authority.rfind('@');
-  const auto colon = authority.find(':');
-  if (at == std::string_view::npos || colon == std::string_view::npos || colon > at) return std::string(url);
-  std::string redacted(url.substr(0, start + 2 + colon + 1));
-  redacted += "***";
-  redacted += url.substr(start + 2 + at);
-  return redacted;
+  if (start == std::string_view::npos) return std::nullopt;
+  const size_t from = start + 2;
+  const auto slash = url.find('/', from);
+  auto at = url.substr(0, slash).rfind('@');
+  if (at == std::string_view::npos || at < from) at = url.rfind('@');
+  if (at == std::string_view::npos || at < from) return std::nullopt;
+  const auto colon = url.find(':', from);
+  if (colon == std::string_view::npos || colon > at) return std::nullopt;
+  return Span{colon + 1, at - colon - 1};
 }
 
-// "password=secret" as a query parameter (?password=, &password=) or a libpq keyword (start, after a space).
-std::string redact_password_parameters(std::string url) {
+// Every password in a URL (or a libpq keyword string), in order: the authority's, and each "password="
+// as a query parameter (?password=, &password=) or a keyword (at the start, after a space).
+std::vector<Span> password_spans(std::string_view url) {
+  std::vector<Span> spans;
+  if (auto authority = authority_password(url)) spans.push_back(*authority);
   constexpr std::string_view kKey = "password=";
-  for (size_t at = url.find(kKey); at != std::string::npos; at = url.find(kKey, at + 1)) {
+  for (size_t at = url.find(kKey); at != std::string_view::npos; at = url.find(kKey, at + 1)) {
     if (at != 0 && url[at - 1] != '?' && url[at - 1] != '&' && url[at - 1] != ' ') continue;
     const size_t value = at + kKey.size();
-    const size_t end = url.find_first_of("& ", value);
-    url.replace(value, (end == std::string::npos ? url.size() : end) - value, "***");
+    if (!spans.empty() && value < spans.front().at + spans.front().size) continue;  // inside the authority's
+    const size_t end = std::min(url.find_first_of("& ", value), url.size());
+    spans.push_back(Span{value, end - value});
   }
-  return url;
+  return spans;
+}
+
+std::string replace_all(std::string text, std::string_view from, std::string_view to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
 }
 
 }  // namespace
 
-std::string redact_url(std::string_view url) { return redact_password_parameters(redact_authority(url)); }
+std::string redact_url(std::string_view url) {
+  std::string redacted(url);
+  const auto spans = password_spans(url);
+  for (auto span = spans.rbegin(); span != spans.rend(); ++span) redacted.replace(span->at, span->size, "***");
+  return redacted;
+}
+
+std::string redact_passwords(std::string_view text, std::string_view url) {
+  std::string redacted(text);
+  for (const Span& span : password_spans(url)) {
+    if (span.size > 0) redacted = replace_all(std::move(redacted), url.substr(span.at, span.size), "***");
+  }
+  return redacted;
+}
 
 }  // namespace soundings::db

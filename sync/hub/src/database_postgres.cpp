@@ -307,7 +307,8 @@ Result<std::unique_ptr<Connection>> open_postgres(const std::string& url) {
   PGconn* conn = PQconnectdbParams(keywords.data(), values.data(), 1);
   if (!conn) return Error{ErrorCode::Storage, redact_url(url) + ": cannot connect to PostgreSQL: out of memory"};
   if (PQstatus(conn) != CONNECTION_OK) {
-    Error error{ErrorCode::Storage, redact_url(url) + ": cannot connect to PostgreSQL: " + first_line(PQerrorMessage(conn))};
+    Error error{ErrorCode::Storage, redact_url(url) + ": cannot connect to PostgreSQL: " +
+                                          redact_passwords(first_line(PQerrorMessage(conn)), url)};
     PQfinish(conn);
     return error;
   }

@@ -142,6 +142,8 @@ std::unique_ptr<Connection> wrap_sqlite(sqlite::Connection connection);
 bool is_postgres_url(std::string_view text);
 // The URL with any password replaced by "***": for messages and logs.
 std::string redact_url(std::string_view url);
+// `text` (a message that may quote the URL, or a part of it) with every password the URL holds replaced by "***".
+std::string redact_passwords(std::string_view text, std::string_view url);
 // A connection to a PostgreSQL server (libpq). The error names the server (redacted) and the reason.
 [[nodiscard]] Result<std::unique_ptr<Connection>> open_postgres(const std::string& url);
 
