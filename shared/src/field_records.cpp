@@ -6,6 +6,7 @@
 #include <set>
 
 #include "soundings/clock.h"
+#include "soundings/json_bounded.h"
 #include "soundings/response.h"
 
 namespace soundings {
@@ -59,7 +60,7 @@ class FieldReader {
     if (!value_.is_object()) return fail("", std::string("must be an object, not ") + value_.type_name());
     std::set<std::string_view> known(fields.begin(), fields.end());
     for (const auto& [key, unused] : value_.items()) {
-      if (known.count(key) == 0) return fail("", "has an unknown field \"" + key.substr(0, 40) + "\"");
+      if (known.count(key) == 0) return fail("", "has an unknown field \"" + utf8_prefix(key, 40) + "\"");
     }
     const auto format = value_.find("format");
     if (format == value_.end()) return fail("format", "missing");

@@ -73,6 +73,13 @@ size_t first_too_deep(std::string_view text, int max_depth) {
   return std::string_view::npos;
 }
 
+std::string utf8_prefix(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(text.substr(0, cut));
+}
+
 size_t first_bad_utf8(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {

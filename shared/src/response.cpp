@@ -28,6 +28,7 @@
 #include <sodium.h>
 
 #include "soundings/clock.h"
+#include "soundings/json_bounded.h"
 
 namespace soundings {
 
@@ -58,9 +59,7 @@ Error field_error(const std::string& field, const std::string& problem) {
 std::string shown(const std::string& text) {
   constexpr size_t kShown = 40;
   if (text.size() <= kShown) return "\"" + text + "\"";
-  size_t cut = kShown;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return "\"" + text.substr(0, cut) + "...\" (" + std::to_string(text.size()) + " bytes)";
+  return "\"" + utf8_prefix(text, kShown) + "...\" (" + std::to_string(text.size()) + " bytes)";
 }
 
 std::string too_large(size_t size, size_t limit, const char* what = "bytes") {

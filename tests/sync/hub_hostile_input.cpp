@@ -278,6 +278,49 @@ TEST_CASE("a NUL byte inside an id never makes it match a known one, and what is
   CHECK(health_answers(served));
 }
 
+TEST_CASE("a visit naming an unknown walk list whose id is cut inside a letter is rejected with a JSON answer",
+          "[hub][hostile]") {
+  // The reason quotes the list's id shortened: cut inside "é" it was not UTF-8, so the answer could not be
+  // written (500, after quarantine stored it) and PostgreSQL refused the row (503 for the whole group).
+  ServedHub served;
+  const std::string token = served.enrol("Field tablet", soundings::hub::DeviceRole::Field);
+  hubtest::insert_staff(served.data_dir(), "officer-1", "Siân Hughes");
+  auto client = served.client();
+  soundings::Visit visit;
+  visit.id = soundings::make_uuid();
+  visit.list_id = std::string(63, 'a') + "é";
+  visit.uprn = "100";
+  visit.staff_id = "officer-1";
+  visit.device_id = "tablet-1";
+  visit.visited_at = soundings::format_iso8601_utc(soundings::Clock::now());
+  const json body = soundings::visit_to_json(visit);
+  const auto made = soundings::make_envelope(soundings::RecordKind::Visit, body);
+  REQUIRE(made);
+  json envelope{{"kind", "visit"}, {"id", made->id}, {"hash", made->hash}, {"body", body}};
+  const json records{{"records", json::array({envelope})}};
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const auto answer = client.Post("/api/v1/records", bearer(token), records.dump(), "application/json");
+    REQUIRE(answer);
+    CHECK(answer->status == 200);
+    const json parsed = json::parse(answer->body, nullptr, false);
+    REQUIRE(parsed.is_object());
+    CHECK(parsed["results"][0]["status"] == "rejected");
+  }
+  // The same for an unknown field's name, quoted shortened too.
+  json odd = body;
+  odd["id"] = soundings::make_uuid();
+  odd[std::string(39, 'k') + "é"] = 1;
+  const json odd_records{{"records", json::array({{{"kind", "visit"}, {"id", odd["id"]}, {"hash", ""}, {"body", odd}}})}};
+  const auto answer = client.Post("/api/v1/records", bearer(token), odd_records.dump(), "application/json");
+  REQUIRE(answer);
+  CHECK(answer->status == 200);
+  CHECK(json::parse(answer->body, nullptr, false)["results"][0]["status"] == "rejected");
+  const auto kept = must(served.hub().quarantined());
+  REQUIRE(kept.size() == 2);
+  CHECK(kept[0].times_seen == 2);
+  CHECK(health_answers(served));
+}
+
 TEST_CASE("times before 2020, beyond the hub's clock or out of order are rejected naming the field",
           "[hub][hostile]") {
   ServedHub served;

@@ -28,6 +28,10 @@ size_t first_too_deep(std::string_view text, int max_depth);
 // Offset of the first byte that does not start a well-formed UTF-8 sequence (RFC 3629), or npos.
 size_t first_bad_utf8(std::string_view text);
 
+// At most `max_bytes` of `text`, never cut inside a character: a refused value quoted back in a reason
+// must stay UTF-8 (the answer is JSON, and PostgreSQL's text refuses anything else).
+std::string utf8_prefix(std::string_view text, size_t max_bytes);
+
 // The document, or InvalidInput naming `what` and the problem (too large, too deep, not UTF-8,
 // not JSON with its byte offset, a number out of range). Never throws.
 Result<nlohmann::json> parse_json_bounded(std::string_view text, std::string_view what, const JsonLimits& limits = {});

@@ -9,6 +9,7 @@
 #include "soundings/answer_rules.h"
 #include "soundings/clock.h"
 #include "soundings/field_records.h"
+#include "soundings/json_bounded.h"
 #include "soundings/response.h"
 #include "soundings/ui_text.h"
 
@@ -120,11 +121,7 @@ namespace {
 BatchItem refused(BatchItem& out, std::string reason) {
   constexpr size_t kMaxReasonBytes = 1000;
   out.acceptable = false;
-  if (reason.size() > kMaxReasonBytes) {
-    size_t cut = kMaxReasonBytes;
-    while (cut > 0 && (static_cast<unsigned char>(reason[cut]) & 0xC0) == 0x80) --cut;
-    reason = reason.substr(0, cut) + "...";
-  }
+  if (reason.size() > kMaxReasonBytes) reason = utf8_prefix(reason, kMaxReasonBytes) + "...";
   out.reason = std::move(reason);
   return out;
 }
@@ -167,7 +164,7 @@ void check_field_record(BatchItem& out, const nlohmann::json& body, const FieldL
       if (auto problem = staff_problem("visit", visit->staff_id, field)) return done(problem);
       if (!field.known_door(visit->list_id, visit->uprn)) {
         // Never quote the UPRN back at length; it names a home.
-        return done("visit.uprn: this door is not on walk list " + visit->list_id.substr(0, 64) + " at this hub");
+        return done("visit.uprn: this door is not on walk list " + utf8_prefix(visit->list_id, 64) + " at this hub");
       }
       return done(std::nullopt);
     }
