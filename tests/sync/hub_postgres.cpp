@@ -158,6 +158,18 @@ TEST_CASE("a failed transaction counts as one until it is rolled back (skipped w
   }
   CHECK_FALSE(connection->in_transaction());
   CHECK(count(*connection, "SELECT count(*) FROM t") == 0);
+
+  // PostgreSQL answers COMMIT in a failed transaction by rolling back: that is never reported as committed.
+  db::Transaction transaction(*connection);
+  REQUIRE(transaction.begin().ok());
+  REQUIRE(connection->exec("INSERT INTO t VALUES ('b')", "inserting").ok());
+  REQUIRE_FALSE(connection->exec("INSERT INTO t VALUES ('b')", "inserting again").ok());
+  const auto committed = transaction.commit();
+  REQUIRE_FALSE(committed.ok());
+  CHECK(committed.error().code == ErrorCode::Storage);
+  CHECK_THAT(committed.error().message, Catch::Contains("committing") && Catch::Contains("rolled back"));
+  CHECK_FALSE(connection->in_transaction());
+  CHECK(count(*connection, "SELECT count(*) FROM t") == 0);
 }
 
 TEST_CASE("a connection the server ended fails with Storage, then works again by itself "

@@ -218,6 +218,11 @@ Status PostgresConnection::exec(const std::string& sql, std::string_view doing) 
   const bool was_in_transaction = in_transaction();
   auto done = checked(PQexec(conn_, sql.c_str()), was_in_transaction, doing);
   if (!done) return done.error();
+  // PostgreSQL ends a failed transaction on COMMIT by rolling it back, and says so only in the command tag.
+  if (sql == "COMMIT" && std::string_view(PQcmdStatus(done->get())) == "ROLLBACK") {
+    return Error{ErrorCode::Storage, "database error while " + std::string(doing) +
+                                         ": a statement of the transaction had failed, so it was rolled back"};
+  }
   return Status::success();
 }
 
