@@ -301,6 +301,28 @@ TEST_CASE("a Content-Length with a sign, past 2^63 or not a number is answered a
   CHECK(soundings::testing::must(served.hub().stored_count()) == 0);
 }
 
+TEST_CASE("header values and versions that are not UTF-8 are refused with the hub's JSON and the hub keeps serving",
+          "[hub][gate]") {
+  // The refusal quotes what was sent; bytes that are not UTF-8 could not be written as JSON, and the
+  // exception ended the whole hub process.
+  ServedHub served;
+  for (const std::string request :
+       {"POST /api/v1/heartbeat HTTP/1.1\r\nHost: x\r\nContent-Length: 1\xc3\r\n\r\n{",
+        "POST /api/v1/heartbeat HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: \xff\xfe\r\n\r\n",
+        "GET /api/v1/health HTTP/1.\xc3\r\nHost: x\r\n\r\n",
+        "POST /api/v1/heartbeat HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n\xc3\r\n{}\r\n0\r\n\r\n"}) {
+    const RawAnswer answer = send_raw(served.port(), request);
+    CHECK(answer.status >= 400);
+    CHECK(answer.status < 500);
+    CHECK(answer.body.is_object());
+    CHECK(!answer.body.value("message", "").empty());
+    auto client = served.client();
+    const auto health = client.Get("/api/v1/health");
+    REQUIRE(health);
+    CHECK(health->status == 200);
+  }
+}
+
 TEST_CASE("a connection trickling its headers is answered 408 and closed at its header deadline", "[hub][gate]") {
   soundings::hub::HubConfig config;
   config.header_timeout = std::chrono::milliseconds(600);

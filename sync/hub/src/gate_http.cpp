@@ -69,7 +69,10 @@ std::variant<size_t, Refusal> parse_content_length(std::string_view value, size_
 }
 
 std::string json_error(const Refusal& refusal) {
-  return nlohmann::json{{"error", refusal.code}, {"message", refusal.message}}.dump();
+  // A refusal may quote bytes of the request that are not UTF-8: they are written as U+FFFD, since a
+  // strict dump would throw on the gate's thread and end the hub.
+  return nlohmann::json{{"error", refusal.code}, {"message", refusal.message}}.dump(
+      -1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 const char* reason_phrase(int status) {
