@@ -413,6 +413,30 @@ TEST_CASE("a copy that fails half way leaves the target empty, and a later run c
   CHECK(must(hub::migrate_to_postgres(filled.served.data_dir().string(), target.url())).all_same());
 }
 
+TEST_CASE("text PostgreSQL cannot hold is refused naming its table, row and column, and the target stays empty",
+          "[postgres][migrate]") {
+  if (!have_postgres()) return;
+  // An older hub quarantined reasons cut inside a character, and SQLite keeps a NUL byte in text.
+  FilledHub filled;
+  TargetDatabase target;
+  {
+    auto file = must(soundings::sqlite::Connection::open((filled.served.data_dir() / "hub.sqlite").string(), {}));
+    REQUIRE(file.exec("UPDATE quarantine SET reason = reason || char(0) || 'x' WHERE seq = (SELECT max(seq) FROM quarantine)",
+                      "planting a NUL").ok());
+  }
+  const auto seq = must(soundings::sqlite::Connection::open((filled.served.data_dir() / "hub.sqlite").string(), {}))
+                       .integer("SELECT max(seq) FROM quarantine", "counting");
+  REQUIRE(seq);
+  const auto failed = hub::migrate_to_postgres(filled.served.data_dir().string(), target.url());
+  REQUIRE_FALSE(failed.ok());
+  CHECK_THAT(failed.error().message, Catch::Contains("quarantine row seq = " + std::to_string(*seq)) &&
+                                         Catch::Contains("reason") && Catch::Contains("nothing was copied"));
+  for (const auto& [table, rows] : row_counts(*target.connect())) {
+    INFO(table);
+    CHECK(rows == 0);
+  }
+}
+
 TEST_CASE("a response that reaches the SQLite hub while it is being copied is reported, not lost silently",
           "[postgres][migrate]") {
   if (!have_postgres()) return;

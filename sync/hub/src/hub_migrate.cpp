@@ -13,6 +13,7 @@
 #include "hub_store.h"
 #include "soundings/database.h"
 #include "soundings/hub.h"
+#include "soundings/json_bounded.h"
 #include "soundings/sqlite.h"
 
 namespace soundings::hub {
@@ -191,6 +192,33 @@ Status insert_rows(db::Connection& target, const Table& table, const std::vector
   return insert->run("copying " + table.name);
 }
 
+// "row seq = 12": the row by the first column of its key, as far as it can be shown.
+std::string row_name(const Table& table, const std::vector<Value>& values) {
+  if (table.key.empty() || table.key.front() >= values.size()) return "row";
+  const Column& key = table.columns[table.key.front()];
+  const Value& value = values[table.key.front()];
+  if (value.null) return "row " + key.name + " = NULL";
+  if (key.kind == ColumnKind::Integer) return "row " + key.name + " = " + std::to_string(value.number);
+  if (key.kind == ColumnKind::Text && first_bad_utf8(value.bytes) == std::string::npos) {
+    return "row " + key.name + " = \"" + utf8_prefix(value.bytes, 64) + "\"";
+  }
+  return "row";
+}
+
+// PostgreSQL text holds neither a NUL byte nor bytes that are not UTF-8 (an older hub could quarantine
+// such a reason): the copy would fail with PostgreSQL's error, or differ from the file. Refused naming
+// the row, before anything is committed.
+Status unstorable_text(const Table& table, const std::vector<Value>& values, size_t column) {
+  const Value& value = values[column];
+  if (table.columns[column].kind != ColumnKind::Text || value.null) return Status::success();
+  if (value.bytes.find('\0') == std::string::npos && first_bad_utf8(value.bytes) == std::string::npos) {
+    return Status::success();
+  }
+  return Error{ErrorCode::Corrupt, table.name + " " + row_name(table, values) + " holds text in " +
+                                       table.columns[column].name + " that PostgreSQL cannot store (a NUL byte, or "
+                                       "bytes that are not UTF-8); nothing was copied"};
+}
+
 Status copy_table(db::Connection& source, db::Connection& target, const Table& table) {
   auto mistyped = source.integer(mistyped_rows(table), "checking the values of " + table.name);
   if (!mistyped) return mistyped.error();
@@ -210,6 +238,7 @@ Status copy_table(db::Connection& source, db::Connection& target, const Table& t
     values.reserve(table.columns.size());
     for (size_t column = 0; column < table.columns.size(); ++column) {
       values.push_back(read_value(*read, static_cast<int>(column), table.columns[column].kind));
+      if (auto bad = unstorable_text(table, values, column); !bad) return bad;
     }
     batch.push_back(std::move(values));
     if (batch.size() == rows_per_insert) {
