@@ -15,6 +15,7 @@
 
 #include "must.h"
 #include "hub_fixture.h"
+#include "hub_schema_postgres.h"
 #include "hub_store.h"
 #include "soundings/database.h"
 #include "soundings/sqlite.h"
@@ -323,6 +324,21 @@ TEST_CASE("several hubs opening a new database at once make its schema once (ski
   // A hub opening it later finds it ready and changes nothing.
   REQUIRE(detail::Store::open_postgres(scratch.url()).ok());
   CHECK(count(*connection, "SELECT count(*) FROM meta") == 1);
+}
+
+TEST_CASE("a command that must not make a hub finds none in a database holding only the hub's empty tables, "
+          "and writes nothing (skipped without a cluster)",
+          "[postgres]") {
+  if (skipped_without_cluster()) return;
+  // What a migrate that failed leaves behind: the schema, no rows. `status` there must not make it a hub
+  // (a hub id, a sealing key), or the next migrate is refused as "already holds a hub".
+  ScratchDatabase scratch;
+  REQUIRE(detail::prepare_postgres_schema(*scratch.connect()).ok());
+  const auto opened = detail::Store::open_postgres(scratch.url(), 2, false);
+  REQUIRE_FALSE(opened.ok());
+  CHECK(opened.error().code == ErrorCode::NotFound);
+  CHECK_THAT(opened.error().message, Catch::Contains("no hub in this database"));
+  CHECK(count(*scratch.connect(), "SELECT count(*) FROM meta") == 0);
 }
 
 TEST_CASE("a database of another program, or of a newer hub, is refused and left unchanged "

@@ -260,6 +260,15 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, size_t reade
   return store;
 }
 
+namespace {
+
+Error no_hub_here() {
+  return Error{ErrorCode::NotFound, "no hub in this database; check --database, or start a hub on it with "
+                                    "`soundings-hub serve` or `soundings-hub publish`"};
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Store>> Store::open_postgres(const std::string& url, size_t reader_pool, bool create) {
   const auto failed = [&url](const Error& error) { return Error{error.code, db::redact_url(url) + ": " + error.message}; };
   std::unique_ptr<Store> store(new Store([url] { return db::open_postgres(url); }, reader_pool));
@@ -270,12 +279,15 @@ Result<std::unique_ptr<Store>> Store::open_postgres(const std::string& url, size
         "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'meta'",
         "looking for a hub in the database");
     if (!tables) return failed(tables.error());
-    if (*tables == 0) {
-      return failed(Error{ErrorCode::NotFound, "no hub in this database; check --database, or start a hub on it "
-                                               "with `soundings-hub serve` or `soundings-hub publish`"});
-    }
+    if (*tables == 0) return failed(no_hub_here());
   }
   if (auto done = prepare_postgres_schema(**writer); !done) return failed(done.error());
+  if (!create) {
+    // The tables alone (a migrate that failed) are no hub: making its id and key here would turn them into one.
+    auto hubs = (*writer)->integer("SELECT count(*) FROM meta WHERE key = 'hub_id'", "looking for a hub's id");
+    if (!hubs) return failed(hubs.error());
+    if (*hubs == 0) return failed(no_hub_here());
+  }
   store->writer_ = std::move(*writer);
   if (auto done = store->read_hub_id(); !done) return failed(done.error());
   return store;
