@@ -2,13 +2,15 @@
 # Drain benchmark: fills one device store with a backlog (soundings-loadgen), serves a hub on
 # 127.0.0.1, runs `soundings-sync --once` under /usr/bin/time -v, and prints records per second
 # and the peak RSS of the agent and of the hub. Kiosk responses by default; with --visits, a field
-# tablet's door visits (and responses taken at the door with --count).
+# tablet's door visits (and responses taken at the door with --count). With --postgres or
+# --database, each drain runs twice in the same run: into a hub on SQLite, then on PostgreSQL.
 set -euo pipefail
 
 usage() {
   cat <<'USAGE'
 usage: drain.sh --hub-bin FILE --sync-bin FILE --loadgen-bin FILE --assets DIR [--count N] [--visits N]
                 [--peer] [--batch N] [--fill-dir DIR] [--keep]
+                [--postgres | --database URL] [--rounds N]
   --count N      responses in the backlog (default 100000 on a kiosk; 0 with --visits)
   --visits N     field mode: head office adds an officer and imports a 5,000-door walk list, a field
                  tablet enrols, is assigned the list and syncs once to receive both, then holds N door
@@ -21,12 +23,20 @@ usage: drain.sh --hub-bin FILE --sync-bin FILE --loadgen-bin FILE --assets DIR [
                  transaction per record as on a kiosk is slow to repeat 100,000 times on a real
                  disk, so the store is filled on tmpfs and then copied to the disk the drain runs on
   --keep         keep the work folder (printed) instead of removing it
+  --postgres     also drain into a hub on PostgreSQL, in the same run: a throwaway cluster
+                 (tests/support/postgres-cluster.sh) in /tmp/sdpg-drain-PID, stopped at the end;
+                 each drain gets a fresh database of its own, fsync and synchronous_commit on
+  --database URL the same on an existing cluster: URL names its maintenance database
+                 (postgresql:///postgres?host=DIR&user=postgres); CREATE DATABASE rights needed
+  --rounds N     with --postgres or --database: N drains on each, SQLite and PostgreSQL in turn
+                 (each first in every other round); the medians and ranges are printed at the end
 Build in Release first: cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release && cmake --build build-release
 then run build-release/tests/bench/drain/bench-drain.
 USAGE
 }
 
 HUB_BIN="" SYNC_BIN="" LOADGEN_BIN="" ASSETS="" COUNT="" VISITS="" PEER=0 BATCH="" FILL_PARENT="" KEEP=0
+PG_URL="" OWN_PG=0 ROUNDS=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --hub-bin) HUB_BIN="$2"; shift 2 ;;
@@ -39,6 +49,9 @@ while [[ $# -gt 0 ]]; do
     --batch) BATCH="$2"; shift 2 ;;
     --fill-dir) FILL_PARENT="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
+    --postgres) OWN_PG=1; shift ;;
+    --database) PG_URL="$2"; shift 2 ;;
+    --rounds) ROUNDS="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "drain.sh: unknown argument $1" >&2; usage >&2; exit 64 ;;
   esac
@@ -50,6 +63,13 @@ for n in "$COUNT" "$VISITS"; do
   [[ -z "$n" || "$n" =~ ^[0-9]+$ ]] || { echo "drain.sh: --count and --visits take a whole number" >&2; exit 64; }
 done
 [[ $PEER -eq 0 || -n "$VISITS" ]] || { echo "drain.sh: --peer goes with --visits" >&2; exit 64; }
+[[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "drain.sh: --rounds takes a whole number from 1" >&2; exit 64; }
+[[ $OWN_PG -eq 0 || -z "$PG_URL" ]] || { echo "drain.sh: --postgres or --database, not both" >&2; exit 64; }
+[[ -z "$PG_URL" || "$PG_URL" == postgres*://* ]] || { echo "drain.sh: --database takes a postgresql:// URL" >&2; exit 64; }
+if [[ $OWN_PG -eq 1 || -n "$PG_URL" ]]; then
+  [[ -z "$VISITS" ]] || { echo "drain.sh: --postgres and --database drain a kiosk backlog (no --visits)" >&2; exit 64; }
+  command -v psql > /dev/null || { echo "drain.sh: psql is needed (apt-get install postgresql-client)" >&2; exit 1; }
+fi
 if [[ -z "$COUNT" ]]; then COUNT=$([[ -n "$VISITS" ]] && echo 0 || echo 100000); fi
 [[ -x /usr/bin/time ]] || { echo "drain.sh: /usr/bin/time is needed (apt-get install time)" >&2; exit 1; }
 if [[ -n "$VISITS" ]] && ! command -v sqlite3 > /dev/null; then
@@ -60,8 +80,12 @@ if [[ -z "$FILL_PARENT" ]]; then FILL_PARENT=$([[ -d /dev/shm ]] && echo /dev/sh
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/soundings-drain.XXXXXX")
 FILL=""
 HUB_PID=""
+PG_DIR=""
+PG_DATABASES=()
 cleanup() {
   [[ -n "$HUB_PID" ]] && kill "$HUB_PID" 2>/dev/null && wait "$HUB_PID" 2>/dev/null || true
+  for name in "${PG_DATABASES[@]}"; do psql "$PG_URL" -qAtc "DROP DATABASE IF EXISTS $name WITH (FORCE)" > /dev/null 2>&1 || true; done
+  [[ -n "$PG_DIR" ]] && bash "$(dirname "$0")/../../support/postgres-cluster.sh" stop "$PG_DIR"
   [[ -n "$FILL" ]] && rm -rf "$FILL"
   if [[ $KEEP -eq 0 ]]; then rm -rf "$WORK"; else echo "work folder kept: $WORK"; fi
 }
@@ -147,11 +171,23 @@ fill_field() {
   done
 }
 
-# One measured drain in its own folder $WORK/$1: a fresh hub, a backlog of $3 visits and $4
-# responses from a $2 (kiosk or field) device, drained once. Prints its figures and sets RATE.
+# A fresh, empty PostgreSQL database for the next hub: sets SOUNDINGS_DATABASE, which every
+# soundings-hub command reads, to its URL.
+use_postgres() {
+  local name="drain_$$_${#PG_DATABASES[@]}"
+  psql "$PG_URL" -qAtc "CREATE DATABASE $name TEMPLATE template0 ENCODING 'UTF8'" > /dev/null
+  PG_DATABASES+=("$name")
+  export SOUNDINGS_DATABASE="${PG_URL/\/postgres\?//$name?}"
+}
+
+# One measured drain in its own folder $WORK/$1: a fresh hub (on SQLite, or on PostgreSQL when $5 is
+# postgresql), a backlog of $3 visits and $4 responses from a $2 (kiosk or field) device, drained
+# once. Prints its figures and sets RATE and SECONDS_TAKEN.
 measure() {
   local dir="$WORK/$1" kind="$2" visits="$3" responses="$4"
   mkdir -p "$dir"
+  unset SOUNDINGS_DATABASE
+  [[ "${5:-sqlite}" == postgresql ]] && use_postgres
   "$HUB_BIN" publish --data "$dir/hub" "$WORK/consultation.json" > "$dir/publish.log"
   start_hub "$dir/hub"
   FILL=$(mktemp -d "$FILL_PARENT/soundings-drain-fill.XXXXXX")
@@ -202,6 +238,7 @@ measure() {
   seconds=$(calc "$drain_end - $drain_start")
   records=$(( visits + responses ))
   RATE=$(calc "$records / $seconds")
+  SECONDS_TAKEN=$seconds
   echo "== $1"
   if [[ $kind == kiosk ]]; then
     printf 'backlog:        %d responses (%.1f MB store), generated in %.1f s\n' "$responses" \
@@ -230,7 +267,40 @@ measure() {
   [[ $sync_exit -eq 0 && $ok -eq 1 ]]
 }
 
+# Median and range of the numbers given: "median (min-max)".
+median_range() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f (%.2f-%.2f)", v[int((NR + 1) / 2)], v[1], v[NR] }'; }
+
+# The same backlog drained into a hub on SQLite and on PostgreSQL, $ROUNDS times each, in turn.
+measure_both() {
+  local sqlite_times=() postgres_times=() sqlite_rates=() postgres_rates=() round backend
+  for round in $(seq 1 "$ROUNDS"); do
+    local order=(sqlite postgresql)
+    (( round % 2 == 0 )) && order=(postgresql sqlite)
+    for backend in "${order[@]}"; do
+      measure "round-$round-$backend" kiosk 0 "$COUNT" "$backend"
+      if [[ $backend == sqlite ]]; then sqlite_times+=("$SECONDS_TAKEN"); sqlite_rates+=("$RATE")
+      else postgres_times+=("$SECONDS_TAKEN"); postgres_rates+=("$RATE"); fi
+    done
+  done
+  echo "machine:        load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+  printf 'SQLite:         drain %s s, %s responses/s (median, range of %d)\n' "$(median_range "${sqlite_times[@]}")" \
+    "$(median_range "${sqlite_rates[@]}")" "$ROUNDS"
+  printf 'PostgreSQL:     drain %s s, %s responses/s (median, range of %d)\n' "$(median_range "${postgres_times[@]}")" \
+    "$(median_range "${postgres_rates[@]}")" "$ROUNDS"
+}
+
 echo "machine:        load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
+if [[ $OWN_PG -eq 1 ]]; then
+  PG_DIR="/tmp/sdpg-drain-$$"
+  PG_URL=$(bash "$(dirname "$0")/../../support/postgres-cluster.sh" start "$PG_DIR")
+fi
+if [[ -n "$PG_URL" ]]; then
+  [[ "$PG_URL" == */postgres\?* ]] || { echo "drain.sh: --database must name the maintenance database: .../postgres?..." >&2; exit 64; }
+  echo "PostgreSQL:     $(psql "$PG_URL" -qAtc "SELECT 'version ' || current_setting('server_version') || ', fsync=' || current_setting('fsync') || ', synchronous_commit=' || current_setting('synchronous_commit') || ', wal_sync_method=' || current_setting('wal_sync_method')")"
+  echo "SQLite:         WAL, synchronous=FULL (the hub store's settings)"
+  measure_both
+  exit
+fi
 if [[ -z "$VISITS" ]]; then
   measure responses kiosk 0 "$COUNT"
   exit
