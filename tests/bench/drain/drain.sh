@@ -267,8 +267,13 @@ measure() {
   [[ $sync_exit -eq 0 && $ok -eq 1 ]]
 }
 
-# Median and range of the numbers given: "median (min-max)".
-median_range() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f (%.2f-%.2f)", v[int((NR + 1) / 2)], v[1], v[NR] }'; }
+# Median and range of the numbers after the format ($1, e.g. %.2f): "median (min-max)".
+median_range() {
+  local format="$1"
+  shift
+  printf '%s\n' "$@" | sort -g | awk -v f="$format" '{ v[NR] = $1 }
+    END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf f " (" f "-" f ")", m, v[1], v[NR] }'
+}
 
 # The same backlog drained into a hub on SQLite and on PostgreSQL, $ROUNDS times each, in turn.
 measure_both() {
@@ -283,10 +288,10 @@ measure_both() {
     done
   done
   echo "machine:        load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
-  printf 'SQLite:         drain %s s, %s responses/s (median, range of %d)\n' "$(median_range "${sqlite_times[@]}")" \
-    "$(median_range "${sqlite_rates[@]}")" "$ROUNDS"
-  printf 'PostgreSQL:     drain %s s, %s responses/s (median, range of %d)\n' "$(median_range "${postgres_times[@]}")" \
-    "$(median_range "${postgres_rates[@]}")" "$ROUNDS"
+  printf 'SQLite:         drain %s s, %s responses/s (median, range of %d)\n' "$(median_range %.2f "${sqlite_times[@]}")" \
+    "$(median_range %.0f "${sqlite_rates[@]}")" "$ROUNDS"
+  printf 'PostgreSQL:     drain %s s, %s responses/s (median, range of %d)\n' "$(median_range %.2f "${postgres_times[@]}")" \
+    "$(median_range %.0f "${postgres_rates[@]}")" "$ROUNDS"
 }
 
 echo "machine:        load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
