@@ -101,6 +101,18 @@ export SOUNDINGS_ASSETS="$ASSETS"
 rss_mb() { awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2 / 1024}' "$1"; }
 calc() { awk "BEGIN { printf \"%.3f\", $1 }"; }
 now() { date +%s.%N; }
+# CPU seconds (user + system) a process has used, and those of the children it has waited for.
+cpu_of() { awk -v t="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13 + $14 + $15) / t }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# CPU seconds of our own PostgreSQL cluster (--postgres): the postmaster, its children alive and those
+# it has reaped; 0 without one.
+pg_cpu() {
+  [[ -n "$PG_DIR" ]] || { echo 0; return; }
+  local pm total child
+  pm=$(head -n 1 "$PG_DIR/data/postmaster.pid")
+  total=$(cpu_of "$pm")
+  for child in $(pgrep -P "$pm"); do total=$(calc "$total + $(cpu_of "$child")"); done
+  echo "$total"
+}
 
 # A council's walk list: 5,000 doors on 125 streets of 40, Welsh and English street names, every
 # address quoted for its comma.
@@ -206,14 +218,18 @@ measure() {
       sort > "$dir/tablet-visits.txt"
   fi
 
-  local sync_args=(--data "$dir/device" --once) drain_start drain_end sync_exit
+  local sync_args=(--data "$dir/device" --once) drain_start drain_end sync_exit hub_cpu db_cpu
   [[ -n "$BATCH" ]] && sync_args+=(--batch "$BATCH")
+  hub_cpu=$(cpu_of "$HUB_PID")
+  db_cpu=$(pg_cpu)
   drain_start=$(now)
   set +e
   /usr/bin/time -v -o "$dir/sync.time" "$SYNC_BIN" "${sync_args[@]}" > "$dir/sync.log" 2>&1
   sync_exit=$?
   set -e
   drain_end=$(now)
+  hub_cpu=$(calc "$(cpu_of "$HUB_PID") - $hub_cpu")
+  db_cpu=$(calc "$(pg_cpu) - $db_cpu")
 
   local stored ok=1
   stored=$("$HUB_BIN" status --data "$dir/hub" | tee "$dir/status.log" | grep -o 'total: [0-9]* stored' |
@@ -263,6 +279,8 @@ measure() {
   printf 'agent CPU:      %s s user, %s s system\n' "$(awk -F': ' '/User time/ {print $2}' "$dir/sync.time")" \
     "$(awk -F': ' '/System time/ {print $2}' "$dir/sync.time")"
   printf 'hub peak RSS:   %.1f MB\n' "$(calc "${HUB_RSS_KB:-0} / 1024")"
+  printf 'hub CPU:        %s s (user + system, during the drain)\n' "$hub_cpu"
+  [[ "${5:-sqlite}" == postgresql && -n "$PG_DIR" ]] && printf 'database CPU:   %s s (the PostgreSQL server, during the drain)\n' "$db_cpu"
   [[ $ok -eq 1 ]] || echo "WRONG COUNT: the hub does not hold exactly the device's backlog, each record once"
   [[ $sync_exit -eq 0 && $ok -eq 1 ]]
 }
