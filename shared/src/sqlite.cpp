@@ -258,6 +258,23 @@ Status Savepoint::rollback() {
   return Status::success();
 }
 
+// Online backup ---------------------------------------------------------------------------------
+
+Status copy_database(Connection& source, Connection& destination) {
+  sqlite3_backup* backup = sqlite3_backup_init(destination.handle(), "main", source.handle(), "main");
+  if (backup == nullptr) {
+    return error_from(destination.handle(), sqlite3_errcode(destination.handle()), "starting the copy");
+  }
+  // Every page in one step (-1), under one read transaction: copied a few pages at a time, the copy
+  // would start over after each write by another process, and under steady ingest might never end.
+  // A lock the source cannot get at once is waited for by its busy timeout.
+  const int stepped = sqlite3_backup_step(backup, -1);
+  const int finished = sqlite3_backup_finish(backup);
+  if (stepped != SQLITE_DONE) return error_from(nullptr, stepped, "copying the database");
+  if (finished != SQLITE_OK) return error_from(destination.handle(), finished, "finishing the copy");
+  return Status::success();
+}
+
 // Migrations -----------------------------------------------------------------------------------
 
 namespace {

@@ -48,7 +48,9 @@ Run run_hub(const std::vector<std::string>& args, const std::string& input) {
   std::vector<std::string> words = args;
   // Against PostgreSQL, each data folder's hub lives in a database of its own, as ServedHub's does.
   const auto data = std::find(words.begin(), words.end(), "--data");
-  if (soundings::test::on_postgres() && data != words.end() && data + 1 != words.end() &&
+  // migrate reads the folder's SQLite file whatever the suite runs on, and writes where --to says.
+  const bool migrate = !words.empty() && words.front() == "migrate";
+  if (soundings::test::on_postgres() && !migrate && data != words.end() && data + 1 != words.end() &&
       std::find(words.begin(), words.end(), "--database") == words.end()) {
     const std::string database = soundings::test::database_for(*(data + 1));
     words.insert(words.end(), {"--database", database});
@@ -132,9 +134,9 @@ nlohmann::json batch_of(const std::vector<soundings::Response>& responses) {
   return {{"responses", items}};
 }
 
-ServedHub::ServedHub(soundings::hub::HubConfig config) {
+ServedHub::ServedHub(soundings::hub::HubConfig config, Storage storage) {
   config.data_dir = dir_.path().string();
-  soundings::test::use_test_database(config);
+  if (storage == Storage::Suite) soundings::test::use_test_database(config);
   auto opened = soundings::hub::Hub::open(config);
   if (!opened) throw std::runtime_error("hub did not open: " + opened.error().message);
   hub_ = std::move(opened.value());

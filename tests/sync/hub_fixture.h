@@ -41,7 +41,10 @@ nlohmann::json batch_of(const std::vector<soundings::Response>& responses);
 // with town-square published. Stops and removes its folder when destroyed.
 class ServedHub {
  public:
-  explicit ServedHub(soundings::hub::HubConfig config = {});
+  // Where its data lives: the suite's database (the SQLite file, or PostgreSQL when the suite runs on it),
+  // or always the SQLite file (a hub to migrate from).
+  enum class Storage { Suite, SqliteFile };
+  explicit ServedHub(soundings::hub::HubConfig config = {}, Storage storage = Storage::Suite);
   ~ServedHub();
 
   soundings::hub::Hub& hub() { return *hub_; }

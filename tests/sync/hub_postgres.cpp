@@ -17,6 +17,7 @@
 #include "hub_fixture.h"
 #include "hub_store.h"
 #include "soundings/database.h"
+#include "soundings/sqlite.h"
 #include "soundings/response.h"
 #include "test_database.h"
 
@@ -63,7 +64,7 @@ int64_t count(db::Connection& connection, const std::string& sql) {
 
 }  // namespace
 
-TEST_CASE("postgres: values go in through ?N placeholders and come back as they were (skipped without a cluster)",
+TEST_CASE("values go in through ?N placeholders and come back as they were (skipped without a cluster)",
           "[postgres]") {
   if (skipped_without_cluster()) return;
   ScratchDatabase scratch;
@@ -101,7 +102,24 @@ TEST_CASE("postgres: values go in through ?N placeholders and come back as they 
   CHECK(connection->changes() == 3);
 }
 
-TEST_CASE("postgres: a unique clash is a Conflict naming what was being done (skipped without a cluster)",
+TEST_CASE("a hub's connections say who they are unless the URL does (skipped without a cluster)",
+          "[postgres]") {
+  if (skipped_without_cluster()) return;
+  ScratchDatabase scratch;
+  const auto setting = [](db::Connection& connection, const std::string& name) {
+    auto query = must(connection.prepare("SELECT current_setting(?1)"));
+    query.bind(1, name);
+    REQUIRE(must(query.step("reading a setting")));
+    return query.text(0);
+  };
+  auto connection = scratch.connect();
+  CHECK(setting(*connection, "application_name") == "soundings-hub");
+  CHECK(setting(*connection, "client_encoding") == "UTF8");
+  auto named = must(db::open_postgres(scratch.url() + "&application_name=hub-2"));
+  CHECK(setting(*named, "application_name") == "hub-2");
+}
+
+TEST_CASE("a unique clash is a Conflict naming what was being done (skipped without a cluster)",
           "[postgres]") {
   if (skipped_without_cluster()) return;
   ScratchDatabase scratch;
@@ -118,9 +136,13 @@ TEST_CASE("postgres: a unique clash is a Conflict naming what was being done (sk
   REQUIRE_FALSE(broken.ok());
   CHECK(broken.error().code == ErrorCode::Storage);
   CHECK_THAT(broken.error().message, Catch::Contains("reading nothing") && Catch::Contains("no_such_table"));
+  const auto unprepared = connection->cached("SELECT id FROM no_such_table WHERE id = ?1");
+  REQUIRE_FALSE(unprepared.ok());
+  CHECK(unprepared.error().code == ErrorCode::Storage);
+  CHECK_THAT(unprepared.error().message, Catch::Contains("preparing \"SELECT id FROM no_such_table"));
 }
 
-TEST_CASE("postgres: a failed transaction counts as one until it is rolled back (skipped without a cluster)",
+TEST_CASE("a failed transaction counts as one until it is rolled back (skipped without a cluster)",
           "[postgres]") {
   if (skipped_without_cluster()) return;
   ScratchDatabase scratch;
@@ -138,7 +160,7 @@ TEST_CASE("postgres: a failed transaction counts as one until it is rolled back 
   CHECK(count(*connection, "SELECT count(*) FROM t") == 0);
 }
 
-TEST_CASE("postgres: a connection the server ended fails with Storage, then works again by itself "
+TEST_CASE("a connection the server ended fails with Storage, then works again by itself "
           "(skipped without a cluster)",
           "[postgres]") {
   if (skipped_without_cluster()) return;
@@ -183,7 +205,7 @@ TEST_CASE("postgres: a connection the server ended fails with Storage, then work
   CHECK(must(plus_one(6)) == 7);
 }
 
-TEST_CASE("postgres: a server that cannot be reached is a Storage error naming it without its password",
+TEST_CASE("a server that cannot be reached is a Storage error naming it without its password",
           "[postgres]") {
   // Needs no cluster: nothing listens in this folder.
   const auto opened = db::open_postgres("postgresql://hub:s3cret@/soundings?host=/nonexistent-soundings&password=s3cret");
@@ -247,7 +269,7 @@ std::vector<std::string> table_names(db::Connection& connection) {
 
 }  // namespace
 
-TEST_CASE("postgres: several hubs opening a new database at once make its schema once (skipped without a cluster)",
+TEST_CASE("several hubs opening a new database at once make its schema once (skipped without a cluster)",
           "[postgres]") {
   if (skipped_without_cluster()) return;
   ScratchDatabase scratch;
@@ -276,7 +298,7 @@ TEST_CASE("postgres: several hubs opening a new database at once make its schema
   CHECK(count(*connection, "SELECT count(*) FROM meta") == 1);
 }
 
-TEST_CASE("postgres: a database of another program, or of a newer hub, is refused and left unchanged "
+TEST_CASE("a database of another program, or of a newer hub, is refused and left unchanged "
           "(skipped without a cluster)",
           "[postgres]") {
   if (skipped_without_cluster()) return;
@@ -304,7 +326,7 @@ TEST_CASE("postgres: a database of another program, or of a newer hub, is refuse
   CHECK(table_names(*connection) == tables);
 }
 
-TEST_CASE("postgres: two hubs committing the same batch at the same moment store it exactly once "
+TEST_CASE("two hubs committing the same batch at the same moment store it exactly once "
           "(skipped without a cluster)",
           "[postgres]") {
   if (skipped_without_cluster()) return;
@@ -545,7 +567,7 @@ std::string exercise(detail::Store& store) {
 
 }  // namespace
 
-TEST_CASE("postgres: the hub store answers every question as it does on SQLite (skipped without a cluster)",
+TEST_CASE("the hub store answers every question as it does on SQLite (skipped without a cluster)",
           "[postgres]") {
   if (skipped_without_cluster()) return;
   hubtest::TempDir dir;
@@ -557,7 +579,7 @@ TEST_CASE("postgres: the hub store answers every question as it does on SQLite (
   CHECK(exercise(*on_postgres) == expected);
 }
 
-TEST_CASE("postgres: one enrolment code redeemed through two hubs at the same moment enrols one device "
+TEST_CASE("one enrolment code redeemed through two hubs at the same moment enrols one device "
           "(skipped without a cluster)",
           "[postgres]") {
   if (skipped_without_cluster()) return;
@@ -585,4 +607,85 @@ TEST_CASE("postgres: one enrolment code redeemed through two hubs at the same mo
     CHECK(refusals == std::multiset<detail::EnrolRefusal>{detail::EnrolRefusal::None, detail::EnrolRefusal::Used});
   }
   CHECK(must(first->devices()).size() == kRounds);
+}
+
+namespace {
+
+// Each "table.column", and each index, of a hub database: from SQLite's catalogue or PostgreSQL's.
+std::set<std::string> rows_of(db::Connection& connection, const std::string& sql) {
+  auto query = must(connection.prepare(sql));
+  std::set<std::string> rows;
+  while (must(query.step("reading the catalogue"))) rows.insert(query.text(0));
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("the hub's tables, columns and indexes are the SQLite file's, every text compared bytewise "
+          "(skipped without a cluster)",
+          "[postgres]") {
+  if (skipped_without_cluster()) return;
+  hubtest::TempDir dir;
+  const std::string path = (dir.path() / "hub.sqlite").string();
+  REQUIRE(detail::Store::open(path).ok());
+  auto file = db::wrap_sqlite(must(soundings::sqlite::Connection::open(path, {.create = false})));
+  ScratchDatabase scratch;
+  REQUIRE(detail::Store::open_postgres(scratch.url()).ok());
+  auto server = scratch.connect();
+
+  const auto sqlite_columns = rows_of(*file,
+      "SELECT t.name || '.' || c.name FROM sqlite_schema t, pragma_table_info(t.name) c WHERE t.type = 'table'");
+  auto postgres_columns = rows_of(*server,
+      "SELECT table_name || '.' || column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+      "AND table_name <> 'soundings_hub_schema'");
+  CHECK(postgres_columns == sqlite_columns);
+  const auto sqlite_indexes = rows_of(*file,
+      "SELECT name FROM sqlite_schema WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex%'");
+  const auto postgres_indexes = rows_of(*server,
+      "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexname NOT LIKE '%_pkey' "
+      "AND indexname NOT LIKE '%_key'");
+  CHECK(postgres_indexes == sqlite_indexes);
+  // Unique keys, "table(columns)": SQLite keeps quarantine's INTEGER PRIMARY KEY as the rowid, with no index.
+  auto sqlite_keys = rows_of(*file,
+      "SELECT m.name || '(' || (SELECT group_concat(i.name, ',') FROM pragma_index_info(l.name) i) || ')' "
+      "FROM sqlite_schema m, pragma_index_list(m.name) l WHERE m.type = 'table' AND l.\"unique\" = 1");
+  sqlite_keys.insert("quarantine(seq)");
+  const auto postgres_keys = rows_of(*server,
+      "SELECT c.conrelid::regclass::text || '(' || string_agg(a.attname, ',' ORDER BY k.n) || ')' "
+      "FROM pg_constraint c CROSS JOIN LATERAL unnest(c.conkey) WITH ORDINALITY k(attnum, n) "
+      "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum "
+      "WHERE c.contype IN ('p', 'u') AND c.connamespace = current_schema()::regnamespace GROUP BY c.oid, c.conrelid");
+  CHECK(postgres_keys == sqlite_keys);
+  CHECK(count(*server, "SELECT count(*) FROM pg_constraint WHERE contype = 'c' AND conrelid::regclass::text IN "
+                       "('quarantine', 'devices', 'enrol_codes')") == 3);
+  CHECK(count(*server, "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() "
+                       "AND data_type = 'text' AND collation_name IS DISTINCT FROM 'C'") == 0);
+}
+
+TEST_CASE("a hub whose database connections were all ended answers Storage once, then carries on "
+          "exactly (skipped without a cluster)",
+          "[postgres]") {
+  if (skipped_without_cluster()) return;
+  ScratchDatabase scratch;
+  auto store = must(detail::Store::open_postgres(scratch.url(), 2));
+  const detail::QuarantineAllowance allowance;
+  REQUIRE(store->commit_batch("kiosk-1", fresh_batch(10), kNow, allowance).ok());
+  REQUIRE(must(store->stored_count("")) == 10);
+
+  // As when PostgreSQL restarts: every connection of the hub is ended by the server.
+  auto admin = scratch.connect();
+  REQUIRE(admin->exec("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
+                      "WHERE datname = current_database() AND pid <> pg_backend_pid()", "ending the hub's connections").ok());
+  const auto lost_batch = fresh_batch(10);
+  const auto lost = store->commit_batch("kiosk-1", lost_batch, kNow, allowance);
+  REQUIRE_FALSE(lost.ok());
+  CHECK(lost.error().code == ErrorCode::Storage);
+  const auto unread = store->stored_count("");
+  REQUIRE_FALSE(unread.ok());
+  CHECK(unread.error().code == ErrorCode::Storage);
+
+  // The device sends the unacknowledged batch again: stored now, once.
+  const auto resent = must(store->commit_batch("kiosk-1", lost_batch, kNow, allowance));
+  for (const auto& result : resent.results) CHECK(result.fate == detail::Fate::Stored);
+  CHECK(must(store->stored_count("")) == 20);
 }

@@ -146,6 +146,11 @@ class Savepoint {
   bool open_ = false;
 };
 
+// Copies the whole database of `source` into `destination` with SQLite's online backup, in one step:
+// the copy is the snapshot of one read transaction on `source`, and in WAL mode writers to the source
+// (in this process or another) go on meanwhile. `destination` is replaced whole.
+[[nodiscard]] Status copy_database(Connection& source, Connection& destination);
+
 // One numbered step of a schema. Never edit a shipped step: add a new one.
 struct Migration {
   int version;

@@ -16,6 +16,8 @@ namespace {
 
 // Connection settings a URL may override (libpq: later values win, and the URL comes after these).
 constexpr int kConnectTimeoutSeconds = 5;
+// How much of a statement's SQL an error quotes to say which one failed to prepare.
+constexpr size_t kQuotedSql = 48;
 
 // The first line of libpq's or PostgreSQL's message, without "ERROR:  " and the trailing newline.
 std::string first_line(const char* message) {
@@ -211,7 +213,7 @@ Result<Statement> PostgresConnection::cached(std::string_view sql) {
     const std::string converted = to_dollar_placeholders(sql);
     const bool was_in_transaction = in_transaction();
     auto done = checked(PQprepare(conn_, name.c_str(), converted.c_str(), 0, nullptr), was_in_transaction,
-                        "preparing a statement");
+                        "preparing \"" + std::string(sql.substr(0, kQuotedSql)) + (sql.size() > kQuotedSql ? "...\"" : "\""));
     if (!done) return done.error();
     found = prepared_.emplace(std::string(sql), name).first;
   }
@@ -277,9 +279,14 @@ void ignore_notice(void*, const char*) {}
 Result<std::unique_ptr<Connection>> open_postgres(const std::string& url) {
   const std::string timeout = std::to_string(kConnectTimeoutSeconds);
   // Defaults first: the URL's own settings, expanded from "dbname", override them.
-  const std::array<const char*, 5> keywords{"connect_timeout", "application_name", "dbname", "client_encoding",
-                                            nullptr};
-  const std::array<const char*, 5> values{timeout.c_str(), "soundings-hub", url.c_str(), "UTF8", nullptr};
+  // Over TCP, a database machine that vanishes without closing the connection (power lost, a network
+  // cut) is noticed within about a minute (keepalives, and unacknowledged data given up after 60 s),
+  // not after the system's two hours, so the hub answers 503 rather than holding its workers.
+  const std::array<const char*, 9> keywords{"connect_timeout",   "application_name",    "keepalives_idle",
+                                            "keepalives_interval", "keepalives_count", "tcp_user_timeout",
+                                            "dbname",            "client_encoding",     nullptr};
+  const std::array<const char*, 9> values{timeout.c_str(), "soundings-hub", "30", "10", "3", "60000",
+                                          url.c_str(),     "UTF8",          nullptr};
   PGconn* conn = PQconnectdbParams(keywords.data(), values.data(), 1);
   if (!conn) return Error{ErrorCode::Storage, redact_url(url) + ": cannot connect to PostgreSQL: out of memory"};
   if (PQstatus(conn) != CONNECTION_OK) {

@@ -94,8 +94,12 @@ std::string normalise_enrol_code(std::string_view typed) {
   return out;
 }
 
+std::string key_file_path(const std::string& data_dir) {
+  return (std::filesystem::path(data_dir) / "hub-keys.json").string();
+}
+
 Result<KeyPair> load_or_create_keys(const std::string& data_dir) {
-  const std::string path = (std::filesystem::path(data_dir) / "hub-keys.json").string();
+  const std::string path = key_file_path(data_dir);
   if (std::filesystem::exists(path)) return read_key_file(path);
 
   const KeyPair keys = make_key_pair();

@@ -21,6 +21,9 @@ std::string make_enrol_code();
 // What staff may type: any case, spaces and hyphens anywhere. Returns the ten characters.
 std::string normalise_enrol_code(std::string_view typed);
 
+// DATA_DIR/hub-keys.json: the hub's sealing key pair, never in the database nor in a backup of it.
+std::string key_file_path(const std::string& data_dir);
+
 // Reads DATA_DIR/hub-keys.json, or creates it (mode 0600) with a new key pair.
 Result<KeyPair> load_or_create_keys(const std::string& data_dir);
 

@@ -148,8 +148,8 @@ ALTER TABLE enrol_codes ADD COLUMN role TEXT COLLATE "C" NOT NULL DEFAULT 'kiosk
 
 constexpr int kCurrentVersion = kMigrations.back().version;
 
-Error untouched(ErrorCode code, const std::string& problem) {
-  return Error{code, "the database " + problem + "; it has been left untouched"};
+Error untouched(ErrorCode code, const std::string& problem, const std::string& advice) {
+  return Error{code, "the database " + problem + "; it has been left untouched. " + advice};
 }
 
 // The tables and views in the schema the hub would create its own in.
@@ -179,17 +179,22 @@ Result<int> found_version(db::Connection& db) {
   if (!tables) return tables.error();
   if (tables->empty()) return 0;
   if (std::find(tables->begin(), tables->end(), kVersionTable) == tables->end()) {
-    return untouched(ErrorCode::Corrupt, "holds tables of another program (" + some_of(*tables) +
-                                             "), not a Soundings hub's; give the hub a database of its own");
+    return untouched(ErrorCode::Corrupt,
+                     "holds tables of another program (" + some_of(*tables) + "), not a Soundings hub's",
+                     "Give the hub a database of its own");
   }
   auto version = db.integer("SELECT coalesce(max(version), 0) FROM soundings_hub_schema", "reading the schema version");
   if (!version) return version.error();
   if (*version > kCurrentVersion) {
-    return untouched(ErrorCode::TooNew, "was written by a newer version of the Soundings hub (schema version " +
-                                            std::to_string(*version) + "; this version reads up to " +
-                                            std::to_string(kCurrentVersion) + "). Install the newer version to use it");
+    return untouched(ErrorCode::TooNew,
+                     "was written by a newer version of the Soundings hub (schema version " + std::to_string(*version) +
+                         "; this version reads up to " + std::to_string(kCurrentVersion) + ")",
+                     "Install the newer version to use it");
   }
-  if (*version < 1) return untouched(ErrorCode::Corrupt, "is marked as a Soundings hub's but has no schema version");
+  if (*version < 1) {
+    return untouched(ErrorCode::Corrupt, "is marked as a Soundings hub's but has no schema version",
+                     "Restore it from a backup");
+  }
   return static_cast<int>(*version);
 }
 

@@ -163,6 +163,8 @@ Result<int64_t> first_integer(db::Statement& query, std::string_view doing) {
 
 }  // namespace
 
+const sqlite::Schema& hub_sqlite_schema() { return kSchema; }
+
 const char* fate_name(Fate fate) {
   switch (fate) {
     case Fate::Stored: return "stored";
@@ -413,12 +415,19 @@ void Store::commit_group(const std::vector<PendingBatch*>& group) {
   const auto fail_all = [&group](const Error& error) {
     for (PendingBatch* batch : group) batch->error = error;
   };
+  // In device order, and each batch starts by locking its device's row (apply_batch): two hub processes
+  // on one database then take the locks of a group in the same order, so their transactions wait for
+  // each other rather than deadlock, and one device's batches are applied one at a time whichever
+  // hubs they reach (its quarantine allowance is counted after the other's commit).
+  std::vector<PendingBatch*> ordered = group;
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [](const PendingBatch* a, const PendingBatch* b) { return a->device_id < b->device_id; });
   std::vector<std::vector<ItemResult>> results;
   try {
     const std::lock_guard lock(write_mutex_);
     db::Transaction transaction(*writer_);
     if (auto begun = transaction.begin(); !begun) return fail_all(begun.error());
-    for (PendingBatch* batch : group) {
+    for (PendingBatch* batch : ordered) {
       // Each batch in its own savepoint, so that one over its allowance leaves the others' work.
       db::Savepoint savepoint(*writer_, "batch");
       if (auto begun = savepoint.begin(); !begun) return fail_all(begun.error());
@@ -433,13 +442,19 @@ void Store::commit_group(const std::vector<PendingBatch*>& group) {
     // Even out of memory, the followers must be woken with an answer, never left waiting.
     return fail_all(Error{ErrorCode::Internal, error.what()});
   }
-  for (size_t i = 0; i < group.size(); ++i) group[i]->results = std::move(results[i]);
+  for (size_t i = 0; i < ordered.size(); ++i) ordered[i]->results = std::move(results[i]);
 }
 
 Result<std::vector<ItemResult>> Store::apply_batch(PendingBatch& batch) {
   std::vector<ItemResult> results;
   results.reserve(batch.items.size());
   db::Connection& db = *writer_;
+  // First, so that the device's row is locked for the rest of the transaction (see commit_group).
+  auto contact = db.cached("UPDATE devices SET last_contact_at = ?2 WHERE device_id = ?1");
+  if (!contact) return contact.error();
+  if (auto done = contact->bind(1, batch.device_id).bind(2, batch.now).run("recording contact"); !done) {
+    return done.error();
+  }
   // The device's quarantine (items, bytes), counted in the database: other hub processes may share it.
   const auto usage = [&]() -> Result<std::pair<int64_t, int64_t>> {
     // Bytes, not characters: SQLite's length() of a blob, PostgreSQL's octet_length().
@@ -545,11 +560,6 @@ Result<std::vector<ItemResult>> Store::apply_batch(PendingBatch& batch) {
     const auto [items, bytes] = *counted;
     batch.over_allowance =
         items > usage_before->first && (items > batch.allowance.items || bytes > batch.allowance.bytes);
-  }
-  auto contact = db.cached("UPDATE devices SET last_contact_at = ?2 WHERE device_id = ?1");
-  if (!contact) return contact.error();
-  if (auto done = contact->bind(1, batch.device_id).bind(2, batch.now).run("recording contact"); !done) {
-    return done.error();
   }
   return results;
 }

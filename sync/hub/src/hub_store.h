@@ -138,6 +138,9 @@ struct StoredRecord {
   std::string received_from;
 };
 
+// What DATA_DIR/hub.sqlite must be (application id, migrations): for reading a hub file without the Store.
+const sqlite::Schema& hub_sqlite_schema();
+
 // At most this many reader connections at once; a read that finds them all busy waits for one.
 constexpr size_t kDefaultReaderPool = 16;
 

@@ -51,8 +51,10 @@ constexpr const char* kUsage = R"(usage:
   soundings-hub walklist close    --data DIR --name NAME
   soundings-hub walklist list     --data DIR
   soundings-hub coverage   --data DIR --list NAME [--output FILE]
+  soundings-hub backup     --data DIR --output FILE   (SQLite; the key file is not in it: keep it safe apart)
+  soundings-hub migrate    --data DIR --to postgresql://...  (into an empty database; checked)
 
-Every command also takes --database postgresql://... to keep the hub's data in PostgreSQL rather than
+Every command but migrate also takes --database postgresql://... to keep the hub's data in PostgreSQL rather than
 DIR/hub.sqlite (or reads it from the SOUNDINGS_DATABASE environment variable, which keeps a password out
 of the process list); DIR still holds the hub's key file.
 )";
@@ -78,6 +80,8 @@ const std::map<std::string, std::set<std::string>> kCommandOptions = {
     {"quarantine", {"data", "database", "consultation", "bodies"}},
     {"walklist", {"data", "database", "name", "device"}},
     {"coverage", {"data", "database", "list", "output"}},
+    {"backup", {"data", "database", "output"}},
+    {"migrate", {"data", "to"}},
 };
 
 
@@ -547,6 +551,14 @@ int coverage(const Arguments& args, Hub& hub) {
   return write_output(args, *text);
 }
 
+// An online copy of the SQLite hub, taken while it serves; the key file is never in it.
+int backup(const Arguments& args, const HubConfig& config) {
+  const auto made = soundings::hub::backup_database(config, args.option("output"));
+  if (!made) return refused_or_failed(made.error());
+  std::cout << soundings::hub::describe(*made);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -566,6 +578,10 @@ int main(int argc, char** argv) {
   }
 
   if (args.command == "serve") return serve(args, config);
+  if (args.command == "backup") return backup(args, config);
+  if (args.command == "migrate") {
+    return soundings::hub::run_migrate_command(config.data_dir, args.option("to"), std::cout, std::cerr);
+  }
   // Only serve and publish start a hub; any other command on a folder (or database) without one is a
   // mistyped --data, which must not make a new, empty hub that answers "nothing here".
   config.create = args.command == "publish";

@@ -4,6 +4,8 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <iosfwd>
 #include <iterator>
 #include <memory>
 #include <string>
@@ -12,6 +14,10 @@
 #include "soundings/clock.h"
 #include "soundings/field_records.h"
 #include "soundings/result.h"
+
+namespace soundings::db {
+class Connection;
+}
 
 namespace soundings::hub {
 
@@ -162,6 +168,32 @@ struct CoverageReport {
   std::vector<StreetCoverage> streets;  // in the order the streets first appear in the imported file
 };
 
+// What a backup holds, counted in the copy itself, so that a restore can be checked against it.
+struct BackupSummary {
+  std::string source;             // DATA_DIR/hub.sqlite
+  std::string output;             // the backup file
+  std::string key_file;           // DATA_DIR/hub-keys.json: NOT in the backup
+  std::string hub_id;
+  int schema_version = 0;
+  int64_t bytes = 0;
+  int64_t responses = 0;
+  int64_t records = 0;            // door visits, check-ins and sign-ins
+  int64_t quarantined = 0;
+  int64_t devices = 0;
+  int64_t consultations = 0;
+  int64_t consultation_versions = 0;
+};
+
+// `soundings-hub backup` (hub_backup.cpp): a copy of DATA_DIR/hub.sqlite in `output`, taken with SQLite's
+// online backup from a read connection of its own, so it is one snapshot and a hub serving in another
+// process goes on storing meanwhile. The copy is checked (a hub database this version reads,
+// quick_check), synced and only then moved to `output`. Refuses an `output` that exists, a folder with
+// no hub, and a PostgreSQL hub (backed up with pg_dump); a refusal or failure leaves no file behind.
+// The key file is never copied.
+[[nodiscard]] Result<BackupSummary> backup_database(const HubConfig& config, const std::string& output);
+// The summary as the command prints it, with the reminder to keep the key file safe separately.
+std::string describe(const BackupSummary& summary);
+
 class Hub {
  public:
   // Opens (or creates) the hub's database (DATA_DIR/hub.sqlite, or config.database) and its key pair
@@ -232,5 +264,45 @@ class Hub {
   explicit Hub(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// Moving a SQLite hub to PostgreSQL (`soundings-hub migrate`, hub_migrate.cpp).
+
+// One table of the copy as checked after it: its rows counted and hashed on both sides (BLAKE2b over every
+// row in primary-key order, each value rendered the same way on both sides, blobs as bytes).
+struct TableCheck {
+  std::string table;
+  int64_t source_rows = 0;
+  int64_t target_rows = 0;
+  std::string source_hash;  // hex
+  std::string target_hash;
+  bool same() const { return source_rows == target_rows && source_hash == target_hash; }
+};
+
+struct MigrationReport {
+  std::vector<TableCheck> tables;  // in the order they were copied
+  bool key_file_found = false;     // DATA_DIR/hub-keys.json, which stays there and is never copied
+  // Something (a hub still running on the file) committed to hub.sqlite while it was copied: the copy
+  // and its check are of the file as it was when the copy began, so what arrived since is missing.
+  bool source_changed = false;
+  bool all_same() const;
+  std::vector<std::string> differing() const;  // the tables whose copy differs
+};
+
+struct MigrateOptions {
+  // Runs inside the copy's transaction just before it commits: for tests that must show the check can fail.
+  std::function<Status(db::Connection& target)> before_commit;
+};
+
+// Copies DATA_DIR/hub.sqlite (read only, at the current schema) into the PostgreSQL database at `url`,
+// every table in one transaction, then checks the committed copy table by table. Refuses, changing
+// nothing, a database that already holds any hub row (InvalidInput), and a file that is not a hub
+// database or has an older schema. A failure half way leaves the target as it was.
+[[nodiscard]] Result<MigrationReport> migrate_to_postgres(const std::string& data_dir, const std::string& url,
+                                                          const MigrateOptions& options = {});
+// The command: runs migrate_to_postgres, prints the check table and where the key file must go to `out`,
+// problems to `err`. Returns the exit status: 0 when every table is the same, 1 when the copy failed, differs
+// or the hub file changed meanwhile, 2 when it was refused (a non-empty target, an old schema, no --to).
+int run_migrate_command(const std::string& data_dir, const std::string& url, std::ostream& out, std::ostream& err,
+                        const MigrateOptions& options = {});
 
 }  // namespace soundings::hub
