@@ -86,6 +86,36 @@ TEST_CASE("a changed resend is a conflict kept in quarantine and the stored orig
   CHECK(must(served.hub().quarantined("another-consultation")).empty());
 }
 
+TEST_CASE("a batch of new, resent, changed, repeated and unknown responses is answered item by item, in order",
+          "[hub]") {
+  ServedHub served;
+  auto client = served.client();
+  const std::string token = served.enrol();
+  const auto resent = good_response();
+  auto changed = good_response();
+  REQUIRE(post_batch(client, token, batch_of({resent, changed}))["results"].size() == 2);
+  changed.answers["rating"] = 2;
+  const auto fresh = good_response();
+  const auto repeated = good_response();
+  auto unknown = good_response();
+  unknown.consultation_id = "no-such-consultation";
+
+  int status = 0;
+  const json answer =
+      post_batch(client, token, batch_of({fresh, resent, changed, repeated, repeated, unknown}), &status);
+  REQUIRE(status == 200);
+  std::vector<std::pair<std::string, std::string>> fates;
+  for (const auto& result : answer["results"]) fates.emplace_back(result["id"], result["status"]);
+  CHECK(fates == std::vector<std::pair<std::string, std::string>>{{fresh.id, "stored"},
+                                                                  {resent.id, "duplicate"},
+                                                                  {changed.id, "conflict"},
+                                                                  {repeated.id, "stored"},
+                                                                  {repeated.id, "duplicate"},
+                                                                  {unknown.id, "rejected"}});
+  CHECK(must(served.hub().stored_count()) == 4);
+  CHECK(must(served.hub().quarantine_count()) == 2);
+}
+
 TEST_CASE("a response for an unknown consultation or version is rejected and kept in quarantine", "[hub]") {
   ServedHub served;
   auto client = served.client();

@@ -2,6 +2,7 @@
 #include "soundings/database.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <array>
 #include <cctype>
@@ -180,10 +181,25 @@ bool PostgresConnection::in_transaction() const {
   return lost_in_transaction_;
 }
 
+// An idle connection whose server stopped or restarted still reads CONNECTION_OK until it is used, but
+// its socket is readable: the server's goodbye (a warning), then end of file. Reading all of it marks the
+// connection bad, so it is reset before a request's first statement instead of failing that request, or
+// the next one, after the server is back.
+bool closed_while_idle(PGconn* conn) {
+  constexpr int kReadsBeforeEndOfFile = 8;  // a goodbye is one or two messages; a live idle session sends few
+  for (int read = 0; read < kReadsBeforeEndOfFile; ++read) {
+    pollfd socket{PQsocket(conn), POLLIN, 0};
+    if (socket.fd < 0) return true;
+    if (poll(&socket, 1, 0) <= 0) return false;
+    if (PQconsumeInput(conn) == 0 || PQstatus(conn) != CONNECTION_OK) return true;
+  }
+  return false;
+}
+
 // A connection whose server went away is reset at its next use outside a transaction, so a hub carries
 // on by itself once PostgreSQL is back; inside one, the transaction is lost and must be ended first.
 Status PostgresConnection::ready(std::string_view doing) {
-  if (PQstatus(conn_) == CONNECTION_OK) return Status::success();
+  if (PQstatus(conn_) == CONNECTION_OK && (in_transaction() || !closed_while_idle(conn_))) return Status::success();
   if (lost_in_transaction_) {
     return Error{ErrorCode::Storage, "database error while " + std::string(doing) +
                                          ": the database server closed the connection during a transaction"};

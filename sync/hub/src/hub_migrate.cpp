@@ -504,6 +504,9 @@ int run_migrate_command(const std::string& data_dir, const std::string& url, std
   }
   out << "copied and checked: every table of " << data_dir << "/hub.sqlite is the same in " << db::redact_url(url)
       << "\n";
+  out << "from now on run `soundings-hub serve` and every other command with --database " << db::redact_url(url)
+      << " (or SOUNDINGS_DATABASE): without it they read " << data_dir
+      << "/hub.sqlite, which no longer receives anything\n";
   if (report->key_file_found) {
     out << "the key file " << data_dir << "/" << kKeyFile << " is not in the database and never will be: keep it in "
         << "--data, and copy it to the --data folder of every hub that serves from this database\n";

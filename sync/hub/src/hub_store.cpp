@@ -153,15 +153,18 @@ Result<std::vector<ItemResult>> Store::apply_batch(PendingBatch& batch) {
         .bind(8, batch.now)
         .run("keeping an item aside for review");
   };
-  const auto stored_copy = [&](const BatchItem& item) -> Status {
+  const auto stored_copy = [&](const BatchItem& item, std::optional<bool> known_same = std::nullopt) -> Status {
     // Already stored under its id: the same record again is a duplicate, another one a conflict.
-    auto same = same_as_stored(item);
-    if (!same) return same.error();
-    if (!*same) {
-      return Error{ErrorCode::Internal, std::string("no ") + record_kind_name(item.kind) + " " + item.record_id +
-                                            " stored, yet its insert found one"};
+    if (!known_same) {
+      auto same = same_as_stored(item);
+      if (!same) return same.error();
+      if (!*same) {
+        return Error{ErrorCode::Internal, std::string("no ") + record_kind_name(item.kind) + " " + item.record_id +
+                                              " stored, yet its insert found one"};
+      }
+      known_same = **same;
     }
-    if (**same) {
+    if (*known_same) {
       results.push_back({Fate::Duplicate, ""});
       return Status::success();
     }
@@ -174,8 +177,20 @@ Result<std::vector<ItemResult>> Store::apply_batch(PendingBatch& batch) {
   // Exactly-once rests on the unique id: an acceptable item is inserted with a conflict clause first,
   // and only an insert that did nothing looks at the stored copy. Two hub processes given the same
   // batch at once therefore store it once (the second insert waits for the first to commit, then does
-  // nothing), never both after each read that it was missing.
+  // nothing), never both after each read that it was missing. On PostgreSQL most of a batch's responses
+  // are inserted that way in one statement first; the rest, one by one in the loop.
+  auto prestored = store_responses_at_once(batch.items, batch.device_id, batch.now);
+  if (!prestored) return prestored.error();
   for (const BatchItem& item : batch.items) {
+    if (const auto done = item.acceptable ? prestored->find(item.record_id) : prestored->end();
+        done != prestored->end()) {
+      if (done->second.stored) {
+        results.push_back({Fate::Stored, ""});
+      } else if (auto copied = stored_copy(item, done->second.same); !copied) {
+        return copied.error();
+      }
+      continue;
+    }
     if (item.acceptable) {
       auto stored = store_item(item, batch.device_id, batch.now);
       if (!stored) return stored.error();

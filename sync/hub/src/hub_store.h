@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -257,6 +258,18 @@ class Store {
   Result<std::optional<bool>> same_as_stored(const BatchItem& item);
   // True: stored; false: a record of its kind with its id was already there (the insert did nothing).
   Result<bool> store_item(const BatchItem& item, const std::string& device_id, const std::string& now);
+  // What became of a response inserted with the rest of its batch: stored, or already there (identical or not).
+  struct Prestored {
+    bool stored = false;
+    bool same = false;
+  };
+  // PostgreSQL: the batch's acceptable responses that share their id with no other item, inserted in one
+  // statement (one round trip for the lot), by id; on SQLite (where a statement costs no round trip) none.
+  Result<std::map<std::string, Prestored, std::less<>>> store_responses_at_once(const std::vector<BatchItem>& items,
+                                                                                const std::string& device_id,
+                                                                                const std::string& now);
+  [[nodiscard]] Status compare_with_stored(const std::vector<const BatchItem*>& lone,
+                                           std::map<std::string, Prestored, std::less<>>& fates);
 
   Opener open_reader_;
   std::string hub_id_;

@@ -159,8 +159,8 @@ int main(int argc, char** argv) {
   if (config.database.empty() && args.command != "publish" &&
       !std::filesystem::exists(std::filesystem::path(config.data_dir) / "hub.sqlite")) {
     std::cerr << "soundings-hub: " << config.data_dir
-              << ": no hub here (no hub.sqlite); check --data, or start a hub with `soundings-hub serve` or "
-                 "`soundings-hub publish`\n";
+              << ": no hub here (no hub.sqlite); check --data; if this hub's data is on PostgreSQL, give --database "
+                 "URL (or set SOUNDINGS_DATABASE); or start a hub with `soundings-hub serve` or `soundings-hub publish`\n";
     return 1;
   }
   auto opened = Hub::open(config);

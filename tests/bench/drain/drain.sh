@@ -2,13 +2,15 @@
 # Drain benchmark: fills one device store with a backlog (soundings-loadgen), serves a hub on
 # 127.0.0.1, runs `soundings-sync --once` under /usr/bin/time -v, and prints records per second
 # and the peak RSS of the agent and of the hub. Kiosk responses by default; with --visits, a field
-# tablet's door visits (and responses taken at the door with --count).
+# tablet's door visits (and responses taken at the door with --count). With --postgres or
+# --database, each drain runs twice in the same run: into a hub on SQLite, then on PostgreSQL.
 set -euo pipefail
 
 usage() {
   cat <<'USAGE'
 usage: drain.sh --hub-bin FILE --sync-bin FILE --loadgen-bin FILE --assets DIR [--count N] [--visits N]
                 [--peer] [--batch N] [--fill-dir DIR] [--keep]
+                [--postgres | --database URL] [--rounds N]
   --count N      responses in the backlog (default 100000 on a kiosk; 0 with --visits)
   --visits N     field mode: head office adds an officer and imports a 5,000-door walk list, a field
                  tablet enrols, is assigned the list and syncs once to receive both, then holds N door
@@ -21,12 +23,20 @@ usage: drain.sh --hub-bin FILE --sync-bin FILE --loadgen-bin FILE --assets DIR [
                  transaction per record as on a kiosk is slow to repeat 100,000 times on a real
                  disk, so the store is filled on tmpfs and then copied to the disk the drain runs on
   --keep         keep the work folder (printed) instead of removing it
+  --postgres     also drain into a hub on PostgreSQL, in the same run: a throwaway cluster
+                 (tests/support/postgres-cluster.sh) in /tmp/sdpg-drain-PID, stopped at the end;
+                 each drain gets a fresh database of its own, fsync and synchronous_commit on
+  --database URL the same on an existing cluster: URL names its maintenance database
+                 (postgresql:///postgres?host=DIR&user=postgres); CREATE DATABASE rights needed
+  --rounds N     with --postgres or --database: N drains on each, SQLite and PostgreSQL in turn
+                 (each first in every other round); the medians and ranges are printed at the end
 Build in Release first: cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release && cmake --build build-release
 then run build-release/tests/bench/drain/bench-drain.
 USAGE
 }
 
 HUB_BIN="" SYNC_BIN="" LOADGEN_BIN="" ASSETS="" COUNT="" VISITS="" PEER=0 BATCH="" FILL_PARENT="" KEEP=0
+PG_URL="" OWN_PG=0 ROUNDS=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --hub-bin) HUB_BIN="$2"; shift 2 ;;
@@ -39,6 +49,9 @@ while [[ $# -gt 0 ]]; do
     --batch) BATCH="$2"; shift 2 ;;
     --fill-dir) FILL_PARENT="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
+    --postgres) OWN_PG=1; shift ;;
+    --database) PG_URL="$2"; shift 2 ;;
+    --rounds) ROUNDS="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "drain.sh: unknown argument $1" >&2; usage >&2; exit 64 ;;
   esac
@@ -50,6 +63,13 @@ for n in "$COUNT" "$VISITS"; do
   [[ -z "$n" || "$n" =~ ^[0-9]+$ ]] || { echo "drain.sh: --count and --visits take a whole number" >&2; exit 64; }
 done
 [[ $PEER -eq 0 || -n "$VISITS" ]] || { echo "drain.sh: --peer goes with --visits" >&2; exit 64; }
+[[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "drain.sh: --rounds takes a whole number from 1" >&2; exit 64; }
+[[ $OWN_PG -eq 0 || -z "$PG_URL" ]] || { echo "drain.sh: --postgres or --database, not both" >&2; exit 64; }
+[[ -z "$PG_URL" || "$PG_URL" == postgres*://* ]] || { echo "drain.sh: --database takes a postgresql:// URL" >&2; exit 64; }
+if [[ $OWN_PG -eq 1 || -n "$PG_URL" ]]; then
+  [[ -z "$VISITS" ]] || { echo "drain.sh: --postgres and --database drain a kiosk backlog (no --visits)" >&2; exit 64; }
+  command -v psql > /dev/null || { echo "drain.sh: psql is needed (apt-get install postgresql-client)" >&2; exit 1; }
+fi
 if [[ -z "$COUNT" ]]; then COUNT=$([[ -n "$VISITS" ]] && echo 0 || echo 100000); fi
 [[ -x /usr/bin/time ]] || { echo "drain.sh: /usr/bin/time is needed (apt-get install time)" >&2; exit 1; }
 if [[ -n "$VISITS" ]] && ! command -v sqlite3 > /dev/null; then
@@ -60,8 +80,12 @@ if [[ -z "$FILL_PARENT" ]]; then FILL_PARENT=$([[ -d /dev/shm ]] && echo /dev/sh
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/soundings-drain.XXXXXX")
 FILL=""
 HUB_PID=""
+PG_DIR=""
+PG_DATABASES=()
 cleanup() {
   [[ -n "$HUB_PID" ]] && kill "$HUB_PID" 2>/dev/null && wait "$HUB_PID" 2>/dev/null || true
+  for name in "${PG_DATABASES[@]}"; do psql "$PG_URL" -qAtc "DROP DATABASE IF EXISTS $name WITH (FORCE)" > /dev/null 2>&1 || true; done
+  [[ -n "$PG_DIR" ]] && bash "$(dirname "$0")/../../support/postgres-cluster.sh" stop "$PG_DIR"
   [[ -n "$FILL" ]] && rm -rf "$FILL"
   if [[ $KEEP -eq 0 ]]; then rm -rf "$WORK"; else echo "work folder kept: $WORK"; fi
 }
@@ -77,6 +101,18 @@ export SOUNDINGS_ASSETS="$ASSETS"
 rss_mb() { awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2 / 1024}' "$1"; }
 calc() { awk "BEGIN { printf \"%.3f\", $1 }"; }
 now() { date +%s.%N; }
+# CPU seconds (user + system) a process has used, and those of the children it has waited for.
+cpu_of() { awk -v t="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13 + $14 + $15) / t }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# CPU seconds of our own PostgreSQL cluster (--postgres): the postmaster, its children alive and those
+# it has reaped; 0 without one.
+pg_cpu() {
+  [[ -n "$PG_DIR" ]] || { echo 0; return; }
+  local pm total child
+  pm=$(head -n 1 "$PG_DIR/data/postmaster.pid")
+  total=$(cpu_of "$pm")
+  for child in $(pgrep -P "$pm"); do total=$(calc "$total + $(cpu_of "$child")"); done
+  echo "$total"
+}
 
 # A council's walk list: 5,000 doors on 125 streets of 40, Welsh and English street names, every
 # address quoted for its comma.
@@ -147,11 +183,23 @@ fill_field() {
   done
 }
 
-# One measured drain in its own folder $WORK/$1: a fresh hub, a backlog of $3 visits and $4
-# responses from a $2 (kiosk or field) device, drained once. Prints its figures and sets RATE.
+# A fresh, empty PostgreSQL database for the next hub: sets SOUNDINGS_DATABASE, which every
+# soundings-hub command reads, to its URL.
+use_postgres() {
+  local name="drain_$$_${#PG_DATABASES[@]}"
+  psql "$PG_URL" -qAtc "CREATE DATABASE $name TEMPLATE template0 ENCODING 'UTF8'" > /dev/null
+  PG_DATABASES+=("$name")
+  export SOUNDINGS_DATABASE="${PG_URL/\/postgres\?//$name?}"
+}
+
+# One measured drain in its own folder $WORK/$1: a fresh hub (on SQLite, or on PostgreSQL when $5 is
+# postgresql), a backlog of $3 visits and $4 responses from a $2 (kiosk or field) device, drained
+# once. Prints its figures and sets RATE and SECONDS_TAKEN.
 measure() {
   local dir="$WORK/$1" kind="$2" visits="$3" responses="$4"
   mkdir -p "$dir"
+  unset SOUNDINGS_DATABASE
+  [[ "${5:-sqlite}" == postgresql ]] && use_postgres
   "$HUB_BIN" publish --data "$dir/hub" "$WORK/consultation.json" > "$dir/publish.log"
   start_hub "$dir/hub"
   FILL=$(mktemp -d "$FILL_PARENT/soundings-drain-fill.XXXXXX")
@@ -170,14 +218,18 @@ measure() {
       sort > "$dir/tablet-visits.txt"
   fi
 
-  local sync_args=(--data "$dir/device" --once) drain_start drain_end sync_exit
+  local sync_args=(--data "$dir/device" --once) drain_start drain_end sync_exit hub_cpu db_cpu
   [[ -n "$BATCH" ]] && sync_args+=(--batch "$BATCH")
+  hub_cpu=$(cpu_of "$HUB_PID")
+  db_cpu=$(pg_cpu)
   drain_start=$(now)
   set +e
   /usr/bin/time -v -o "$dir/sync.time" "$SYNC_BIN" "${sync_args[@]}" > "$dir/sync.log" 2>&1
   sync_exit=$?
   set -e
   drain_end=$(now)
+  hub_cpu=$(calc "$(cpu_of "$HUB_PID") - $hub_cpu")
+  db_cpu=$(calc "$(pg_cpu) - $db_cpu")
 
   local stored ok=1
   stored=$("$HUB_BIN" status --data "$dir/hub" | tee "$dir/status.log" | grep -o 'total: [0-9]* stored' |
@@ -202,6 +254,7 @@ measure() {
   seconds=$(calc "$drain_end - $drain_start")
   records=$(( visits + responses ))
   RATE=$(calc "$records / $seconds")
+  SECONDS_TAKEN=$seconds
   echo "== $1"
   if [[ $kind == kiosk ]]; then
     printf 'backlog:        %d responses (%.1f MB store), generated in %.1f s\n' "$responses" \
@@ -226,11 +279,51 @@ measure() {
   printf 'agent CPU:      %s s user, %s s system\n' "$(awk -F': ' '/User time/ {print $2}' "$dir/sync.time")" \
     "$(awk -F': ' '/System time/ {print $2}' "$dir/sync.time")"
   printf 'hub peak RSS:   %.1f MB\n' "$(calc "${HUB_RSS_KB:-0} / 1024")"
+  printf 'hub CPU:        %s s (user + system, during the drain)\n' "$hub_cpu"
+  [[ "${5:-sqlite}" == postgresql && -n "$PG_DIR" ]] && printf 'database CPU:   %s s (the PostgreSQL server, during the drain)\n' "$db_cpu"
   [[ $ok -eq 1 ]] || echo "WRONG COUNT: the hub does not hold exactly the device's backlog, each record once"
   [[ $sync_exit -eq 0 && $ok -eq 1 ]]
 }
 
+# Median and range of the numbers after the format ($1, e.g. %.2f): "median (min-max)".
+median_range() {
+  local format="$1"
+  shift
+  printf '%s\n' "$@" | sort -g | awk -v f="$format" '{ v[NR] = $1 }
+    END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf f " (" f "-" f ")", m, v[1], v[NR] }'
+}
+
+# The same backlog drained into a hub on SQLite and on PostgreSQL, $ROUNDS times each, in turn.
+measure_both() {
+  local sqlite_times=() postgres_times=() sqlite_rates=() postgres_rates=() round backend
+  for round in $(seq 1 "$ROUNDS"); do
+    local order=(sqlite postgresql)
+    (( round % 2 == 0 )) && order=(postgresql sqlite)
+    for backend in "${order[@]}"; do
+      measure "round-$round-$backend" kiosk 0 "$COUNT" "$backend"
+      if [[ $backend == sqlite ]]; then sqlite_times+=("$SECONDS_TAKEN"); sqlite_rates+=("$RATE")
+      else postgres_times+=("$SECONDS_TAKEN"); postgres_rates+=("$RATE"); fi
+    done
+  done
+  echo "machine:        load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+  printf 'SQLite:         drain %s s, %s responses/s (median, range of %d)\n' "$(median_range %.2f "${sqlite_times[@]}")" \
+    "$(median_range %.0f "${sqlite_rates[@]}")" "$ROUNDS"
+  printf 'PostgreSQL:     drain %s s, %s responses/s (median, range of %d)\n' "$(median_range %.2f "${postgres_times[@]}")" \
+    "$(median_range %.0f "${postgres_rates[@]}")" "$ROUNDS"
+}
+
 echo "machine:        load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
+if [[ $OWN_PG -eq 1 ]]; then
+  PG_DIR="/tmp/sdpg-drain-$$"
+  PG_URL=$(bash "$(dirname "$0")/../../support/postgres-cluster.sh" start "$PG_DIR")
+fi
+if [[ -n "$PG_URL" ]]; then
+  [[ "$PG_URL" == */postgres\?* ]] || { echo "drain.sh: --database must name the maintenance database: .../postgres?..." >&2; exit 64; }
+  echo "PostgreSQL:     $(psql "$PG_URL" -qAtc "SELECT 'version ' || current_setting('server_version') || ', fsync=' || current_setting('fsync') || ', synchronous_commit=' || current_setting('synchronous_commit') || ', wal_sync_method=' || current_setting('wal_sync_method')")"
+  echo "SQLite:         WAL, synchronous=FULL (the hub store's settings)"
+  measure_both
+  exit
+fi
 if [[ -z "$VISITS" ]]; then
   measure responses kiosk 0 "$COUNT"
   exit

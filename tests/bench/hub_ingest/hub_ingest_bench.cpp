@@ -1,11 +1,13 @@
 // Benchmark: hub ingest — responses stored per second while several devices post batches at once.
 //
 //   bench-hub-ingest [--devices 8] [--batches 25] [--batch-size 200] [--rounds 3] [--dir PATH]
+//                    [--database postgresql://... | --postgres] [--peer]
 //
-// A real hub (cpp-httplib, SQLite WAL, synchronous=FULL) serves on 127.0.0.1 with a port the
-// system picks; each device is a thread with its own token and cpp-httplib client, posting
+// A real hub (cpp-httplib; SQLite WAL and synchronous=FULL, or PostgreSQL with --database, a
+// cluster's maintenance URL, or --postgres, a throwaway cluster of its own) serves on 127.0.0.1
+// with a port the system picks; --peer runs SQLite and PostgreSQL rounds in turn in one run; each device is a thread with its own token and cpp-httplib client, posting
 // batches of ~1 KB responses to the town-square fixture. Request bodies are built before the
-// clock starts. Each round uses a fresh data folder; the median round is reported, then the
+// clock starts. Each round uses a fresh data folder (and database); the median round is reported, then the
 // same batches sent again (every item a duplicate), which is what a device does after a lost answer.
 #include <algorithm>
 #include <atomic>
@@ -20,16 +22,21 @@
 #include <thread>
 #include <vector>
 
+#include <unistd.h>
+
 #include <httplib.h>
 
 #include <nlohmann/json.hpp>
 
 #include "soundings/clock.h"
+#include "soundings/database.h"
 #include "soundings/hub.h"
 #include "soundings/response.h"
+#include "soundings/sqlite.h"
 
 namespace {
 
+using namespace soundings;
 using SteadyClock = std::chrono::steady_clock;
 using nlohmann::json;
 
@@ -39,6 +46,10 @@ struct Options {
   int batch_size = 200;
   int rounds = 3;
   std::string dir;
+  std::string database;  // a PostgreSQL cluster's maintenance database: each round makes its own database there
+  bool own_cluster = false;
+  bool peer = false;
+  std::filesystem::path base;
 };
 
 struct Pass {
@@ -133,10 +144,214 @@ Pass post_all(int port, const std::vector<std::string>& tokens, const std::vecto
   return pass;
 }
 
-}  // namespace
 
-int main(int argc, char** argv) {
-  Options options;
+// A PostgreSQL cluster the benchmark started itself (tests/support/postgres-cluster.sh), stopped when it goes.
+class OwnCluster {
+ public:
+  ~OwnCluster() { stop(); }
+  Result<std::string> start() {
+    dir_ = "/tmp/sdpg-bench-" + std::to_string(::getpid());
+    const std::string command = std::string("bash ") + SOUNDINGS_CLUSTER_SCRIPT + " start " + dir_;
+    FILE* out = ::popen(command.c_str(), "r");
+    if (!out) return Error{ErrorCode::Internal, "cannot run " + command};
+    char line[512] = {};
+    const bool read = std::fgets(line, sizeof line, out) != nullptr;
+    if (::pclose(out) != 0 || !read) return Error{ErrorCode::Storage, "the PostgreSQL cluster did not start: " + command};
+    std::string url = line;
+    while (!url.empty() && (url.back() == '\n' || url.back() == '\r')) url.pop_back();
+    return url;
+  }
+  void stop() {
+    if (dir_.empty()) return;
+    const std::string command = std::string("bash ") + SOUNDINGS_CLUSTER_SCRIPT + " stop " + dir_;
+    if (std::system(command.c_str()) != 0) std::fprintf(stderr, "bench-hub-ingest: could not stop %s\n", dir_.c_str());
+    dir_.clear();
+  }
+
+ private:
+  std::string dir_;
+};
+
+// The URL with its database name replaced: postgresql://host/NAME?... (the path ends at '?' or the end).
+std::string with_database(const std::string& url, const std::string& name) {
+  const auto authority = url.find("://");
+  const auto slash = url.find('/', authority == std::string::npos ? 0 : authority + 3);
+  if (slash == std::string::npos) return url + "/" + name;
+  const auto query = url.find('?', slash);
+  return url.substr(0, slash + 1) + name + (query == std::string::npos ? "" : url.substr(query));
+}
+
+std::string first_text(db::Connection& connection, const std::string& sql) {
+  auto query = connection.prepare(sql);
+  if (!query) return "? (" + query.error().message + ")";
+  auto row = query->step("reading a setting");
+  if (!row || !*row) return "?";
+  return query->text(0);
+}
+
+// One backend under test: where each round's hub keeps its data.
+struct Backend {
+  std::string name;         // "SQLite" or "PostgreSQL"
+  std::string cluster_url;  // PostgreSQL: the cluster's maintenance database; empty for SQLite
+  std::vector<Pass> stores;
+  std::vector<Pass> resends;
+};
+
+// A fresh, empty database for one round; the URL a hub opens.
+Result<std::string> fresh_database(const Backend& backend, const std::string& name) {
+  auto admin = db::open_postgres(backend.cluster_url);
+  if (!admin) return admin.error();
+  if (auto made = (*admin)->exec("CREATE DATABASE " + name + " TEMPLATE template0 ENCODING 'UTF8'", "making a database");
+      !made) {
+    return made.error();
+  }
+  return with_database(backend.cluster_url, name);
+}
+
+void drop_database(const Backend& backend, const std::string& name) {
+  auto admin = db::open_postgres(backend.cluster_url);
+  if (admin) (void)(*admin)->exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)", "dropping a database");
+}
+
+// How durable the hub's commits are, as the database itself reports it.
+void print_durability(const Backend& backend, const std::filesystem::path& dir, const std::string& url) {
+  if (backend.cluster_url.empty()) {
+    auto opened = sqlite::Connection::open((dir / "hub.sqlite").string(), {.create = false});
+    if (!opened) return;
+    auto connection = db::wrap_sqlite(std::move(*opened));
+    std::printf("SQLite: journal_mode=%s (from the file), synchronous=FULL (set by the store on every connection)\n",
+                first_text(*connection, "PRAGMA journal_mode").c_str());
+    return;
+  }
+  auto opened = db::open_postgres(url);
+  if (!opened) return;
+  db::Connection& connection = **opened;
+  std::printf("PostgreSQL %s: fsync=%s, synchronous_commit=%s, wal_sync_method=%s, full_page_writes=%s\n",
+              first_text(connection, "SHOW server_version").c_str(), first_text(connection, "SHOW fsync").c_str(),
+              first_text(connection, "SHOW synchronous_commit").c_str(),
+              first_text(connection, "SHOW wal_sync_method").c_str(),
+              first_text(connection, "SHOW full_page_writes").c_str());
+}
+
+// Enrols the devices (one token each) on a serving hub.
+Result<std::vector<std::string>> enrol_devices(hub::Hub& hub, int port, int devices) {
+  std::vector<std::string> tokens;
+  for (int d = 0; d < devices; ++d) {
+    const auto code = hub.make_enrol_code("bench kiosk " + std::to_string(d));
+    if (!code) return code.error();
+    httplib::Client client("127.0.0.1", port);
+    const auto enrolled = client.Post("/api/v1/enrol", json{{"code", *code}}.dump(), "application/json");
+    if (!enrolled || enrolled->status != 200) return Error{ErrorCode::Internal, "enrolment failed"};
+    tokens.push_back(json::parse(enrolled->body)["token"]);
+  }
+  return tokens;
+}
+
+// Every device's batches, as request bodies.
+std::vector<std::vector<std::string>> make_bodies(const Options& options, size_t& bytes) {
+  std::vector<std::vector<std::string>> bodies(options.devices);
+  bytes = 0;
+  for (int d = 0; d < options.devices; ++d) {
+    for (int b = 0; b < options.batches; ++b) {
+      json items = json::array();
+      for (int n = 0; n < options.batch_size; ++n) items.push_back(sample_response(d, b * options.batch_size + n));
+      bodies[d].push_back(json{{"responses", std::move(items)}}.dump());
+      bytes += bodies[d].back().size();
+    }
+  }
+  return bodies;
+}
+
+// Prints what the round left on disk (SQLite: the file and its log; PostgreSQL: the database's size).
+void print_sizes(const Backend& backend, const std::filesystem::path& dir, const std::string& url) {
+  if (backend.cluster_url.empty()) {
+    std::error_code no_wal;
+    const auto wal_bytes = std::filesystem::file_size(dir / "hub.sqlite-wal", no_wal);
+    std::printf("         database %.1f MiB, write-ahead log %.1f MiB\n",
+                static_cast<double>(std::filesystem::file_size(dir / "hub.sqlite")) / 1048576.0,
+                no_wal ? 0.0 : static_cast<double>(wal_bytes) / 1048576.0);
+    return;
+  }
+  auto opened = db::open_postgres(url);
+  if (!opened) return;
+  std::printf("         database %s\n",
+              first_text(**opened, "SELECT pg_size_pretty(pg_database_size(current_database()))").c_str());
+}
+
+// One round on one backend: a fresh hub, every batch stored, then every batch sent again.
+Status run_round(Backend& backend, const Options& options, const std::string& fixture, int round) {
+  const std::string name = "bench_" + std::to_string(::getpid()) + "_" + std::to_string(round);
+  const auto dir = options.base / ("soundings-bench-hub-" + soundings::make_uuid());
+  hub::HubConfig config;
+  config.data_dir = dir.string();
+  config.worker_threads = std::max(8, options.devices);
+  if (!backend.cluster_url.empty()) {
+    auto url = fresh_database(backend, name);
+    if (!url) return url.error();
+    config.database = *url;
+  }
+  const long long total = 1LL * options.devices * options.batches * options.batch_size;
+  Status outcome = Status::success();
+  {
+    auto hub = hub::Hub::open(config);
+    if (!hub) return hub.error();
+    const auto published = (*hub)->publish_json(fixture);
+    if (!published.problems.empty()) return Error{ErrorCode::Internal, "fixture refused: " + describe(published.problems[0])};
+    const auto port = (*hub)->listen("127.0.0.1", 0);
+    if (!port) return port.error();
+    auto tokens = enrol_devices(**hub, *port, options.devices);
+    if (!tokens) return tokens.error();
+    size_t bytes = 0;
+    const auto bodies = make_bodies(options, bytes);
+    if (round == 0 && backend.cluster_url.empty() == (options.database.empty() || options.peer)) {
+      std::printf("average response body: %zu bytes\n", bytes / static_cast<size_t>(total));
+    }
+    if (backend.stores.empty()) print_durability(backend, dir, config.database);
+    const Pass s = post_all(*port, *tokens, bodies, "stored");
+    const Pass r = post_all(*port, *tokens, bodies, "duplicate");
+    const auto stored = (*hub)->stored_count();
+    const int64_t stored_total = stored ? *stored : -1;
+    const bool exact = stored_total == total && s.answered == total && r.answered == total && s.failed_requests == 0 &&
+                       r.failed_requests == 0;
+    std::printf("round %d %-10s: stored %.0f responses/s (%.2f s), resent as duplicates %.0f responses/s (%.2f s)%s\n",
+                round + 1, backend.name.c_str(), static_cast<double>(total) / s.seconds, s.seconds,
+                static_cast<double>(total) / r.seconds, r.seconds, exact ? "" : "  [COUNTS WRONG]");
+    std::fflush(stdout);
+    if (exact) {
+      print_sizes(backend, dir, config.database);
+      backend.stores.push_back(s);
+      backend.resends.push_back(r);
+    } else {
+      outcome = Error{ErrorCode::Internal,
+                      "answered " + std::to_string(s.answered) + " stored, " + std::to_string(r.answered) +
+                          " duplicate; stored " + std::to_string(stored_total) + " of " + std::to_string(total) + " (" +
+                          std::to_string(s.failed_requests + r.failed_requests) + " failed requests)"};
+    }
+    (*hub)->stop();
+  }
+  std::filesystem::remove_all(dir);
+  if (!backend.cluster_url.empty()) drop_database(backend, name);
+  return outcome;
+}
+
+double rate(const Pass& pass, long long total) { return static_cast<double>(total) / pass.seconds; }
+
+// The median round of a backend (and its range); returns the median rate stored.
+double summarise(Backend& backend, long long total, int batch_size) {
+  const auto by_time = [](const Pass& a, const Pass& b) { return a.seconds < b.seconds; };
+  std::sort(backend.stores.begin(), backend.stores.end(), by_time);
+  std::sort(backend.resends.begin(), backend.resends.end(), by_time);
+  const Pass& median = backend.stores[backend.stores.size() / 2];
+  const Pass& median_resend = backend.resends[backend.resends.size() / 2];
+  std::printf("%-10s median: %.0f responses/s stored (range %.0f-%.0f over %zu rounds), %.0f responses/s answered "
+              "duplicate; batch of %d in the median round: p50 %.1f ms, p99 %.1f ms\n",
+              backend.name.c_str(), rate(median, total), rate(backend.stores.back(), total),
+              rate(backend.stores.front(), total), backend.stores.size(), rate(median_resend, total), batch_size,
+              percentile(median.batch_ms, 0.5), percentile(median.batch_ms, 0.99));
+  return rate(median, total);
+}
+
+bool parse_options(int argc, char** argv, Options& options) {
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     const bool has_value = i + 1 < argc;
@@ -151,106 +366,70 @@ int main(int argc, char** argv) {
       ok = parse_int(argv[++i], options.rounds);
     } else if (flag == "--dir" && has_value) {
       options.dir = argv[++i];
+    } else if (flag == "--database" && has_value) {
+      options.database = argv[++i];
+      ok = db::is_postgres_url(options.database);
+    } else if (flag == "--postgres") {
+      options.own_cluster = true;
+      ok = true;
+    } else if (flag == "--peer") {
+      options.peer = true;
+      ok = true;
     } else {
       ok = false;
     }
-    if (!ok) {
-      std::fprintf(stderr,
-                   "usage: bench-hub-ingest [--devices N] [--batches N] [--batch-size N] [--rounds N] [--dir PATH]\n");
-      return 2;
+    if (!ok) return false;
+  }
+  // --peer needs a PostgreSQL cluster: the one named, or one of its own.
+  if (options.peer && options.database.empty()) options.own_cluster = true;
+  return !(options.own_cluster && !options.database.empty());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  if (!parse_options(argc, argv, options)) {
+    std::fprintf(stderr,
+                 "usage: bench-hub-ingest [--devices N] [--batches N] [--batch-size N] [--rounds N] [--dir PATH]\n"
+                 "                        [--database postgresql://.../postgres?... | --postgres] [--peer]\n");
+    return 2;
+  }
+  OwnCluster cluster;
+  if (options.own_cluster) {
+    auto url = cluster.start();
+    if (!url) {
+      std::fprintf(stderr, "bench-hub-ingest: %s\n", url.error().message.c_str());
+      return 1;
     }
+    options.database = *url;
   }
   const std::string fixture = read_file(SOUNDINGS_HUB_FIXTURE);
-  const auto base = options.dir.empty() ? std::filesystem::temp_directory_path() : std::filesystem::path(options.dir);
+  options.base = options.dir.empty() ? std::filesystem::temp_directory_path() : std::filesystem::path(options.dir);
   const long long total = 1LL * options.devices * options.batches * options.batch_size;
-  std::printf("bench-hub-ingest: %d devices x %d batches x %d responses = %lld responses per round, %d rounds\n",
-              options.devices, options.batches, options.batch_size, total, options.rounds);
-
-  std::vector<Pass> stores;
-  std::vector<Pass> resends;
+  std::vector<Backend> backends;
+  if (options.database.empty() || options.peer) backends.push_back({"SQLite", "", {}, {}});
+  if (!options.database.empty()) backends.push_back({"PostgreSQL", options.database, {}, {}});
+  std::printf("bench-hub-ingest: %d devices x %d batches x %d responses = %lld responses per round, %d rounds%s\n",
+              options.devices, options.batches, options.batch_size, total, options.rounds,
+              backends.size() > 1 ? " of each backend, interleaved" : "");
+  std::printf("machine: load average %s", read_file("/proc/loadavg").c_str());
+  if (!options.database.empty()) std::printf("PostgreSQL cluster: %s\n", db::redact_url(options.database).c_str());
   for (int round = 0; round < options.rounds; ++round) {
-    const auto dir = base / ("soundings-bench-hub-" + soundings::make_uuid());
-    {
-      soundings::hub::HubConfig config;
-      config.data_dir = dir.string();
-      config.worker_threads = std::max(8, options.devices);
-      auto hub = soundings::hub::Hub::open(config);
-      if (!hub) {
-        std::fprintf(stderr, "bench-hub-ingest: %s\n", hub.error().message.c_str());
+    // Interleaved, each backend first in every other round, so both see the same disk and load.
+    for (size_t k = 0; k < backends.size(); ++k) {
+      Backend& backend = backends[(k + static_cast<size_t>(round)) % backends.size()];
+      if (auto done = run_round(backend, options, fixture, round); !done) {
+        std::fprintf(stderr, "bench-hub-ingest: %s: %s\n", backend.name.c_str(), done.error().message.c_str());
         return 1;
       }
-      const auto published = (*hub)->publish_json(fixture);
-      if (!published.problems.empty()) {
-        std::fprintf(stderr, "bench-hub-ingest: fixture refused: %s\n", describe(published.problems[0]).c_str());
-        return 1;
-      }
-      const auto port = (*hub)->listen("127.0.0.1", 0);
-      if (!port) {
-        std::fprintf(stderr, "bench-hub-ingest: %s\n", port.error().message.c_str());
-        return 1;
-      }
-      std::vector<std::string> tokens;
-      for (int d = 0; d < options.devices; ++d) {
-        const auto code = (*hub)->make_enrol_code("bench kiosk " + std::to_string(d));
-        if (!code) {
-          std::fprintf(stderr, "bench-hub-ingest: %s\n", code.error().message.c_str());
-          return 1;
-        }
-        httplib::Client client("127.0.0.1", *port);
-        const auto enrolled = client.Post("/api/v1/enrol", json{{"code", *code}}.dump(), "application/json");
-        if (!enrolled || enrolled->status != 200) {
-          std::fprintf(stderr, "bench-hub-ingest: enrolment failed\n");
-          return 1;
-        }
-        tokens.push_back(json::parse(enrolled->body)["token"]);
-      }
-      std::vector<std::vector<std::string>> bodies(options.devices);
-      size_t bytes = 0;
-      for (int d = 0; d < options.devices; ++d) {
-        for (int b = 0; b < options.batches; ++b) {
-          json items = json::array();
-          for (int n = 0; n < options.batch_size; ++n) items.push_back(sample_response(d, b * options.batch_size + n));
-          bodies[d].push_back(json{{"responses", std::move(items)}}.dump());
-          bytes += bodies[d].back().size();
-        }
-      }
-      if (round == 0) std::printf("average response body: %zu bytes\n", bytes / static_cast<size_t>(total));
-
-      stores.push_back(post_all(*port, tokens, bodies, "stored"));
-      resends.push_back(post_all(*port, tokens, bodies, "duplicate"));
-      const Pass& s = stores.back();
-      const Pass& r = resends.back();
-      const auto stored = (*hub)->stored_count();
-      const int64_t stored_total = stored ? *stored : -1;
-      const bool exact = stored_total == total && s.answered == total && r.answered == total &&
-                         s.failed_requests == 0 && r.failed_requests == 0;
-      std::printf("round %d: stored %.0f responses/s (%.2f s), resent as duplicates %.0f responses/s (%.2f s)%s\n",
-                  round + 1, static_cast<double>(total) / s.seconds, s.seconds,
-                  static_cast<double>(total) / r.seconds, r.seconds, exact ? "" : "  [COUNTS WRONG]");
-      if (!exact) {
-        std::fprintf(stderr, "bench-hub-ingest: answered %lld stored, %lld duplicate\n", s.answered, r.answered);
-        std::fprintf(stderr, "bench-hub-ingest: stored %lld of %lld (%lld failed requests)\n",
-                     static_cast<long long>(stored_total), total, s.failed_requests + r.failed_requests);
-        return 1;
-      }
-      std::error_code no_wal;
-      const auto wal_bytes = std::filesystem::file_size(dir / "hub.sqlite-wal", no_wal);
-      std::printf("         database %.1f MiB, write-ahead log %.1f MiB\n",
-                  static_cast<double>(std::filesystem::file_size(dir / "hub.sqlite")) / 1048576.0,
-                  no_wal ? 0.0 : static_cast<double>(wal_bytes) / 1048576.0);
-      (*hub)->stop();
     }
-    std::filesystem::remove_all(dir);
   }
-
-  const auto by_time = [](const Pass& a, const Pass& b) { return a.seconds < b.seconds; };
-  std::sort(stores.begin(), stores.end(), by_time);
-  std::sort(resends.begin(), resends.end(), by_time);
-  const Pass& median = stores[stores.size() / 2];
-  const Pass& median_resend = resends[resends.size() / 2];
-  std::printf("median: %.0f responses/s stored, %.0f responses/s answered duplicate\n",
-              static_cast<double>(total) / median.seconds, static_cast<double>(total) / median_resend.seconds);
-  std::printf("batch of %d, median round: p50 %.1f ms, p99 %.1f ms\n", options.batch_size,
-              percentile(median.batch_ms, 0.5), percentile(median.batch_ms, 0.99));
+  std::printf("machine: load average %s", read_file("/proc/loadavg").c_str());
+  std::vector<double> medians;
+  for (Backend& backend : backends) medians.push_back(summarise(backend, total, options.batch_size));
+  if (medians.size() == 2) {
+    std::printf("PostgreSQL / SQLite: %.0f%% (medians; target at least 50%%)\n", 100.0 * medians[1] / medians[0]);
+  }
   return 0;
 }
