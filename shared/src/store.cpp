@@ -353,7 +353,7 @@ Status Store::mark_confirmed(const std::vector<std::string>& record_ids) {
   // A visit to a walk list already taken off the tablet leaves once head office holds it.
   auto forgotten = impl_->forget_visits_of_removed_lists();
   if (!forgotten) return forgotten.error();
-  auto sent = impl_->forget_confirmed_field_responses();
+  auto sent = impl_->forget_confirmed_field_responses(record_ids);
   if (!sent) return sent.error();
   return *forgotten || *sent ? impl_->checkpoint_truncate() : Status::success();
 }

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "soundings/clock.h"
+#include "soundings/device_store.h"
 #include "store_sqlite.h"
 
 namespace soundings {
@@ -221,8 +222,31 @@ Result<bool> Store::Impl::forget_visits_of_removed_lists() {
   return forgotten > 0;
 }
 
-Result<bool> Store::Impl::forget_confirmed_field_responses() {
+Result<bool> Store::Impl::forget_confirmed_field_responses(const std::vector<std::string>& record_ids) {
   // The order of a tablet's responses matches the order of its "completed" visits at head office.
+  // Only the ids just confirmed are looked at: a kiosk keeps every confirmed response, and looking
+  // through all of them after every batch made a long backlog's drain quadratic.
+  const char* doing = "removing field responses head office holds";
+  int64_t removed = 0;
+  for (const auto& id : record_ids) {
+    auto remove = db.cached("DELETE FROM responses WHERE id = ?1 AND json_extract(body, '$.channel') = 'field'");
+    if (!remove) return remove.error();
+    if (auto done = remove->bind(1, id).run(doing); !done) return done.error();
+    removed += db.changes();
+  }
+  if (removed == 0) return false;
+  return forget_outbox_rows_of_removed_responses();
+}
+
+Result<bool> Store::Impl::forget_every_confirmed_field_response() {
+  // At start, on a field tablet only: a confirmation cut short (the power lost between marking a batch
+  // confirmed and deleting its responses) leaves nothing behind for long.
+  auto role = db.cached("SELECT value FROM settings WHERE key = ?1");
+  if (!role) return role.error();
+  role->bind(1, setting::kDeviceRole);
+  auto row = role->step("reading the device's role");
+  if (!row) return row.error();
+  if (!*row || role->text(0) != setting::kRoleField) return false;
   const char* doing = "removing field responses head office holds";
   if (auto done = db.exec("DELETE FROM responses WHERE json_extract(body, '$.channel') = 'field' AND id IN "
                           "(SELECT record_id FROM outbox WHERE kind = 'response' AND state = 'confirmed')",
@@ -230,12 +254,14 @@ Result<bool> Store::Impl::forget_confirmed_field_responses() {
       !done) {
     return done.error();
   }
-  auto removed = db.integer("SELECT changes()", doing);
-  if (!removed) return removed.error();
-  if (*removed == 0) return false;
+  if (db.changes() == 0) return false;
+  return forget_outbox_rows_of_removed_responses();
+}
+
+Result<bool> Store::Impl::forget_outbox_rows_of_removed_responses() {
   if (auto done = db.exec("DELETE FROM outbox WHERE kind = 'response' AND state = 'confirmed' AND "
                           "record_id NOT IN (SELECT id FROM responses)",
-                          doing);
+                          "removing field responses head office holds");
       !done) {
     return done.error();
   }

@@ -301,6 +301,11 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
   }
 
   auto impl = std::make_unique<Impl>(path, std::move(db));
+  auto swept = impl->forget_every_confirmed_field_response();
+  if (!swept) return Error{swept.error().code, path + ": " + swept.error().message};
+  if (*swept) {
+    if (auto done = impl->checkpoint_truncate(); !done) return Error{done.error().code, path + ": " + done.error().message};
+  }
   if (!in_memory) {
     struct stat info {};
     if (::stat(path.c_str(), &info) == 0) {

@@ -33,7 +33,11 @@ struct Store::Impl {
   // Deletes visits of walk lists no longer on the tablet once head office has confirmed them; true when
   // something was deleted.
   Result<bool> forget_visits_of_removed_lists();
-  Result<bool> forget_confirmed_field_responses();
+  // Deletes the field responses among `record_ids` (just confirmed); true when something was deleted.
+  Result<bool> forget_confirmed_field_responses(const std::vector<std::string>& record_ids);
+  // The same for every confirmed field response, at start on a field tablet.
+  Result<bool> forget_every_confirmed_field_response();
+  Result<bool> forget_outbox_rows_of_removed_responses();
   // PRAGMA wal_checkpoint(TRUNCATE): nothing deleted stays readable in the WAL file.
   Status checkpoint_truncate();
   Status update_outbox(const std::vector<std::string>& record_ids, std::string_view sql,

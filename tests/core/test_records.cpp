@@ -6,6 +6,8 @@
 #include "durability/store_test_support.h"
 #include "soundings/field_records.h"
 #include "soundings/record.h"
+#include "soundings/device_store.h"
+#include "soundings/sqlite.h"
 #include "soundings/store.h"
 #include "must.h"
 
@@ -239,4 +241,27 @@ TEST_CASE("the staff list is replaced whole, and walk lists keep their doors in 
   CHECK(lists[0].addresses[0].uprn == "2");
   REQUIRE(store->replace_walk_lists({}).ok());
   CHECK(must(store->walk_lists()).empty());
+}
+
+TEST_CASE("a field response whose confirmation was cut short before it was deleted leaves the tablet at the next start") {
+  TempDir dir;
+  const std::string path = dir.file("tablet.db");
+  Response field = sample_response(5);
+  field.channel = Channel::Field;
+  const Response kiosk = sample_response(1);
+  {
+    auto store = must(Store::open(path));
+    REQUIRE(store->set_setting(setting::kDeviceRole, setting::kRoleField).ok());
+    REQUIRE(store->save(field).ok());
+    REQUIRE(store->save(kiosk).ok());
+  }
+  {
+    // The power went between head office's confirmation being written and the response being deleted.
+    auto db = must(sqlite::Connection::open(path, {.create = false}));
+    REQUIRE(db.exec("UPDATE outbox SET state = 'confirmed'", "confirming by hand").ok());
+  }
+  auto store = must(Store::open(path));
+  CHECK_FALSE(must(store->find_response(field.id)).has_value());
+  CHECK(must(store->find_response(kiosk.id)).has_value());  // a response taken on a kiosk screen stays
+  CHECK(must(store->outbox_counts()).confirmed == 1);
 }
