@@ -34,7 +34,8 @@ constexpr const char* kUsage = R"(usage:
   soundings-hub walklist list     --data DIR
   soundings-hub coverage   --data DIR --list NAME [--output FILE]
   soundings-hub backup     --data DIR --output FILE   (SQLite; the key file is not in it: keep it safe apart)
-  soundings-hub migrate    --data DIR --to postgresql://...  (into an empty database; checked)
+  soundings-hub migrate    --data DIR [--to postgresql://...]  (into an empty database; checked; without
+                           --to, into SOUNDINGS_DATABASE)
 
 Every command but migrate also takes --database postgresql://... to keep the hub's data in PostgreSQL rather than
 DIR/hub.sqlite (or reads it from the SOUNDINGS_DATABASE environment variable, which keeps a password out

@@ -151,7 +151,10 @@ int main(int argc, char** argv) {
   if (args.command == "serve") return serve(args, config);
   if (args.command == "backup") return backup(args, config);
   if (args.command == "migrate") {
-    return soundings::hub::run_migrate_command(config.data_dir, args.option("to"), std::cout, std::cerr);
+    // The target from SOUNDINGS_DATABASE when --to is not given: the database the hub will use from now
+    // on, and a password kept out of the process list.
+    const std::string target = args.option("to").empty() ? config.database : args.option("to");
+    return soundings::hub::run_migrate_command(config.data_dir, target, std::cout, std::cerr);
   }
   // Only serve and publish start a hub; any other command on a folder (or database) without one is a
   // mistyped --data, which must not make a new, empty hub that answers "nothing here".
