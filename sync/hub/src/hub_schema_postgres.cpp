@@ -20,9 +20,9 @@ struct Migration {
   const char* sql;
 };
 
-// The same steps as the SQLite migrations in hub_store.cpp, numbered alike, in PostgreSQL's types.
+// The same steps as the SQLite migrations in hub_store_open.cpp, numbered alike, in PostgreSQL's types.
 // Every TEXT column is COLLATE "C" so that ORDER BY compares bytes, as SQLite does, whatever the
-// server's locale. Never edit a shipped step: add a new one (here and in hub_store.cpp).
+// server's locale. Never edit a shipped step: add a new one (here and in hub_store_open.cpp).
 constexpr std::array<Migration, 3> kMigrations{{{1, R"sql(
 CREATE TABLE soundings_hub_schema (
   version BIGINT NOT NULL

@@ -1,4 +1,4 @@
-// The hub's schema on PostgreSQL: the same tables as the SQLite file's (hub_store.cpp), in PostgreSQL's types.
+// The hub's schema on PostgreSQL: the same tables as the SQLite file's (hub_store_open.cpp), in PostgreSQL's types.
 #pragma once
 
 #include "soundings/database.h"

@@ -21,7 +21,7 @@ constexpr int kCheckpointPages = 1000;
 constexpr int kWriterCheckpointPages = 10000;
 
 // Migration 1 is the schema as the hub first shipped it (with IF NOT EXISTS, as it was run then).
-// Never edit a shipped step: add a new one.
+// Never edit a shipped step: add a new one, here and in hub_schema_postgres.cpp (a test compares the two).
 constexpr std::array<sqlite::Migration, 3> kMigrations{{{1, R"sql(
 CREATE TABLE IF NOT EXISTS meta (
   key TEXT PRIMARY KEY,
