@@ -13,6 +13,8 @@ PACKAGES=(
   xvfb xauth xdotool libgl1-mesa-dri
   sqlite3 procps python3 openssl faketime
   postgresql-15 postgresql-client-15 libpq-dev
+  libxlsxwriter-dev
+  chromium chromium-driver python3-selenium libreoffice-calc-nogui
 )
 
 missing=()
@@ -21,6 +23,9 @@ for p in "${PACKAGES[@]}"; do
     missing+=("$p")
   fi
 done
+
+# npm fetches axe-core for the console's accessibility tests; a machine with Node.js from elsewhere keeps it.
+if ! command -v npm >/dev/null 2>&1; then missing+=(nodejs npm); fi
 
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "install-deps: all ${#PACKAGES[@]} packages present"

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hub_credentials.h"
+#include "console.h"
 #include "hub_impl.h"
 #include "soundings/loader.h"
 
@@ -189,6 +190,7 @@ Result<int> Hub::listen(const std::string& host, int port) {
     return httplib::Server::HandlerResponse::Handled;
   });
   detail::install_routes(*server, *impl_);
+  detail::console::install_console(*server, *impl_);
 
   const int backend_port = server->bind_to_any_port("127.0.0.1");
   if (backend_port <= 0) return Error{ErrorCode::Internal, "the hub could not listen on 127.0.0.1 for its workers"};

@@ -138,6 +138,28 @@ struct StoredRecord {
   std::string received_from;
 };
 
+// Which responses a console page or export counts (console.h): every field empty matches all.
+struct ResponseFilter {
+  std::string from;      // YYYY-MM-DD: submitted on or after this day (UTC)
+  std::string to;        // YYYY-MM-DD: submitted on or before this day (UTC)
+  std::string channel;   // "kiosk" or "field"
+  std::string venue;     // exact
+  std::string language;  // "cy", "en"
+  std::string device;    // the response's device_id
+  bool empty() const { return from.empty() && to.empty() && channel.empty() && venue.empty() && language.empty() && device.empty(); }
+};
+
+// A response as results count it (responses' facet columns, hub_facets.h): no body, no sealed part.
+struct FacetRow {
+  std::string id;
+  std::string submitted_at;
+  std::string language;
+  std::string channel;
+  std::string venue;
+  std::string device;
+  std::string choices;  // encoded by hub_facets.h
+};
+
 // What DATA_DIR/hub.sqlite must be (application id, migrations): for reading a hub file without the Store.
 const sqlite::Schema& hub_sqlite_schema();
 
@@ -241,6 +263,15 @@ class Store {
   [[nodiscard]] Result<std::vector<StoredRecord>> latest_record_per_staff(RecordKind kind);
   // Every walk list's (id, name), by name.
   [[nodiscard]] Result<std::vector<std::pair<std::string, std::string>>> walk_list_names();
+
+  // ---- results (issue 12) ----
+  // The responses of a consultation that match `filter`, by submitted_at and id; where head office released
+  // a reviewed correction of a response, its body is the correction's (hub_store_results.cpp).
+  [[nodiscard]] Result<std::vector<StoredResponse>> responses_of(const std::string& consultation_id,
+                                                                 const ResponseFilter& filter);
+  // Calls `row` for each matching response's facets, streaming, in no particular order.
+  [[nodiscard]] Status scan_facets(const std::string& consultation_id, const ResponseFilter& filter,
+                                   const std::function<void(const FacetRow&)>& row);
 
  private:
   struct PendingBatch;

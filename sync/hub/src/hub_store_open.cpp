@@ -22,7 +22,7 @@ constexpr int kWriterCheckpointPages = 10000;
 
 // Migration 1 is the schema as the hub first shipped it (with IF NOT EXISTS, as it was run then).
 // Never edit a shipped step: add a new one, here and in hub_schema_postgres.cpp (a test compares the two).
-constexpr std::array<sqlite::Migration, 3> kMigrations{{{1, R"sql(
+constexpr std::array<sqlite::Migration, 4> kMigrations{{{1, R"sql(
 CREATE TABLE IF NOT EXISTS meta (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -145,6 +145,77 @@ CREATE TABLE walk_assignments (
 );
 ALTER TABLE devices ADD COLUMN role TEXT NOT NULL DEFAULT 'kiosk' CHECK (role IN ('kiosk', 'field'));
 ALTER TABLE enrol_codes ADD COLUMN role TEXT NOT NULL DEFAULT 'kiosk' CHECK (role IN ('kiosk', 'field'));
+)sql"},
+    // Migration 4: the head-office console (sync/hub/src/console.h). Console accounts, their sessions and
+    // sign-in delays, and the hash-chained audit log live in the database so that several hubs share them;
+    // quarantine decisions and the reviewed corrections they release; each response's filterable facts and
+    // its choices and free text drawn out at ingest, so that results are counted without opening bodies;
+    // the device clock's difference from the hub's at its last heartbeat.
+    {4, R"sql(
+CREATE TABLE console_users (
+  email TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'officer', 'viewer')),
+  password_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  disabled_at TEXT
+);
+CREATE TABLE console_sessions (
+  token_hash BLOB PRIMARY KEY,
+  email TEXT NOT NULL REFERENCES console_users (email),
+  csrf_token TEXT NOT NULL,
+  created_epoch INTEGER NOT NULL,
+  last_seen_epoch INTEGER NOT NULL
+);
+CREATE INDEX console_sessions_by_email ON console_sessions (email);
+CREATE TABLE console_sign_in_failures (
+  email TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  last_failure_epoch INTEGER NOT NULL,
+  next_allowed_epoch INTEGER NOT NULL
+);
+CREATE TABLE audit_log (
+  seq INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL UNIQUE
+);
+CREATE TABLE quarantine_decisions (
+  seq INTEGER PRIMARY KEY REFERENCES quarantine (seq),
+  decision TEXT NOT NULL CHECK (decision IN ('released', 'rejected')),
+  decided_by TEXT NOT NULL,
+  decided_at TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  device_id TEXT NOT NULL
+);
+CREATE INDEX quarantine_decisions_by_device ON quarantine_decisions (device_id, decided_at);
+CREATE TABLE response_corrections (
+  response_id TEXT PRIMARY KEY REFERENCES responses (id),
+  body TEXT NOT NULL,
+  quarantine_seq INTEGER NOT NULL REFERENCES quarantine (seq),
+  decided_by TEXT NOT NULL,
+  decided_at TEXT NOT NULL,
+  reason TEXT NOT NULL
+);
+ALTER TABLE responses ADD COLUMN language TEXT NOT NULL DEFAULT '';
+ALTER TABLE responses ADD COLUMN channel TEXT NOT NULL DEFAULT '';
+ALTER TABLE responses ADD COLUMN venue TEXT NOT NULL DEFAULT '';
+ALTER TABLE responses ADD COLUMN device TEXT NOT NULL DEFAULT '';
+ALTER TABLE responses ADD COLUMN choices TEXT NOT NULL DEFAULT '';
+ALTER TABLE responses ADD COLUMN facets_version INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE response_texts (
+  response_id TEXT NOT NULL REFERENCES responses (id),
+  consultation_id TEXT NOT NULL,
+  question_id TEXT NOT NULL,
+  text TEXT NOT NULL,
+  PRIMARY KEY (response_id, question_id)
+);
+CREATE INDEX response_texts_by_question ON response_texts (consultation_id, question_id, response_id);
+ALTER TABLE devices ADD COLUMN clock_offset_seconds INTEGER;
 )sql"}}};
 
 constexpr sqlite::Schema kSchema{kApplicationId, kMigrations, "a Soundings hub database", "the Soundings hub"};

@@ -50,6 +50,27 @@ struct HubConfig {
   std::string tls_cert_file;                    // both set: serve HTTPS directly
   std::string tls_key_file;
   std::shared_ptr<const TimeSource> clock;      // null: the system clock (tests pass a ManualTimeSource)
+  // The console (sync/hub/src/console.h). `public_url`: where people reach the hub, behind nginx
+  // ("https://consult.example.gov.uk"): its scheme decides the cookie's Secure flag and its origin is the
+  // only one a form post is accepted from. Empty: the request's own Host; Secure when the hub serves TLS.
+  std::string public_url;
+  std::chrono::minutes console_idle_timeout{30};  // a console session unused this long is signed out
+};
+
+// A head-office console account as `soundings-hub user list` shows it: never the password hash.
+struct ConsoleAccount {
+  std::string email;
+  std::string role;         // "admin", "officer" or "viewer"
+  std::string created_at;
+  std::string disabled_at;  // empty while enabled
+};
+
+// `soundings-hub audit verify`: the audit chain walked from its first entry.
+struct AuditCheck {
+  int64_t entries = 0;
+  bool intact = true;
+  int64_t first_bad_seq = 0;  // when not intact: the first entry whose hash or link does not hold
+  std::string problem;        // what does not hold there
 };
 
 // What a device was enrolled as: a kiosk in a public place, or a field tablet carried by outreach
@@ -220,6 +241,15 @@ class Hub {
   // Field tablets learn it at their next sync, and from then on refuse the officer's sign-in.
   Status disable_staff(const std::string& staff_id);
   [[nodiscard]] Result<std::vector<DeviceInfo>> devices();
+
+  // Console accounts (console_auth.cpp). The email is the account's id (kept in lower case); the password
+  // is hashed with Argon2id (libsodium's crypto_pwhash_str); a password under 12 characters is refused.
+  // An email already in use is refused (Conflict), even a disabled one. Each is written to the audit log.
+  Status add_console_user(const std::string& email, const std::string& role, const std::string& password);
+  [[nodiscard]] Result<std::vector<ConsoleAccount>> console_users();  // by email
+  Status disable_console_user(const std::string& email);  // also ends the account's sessions
+  // Walks the audit log's hash chain (console_audit.cpp).
+  [[nodiscard]] Result<AuditCheck> verify_audit();
   Result<std::string> export_responses(const std::string& consultation_id, const std::string& format);  // "csv" | "json"
   // Reach by equality group (REQUIREMENTS C5): the sealed equality answers opened with the hub's
   // secret key and counted, small counts hidden. CSV of counts only, never a row per person.

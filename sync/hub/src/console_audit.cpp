@@ -1,0 +1,2 @@
+// Console: audit (console.h). Being written.
+#include "console.h"

@@ -1,0 +1,2 @@
+// Console: auth (console.h). Being written.
+#include "console.h"

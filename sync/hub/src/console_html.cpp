@@ -1,0 +1,2 @@
+// Console: html (console.h). Being written.
+#include "console.h"

@@ -1,0 +1,2 @@
+// Console: suppress (console.h). Being written.
+#include "console.h"

@@ -1,0 +1,2 @@
+// Console: text (console.h). Being written.
+#include "console.h"
