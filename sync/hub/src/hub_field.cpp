@@ -54,11 +54,13 @@ std::string visits_json(const std::vector<Visit>& visits, const std::map<std::st
 
 }  // namespace
 
-Result<std::string> Hub::export_visits(const std::string& list_name, const std::string& format) {
+namespace detail {
+
+Result<std::string> export_visits(HubState& hub, const std::string& list_name, const std::string& format) {
   if (format != "csv" && format != "json") {
     return Error{ErrorCode::InvalidInput, "--format must be csv or json, not \"" + format + "\""};
   }
-  const auto lists = impl_->store->walk_list_names();
+  const auto lists = hub.store->walk_list_names();
   if (!lists) return storage_error(lists.error());
   std::map<std::string, std::string> names(lists->begin(), lists->end());
   std::string list_id;
@@ -68,7 +70,7 @@ Result<std::string> Hub::export_visits(const std::string& list_name, const std::
     }
     if (list_id.empty()) return Error{ErrorCode::NotFound, "no walk list named \"" + list_name + "\" on this hub"};
   }
-  const auto records = impl_->store->records_by_subject(RecordKind::Visit, list_id);
+  const auto records = hub.store->records_by_subject(RecordKind::Visit, list_id);
   if (!records) return storage_error(records.error());
   std::vector<Visit> visits;
   for (const auto& record : *records) {
@@ -79,6 +81,12 @@ Result<std::string> Hub::export_visits(const std::string& list_name, const std::
   }
   flag_many_completions(visits);
   return format == "csv" ? visits_csv(visits, names) : visits_json(visits, names);
+}
+
+}  // namespace detail
+
+Result<std::string> Hub::export_visits(const std::string& list_name, const std::string& format) {
+  return detail::export_visits(*impl_, list_name, format);
 }
 
 namespace {
@@ -103,17 +111,19 @@ std::string describe_check_in(const CheckIn& check_in) {
 
 }  // namespace
 
-Result<std::vector<OfficerStatus>> Hub::field_overview(std::chrono::minutes overdue_after) {
-  const auto accounts = impl_->store->staff();
+namespace detail {
+
+Result<std::vector<OfficerStatus>> field_overview(HubState& hub, std::chrono::minutes overdue_after) {
+  const auto accounts = hub.store->staff();
   if (!accounts) return storage_error(accounts.error());
-  const auto check_ins = latest_by_staff<CheckIn>(*impl_->store, RecordKind::CheckIn, check_in_from_json);
+  const auto check_ins = latest_by_staff<CheckIn>(*hub.store, RecordKind::CheckIn, check_in_from_json);
   if (!check_ins) return check_ins.error();
-  const auto sign_ins = latest_by_staff<SignIn>(*impl_->store, RecordKind::SignIn, sign_in_from_json);
+  const auto sign_ins = latest_by_staff<SignIn>(*hub.store, RecordKind::SignIn, sign_in_from_json);
   if (!sign_ins) return sign_ins.error();
 
   // Every account (the hub keeps records only of officers on the staff list).
   std::vector<OfficerStatus> out;
-  const TimePoint now = impl_->now();
+  const TimePoint now = hub.now();
   for (const auto& stored : *accounts) {
     const StaffAccount& account = stored.account;
     const std::string& id = account.staff_id;
@@ -132,6 +142,12 @@ Result<std::vector<OfficerStatus>> Hub::field_overview(std::chrono::minutes over
     out.push_back(std::move(status));
   }
   return out;
+}
+
+}  // namespace detail
+
+Result<std::vector<OfficerStatus>> Hub::field_overview(std::chrono::minutes overdue_after) {
+  return detail::field_overview(*impl_, overdue_after);
 }
 
 }  // namespace soundings::hub

@@ -160,6 +160,14 @@ struct FacetRow {
   std::string choices;  // encoded by hub_facets.h
 };
 
+// One published version of a consultation as the console's publish page lists it.
+struct PublishedVersion {
+  int version = 0;
+  std::string opens;
+  std::string closes;
+  std::string published_at;
+};
+
 // What DATA_DIR/hub.sqlite must be (application id, migrations): for reading a hub file without the Store.
 const sqlite::Schema& hub_sqlite_schema();
 
@@ -272,6 +280,10 @@ class Store {
   // Calls `row` for each matching response's facets, streaming, in no particular order.
   [[nodiscard]] Status scan_facets(const std::string& consultation_id, const ResponseFilter& filter,
                                    const std::function<void(const FacetRow&)>& row);
+
+  // ---- publish (issue 12) ----
+  // Every published version of a consultation with when it was published, newest first (hub_store_publish.cpp).
+  [[nodiscard]] Result<std::vector<PublishedVersion>> version_history(const std::string& id);
 
  private:
   struct PendingBatch;
