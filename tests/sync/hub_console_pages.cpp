@@ -186,7 +186,8 @@ TEST_CASE("publishing a good file makes the next version, listed with its date",
   CHECK(table->rows[0][1].text.rfind(hub.state.today(), 0) == 0);  // published today
   CHECK(versions.page.main.find("town-square version 2") != std::string::npos);
 
-  const console::Table* listing = table_named(call(hub, "GET", "/publish", Role::Admin).page, "consultations");
+  const Answer publish_page = call(hub, "GET", "/publish", Role::Admin);
+  const console::Table* listing = table_named(publish_page.page, "consultations");
   REQUIRE(listing != nullptr);
   REQUIRE(listing->rows.size() == 1);
   CHECK(listing->rows[0][2].number == 2);

@@ -10,7 +10,9 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <optional>
 #include <regex>
 
 #include <nlohmann/json.hpp>
@@ -159,7 +161,7 @@ Result<Table> coverage_table(PageRequest& request, const std::string& list_name)
 
 int64_t page_number(const PageRequest& request) {
   const std::string text = request.param("page");
-  if (text.empty() || text.size() > 6 || !std::all_of(text.begin(), text.end(), ::isdigit)) return 1;
+  if (text.empty() || text.size() > 6 || !std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c) != 0; })) return 1;
   return std::max<int64_t>(1, std::stoll(text));
 }
 
@@ -338,13 +340,13 @@ PageResult field_page(PageRequest& request, const std::string& before, int statu
                        table_html(*officers, lang) + *staff_part);
   std::string coverage_part;
   const std::string chosen = request.param("list");
-  std::optional<Table> coverage;
+  std::optional<Table> coverage_shown;
   if (!chosen.empty()) {
     auto table = coverage_table(request, chosen);
     if (!table && table.error().code != ErrorCode::NotFound) return storage_failure(request, table.error());
     if (table) {
       coverage_part = table_html(*table, lang);
-      coverage = std::move(*table);
+      coverage_shown = std::move(*table);
     } else {
       coverage_part = notice(tr("field.coverage.no_list", lang, {{"list", chosen}}), true);
     }
@@ -366,7 +368,7 @@ PageResult field_page(PageRequest& request, const std::string& before, int statu
   page.tables.push_back(std::move(*officers));
   page.tables.push_back(std::move(*lists_table));
   page.tables.push_back(std::move(*visits));
-  if (coverage) page.tables.push_back(std::move(*coverage));
+  if (coverage_shown) page.tables.push_back(std::move(*coverage_shown));
   return page;
 }
 
