@@ -1,0 +1,42 @@
+// Reach by equality group as counts (hub_reach.cpp): what `soundings-hub reach` prints as CSV and the
+// console's reach page shows as tables. Raw counts: each caller hides the small ones.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "soundings/result.h"
+
+namespace soundings::hub::detail {
+
+struct HubState;
+
+struct ReachRow {
+  std::string key;    // "option:ID", an age band "age:25", "answered" or "not_answered"; unique in its question
+  std::string label;  // in the language asked for
+  int64_t count = 0;
+};
+
+struct ReachQuestion {
+  std::string id;
+  std::string text;
+  std::vector<ReachRow> rows;  // "not_answered" last
+};
+
+struct ReachCounts {
+  int64_t total = 0;       // responses stored
+  int64_t unreadable = 0;  // equality parts the hub's key could not open
+  std::vector<ReachQuestion> questions;
+};
+
+// Every equality question of the consultation (newest version's order first), counted over its stored
+// responses; `language` is "cy" or "en". NotFound when no such consultation is published.
+[[nodiscard]] Result<ReachCounts> reach_counts(HubState& hub, const std::string& consultation_id,
+                                               const std::string& language);
+
+// Which of one question's counts are hidden: 1 to min_count - 1, and when that hides exactly one, the next
+// smallest non-zero count too (console::suppress is this rule at console::kMinShownCount).
+std::vector<bool> reach_hidden(const std::vector<int64_t>& counts, int64_t min_count);
+
+}  // namespace soundings::hub::detail
