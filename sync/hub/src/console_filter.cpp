@@ -35,14 +35,14 @@ bool has_control_bytes(const std::string& text) {
 }
 
 std::string channel_label(const std::string& channel, const Lang& lang) {
-  if (channel == "kiosk") return tr("filter.channel_kiosk", lang);
-  if (channel == "field") return tr("filter.channel_field", lang);
+  if (channel == "kiosk") return tr("channel.kiosk", lang);
+  if (channel == "field") return tr("channel.field", lang);
   return channel;
 }
 
 std::string language_label(const std::string& language, const Lang& lang) {
-  if (language == "cy") return tr("filter.language_cy", lang);
-  if (language == "en") return tr("filter.language_en", lang);
+  if (language == "cy") return tr("language.cy", lang);
+  if (language == "en") return tr("language.en", lang);
   return language;
 }
 
@@ -67,26 +67,30 @@ std::string select(const std::string& name, const std::string& label, const std:
 ParsedFilter filter_from(const PageRequest& request) {
   ParsedFilter out;
   ResponseFilter& filter = out.filter;
+  const Lang& lang = request.lang;
   filter.from = request.param("from");
   filter.to = request.param("to");
   filter.channel = request.param("channel");
   filter.venue = request.param("venue");
   filter.language = request.param("language");
   filter.device = request.param("device");
+  const auto too_long = [&](const char* field, size_t max) {
+    return tr("filter.too_long", lang, {{"field", field}, {"max", std::to_string(max)}});
+  };
   if (!filter.from.empty() && !is_day(filter.from)) {
-    out.problem = "from: must be a date as YYYY-MM-DD";
+    out.problem = tr("filter.bad_date", lang, {{"field", "from"}, {"value", filter.from}});
   } else if (!filter.to.empty() && !is_day(filter.to)) {
-    out.problem = "to: must be a date as YYYY-MM-DD";
+    out.problem = tr("filter.bad_date", lang, {{"field", "to"}, {"value", filter.to}});
   } else if (!filter.from.empty() && !filter.to.empty() && filter.to < filter.from) {
-    out.problem = "to: must not be before from";
+    out.problem = tr("results.to_before_from", lang);
   } else if (!filter.channel.empty() && filter.channel != "kiosk" && filter.channel != "field") {
-    out.problem = "channel: must be kiosk or field";
+    out.problem = tr("filter.bad_channel", lang, {{"value", filter.channel}});
   } else if (!filter.language.empty() && !is_language_tag(filter.language)) {
-    out.problem = "language: must be a language code such as cy or en";
+    out.problem = tr("results.bad_language", lang);
   } else if (filter.venue.size() > kMaxVenueBytes || has_control_bytes(filter.venue)) {
-    out.problem = "venue: must be at most " + std::to_string(kMaxVenueBytes) + " bytes of text";
+    out.problem = too_long("venue", kMaxVenueBytes);
   } else if (filter.device.size() > kMaxResponseIdBytes || has_control_bytes(filter.device)) {
-    out.problem = "device: must be a device id";
+    out.problem = too_long("device", kMaxResponseIdBytes);
   }
   return out;
 }
@@ -147,7 +151,7 @@ std::string filter_form(const PageRequest& request, const std::string& action, c
   const Lang& lang = request.lang;
   std::string out = "<form method=\"get\" action=\"" + escape(action) + "\" class=\"filter\">";
   out += extra_fields;
-  out += "<fieldset><legend>" + escape(tr("filter.heading", lang)) + "</legend>";
+  out += "<fieldset><legend>" + escape(tr("filter.legend", lang)) + "</legend>";
   out += "<p><label for=\"filter-from\">" + escape(tr("filter.from", lang)) +
          "</label> <input type=\"date\" id=\"filter-from\" name=\"from\" value=\"" + escape(filter.from) + "\"></p>";
   out += "<p><label for=\"filter-to\">" + escape(tr("filter.to", lang)) +
@@ -170,7 +174,7 @@ std::string filter_form(const PageRequest& request, const std::string& action, c
     options.emplace_back(device, name != device_names.end() && !name->second.empty() ? name->second : device);
   }
   out += select("device", tr("filter.device", lang), filter.device, options, lang);
-  out += "<p>" + escape(tr("filter.few_not_listed", lang)) + "</p>";
+  out += "<p>" + escape(tr("results.few_not_listed", lang)) + "</p>";
   out += "</fieldset><p><button type=\"submit\">" + escape(tr("filter.apply", lang)) + "</button> <a href=\"" +
          escape(action) + "\">" + escape(tr("filter.clear", lang)) + "</a></p></form>";
   return out;
@@ -191,26 +195,11 @@ std::string describe_filter(const ResponseFilter& filter, const Lang& lang) {
   return out;
 }
 
-std::vector<TextEntry> filter_text() {
-  return {
-      {"filter.heading", "Filter the responses", "Hidlo'r ymatebion"},
-      {"filter.from", "From (date)", "O (dyddiad)"},
-      {"filter.to", "To (date)", "Hyd at (dyddiad)"},
-      {"filter.channel", "Channel", "Sianel"},
-      {"filter.venue", "Venue", "Lleoliad"},
-      {"filter.language", "Language", "Iaith"},
-      {"filter.device", "Device", "Dyfais"},
-      {"filter.any", "All", "Y cyfan"},
-      {"filter.apply", "Filter", "Hidlo"},
-      {"filter.clear", "Clear the filter", "Clirio'r hidlydd"},
-      {"filter.channel_kiosk", "Kiosk", "Ciosg"},
-      {"filter.channel_field", "Field work", "Gwaith maes"},
-      {"filter.language_cy", "Welsh", "Cymraeg"},
-      {"filter.language_en", "English", "Saesneg"},
-      {"filter.few_not_listed",
-       "Venues and devices with fewer than 5 responses are not listed, so that no one who used them can be picked out.",
-       "Nid yw lleoliadau a dyfeisiau â llai na 5 ymateb wedi'u rhestru, fel na ellir adnabod neb a'u defnyddiodd."},
-  };
-}
-
 }  // namespace soundings::hub::detail::console
+
+namespace soundings::hub {
+
+// Here rather than in hub.cpp: only the console's tests and benchmarks need it.
+detail::HubState& Hub::state_for_tests() { return *impl_; }
+
+}  // namespace soundings::hub

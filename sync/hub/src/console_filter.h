@@ -48,6 +48,4 @@ std::string filter_form(const PageRequest& request, const std::string& action, c
 // The filter in words ("Channel: kiosk; from 2026-12-01"), for captions and notices; empty when none.
 std::string describe_filter(const ResponseFilter& filter, const Lang& lang);
 
-std::vector<TextEntry> filter_text();
-
 }  // namespace soundings::hub::detail::console

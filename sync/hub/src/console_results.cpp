@@ -102,8 +102,6 @@ void count_answer(QuestionTally& tally, std::string_view key) {
   if (row != tally.rows.end() && !row->first.empty()) ++tally.counts[row->second];
 }
 
-int64_t percent(int64_t count, int64_t total) { return total > 0 ? (count * 100 + total / 2) / total : 0; }
-
 std::string question_heading(const QuestionTally& tally, const std::string& language) {
   return tally.question->text.in(language);
 }
@@ -197,9 +195,9 @@ PageResult results_page(PageRequest& request) {
   summary.caption = tr("results.summary_caption", lang);
   summary.headers = {tr("results.what", lang), tr("results.responses", lang)};
   summary.keys = {"what", "responses"};
-  const auto total = suppress({tally.total});
+  const auto total = suppress_one(tally.total);
   summary.rows.push_back({Cell::of(tr(filter.empty() ? "results.all" : "results.all_matching", lang)),
-                          total[0] ? Cell::count(*total[0]) : Cell::hidden()});
+                          total ? Cell::count(*total) : Cell::hidden()});
   result.tables.push_back(summary);
 
   std::string main = page_heading(result.title);
@@ -214,7 +212,7 @@ PageResult results_page(PageRequest& request) {
   };
   for (const auto& [href, text] : links) main += "<li><a href=\"" + escape(href) + "\">" + escape(text) + "</a></li>";
   main += "</ul></nav>";
-  main += "<h2>" + escape(tr("filter.heading", lang)) + "</h2>";
+  main += "<h2>" + escape(tr("filter.legend", lang)) + "</h2>";
   main += filter_form(request, path, filter, tally.choices, device_names);
   main += "<h2>" + escape(tr("results.summary", lang)) + "</h2>";
   if (!filter.empty()) {
@@ -222,7 +220,7 @@ PageResult results_page(PageRequest& request) {
   }
   main += table_html(summary, lang);
   if (!breakdown) {
-    main += notice(tr("results.too_few", lang));
+    main += notice(tr("filter.too_few", lang));
     result.main = std::move(main);
     return result;
   }
@@ -243,11 +241,8 @@ PageResult results_page(PageRequest& request) {
     for (size_t row = 0; row < question.counts.size(); ++row) {
       const std::optional<int64_t>& count = shown[row];
       bars.push_back(Bar{question.labels[row], count});
-      Cell share = Cell::of("");
-      if (count) {
-        const int64_t share_of = percent(*count, tally.total);
-        share = Cell{std::to_string(share_of) + "%", share_of, false, {}};
-      }
+      // A hidden count's share would give the count away.
+      const Cell share = Cell::of(count ? percent_text(*count, tally.total) : "");
       table.rows.push_back({Cell::of(question.labels[row]), count ? Cell::count(*count) : Cell::hidden(), share});
     }
     main += "<section aria-labelledby=\"h-" + escape(table.id) + "\"><h2 id=\"h-" + escape(table.id) + "\">" +

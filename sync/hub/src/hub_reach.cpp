@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "console.h"
 #include "hub_csv.h"
 #include "hub_impl.h"
 #include "hub_reach.h"
@@ -29,7 +30,6 @@ struct Row {
   std::string answer_key;  // option id, age band or a fixed key; unique within the question
   std::string label;
   int64_t count = 0;
-  bool hidden = false;
 };
 
 struct QuestionCounts {
@@ -40,7 +40,7 @@ struct QuestionCounts {
   Row& row(const std::string& key, const std::string& label) {
     for (Row& r : rows)
       if (r.answer_key == key) return r;
-    rows.push_back({key, label, 0, false});
+    rows.push_back({key, label, 0});
     return rows.back();
   }
 };
@@ -121,36 +121,11 @@ void count_answer(const Question& question, const Answer& answer, const std::str
       answer);
 }
 
-// Hides small counts (see the top of this file).
-void suppress(QuestionCounts& counts, int64_t min_count) {
-  int hidden = 0;
-  for (Row& row : counts.rows) {
-    if (row.count > 0 && row.count < min_count) {
-      row.hidden = true;
-      ++hidden;
-    }
-  }
-  if (hidden != 1) return;
-  Row* next = nullptr;
-  for (Row& row : counts.rows)
-    if (!row.hidden && row.count > 0 && (next == nullptr || row.count < next->count)) next = &row;
-  if (next != nullptr) next->hidden = true;
-}
-
 }  // namespace
 
 }  // namespace soundings::hub
 
 namespace soundings::hub::detail {
-
-std::vector<bool> reach_hidden(const std::vector<int64_t>& counts, int64_t min_count) {
-  QuestionCounts question;
-  for (size_t i = 0; i < counts.size(); ++i) question.rows.push_back({std::to_string(i), "", counts[i], false});
-  suppress(question, min_count);
-  std::vector<bool> hidden;
-  for (const Row& row : question.rows) hidden.push_back(row.hidden);
-  return hidden;
-}
 
 Result<ReachCounts> reach_counts(HubState& hub, const std::string& consultation_id, const std::string& language) {
   const auto versions = hub.store->all_versions(consultation_id);
@@ -219,7 +194,7 @@ Result<ReachCounts> reach_counts(HubState& hub, const std::string& consultation_
     QuestionCounts& counts = questions[q];
     // Every response counts once per question: answered in some way, or not at all. (A multiple
     // choice answer can name several options, so its rows may add up to more than the total.)
-    counts.rows.push_back({"not_answered", ui_text("reach.not_answered", language), out.total - answered[q], false});
+    counts.rows.push_back({"not_answered", ui_text("reach.not_answered", language), out.total - answered[q]});
     ReachQuestion question{counts.id, counts.text, {}};
     for (const Row& row : counts.rows) question.rows.push_back({row.answer_key, row.label, row.count});
     out.questions.push_back(std::move(question));
@@ -240,9 +215,11 @@ Result<std::string> Hub::reach_report(const std::string& consultation_id, const 
   auto counted = detail::reach_counts(*impl_, consultation_id, language);
   if (!counted) return counted.error();
   const std::string hidden_text = "<" + std::to_string(options.min_count);
-  // The total and the unreadable count are counts like any other: a small one is hidden too.
+  // The total and the unreadable count are counts like any other: a small one is hidden too. One rule for
+  // the command and the console's pages: console::suppress.
   const auto shown = [&](int64_t count) {
-    return count > 0 && count < options.min_count ? hidden_text : std::to_string(count);
+    const auto kept = detail::console::suppress_one(count, options.min_count);
+    return kept ? std::to_string(*kept) : hidden_text;
   };
   std::string out = detail::kUtf8ByteOrderMark;
   detail::append_csv_row(out, {"question_id", "question", "answer", "responses"});
@@ -250,10 +227,10 @@ Result<std::string> Hub::reach_report(const std::string& consultation_id, const 
   for (const detail::ReachQuestion& question : counted->questions) {
     std::vector<int64_t> counts;
     for (const detail::ReachRow& row : question.rows) counts.push_back(row.count);
-    const std::vector<bool> hidden = detail::reach_hidden(counts, options.min_count);
+    const auto kept = detail::console::suppress(counts, options.min_count);
     for (size_t i = 0; i < question.rows.size(); ++i) {
       detail::append_csv_row(out, {question.id, question.text, question.rows[i].label,
-                                   hidden[i] ? hidden_text : std::to_string(question.rows[i].count)});
+                                   kept[i] ? std::to_string(*kept[i]) : hidden_text});
     }
   }
   if (counted->unreadable > 0) {

@@ -35,8 +35,4 @@ struct ReachCounts {
 [[nodiscard]] Result<ReachCounts> reach_counts(HubState& hub, const std::string& consultation_id,
                                                const std::string& language);
 
-// Which of one question's counts are hidden: 1 to min_count - 1, and when that hides exactly one, the next
-// smallest non-zero count too (console::suppress is this rule at console::kMinShownCount).
-std::vector<bool> reach_hidden(const std::vector<int64_t>& counts, int64_t min_count);
-
 }  // namespace soundings::hub::detail
