@@ -20,21 +20,11 @@ using console::Role;
 
 namespace {
 
-// The state a console handler is given, on the same database as a hub that serves the API: what a page
-// publishes is what the kiosks then receive.
+// A served hub and the state its console handlers are given: what a page publishes is what the kiosks then
+// receive from its API.
 struct ConsoleHub {
   hubtest::ServedHub served;
-  soundings::hub::detail::HubState state;
-
-  ConsoleHub() {
-    soundings::hub::HubConfig config;
-    config.data_dir = served.data_dir().string();
-    soundings::test::use_test_database(config);
-    state.clock = std::make_shared<soundings::SystemTimeSource>();
-    state.store = must(soundings::hub::detail::open_store(config));
-    state.keys = must(soundings::hub::detail::load_keys_for(config, *state.store));
-    state.config = config;
-  }
+  soundings::hub::detail::HubState& state = served.hub().state_for_tests();
 };
 
 struct Answer {

@@ -111,9 +111,12 @@ std::string describe_check_in(const CheckIn& check_in) {
 
 }  // namespace
 
-namespace detail {
+Result<std::vector<OfficerStatus>> Hub::field_overview(std::chrono::minutes overdue_after) {
+  return detail::field_overview(*impl_, overdue_after);
+}
 
-Result<std::vector<OfficerStatus>> field_overview(HubState& hub, std::chrono::minutes overdue_after) {
+// The console's overdue banner reads it too, through the hub's state (issue 12).
+Result<std::vector<OfficerStatus>> detail::field_overview(HubState& hub, std::chrono::minutes overdue_after) {
   const auto accounts = hub.store->staff();
   if (!accounts) return storage_error(accounts.error());
   const auto check_ins = latest_by_staff<CheckIn>(*hub.store, RecordKind::CheckIn, check_in_from_json);
@@ -142,12 +145,6 @@ Result<std::vector<OfficerStatus>> field_overview(HubState& hub, std::chrono::mi
     out.push_back(std::move(status));
   }
   return out;
-}
-
-}  // namespace detail
-
-Result<std::vector<OfficerStatus>> Hub::field_overview(std::chrono::minutes overdue_after) {
-  return detail::field_overview(*impl_, overdue_after);
 }
 
 }  // namespace soundings::hub
