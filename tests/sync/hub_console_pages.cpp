@@ -302,6 +302,14 @@ TEST_CASE("a walk list is imported, assigned and shown with its coverage through
 
   const Answer street_page = call(hub, "GET", "/field/lists/Traeth", Role::Admin);
   CHECK(street_page.page.status == 200);
+  REQUIRE(table_named(street_page.page, "coverage") != nullptr);
+  // The coverage page's twins are not taken for a list named "Traeth.csv".
+  for (const auto& route : console::field_routes()) {
+    if (route.method == std::string("GET") && route.pattern.find("lists") != std::string::npos) {
+      CHECK_FALSE(std::regex_match(std::string("/field/lists/Traeth.csv"), std::regex(route.pattern)));
+      CHECK(std::regex_match(std::string("/field/lists/Stryd y Bont 2"), std::regex(route.pattern)));
+    }
+  }
   CHECK(call(hub, "GET", "/field/lists/Nowhere", Role::Admin).page.status == 404);
 
   CHECK(call(hub, "POST", "/field/unassign", Role::Officer, {{"list", "Traeth"}, {"device", tablet}}).page.redirect ==
@@ -330,4 +338,87 @@ TEST_CASE("the field page lists officers with their state and disables an accoun
         "/field?done=disable");
   CHECK_FALSE(must(soundings::hub::detail::staff(hub.state))[0].disabled_at.empty());
   CHECK(call(hub, "POST", "/field/staff/disable", Role::Officer, {{"staff_id", "nobody"}}).page.status == 400);
+}
+
+namespace {
+
+// A browser's session with the console: signed in, with the cookie and the form token it was given.
+struct SignedIn {
+  std::string cookie;
+  std::string csrf;
+  httplib::Headers headers() const { return {{"Cookie", cookie}, {"Origin", origin}}; }
+  std::string origin;
+};
+
+SignedIn sign_in(hubtest::ServedHub& served, const std::string& email, const std::string& role) {
+  const std::string password = "a long enough passphrase";
+  REQUIRE(served.hub().add_console_user(email, role, password).ok());
+  SignedIn out;
+  out.origin = "http://127.0.0.1:" + std::to_string(served.port());
+  auto client = served.client();
+  const auto signed_in = client.Post("/sign-in", httplib::Headers{{"Origin", out.origin}},
+                                     httplib::Params{{"email", email}, {"password", password}});
+  REQUIRE(signed_in);
+  REQUIRE(signed_in->status == 303);
+  const std::string set_cookie = signed_in->get_header_value("Set-Cookie");
+  out.cookie = set_cookie.substr(0, set_cookie.find(';'));
+  // Every page's sign-out form carries the token.
+  const auto page = client.Get("/", {{"Cookie", out.cookie}});
+  REQUIRE(page);
+  std::smatch token;
+  REQUIRE(std::regex_search(page->body, token, std::regex("name=\"csrf\" value=\"([^\"]+)\"")));
+  out.csrf = token[1].str();
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("publishing and feedback go through the console's forms over HTTP and are audited", "[console]") {
+  ConsoleHub hub;
+  const SignedIn officer = sign_in(hub.served, "officer@example.gov.uk", "officer");
+  auto client = hub.served.client();
+
+  // A file upload (multipart), as the publish form sends it.
+  const httplib::MultipartFormDataItems upload = {
+      {"csrf", officer.csrf, "", ""},
+      {"file", hubtest::town_square_json(2), "town-square.json", "application/json"},
+      {"definition", "", "", ""}};
+  const auto published = client.Post("/publish", officer.headers(), upload);
+  REQUIRE(published);
+  CHECK(published->status == 303);
+  CHECK(published->get_header_value("Location") == "/publish/town-square?published=2");
+  CHECK(must(hub.state.store->latest_version("town-square")) == 2);
+
+  // Without the form's token nothing is published.
+  const httplib::MultipartFormDataItems forged = {
+      {"file", hubtest::town_square_json(3), "town-square.json", "application/json"}};
+  const auto refused = client.Post("/publish", officer.headers(), forged);
+  REQUIRE(refused);
+  CHECK(refused->status == 403);
+  CHECK(must(hub.state.store->latest_version("town-square")) == 2);
+
+  auto form = good_feedback();
+  form.emplace("action", "publish");
+  form.emplace("csrf", officer.csrf);
+  const auto feedback = client.Post("/consultations/town-square/feedback", officer.headers(), form);
+  REQUIRE(feedback);
+  CHECK(feedback->status == 303);
+  CHECK_FALSE(stored_feedback(hub, "town-square").empty());
+
+  const auto versions = client.Get("/publish/town-square.csv", {{"Cookie", officer.cookie}});
+  REQUIRE(versions);
+  CHECK(versions->status == 200);
+  const auto rows = hubtest::parse_csv(versions->body);
+  REQUIRE(rows.size() == 3);  // header and two versions
+
+  soundings::test::HubDatabase db(hub.served.data_dir());
+  CHECK(db.integer("SELECT COUNT(*) FROM audit_log WHERE action = 'publish' AND subject = 'town-square' "
+                   "AND actor = 'officer@example.gov.uk'") == 1);
+  CHECK(db.integer("SELECT COUNT(*) FROM audit_log WHERE action = 'feedback' AND subject = 'town-square'") == 1);
+
+  // A viewer is refused the page itself.
+  const SignedIn viewer = sign_in(hub.served, "viewer@example.gov.uk", "viewer");
+  const auto field = client.Get("/field", {{"Cookie", viewer.cookie}});
+  REQUIRE(field);
+  CHECK(field->status == 403);
 }

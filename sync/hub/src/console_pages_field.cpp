@@ -478,7 +478,8 @@ PageResult post_import(PageRequest& request) {
 std::vector<Route> field_routes() {
   return {
       {"GET", "/field", Permission::FieldWork, show_field, true},
-      {"GET", "/field/lists/(.+)", Permission::FieldWork, show_coverage, true},
+      // Not a name ending .csv or .json: those paths are the coverage page's twins.
+      {"GET", "/field/lists/(?!.*\\.(?:csv|json)$)(.+)", Permission::FieldWork, show_coverage, true},
       {"POST", "/field/import", Permission::FieldWork, post_import, false},
       {"POST", "/field/assign", Permission::FieldWork, post_assign, false},
       {"POST", "/field/unassign", Permission::FieldWork, post_unassign, false},
