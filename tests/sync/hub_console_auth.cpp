@@ -157,6 +157,19 @@ TEST_CASE("soundings-hub user add, list and disable: the password from standard 
   INFO(line);
   CHECK(line.back() != '-');  // the disabled column has its time
 
+  // serve refuses a public URL that is not one, and an idle timeout out of range, before starting.
+  for (const auto& options : {std::vector<std::string>{"--public-url", "consult.example.gov.uk"},
+                                                 {"--public-url", "https://"},
+                                                 {"--console-idle-minutes", "0"},
+                                                 {"--console-idle-minutes", "5000"}}) {
+    std::vector<std::string> words = {"serve", "--data", data, "--listen", "127.0.0.1:0"};
+    words.insert(words.end(), options.begin(), options.end());
+    const auto refused = hubtest::run_hub(words);
+    INFO(refused.output);
+    CHECK(refused.exit_code == 2);
+    CHECK(has(refused.output, options[0]));
+  }
+
   const auto verified = hubtest::run_hub({"audit", "verify", "--data", data});
   INFO(verified.output);
   CHECK(verified.exit_code == 0);
