@@ -147,6 +147,17 @@ Status write_cell(lxw_worksheet* sheet, lxw_row_t row, lxw_col_t col, const std:
   return Status::success();
 }
 
+// Wide enough for the heading and the first rows' text (an id, a venue), up to a limit: a long answer is
+// there in full when the column is widened.
+double column_width(const XlsxSheet& sheet, size_t col, XlsxKind kind) {
+  if (kind == XlsxKind::DateTime) return 20;
+  size_t widest = utf8_characters(sheet.header[col]);
+  for (size_t r = 0; r < sheet.rows.size() && r < 50; ++r) {
+    if (col < sheet.rows[r].size()) widest = std::max(widest, utf8_characters(sheet.rows[r][col]));
+  }
+  return static_cast<double>(std::min<size_t>(50, widest + 2));
+}
+
 Status write_sheet(lxw_workbook* workbook, const XlsxSheet& sheet, const Formats& formats) {
   lxw_worksheet* worksheet = workbook_add_worksheet(workbook, sheet.name.c_str());
   if (worksheet == nullptr) {
@@ -158,8 +169,7 @@ Status write_sheet(lxw_workbook* workbook, const XlsxSheet& sheet, const Formats
     const lxw_error error = worksheet_write_string(worksheet, 0, static_cast<lxw_col_t>(col),
                                                    sheet.header[col].c_str(), formats.header);
     if (error != LXW_NO_ERROR) return xlsx_error(where + ", heading " + std::to_string(col + 1), error);
-    // Wide enough for a date-time or a heading; longer text is there in full when the column is widened.
-    const double width = kind_of(col) == XlsxKind::DateTime ? 20 : std::min<double>(40, sheet.header[col].size() + 4);
+    const double width = column_width(sheet, col, kind_of(col));
     const lxw_error sized =
         worksheet_set_column(worksheet, static_cast<lxw_col_t>(col), static_cast<lxw_col_t>(col), width, nullptr);
     if (sized != LXW_NO_ERROR) return xlsx_error(where + ", column " + std::to_string(col + 1), sized);
