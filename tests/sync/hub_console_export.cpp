@@ -8,6 +8,7 @@
 #include <set>
 
 #include <catch2/catch.hpp>
+#include <httplib.h>
 
 #include "console.h"
 #include "hub_export.h"
@@ -87,6 +88,45 @@ std::string unzip_member(const std::string& xlsx, const std::string& member) {
   for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
   pclose(pipe);
   return out;
+}
+
+// GET `target` ("/path?query") through the export routes as the router would: the first route whose pattern
+// matches the whole path, its permission checked for `role` (403 otherwise).
+console::PageResult get(ExportHub& hub, const std::string& target, console::Role role = console::Role::Officer,
+                        const std::string& lang = "en") {
+  const auto question = target.find('?');
+  const std::string path = target.substr(0, question);
+  httplib::Request http;
+  http.method = "GET";
+  http.path = path;
+  if (question != std::string::npos) httplib::detail::parse_query_text(target.substr(question + 1), http.params);
+  const console::Session session{role == console::Role::Viewer ? "viewer@example.cymru" : "officer@example.cymru",
+                                 role, "csrf-token"};
+  for (const auto& route : console::export_routes()) {
+    std::smatch match;
+    if (std::string(route.method) != "GET" || !std::regex_match(path, match, std::regex(route.pattern))) continue;
+    if (!console::allowed(role, route.permission)) {
+      console::PageResult forbidden;
+      forbidden.status = 403;
+      return forbidden;
+    }
+    console::PageRequest request{http, hub.state(), session, lang, console::Format::Html, match};
+    return route.handler(request);
+  }
+  FAIL("no export route for " << path);
+  return {};
+}
+
+int64_t export_audits(ExportHub& hub, const std::string& detail_like = "%") {
+  soundings::test::HubDatabase database(hub.served().data_dir());
+  return database.integer("SELECT count(*) FROM audit_log WHERE action = 'export' AND subject = 'town-square' "
+                          "AND actor = 'officer@example.cymru' AND detail LIKE '" + detail_like + "'");
+}
+
+size_t occurrences(const std::string& text, const std::string& part) {
+  size_t count = 0;
+  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++count;
+  return count;
 }
 
 }  // namespace
@@ -228,6 +268,135 @@ TEST_CASE("a workbook that libxlsxwriter refuses is an error, and leaves no temp
     folders_after += entry.path().filename().string().rfind("soundings-xlsx-", 0) == 0 ? 1 : 0;
   }
   CHECK(folders_after <= folders_before);  // others' runs may remove theirs meanwhile, never add ours
+}
+
+TEST_CASE("the console's downloads are the filtered export as CSV and .xlsx, each in the audit log", "[console]") {
+  ExportHub hub;
+  const auto early = response_at("2026-11-01", "Llyfrgell Wrecsam", "cy");
+  const auto middle = response_at("2026-11-15", "Neuadd y Dref", "en");
+  const auto late = response_at("2026-11-30", "Llyfrgell Wrecsam", "en");
+  hub.store({early, middle, late});
+
+  const auto csv = get(hub, "/consultations/town-square/export.csv?from=2026-11-15");
+  CHECK(csv.status == 200);
+  REQUIRE(csv.download);
+  CHECK(csv.download->content_type == "text/csv; charset=utf-8");
+  CHECK(csv.download->filename == "town-square-responses-2026-12-02.csv");
+  const ResponseFilter from_middle{"2026-11-15", "", "", "", "", ""};
+  auto expected = detail::export_rows(hub.state(), "town-square", &from_middle);
+  REQUIRE(expected);
+  CHECK(csv.download->body == detail::export_csv(*expected));
+  const auto rows = parse_csv(csv.download->body.substr(3));
+  REQUIRE(rows.size() == 3);
+  CHECK(std::set<std::string>{rows[1][0], rows[2][0]} == std::set<std::string>{middle.id, late.id});
+  CHECK(export_audits(hub, "format=csv; rows=2; from=2026-11-15") == 1);
+
+  const auto xlsx = get(hub, "/consultations/town-square/export.xlsx?venue=Llyfrgell%20Wrecsam&language=en");
+  CHECK(xlsx.status == 200);
+  REQUIRE(xlsx.download);
+  CHECK(xlsx.download->content_type == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  CHECK(xlsx.download->filename == "town-square-responses-2026-12-02.xlsx");
+  CHECK(xlsx.download->body.compare(0, 4, "PK\x03\x04") == 0);
+  if (std::system("command -v unzip >/dev/null 2>&1") == 0) {
+    const std::string strings = unzip_member(xlsx.download->body, "xl/sharedStrings.xml");
+    CHECK(strings.find(late.id) != std::string::npos);
+    CHECK(strings.find(middle.id) == std::string::npos);
+    CHECK(strings.find(early.id) == std::string::npos);
+  }
+  CHECK(export_audits(hub, "format=xlsx; rows=1; venue=Llyfrgell Wrecsam; language=en") == 1);
+
+  const auto everything = get(hub, "/consultations/town-square/export.csv");
+  REQUIRE(everything.download);
+  CHECK(everything.download->body == *hub.served().hub().export_responses("town-square", "csv"));
+  CHECK(export_audits(hub, "format=csv; rows=3; no filter") == 1);
+  CHECK(export_audits(hub) == 3);
+
+  CHECK(get(hub, "/consultations/no-such-thing/export.csv").status == 404);
+  CHECK(export_audits(hub) == 3);
+}
+
+TEST_CASE("every export route needs the export permission, which a viewer does not have", "[console]") {
+  const auto routes = console::export_routes();
+  REQUIRE(routes.size() == 3);
+  for (const auto& route : routes) {
+    CHECK(std::string(route.method) == "GET");
+    CHECK(route.permission == console::Permission::Export);
+    CHECK_FALSE(route.twins);  // the downloads are routes of their own, never a page's table twin
+  }
+  CHECK_FALSE(console::allowed(console::Role::Viewer, console::Permission::Export));
+  CHECK(console::allowed(console::Role::Officer, console::Permission::Export));
+  CHECK(console::allowed(console::Role::Admin, console::Permission::Export));
+
+  ExportHub hub;
+  hub.store({response_at("2026-11-01", "Llyfrgell Wrecsam", "cy")});
+  for (const char* target : {"/consultations/town-square/export", "/consultations/town-square/export.csv",
+                             "/consultations/town-square/export.xlsx"}) {
+    const auto answer = get(hub, target, console::Role::Viewer);
+    CHECK(answer.status == 403);
+    CHECK_FALSE(answer.download);
+  }
+  CHECK(export_audits(hub) == 0);
+}
+
+TEST_CASE("a bad filter value gets a 400 naming the parameter and the problem, and no download", "[console]") {
+  ExportHub hub;
+  hub.store({response_at("2026-11-01", "Llyfrgell Wrecsam", "cy")});
+  const std::string long_venue(201, 'v');
+  const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+      {"from=2026-13-01", {"from", "2026-13-01", "YYYY-MM-DD"}},
+      {"from=2026-02-30", {"from", "2026-02-30"}},
+      {"to=yesterday", {"to", "yesterday"}},
+      {"from=2026-11-02&to=2026-11-01", {"from", "2026-11-02", "2026-11-01"}},
+      {"channel=bus", {"channel", "bus", "kiosk", "field"}},
+      {"language=fr", {"language", "fr"}},
+      {"venue=" + long_venue, {"venue", "200"}},
+      {"device=kiosk%0Atest", {"device"}},
+  };
+  for (const auto& [query, words] : cases) {
+    for (const char* file : {"export", "export.csv", "export.xlsx"}) {
+      INFO(file << "?" << query);
+      const auto answer = get(hub, std::string("/consultations/town-square/") + file + "?" + query);
+      CHECK(answer.status == 400);
+      CHECK_FALSE(answer.download);
+      for (const auto& word : words) CHECK(answer.main.find(word) != std::string::npos);
+    }
+  }
+  CHECK(export_audits(hub) == 0);
+  // The same problem in Welsh.
+  const auto welsh = get(hub, "/consultations/town-square/export.csv?channel=bus", console::Role::Officer, "cy");
+  CHECK(welsh.status == 400);
+  CHECK(welsh.main.find("channel: nid yw") != std::string::npos);
+}
+
+TEST_CASE("the export page explains the download, offers the filter and links both files with it", "[console]") {
+  ExportHub hub;
+  hub.store({response_at("2026-11-01", "Neuadd y Dref", "en"), response_at("2026-11-02", "Neuadd y Dref", "en")});
+  const auto page = get(hub, "/consultations/town-square/export?venue=Neuadd%20y%20Dref&language=en");
+  CHECK(page.status == 200);
+  CHECK_FALSE(page.download);
+  CHECK(occurrences(page.main, "<h1>") == 1);
+  CHECK(page.main.find("sealed") != std::string::npos);
+  CHECK(page.main.find("UTC") != std::string::npos);
+  // Every field labelled, holding the filter given.
+  for (const char* field : {"from", "to", "channel", "venue", "language", "device"}) {
+    CHECK(page.main.find(std::string("<label for=\"filter-") + field + "\"") != std::string::npos);
+    CHECK(page.main.find(std::string("id=\"filter-") + field + "\"") != std::string::npos);
+  }
+  CHECK(page.main.find("value=\"Neuadd y Dref\"") != std::string::npos);
+  CHECK(page.main.find("<option value=\"en\" selected>") != std::string::npos);
+  CHECK(page.main.find("href=\"/consultations/town-square/export.csv?venue=Neuadd%20y%20Dref&amp;language=en\"") !=
+        std::string::npos);
+  CHECK(page.main.find("href=\"/consultations/town-square/export.xlsx?venue=Neuadd%20y%20Dref&amp;language=en\"") !=
+        std::string::npos);
+  // Two responses match: a count under 5 is never shown, even here.
+  CHECK(page.main.find("fewer than 5") != std::string::npos);
+  CHECK(export_audits(hub) == 0);  // looking at the page is not an export
+
+  const auto welsh = get(hub, "/consultations/town-square/export", console::Role::Officer, "cy");
+  CHECK(welsh.status == 200);
+  CHECK(welsh.title.find("Allforio ymatebion") != std::string::npos);
+  CHECK(welsh.main.find("Lawrlwytho CSV") != std::string::npos);
+  CHECK(get(hub, "/consultations/no-such-thing/export").status == 404);
 }
 
 // Writes the export of a hub with awkward responses as CSV and .xlsx into SOUNDINGS_EXPORT_SAMPLE_DIR, for

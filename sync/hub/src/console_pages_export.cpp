@@ -26,7 +26,6 @@ bool is_date(const std::string& text) {
 }
 
 bool is_plain_text(const std::string& text) {
-  if (text.size() > kMaxFilterText) return false;
   for (const char c : text) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return false;
   }
@@ -46,20 +45,28 @@ ParsedFilter parse_filter(const PageRequest& request) {
        request.param("venue"), request.param("language"), request.param("device")};
   for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{{"from", f.from}, {"to", f.to}}) {
     if (!value.empty() && !is_date(value)) {
-      parsed.problem = tr("export.bad_date", request.lang, {{"name", name}, {"value", value}});
+      parsed.problem = tr("filter.bad_date", request.lang, {{"field", name}, {"value", value}});
       return parsed;
     }
   }
   if (!f.from.empty() && !f.to.empty() && f.from > f.to) {
     parsed.problem = tr("export.bad_range", request.lang, {{"from", f.from}, {"to", f.to}});
   } else if (!f.channel.empty() && f.channel != "kiosk" && f.channel != "field") {
-    parsed.problem = tr("export.bad_channel", request.lang, {{"value", f.channel}});
+    parsed.problem = tr("filter.bad_channel", request.lang, {{"value", f.channel}});
   } else if (!f.language.empty() && f.language != "cy" && f.language != "en") {
     parsed.problem = tr("export.bad_language", request.lang, {{"value", f.language}});
-  } else if (!is_plain_text(f.venue)) {
-    parsed.problem = tr("export.bad_text", request.lang, {{"name", "venue"}});
-  } else if (!is_plain_text(f.device)) {
-    parsed.problem = tr("export.bad_text", request.lang, {{"name", "device"}});
+  } else {
+    for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{{"venue", f.venue},
+                                                                                      {"device", f.device}}) {
+      if (value.size() > kMaxFilterText) {
+        parsed.problem = tr("filter.too_long", request.lang, {{"field", name}, {"max", std::to_string(kMaxFilterText)}});
+        break;
+      }
+      if (!is_plain_text(value)) {
+        parsed.problem = tr("export.control_characters", request.lang, {{"field", name}});
+        break;
+      }
+    }
   }
   return parsed;
 }
@@ -138,33 +145,33 @@ PageResult download(PageRequest& request, Format format) {
 
 std::string text_input(const PageRequest& request, const std::string& name, const std::string& value,
                        const std::string& type) {
-  return "<p><label for=\"filter-" + name + "\">" + escape(tr("export.field_" + name, request.lang)) +
+  return "<p><label for=\"filter-" + name + "\">" + escape(tr("filter." + name, request.lang)) +
          "</label>\n<input id=\"filter-" + name + "\" name=\"" + name + "\" type=\"" + type + "\" value=\"" +
          escape(value) + "\"></p>\n";
 }
 
 std::string choice(const PageRequest& request, const std::string& name, const std::string& value,
                    const std::vector<std::string>& options) {
-  std::string html = "<p><label for=\"filter-" + name + "\">" + escape(tr("export.field_" + name, request.lang)) +
+  std::string html = "<p><label for=\"filter-" + name + "\">" + escape(tr("filter." + name, request.lang)) +
                      "</label>\n<select id=\"filter-" + name + "\" name=\"" + name + "\">\n";
-  html += "<option value=\"\">" + escape(tr("export.any", request.lang)) + "</option>\n";
+  html += "<option value=\"\">" + escape(tr("filter.any", request.lang)) + "</option>\n";
   for (const std::string& option : options) {
     html += "<option value=\"" + option + "\"" + (option == value ? " selected" : "") + ">" +
-            escape(tr("export." + name + "_" + option, request.lang)) + "</option>\n";
+            escape(tr(name + "." + option, request.lang)) + "</option>\n";
   }
   return html + "</select></p>\n";
 }
 
 std::string filter_form(const PageRequest& request, const std::string& action, const ResponseFilter& f) {
   std::string html = "<form method=\"get\" action=\"" + escape(action) + "\">\n<fieldset>\n<legend>" +
-                     escape(tr("export.filter_legend", request.lang)) + "</legend>\n";
+                     escape(tr("filter.legend", request.lang)) + "</legend>\n";
   html += text_input(request, "from", f.from, "date");
   html += text_input(request, "to", f.to, "date");
   html += choice(request, "channel", f.channel, {"kiosk", "field"});
   html += text_input(request, "venue", f.venue, "text");
   html += choice(request, "language", f.language, {"cy", "en"});
   html += text_input(request, "device", f.device, "text");
-  html += "<button type=\"submit\">" + escape(tr("export.apply", request.lang)) + "</button>\n</fieldset>\n</form>\n";
+  html += "<button type=\"submit\">" + escape(tr("filter.apply", request.lang)) + "</button>\n</fieldset>\n</form>\n";
   return html;
 }
 
@@ -174,8 +181,8 @@ Result<std::string> matching_text(const PageRequest& request, const std::string&
   int64_t matching = 0;
   const Status scanned = request.hub.store->scan_facets(consultation_id, filter, [&](const FacetRow&) { ++matching; });
   if (!scanned) return scanned.error();
-  const auto shown = suppress({matching});
-  const std::string count = shown[0] ? std::to_string(*shown[0]) : tr("count.suppressed", request.lang);
+  const auto shown = suppress_one(matching);
+  const std::string count = shown ? std::to_string(*shown) : tr("count.suppressed", request.lang);
   return tr("export.matching", request.lang, {{"count", count}});
 }
 
@@ -262,34 +269,17 @@ std::vector<TextEntry> export_text() {
       {"export.audited", "Every download is recorded in the audit log with your name and the filter.",
        "Caiff pob lawrlwythiad ei gofnodi yn y log archwilio gyda'ch enw a'r hidlydd."},
       {"export.filter_heading", "Filter", "Hidlo"},
-      {"export.filter_legend", "Which responses to download", "Pa ymatebion i'w lawrlwytho"},
-      {"export.field_from", "From (date, YYYY-MM-DD)", "O (dyddiad, BBBB-MM-DD)"},
-      {"export.field_to", "To (date, YYYY-MM-DD)", "Hyd at (dyddiad, BBBB-MM-DD)"},
-      {"export.field_channel", "Channel", "Sianel"},
-      {"export.field_venue", "Venue (exactly as recorded)", "Lleoliad (yn union fel y'i cofnodwyd)"},
-      {"export.field_language", "Language of the response", "Iaith yr ymateb"},
-      {"export.field_device", "Device id", "Dynodydd y ddyfais"},
-      {"export.any", "Any", "Unrhyw un"},
-      {"export.channel_kiosk", "Kiosk", "Ciosg"},
-      {"export.channel_field", "Field work", "Gwaith maes"},
-      {"export.language_cy", "Welsh", "Cymraeg"},
-      {"export.language_en", "English", "Saesneg"},
-      {"export.apply", "Apply the filter", "Defnyddio'r hidlydd"},
       {"export.download_heading", "Download", "Lawrlwytho"},
       {"export.no_filter", "No filter: every response.", "Dim hidlydd: pob ymateb."},
       {"export.current_filter", "Filter: {filter}.", "Hidlydd: {filter}."},
       {"export.matching", "Responses that match: {count}.", "Ymatebion sy'n cyfateb: {count}."},
       {"export.download_csv", "Download CSV (UTF-8)", "Lawrlwytho CSV (UTF-8)"},
       {"export.download_xlsx", "Download Excel workbook (.xlsx)", "Lawrlwytho llyfr gwaith Excel (.xlsx)"},
-      {"export.bad_date", "{name}: \"{value}\" is not a date written YYYY-MM-DD (for example 2026-12-02).",
-       "{name}: nid yw \"{value}\" yn ddyddiad ar y ffurf BBBB-MM-DD (er enghraifft 2026-12-02)."},
       {"export.bad_range", "from: {from} is after to: {to}.", "from: mae {from} ar ôl to: {to}."},
-      {"export.bad_channel", "channel: \"{value}\" is not a channel; use kiosk or field.",
-       "channel: nid yw \"{value}\" yn sianel; defnyddiwch kiosk neu field."},
       {"export.bad_language", "language: \"{value}\" is not a language of responses; use cy or en.",
        "language: nid yw \"{value}\" yn iaith ymatebion; defnyddiwch cy neu en."},
-      {"export.bad_text", "{name}: longer than 200 characters, or holds control characters.",
-       "{name}: yn hwy na 200 nod, neu'n cynnwys nodau rheoli."},
+      {"export.control_characters", "{field}: holds control characters (a line break or a tab, say).",
+       "{field}: yn cynnwys nodau rheoli (toriad llinell neu dab, er enghraifft)."},
   };
 }
 
