@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "hub_facets.h"
 #include "soundings/hub.h"
 #include "soundings/record.h"
 #include "soundings/database.h"
@@ -63,6 +64,7 @@ struct BatchItem {
   std::string hash;             // content_hash(canonical)
   bool acceptable = false;      // passed every check against its definition
   std::string reason;           // why not, when not
+  Facets facets;                // responses, when acceptable: what results count (hub_facets.h)
 };
 
 enum class Fate { Stored, Duplicate, Conflict, Rejected };
@@ -160,6 +162,21 @@ struct FacetRow {
   std::string choices;  // encoded by hub_facets.h
 };
 
+// Responses of one day, channel and language (Store::facet_counts).
+struct FacetCount {
+  std::string day;  // YYYY-MM-DD of submitted_at (UTC)
+  std::string channel;
+  std::string language;
+  int64_t count = 0;
+};
+
+// One free-text answer as the console shows it: when, and what was written; nothing else of its response.
+struct TextRow {
+  std::string response_id;
+  std::string submitted_at;
+  std::string text;
+};
+
 // ---- quarantine decisions (issue 12) ----
 // Head office's decision on a quarantined item (hub_store_decisions.cpp, hub_decisions.h).
 struct QuarantineDecision {
@@ -196,6 +213,35 @@ const sqlite::Schema& hub_sqlite_schema();
 
 // At most this many reader connections at once; a read that finds them all busy waits for one.
 constexpr size_t kDefaultReaderPool = 16;
+
+// ---- console (issue 12) ----
+// A console account with its Argon2id hash (console_users); listings never show the hash.
+struct StoredConsoleUser {
+  ConsoleAccount account;
+  std::string password_hash;
+};
+
+// A console session (console_sessions) with its account as it is now.
+struct StoredConsoleSession {
+  std::string email;
+  std::string role;
+  std::string csrf_token;
+  int64_t last_seen_epoch = 0;
+  bool account_disabled = false;
+};
+
+// One entry of the audit log (audit_log).
+struct AuditRow {
+  int64_t seq = 0;
+  std::string at;
+  std::string actor;
+  std::string action;
+  std::string subject;
+  std::string detail;
+  std::string prev_hash;
+  std::string hash;
+};
+// ---- end console (issue 12) ----
 
 class Store {
  public:
@@ -303,6 +349,47 @@ class Store {
   // Calls `row` for each matching response's facets, streaming, in no particular order.
   [[nodiscard]] Status scan_facets(const std::string& consultation_id, const ResponseFilter& filter,
                                    const std::function<void(const FacetRow&)>& row);
+  // Responses per (day, channel, language) of a consultation, counted in the database: the consultations
+  // list shows them for every consultation without reading a row each.
+  [[nodiscard]] Result<std::vector<FacetCount>> facet_counts(const std::string& consultation_id);
+  // Free-text answers to one question of the responses matching `filter` whose text holds `search`
+  // (case-insensitive for ASCII letters; empty: all), by submitted_at and id; `offset` and `limit` pick a
+  // page and `total` is set to how many match in all.
+  [[nodiscard]] Result<std::vector<TextRow>> texts_of(const std::string& consultation_id, const std::string& question_id,
+                                                      const ResponseFilter& filter, const std::string& search,
+                                                      int64_t offset, int64_t limit, int64_t& total);
+  // Draws the facets of every response stored before this version drew them (facets_version below
+  // kFacetsVersion), a batch per transaction; recorded in meta as done, so later opens cost one read.
+  [[nodiscard]] Status backfill_facets();
+
+  // ---- console (issue 12) ----
+  // Accounts, sessions, sign-in failures and the audit log (hub_store_console.cpp). Sessions are found by
+  // the hash of their token (raw bytes), never by the token itself.
+  [[nodiscard]] Result<bool> add_console_user(const StoredConsoleUser& user);  // false: the email is taken
+  [[nodiscard]] Result<std::vector<StoredConsoleUser>> console_users();       // by email
+  [[nodiscard]] Result<std::optional<StoredConsoleUser>> console_user(const std::string& email);
+  // Also ends the account's sessions. False: no such account.
+  [[nodiscard]] Result<bool> disable_console_user(const std::string& email, const std::string& now);
+  [[nodiscard]] Status add_console_session(const std::string& token_hash, const std::string& email,
+                                           const std::string& csrf_token, int64_t now_epoch);
+  [[nodiscard]] Result<std::optional<StoredConsoleSession>> console_session(const std::string& token_hash);
+  [[nodiscard]] Status touch_console_session(const std::string& token_hash, int64_t now_epoch);
+  [[nodiscard]] Status end_console_session(const std::string& token_hash);
+  // When the next sign-in attempt for `email` may be checked (epoch seconds; 0: now).
+  [[nodiscard]] Result<int64_t> sign_in_allowed_from(const std::string& email);
+  // Counts one more failure in a row (atomically, so hubs sharing the database count every one) and sets
+  // the next allowed attempt to now + delay(failures). Returns the failures in a row.
+  [[nodiscard]] Result<int64_t> note_sign_in_failure(const std::string& email, int64_t now_epoch,
+                                                     const std::function<int64_t(int64_t)>& delay);
+  [[nodiscard]] Status clear_sign_in_failures(const std::string& email);
+  // Appends one entry in a transaction that holds the database's own lock for the log (SQLite's write
+  // lock, an advisory lock on PostgreSQL), so appends from several hubs make one chain. `hash_of` gets the
+  // entry with seq and prev_hash filled and returns its hash.
+  [[nodiscard]] Result<AuditRow> append_audit(AuditRow entry, const std::function<std::string(const AuditRow&)>& hash_of);
+  // Entries with seq below `before` (0: all), newest first, at most `limit`.
+  [[nodiscard]] Result<std::vector<AuditRow>> audit_rows_before(int64_t before, int64_t limit);
+  // Every entry from the first, oldest first, streamed; `row` returns false to stop.
+  [[nodiscard]] Status scan_audit(const std::function<bool(const AuditRow&)>& row);
 
   // ---- quarantine decisions (issue 12) ----
   // hub_store_decisions.cpp. Decisions live in the store, so every hub sharing it sees them.
