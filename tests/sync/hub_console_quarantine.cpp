@@ -5,6 +5,7 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <regex>
 
 #include "console.h"
 #include "hub_decisions.h"
@@ -65,6 +66,32 @@ json decisions_of(ServedHub& served, const std::string& token, int* status = nul
   REQUIRE(answer);
   if (status) *status = answer->status;
   return json::parse(answer->body);
+}
+
+// A quarantine page handler called as the router would, after its permission check.
+console::PageResult call(ServedHub& served, const char* method, const std::string& path,
+                         const httplib::Params& params = {}, const std::string& lang = "en",
+                         console::Format format = console::Format::Html) {
+  httplib::Request http;
+  http.method = method;
+  http.path = path;
+  http.params = params;
+  const console::Session session{"officer@council.gov.uk", console::Role::Officer, "csrf-token-1"};
+  for (const console::Route& route : console::quarantine_routes()) {
+    std::smatch match;
+    if (route.method == std::string(method) && std::regex_match(path, match, std::regex(route.pattern))) {
+      console::PageRequest request{http, served.hub().state_for_tests(), session, lang, format, match};
+      return route.handler(request);
+    }
+  }
+  FAIL("no route for " << method << " " << path);
+  return {};
+}
+
+int64_t audit_entries(ServedHub& served, const std::string& action, int64_t seq) {
+  soundings::test::HubDatabase database(served.data_dir());
+  return database.integer("SELECT count(*) FROM audit_log WHERE action = '" + action + "' AND subject = '" +
+                          std::to_string(seq) + "' AND actor = 'officer@council.gov.uk'");
 }
 
 }  // namespace
@@ -245,4 +272,82 @@ TEST_CASE("a device is told the decisions on its own items only, and a heartbeat
   CHECK(answer->status == 400);
   CHECK(answer->body.find("device_time") != std::string::npos);
   CHECK(must(hub->store->clock_offsets()).at(kiosk_id) >= 415);
+}
+
+TEST_CASE("the quarantine pages list items, show a conflict's two copies, and decide once with an audit entry",
+          "[console]") {
+  ServedHub served;
+  const std::string token = served.enrol("Llyfrgell kiosk");
+  const auto [stored, changed] = make_conflict(served, token);
+  const int64_t seq = only_seq(served);
+  const std::string item_path = "/quarantine/" + std::to_string(seq);
+
+  auto list = call(served, "GET", "/quarantine", {}, "cy");
+  CHECK(list.status == 200);
+  CHECK(list.main.find("<h1>Cwarantîn</h1>") != std::string::npos);
+  CHECK(list.main.find("href=\"" + item_path + "\"") != std::string::npos);
+  CHECK(list.main.find("Llyfrgell kiosk") != std::string::npos);
+  CHECK(list.main.find("Heb benderfynu eto") != std::string::npos);
+  const auto twin = console::table_json(call(served, "GET", "/quarantine", {}, "en", console::Format::Json).tables.at(0));
+  REQUIRE(twin.size() == 1);
+  CHECK(twin[0]["seq"] == seq);
+  CHECK(twin[0]["kind"] == "conflict");
+  CHECK(twin[0]["record_kind"] == "response");
+  CHECK(twin[0]["device_id"] == served.last_device_id());
+  CHECK(twin[0]["decision"] == "");
+
+  auto item = call(served, "GET", item_path);
+  CHECK(item.status == 200);
+  CHECK(item.main.find("The copy set aside") != std::string::npos);
+  CHECK(item.main.find("The copy already stored") != std::string::npos);
+  CHECK(item.main.find("Llai o geir") != std::string::npos);                     // the kept copy
+  CHECK(item.main.find("Mwy o goed, os gwelwch yn dda") != std::string::npos);  // the stored one
+  CHECK(item.main.find("action=\"" + item_path + "/release\"") != std::string::npos);
+  CHECK(item.main.find("action=\"" + item_path + "/reject\"") != std::string::npos);
+  CHECK(item.main.find("<label for=\"reason-release\">") != std::string::npos);
+  CHECK(item.main.find("name=\"csrf\" value=\"csrf-token-1\"") != std::string::npos);
+  CHECK(call(served, "GET", "/quarantine/999999").status == 404);
+
+  // No reason: refused naming the field, nothing recorded.
+  auto bad = call(served, "POST", item_path + "/release", {{"reason", " "}});
+  CHECK(bad.status == 400);
+  CHECK(bad.main.find("reason") != std::string::npos);
+  CHECK(audit_entries(served, "quarantine_release", seq) == 0);
+
+  auto released = call(served, "POST", item_path + "/release", {{"reason", "the kiosk's copy is the right one"}});
+  CHECK(released.redirect == item_path + "?done=released");
+  CHECK(audit_entries(served, "quarantine_release", seq) == 1);
+  // Results read the correction from now on; the stored body stays as it was.
+  const auto counted = must(served.hub().state_for_tests().store->responses_of("town-square", ResponseFilter{}));
+  REQUIRE(counted.size() == 1);
+  CHECK(json::parse(counted[0].body) == soundings::response_to_json(changed));
+  CHECK(json::parse(must(served.hub().state_for_tests().store->stored_body(soundings::RecordKind::Response,
+                                                                           stored.id))
+                        .value()) == soundings::response_to_json(stored));
+
+  item = call(served, "GET", item_path, {{"done", "released"}});
+  CHECK(item.main.find("The item was released.") != std::string::npos);
+  CHECK(item.main.find("Released by officer@council.gov.uk") != std::string::npos);
+  CHECK(item.main.find("The reviewed correction counted now") != std::string::npos);
+  CHECK(item.main.find("/release\"") == std::string::npos);  // no forms once decided
+
+  auto again = call(served, "POST", item_path + "/reject", {{"reason", "changed my mind"}});
+  CHECK(again.status == 409);
+  CHECK(audit_entries(served, "quarantine_reject", seq) == 0);
+
+  // A rejected response whose version is not published: release refused with the reason shown, then rejected.
+  auto later = good_response();
+  later.consultation_version = 5;
+  REQUIRE(post_one(served, token, soundings::response_to_json(later)) == "rejected");
+  const int64_t rejected_seq = must(served.hub().quarantined()).back().seq;
+  const std::string rejected_path = "/quarantine/" + std::to_string(rejected_seq);
+  auto refused = call(served, "POST", rejected_path + "/release", {{"reason", "please"}}, "cy");
+  CHECK(refused.status == 422);
+  CHECK(refused.main.find("Ni ellir rhyddhau") != std::string::npos);
+  CHECK(refused.main.find("version 5 is published") != std::string::npos);
+  CHECK(audit_entries(served, "quarantine_release", rejected_seq) == 0);
+  CHECK(call(served, "POST", rejected_path + "/reject", {{"reason", "no such version"}}).redirect ==
+        rejected_path + "?done=rejected");
+  CHECK(audit_entries(served, "quarantine_reject", rejected_seq) == 1);
+  CHECK(must(served.hub().verify_audit()).intact);
 }
