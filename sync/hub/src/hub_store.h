@@ -208,6 +208,14 @@ struct ReleaseWrite {
 enum class DecisionWrite { Done, AlreadyDecided, AlreadyCorrected, AlreadyStored };
 // ---- end of quarantine decisions ----
 
+// One published version of a consultation as the console's publish page lists it.
+struct PublishedVersion {
+  int version = 0;
+  std::string opens;
+  std::string closes;
+  std::string published_at;
+};
+
 // What DATA_DIR/hub.sqlite must be (application id, migrations): for reading a hub file without the Store.
 const sqlite::Schema& hub_sqlite_schema();
 
@@ -411,6 +419,9 @@ class Store {
   [[nodiscard]] Status set_clock_offset(const std::string& device_id, int64_t offset_seconds);
   [[nodiscard]] Result<std::map<std::string, int64_t, std::less<>>> clock_offsets();  // devices that said
   // ---- end of quarantine decisions ----
+  // ---- publish (issue 12) ----
+  // Every published version of a consultation with when it was published, newest first (hub_store_publish.cpp).
+  [[nodiscard]] Result<std::vector<PublishedVersion>> version_history(const std::string& id);
 
  private:
   struct PendingBatch;
