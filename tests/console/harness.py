@@ -362,7 +362,7 @@ class Browser:
     def sign_in(self, email, password=PASSWORD, lang=None):
         """Opens the console, and signs in on the form with a password field it is sent to."""
         self.open("/", lang=lang)
-        form = self.form_with("input[type=password]")
+        form = self.sign_in_form()
         if form is None:
             raise AssertionError(f"no sign-in form at {self.url} (page title {self.title()!r})")
         from selenium.webdriver.common.by import By
@@ -374,11 +374,21 @@ class Browser:
         self.set_value(email_field[0], email)
         self.set_value(form.find_element(By.CSS_SELECTOR, "input[type=password]"), password)
         self.submit(form)
-        if self.form_with("input[type=password]") is not None:
+        if self.sign_in_form() is not None:
             raise AssertionError(f"still on a sign-in form after signing in as {email}: {self.text()[:300]!r}")
 
+    def sign_in_form(self):
+        """The sign-in form (not the form that gives a new account its password), or None."""
+        for form in self.css("form"):
+            action = form.get_attribute("action") or ""
+            if form.find_elements("css selector", "input[type=password]") and (
+                    "sign-in" in action or "login" in action or
+                    form.find_elements("css selector", "input[autocomplete=current-password]")):
+                return form
+        return None
+
     def signed_out(self):
-        return self.form_with("input[type=password]") is not None
+        return self.sign_in_form() is not None
 
     # ---- requests outside the browser, with its session ---------------------------------------------
 
@@ -465,8 +475,8 @@ def describe_violations(violations):
         lines.append(f"  [{v.get('impact')}] {v['id']}: {v['help']} ({v.get('helpUrl', '')})")
         for node in v.get("nodes", [])[:6]:
             target = " ".join(map(str, node.get("target", [])))
-            why = (node.get("failureSummary") or "").replace("\n", " ")
-            lines.append(f"      at {target}: {why[:300]}")
+            why = [w.strip() for w in (node.get("failureSummary") or "").splitlines()[1:3]]
+            lines.append(f"      at {target}: {'; '.join(why)[:300]}")
             lines.append(f"         {node.get('html', '')[:200]}")
         if len(v.get("nodes", [])) > 6:
             lines.append(f"      ... and {len(v['nodes']) - 6} more")

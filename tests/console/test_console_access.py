@@ -136,8 +136,8 @@ def walk(stack, check):
         stack.add_user(data, email, role)
     kiosk = stack.enrol(data, url, "Conwy Library kiosk")
     stack.fill(kiosk, 24, 7)
-    stack.sync(kiosk)
     state = {"url": url, "data": data, "responses": device_responses(kiosk)}
+    stack.sync(kiosk)
     check.scenario("4a. a viewer cannot export", viewer_cannot_export, stack, check, state)
     check.scenario("4b. a form post without the CSRF token is refused", csrf_refused, stack, check, state)
     check.scenario("4c. an idle session expires", session_expires, stack, check, state)

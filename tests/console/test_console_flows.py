@@ -100,9 +100,10 @@ def responses_appear(stack, check, b, state):
 
     stack.fill(kiosk, KIOSK_COUNT, 1)
     stack.fill(tablet, FIELD_COUNT, 2, field=True)
+    # Read before syncing: a field tablet deletes its responses once head office has them.
+    responses = device_responses(kiosk) + device_responses(tablet)
     stack.sync(kiosk)
     stack.sync(tablet)
-    responses = device_responses(kiosk) + device_responses(tablet)
     state["responses"] = responses
     total = len(responses)
     check(total == KIOSK_COUNT + FIELD_COUNT, f"the devices hold {KIOSK_COUNT + FIELD_COUNT} responses ({total})")
