@@ -129,8 +129,8 @@ struct Table {
 };
 
 std::string table_html(const Table& table, const Lang& lang);
-// CSV: a header row of keys, then the rows, RFC 4180, UTF-8 without BOM, formulas neutralised (a cell
-// starting with = + - @ gets a leading ') as the CLI export does.
+// CSV: a header row of keys, then the rows, as the CLI exports write it (hub_csv.h: RFC 4180, a byte order
+// mark so that Excel reads UTF-8, a cell that starts like a formula prefixed with '); suppressed counts "<5".
 std::string table_csv(const Table& table);
 // JSON: [{key: value, ...}, ...]: numbers as numbers, suppressed counts as null, text as strings.
 nlohmann::json table_json(const Table& table);
@@ -142,6 +142,8 @@ struct Bar {
   std::optional<int64_t> count;  // nullopt: suppressed
 };
 std::string bar_chart_svg(const std::string& title, const std::vector<Bar>& bars, const Lang& lang);
+// "42.5%" of `whole`; empty when whole is 0.
+std::string percent_text(int64_t part, int64_t whole);
 
 // ---- Small numbers -----------------------------------------------------------------------------------
 
@@ -150,8 +152,11 @@ inline constexpr int64_t kMinBreakdownTotal = 10;  // a filtered set smaller tha
 
 // Hides every count from 1 to kMinShownCount - 1; when that hides exactly one count of the group (whose
 // total is shown), the next smallest non-zero count is hidden too, so the hidden one cannot be worked out
-// by subtraction. Zero is shown. The result lines up with `counts`; nullopt means hidden.
-std::vector<std::optional<int64_t>> suppress(const std::vector<int64_t>& counts);
+// by subtraction. Zero is shown. The result lines up with `counts`; nullopt means hidden. `reach` may ask
+// for a larger threshold (--min-count); nothing asks for a smaller one.
+std::vector<std::optional<int64_t>> suppress(const std::vector<int64_t>& counts, int64_t min_count = kMinShownCount);
+// A single count standing alone (a total): hidden from 1 to min_count - 1.
+std::optional<int64_t> suppress_one(int64_t count, int64_t min_count = kMinShownCount);
 
 // ---- Pages -------------------------------------------------------------------------------------------
 
