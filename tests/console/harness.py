@@ -107,7 +107,7 @@ class Stack:
 
     def __init__(self, args, name):
         self.args = args
-        self.work = tempfile.mkdtemp(prefix=f"soundings-console-{name}-")
+        self.work = tempfile.mkdtemp(prefix="soundings-console-" + re.sub(r"\W+", "-", name) + "-")
         self.processes = []
         self.browsers = []
         self.devices = {}
