@@ -24,6 +24,7 @@ import traceback
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import closing
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 AXE_JS = os.path.join(HERE, "node_modules", "axe-core", "axe.min.js")
@@ -171,7 +172,14 @@ class Stack:
             "--seed", seed, *(["--field"] if field else []))
 
     def sync(self, device):
-        return run(self.args.sync, "--data", device, "--once")
+        """`soundings-sync --once` until nothing is left waiting (it sends a batch at a time)."""
+        for _ in range(10):
+            done = run(self.args.sync, "--data", device, "--once", expect=None)
+            if done.returncode == 0:
+                return done
+            if done.returncode != 75 or "online" not in done.stdout:
+                break
+        raise AssertionError(f"soundings-sync --data {device} --once: exit {done.returncode}\n{done.stdout}{done.stderr}")
 
     # ---- browsers ------------------------------------------------------------------------------------
 
@@ -199,7 +207,7 @@ class Stack:
 
 def device_responses(device):
     """The device's responses: [{id, language, channel, venue, answers...}] read from its SQLite store."""
-    with sqlite3.connect(f"file:{device}/device.sqlite?mode=ro", uri=True) as db:
+    with closing(sqlite3.connect(f"file:{device}/device.sqlite?mode=ro", uri=True)) as db:
         rows = db.execute("SELECT id, body FROM responses ORDER BY seq").fetchall()
     out = []
     for rid, body in rows:
@@ -211,7 +219,7 @@ def device_responses(device):
 
 def device_feedback(device, consultation=CONSULTATION):
     """The "you said, we did" a device received from head office for `consultation`, as text ('' when none)."""
-    with sqlite3.connect(f"file:{device}/device.sqlite?mode=ro", uri=True) as db:
+    with closing(sqlite3.connect(f"file:{device}/device.sqlite?mode=ro", uri=True)) as db:
         row = db.execute("SELECT feedback_json FROM consultation_local WHERE id = ?", (consultation,)).fetchone()
     return row[0] if row else ""
 
@@ -346,7 +354,12 @@ class Browser:
             buttons = named or buttons
         if not buttons:
             raise AssertionError(f"no submit button in the form posting to {form.get_attribute('action')}")
+        page = self.css("html")[0]
         buttons[0].click()
+        # Every console form answers with a new page (303 See Other, or the form again with its errors).
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.ui import WebDriverWait
+        WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(page))
 
     def set_value(self, element, value):
         """Types into a text field or textarea; sets date and similar fields directly."""
@@ -363,6 +376,9 @@ class Browser:
         """Opens the console, and signs in on the form with a password field it is sent to."""
         self.open("/", lang=lang)
         form = self.sign_in_form()
+        if form is None:
+            self.open("/sign-in", lang=lang)
+            form = self.sign_in_form()
         if form is None:
             raise AssertionError(f"no sign-in form at {self.url} (page title {self.title()!r})")
         from selenium.webdriver.common.by import By

@@ -138,7 +138,9 @@ def walk(stack, check):
     def signed_out_pages():
         # The sign-in page, before any session.
         b.open("/")
-        check(b.signed_out(), "signed out, the console shows the sign-in form")
+        check(b.signed_out(), "signed out, the console's home page shows the sign-in form", b.title())
+        if not b.signed_out():
+            b.open("/sign-in")
         listing.extend(photograph(stack, check, b, [b.path], shots, same, prefix="signin-"))
 
     def signed_in_pages():
