@@ -168,8 +168,14 @@ class Stack:
         return device
 
     def fill(self, device, count, seed, field=False):
+        env = None
+        if field:
+            # A field tablet holds a response until the day it was taken has ended (so it cannot be matched
+            # to its door's visit): taken "yesterday", the responses go at the next sync.
+            env = dict(os.environ, LD_PRELOAD=FAKETIME_LIB.replace("MT", ""), FAKETIME="-1d",
+                       FAKETIME_DONT_FAKE_MONOTONIC="1")
         run(self.args.loadgen, "--data", device, "--consultation", self.consultation_file(), "--count", count,
-            "--seed", seed, *(["--field"] if field else []))
+            "--seed", seed, *(["--field"] if field else []), env=env)
 
     def sync(self, device):
         """`soundings-sync --once` until nothing is left waiting (it sends a batch at a time)."""
