@@ -59,4 +59,8 @@ int staff(const Arguments& args, Hub& hub);
 int walklist(const Arguments& args, Hub& hub);
 int coverage(const Arguments& args, Hub& hub);
 
+// Console accounts and the audit log (cli_console.cpp).
+int user(const Arguments& args, Hub& hub);
+int audit(const Arguments& args, Hub& hub);
+
 }  // namespace soundings::hub::cli

@@ -13,6 +13,7 @@ namespace {
 constexpr const char* kUsage = R"(usage:
   soundings-hub serve      --data DIR --listen HOST:PORT [--tls-cert FILE --tls-key FILE]
                            [--threads N] [--max-body-bytes N] [--database-connections N]
+                           [--public-url URL] [--console-idle-minutes N]   (the console at /: see README)
   soundings-hub publish    --data DIR FILE
   soundings-hub feedback   --data DIR --consultation ID FILE
   soundings-hub enrol-code --data DIR --name NAME [--valid-hours H] [--field]
@@ -33,6 +34,11 @@ constexpr const char* kUsage = R"(usage:
   soundings-hub walklist close    --data DIR --name NAME
   soundings-hub walklist list     --data DIR
   soundings-hub coverage   --data DIR --list NAME [--output FILE]
+  soundings-hub user add     --data DIR --email EMAIL --role admin|officer|viewer   (password on standard input,
+                            at least 12 characters)
+  soundings-hub user list    --data DIR
+  soundings-hub user disable --data DIR --email EMAIL   (its console sessions end at once)
+  soundings-hub audit verify --data DIR   (walks the audit log's hash chain; exit 1 if it is broken)
   soundings-hub backup     --data DIR --output FILE   (SQLite; the key file is not in it: keep it safe apart)
   soundings-hub migrate    --data DIR [--to postgresql://...]  (into an empty database; checked; without
                            --to, into SOUNDINGS_DATABASE)

@@ -7,6 +7,19 @@
 
 namespace soundings::hub::cli {
 
+namespace {
+
+// The command's entry in the audit log, after it is done; a log that cannot be written fails the command.
+int audited(Hub& hub, const std::string& action, const std::string& subject, const std::string& detail) {
+  if (auto logged = hub.audit("cli", action, subject, detail); !logged) {
+    std::cerr << "soundings-hub: done, but the audit log could not be written: " << logged.error().message << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
 int publish(const Arguments& args, Hub& hub) {
   if (args.positional.size() != 1) return usage_error("publish takes one consultation file");
   const auto outcome = hub.publish_file(args.positional[0]);
@@ -16,7 +29,7 @@ int publish(const Arguments& args, Hub& hub) {
     return 1;
   }
   std::cout << "published " << outcome.id << " version " << outcome.version << "\n";
-  return 0;
+  return audited(hub, "publish", outcome.id, "version " + std::to_string(outcome.version));
 }
 
 int feedback(const Arguments& args, Hub& hub) {
@@ -34,7 +47,7 @@ int feedback(const Arguments& args, Hub& hub) {
     return 1;
   }
   std::cout << "published feedback for " << args.option("consultation") << "\n";
-  return 0;
+  return audited(hub, "feedback", args.option("consultation"), "");
 }
 
 int enrol_code(const Arguments& args, Hub& hub) {
@@ -53,7 +66,8 @@ int enrol_code(const Arguments& args, Hub& hub) {
   std::cout << "Enrolment code for " << (field ? "field tablet" : "kiosk") << " \"" << args.option("name")
             << "\", single use, valid for " << hours << " hours:\n"
             << *code << "\n";
-  return 0;
+  return audited(hub, "enrol_code", args.option("name"),
+                 std::string(field ? "field tablet" : "kiosk") + ", valid " + std::to_string(hours) + " hours");
 }
 
 int devices(Hub& hub) {
@@ -152,7 +166,7 @@ int revoke(const Arguments& args, Hub& hub) {
   const auto revoked = hub.revoke(args.positional[0]);
   if (!revoked) return fail(revoked.error());
   std::cout << "revoked " << args.positional[0] << "; its token is refused from now on\n";
-  return 0;
+  return audited(hub, "revoke", args.positional[0], "");
 }
 
 }  // namespace soundings::hub::cli

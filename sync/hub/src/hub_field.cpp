@@ -104,16 +104,21 @@ std::string describe_check_in(const CheckIn& check_in) {
 }  // namespace
 
 Result<std::vector<OfficerStatus>> Hub::field_overview(std::chrono::minutes overdue_after) {
-  const auto accounts = impl_->store->staff();
+  return detail::field_overview(*impl_, overdue_after);
+}
+
+// The console's overdue banner reads it too, through the hub's state (issue 12).
+Result<std::vector<OfficerStatus>> detail::field_overview(HubState& hub, std::chrono::minutes overdue_after) {
+  const auto accounts = hub.store->staff();
   if (!accounts) return storage_error(accounts.error());
-  const auto check_ins = latest_by_staff<CheckIn>(*impl_->store, RecordKind::CheckIn, check_in_from_json);
+  const auto check_ins = latest_by_staff<CheckIn>(*hub.store, RecordKind::CheckIn, check_in_from_json);
   if (!check_ins) return check_ins.error();
-  const auto sign_ins = latest_by_staff<SignIn>(*impl_->store, RecordKind::SignIn, sign_in_from_json);
+  const auto sign_ins = latest_by_staff<SignIn>(*hub.store, RecordKind::SignIn, sign_in_from_json);
   if (!sign_ins) return sign_ins.error();
 
   // Every account (the hub keeps records only of officers on the staff list).
   std::vector<OfficerStatus> out;
-  const TimePoint now = impl_->now();
+  const TimePoint now = hub.now();
   for (const auto& stored : *accounts) {
     const StaffAccount& account = stored.account;
     const std::string& id = account.staff_id;

@@ -58,6 +58,11 @@ const char* consultation_status(const std::string& today, const std::string& ope
 // The hub's key pair, checked against the public key the store records (see Hub::open).
 [[nodiscard]] Result<KeyPair> load_keys_for(const HubConfig& config, Store& store);
 
+// ---- console (issue 12) ----
+// Hub::field_overview on the hub's state: the console flags overdue officers on every page.
+[[nodiscard]] Result<std::vector<OfficerStatus>> field_overview(HubState& hub, std::chrono::minutes overdue_after);
+// ---- end console (issue 12) ----
+
 // Registers API v1 on `server` (PROTOCOL.md).
 void install_routes(httplib::Server& server, HubState& hub);
 

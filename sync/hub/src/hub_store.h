@@ -166,6 +166,35 @@ const sqlite::Schema& hub_sqlite_schema();
 // At most this many reader connections at once; a read that finds them all busy waits for one.
 constexpr size_t kDefaultReaderPool = 16;
 
+// ---- console (issue 12) ----
+// A console account with its Argon2id hash (console_users); listings never show the hash.
+struct StoredConsoleUser {
+  ConsoleAccount account;
+  std::string password_hash;
+};
+
+// A console session (console_sessions) with its account as it is now.
+struct StoredConsoleSession {
+  std::string email;
+  std::string role;
+  std::string csrf_token;
+  int64_t last_seen_epoch = 0;
+  bool account_disabled = false;
+};
+
+// One entry of the audit log (audit_log).
+struct AuditRow {
+  int64_t seq = 0;
+  std::string at;
+  std::string actor;
+  std::string action;
+  std::string subject;
+  std::string detail;
+  std::string prev_hash;
+  std::string hash;
+};
+// ---- end console (issue 12) ----
+
 class Store {
  public:
   // The SQLite file at `path`: creates the schema on first use; refuses a file that is not a hub database.
@@ -272,6 +301,35 @@ class Store {
   // Calls `row` for each matching response's facets, streaming, in no particular order.
   [[nodiscard]] Status scan_facets(const std::string& consultation_id, const ResponseFilter& filter,
                                    const std::function<void(const FacetRow&)>& row);
+
+  // ---- console (issue 12) ----
+  // Accounts, sessions, sign-in failures and the audit log (hub_store_console.cpp). Sessions are found by
+  // the hash of their token (raw bytes), never by the token itself.
+  [[nodiscard]] Result<bool> add_console_user(const StoredConsoleUser& user);  // false: the email is taken
+  [[nodiscard]] Result<std::vector<StoredConsoleUser>> console_users();       // by email
+  [[nodiscard]] Result<std::optional<StoredConsoleUser>> console_user(const std::string& email);
+  // Also ends the account's sessions. False: no such account.
+  [[nodiscard]] Result<bool> disable_console_user(const std::string& email, const std::string& now);
+  [[nodiscard]] Status add_console_session(const std::string& token_hash, const std::string& email,
+                                           const std::string& csrf_token, int64_t now_epoch);
+  [[nodiscard]] Result<std::optional<StoredConsoleSession>> console_session(const std::string& token_hash);
+  [[nodiscard]] Status touch_console_session(const std::string& token_hash, int64_t now_epoch);
+  [[nodiscard]] Status end_console_session(const std::string& token_hash);
+  // When the next sign-in attempt for `email` may be checked (epoch seconds; 0: now).
+  [[nodiscard]] Result<int64_t> sign_in_allowed_from(const std::string& email);
+  // Counts one more failure in a row (atomically, so hubs sharing the database count every one) and sets
+  // the next allowed attempt to now + delay(failures). Returns the failures in a row.
+  [[nodiscard]] Result<int64_t> note_sign_in_failure(const std::string& email, int64_t now_epoch,
+                                                     const std::function<int64_t(int64_t)>& delay);
+  [[nodiscard]] Status clear_sign_in_failures(const std::string& email);
+  // Appends one entry in a transaction that holds the database's own lock for the log (SQLite's write
+  // lock, an advisory lock on PostgreSQL), so appends from several hubs make one chain. `hash_of` gets the
+  // entry with seq and prev_hash filled and returns its hash.
+  [[nodiscard]] Result<AuditRow> append_audit(AuditRow entry, const std::function<std::string(const AuditRow&)>& hash_of);
+  // Entries with seq below `before` (0: all), newest first, at most `limit`.
+  [[nodiscard]] Result<std::vector<AuditRow>> audit_rows_before(int64_t before, int64_t limit);
+  // Every entry from the first, oldest first, streamed; `row` returns false to stop.
+  [[nodiscard]] Status scan_audit(const std::function<bool(const AuditRow&)>& row);
 
  private:
   struct PendingBatch;

@@ -27,7 +27,9 @@ const std::vector<std::string> kFlags = {"--field"};
 // The commands, and the options each takes (as kUsage lists them): anything else is refused by name, so a
 // mistyped option never runs a command with its default instead.
 const std::map<std::string, std::set<std::string>> kCommandOptions = {
-    {"serve", {"data", "database", "database-connections", "listen", "tls-cert", "tls-key", "threads", "max-body-bytes"}},
+    {"serve",
+     {"data", "database", "database-connections", "listen", "tls-cert", "tls-key", "threads", "max-body-bytes",
+      "public-url", "console-idle-minutes"}},
     {"publish", {"data", "database"}},
     {"feedback", {"data", "database", "consultation"}},
     {"enrol-code", {"data", "database", "name", "valid-hours", "field"}},
@@ -44,6 +46,8 @@ const std::map<std::string, std::set<std::string>> kCommandOptions = {
     {"coverage", {"data", "database", "list", "output"}},
     {"backup", {"data", "database", "output"}},
     {"migrate", {"data", "to"}},
+    {"user", {"data", "database", "email", "role"}},
+    {"audit", {"data", "database"}},
 };
 
 Arguments parse_arguments(int argc, char** argv) {
@@ -106,6 +110,22 @@ int serve(Arguments& args, HubConfig config) {
     if (!parse_count(args.option("max-body-bytes"), 1024, value)) return usage_error("--max-body-bytes must be 1024 or more");
     config.max_body_bytes = static_cast<size_t>(value);
   }
+  if (const std::string url = args.option("public-url"); !url.empty()) {
+    const bool web = url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
+    const auto host_at = url.find("://") + 3;
+    if (!web || host_at >= url.size() || url.find_first_of("/?#", host_at) == host_at) {
+      return usage_error("--public-url must be where people reach the hub, such as https://consult.example.gov.uk, "
+                         "not \"" + url + "\"");
+    }
+    config.public_url = url;
+  }
+  if (!args.option("console-idle-minutes").empty()) {
+    // A day at most: an unattended signed-in browser is someone else's way in.
+    if (!parse_count(args.option("console-idle-minutes"), 1, value) || value > 1440) {
+      return usage_error("--console-idle-minutes must be a whole number of minutes from 1 to 1440");
+    }
+    config.console_idle_timeout = std::chrono::minutes(value);
+  }
   const bool tls = !config.tls_cert_file.empty();
 
   // Signals are taken by sigwait below, not by whichever server thread they land on.
@@ -122,6 +142,11 @@ int serve(Arguments& args, HubConfig config) {
   std::cout << "soundings-hub: serving API v1 on " << (tls ? "https" : "http") << "://" << listen.substr(0, colon)
             << ":" << *bound << " (hub " << (*hub)->hub_id() << ", data " << config.data_dir
             << (config.database.empty() ? "" : ", database " + soundings::db::redact_url(config.database)) << ")"
+            << std::endl;
+  std::cout << "soundings-hub: head-office console at "
+            << (config.public_url.empty() ? std::string(tls ? "https" : "http") + "://" + listen.substr(0, colon) + ":" +
+                                                std::to_string(*bound) + "/"
+                                          : config.public_url)
             << std::endl;
   int received = 0;
   sigwait(&signals, &received);
@@ -182,5 +207,7 @@ int main(int argc, char** argv) {
   if (args.command == "staff") return staff(args, hub);
   if (args.command == "walklist") return walklist(args, hub);
   if (args.command == "coverage") return coverage(args, hub);
+  if (args.command == "user") return user(args, hub);
+  if (args.command == "audit") return audit(args, hub);
   return revoke(args, hub);
 }

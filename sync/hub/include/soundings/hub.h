@@ -250,6 +250,10 @@ class Hub {
   Status disable_console_user(const std::string& email);  // also ends the account's sessions
   // Walks the audit log's hash chain (console_audit.cpp).
   [[nodiscard]] Result<AuditCheck> verify_audit();
+  // ---- console (issue 12) ----
+  // Appends an entry to the audit log (console_audit.cpp): the admin commands note what they did as "cli".
+  Status audit(const std::string& actor, const std::string& action, const std::string& subject,
+               const std::string& detail);
   Result<std::string> export_responses(const std::string& consultation_id, const std::string& format);  // "csv" | "json"
   // Reach by equality group (REQUIREMENTS C5): the sealed equality answers opened with the hub's
   // secret key and counted, small counts hidden. CSV of counts only, never a row per person.
