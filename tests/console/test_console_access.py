@@ -7,11 +7,12 @@
 import os
 import re
 
-from harness import CONSULTATION, device_responses, run_test
+from harness import CONSULTATION, device_responses, run, run_test
 
 ADMIN = "admin@conwy.example.gov.uk"
 OFFICER = "officer@conwy.example.gov.uk"
 VIEWER = "viewer@conwy.example.gov.uk"
+INTRUDER = "intruder@elsewhere.example.org"
 RESULTS = f"/consultations/{CONSULTATION}"
 EXPORTS = [f"/consultations/{CONSULTATION}/export.csv", f"/consultations/{CONSULTATION}/export.xlsx"]
 
@@ -43,44 +44,57 @@ def viewer_cannot_export(stack, check, state):
     state["officer"] = officer
 
 
-def feedback_form(b):
-    """The form on the feedback page that posts the feedback (not the sign-out button's form)."""
+def form_posting_to(b, path):
+    """The form on the page that posts to `path` and carries the CSRF field, or None."""
     for form in b.css("form"):
-        if "/feedback" in (form.get_attribute("action") or "") and form.find_elements("css selector", "input[name=csrf]"):
+        if (form.get_attribute("action") or "").endswith(path) and form.find_elements("css selector", "input[name=csrf]"):
             return form
     return None
 
 
-def csrf_refused(stack, check, state):
-    b = state.get("officer") or stack.browser()
-    if b.base is None:
-        b.base = state["url"]
-        b.sign_in(OFFICER)
-    path = f"/consultations/{CONSULTATION}/feedback"
-    b.open(path)
-    form = feedback_form(b)
-    if not check(form is not None, "the feedback page's form carries a csrf field", b.text()[:400]):
-        return
-    action = form.get_attribute("action") or b.url
-    fields = []
-    for name, value in b.form_fields(form):
-        if name != "csrf" and (value == "" or name.startswith(("you_said", "we_did", "how", "text", "body"))):
-            value = "Sneaky change " + name if not re.search(r"date|published", name) else "2026-12-01"
-        fields.append((name, value))
-    origin = state["url"]
-    without = [(n, v) for n, v in fields if n != "csrf"]
-    status, _, body = b.fetch(action, data=without, headers={"Origin": origin})
-    check(status == 403, f"a feedback post without the CSRF token is refused with 403 ({status})", body[:300])
-    b.open(path)
-    check("Sneaky change" not in b.html(), "the refused post changed nothing (the feedback page does not show it)")
+def users_listed(stack, state):
+    return run(stack.args.hub, "user", "list", "--data", state["data"]).stdout
 
-    token = [v for n, v in b.form_fields(feedback_form(b)) if n == "csrf"][0]
-    wrong = [(n, token if n == "csrf" else v) for n, v in fields]
-    status, _, _ = b.fetch(action, data=wrong, headers={"Origin": "http://attacker.example"})
-    check(status == 403, f"the post with the token but from another Origin is refused with 403 ({status})")
-    status, headers, body = b.fetch(action, data=wrong, headers={"Origin": origin})
-    check(status in (200, 303), f"the same post with the token from the console's own origin is accepted ({status})",
-          body[:300])
+
+def csrf_refused(stack, check, state):
+    """An admin's "add an account" form posted by another page: without the token, from another origin."""
+    b = stack.browser()
+    b.base = state["url"]
+    b.sign_in(ADMIN)
+    b.open("/users")
+    form = form_posting_to(b, "/users")
+    if not check(form is not None, "the accounts page's form carries a csrf field", b.text()[:400]):
+        return
+    action = form.get_attribute("action")
+    token = dict(b.form_fields(form))["csrf"]
+    fields = [("email", INTRUDER), ("role", "admin"), ("password", "a-password-long-enough-2026")]
+    origin = state["url"]
+    status, _, body = b.fetch(action, data=fields, headers={"Origin": origin})
+    check(status == 403, f"adding an account without the CSRF token is refused with 403 ({status})", body[:300])
+    check(INTRUDER not in users_listed(stack, state), "the refused post added no account (soundings-hub user list)")
+    status, _, body = b.fetch(action, data=fields + [("csrf", "0" * len(token))], headers={"Origin": origin})
+    check(status == 403, f"a wrong CSRF token is refused with 403 ({status})", body[:300])
+    status, _, _ = b.fetch(action, data=fields + [("csrf", token)], headers={"Origin": "http://attacker.example"})
+    check(status == 403, f"the right token from another Origin is refused with 403 ({status})")
+    check(INTRUDER not in users_listed(stack, state), "the refused posts added no account")
+    status, _, body = b.fetch(action, data=fields + [("csrf", token)], headers={"Origin": origin})
+    check(status in (200, 303) and INTRUDER in users_listed(stack, state),
+          f"the same post with the token from the console's own origin adds the account ({status})", body[:300])
+
+    # The officer's feedback form too, when the page is there.
+    officer = state.get("officer")
+    if officer is None:
+        return
+    officer.open(f"/consultations/{CONSULTATION}/feedback")
+    form = form_posting_to(officer, "/feedback")
+    if form is None:
+        check.note("no feedback form to post without a token (page not there yet)")
+        return
+    fields = [(n, v or f"Sneaky change {n}") for n, v in officer.form_fields(form) if n != "csrf"]
+    status, _, _ = officer.fetch(form.get_attribute("action"), data=fields, headers={"Origin": origin})
+    check(status == 403, f"a feedback post without the CSRF token is refused with 403 ({status})")
+    officer.open(f"/consultations/{CONSULTATION}/feedback")
+    check("Sneaky change" not in officer.html(), "the refused feedback post changed nothing")
 
 
 def session_expires(stack, check, state):
