@@ -120,6 +120,8 @@ Result<std::unique_ptr<Hub>> Hub::open(HubConfig config) {
   auto store = detail::open_store(config);
   if (!store) return store.error();
   impl->store = std::move(store.value());
+  // Responses stored before facets were drawn at ingest (hub_facets.h) are given them once, here.
+  if (auto backfilled = impl->store->backfill_facets(); !backfilled) return detail::storage_error(backfilled.error());
   auto keys = detail::load_keys_for(config, *impl->store);
   if (!keys) return keys.error();
   impl->keys = std::move(keys.value());

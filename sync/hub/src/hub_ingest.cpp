@@ -296,6 +296,7 @@ BatchItem prepare_item(const nlohmann::json& item, size_t index, const Definitio
   if (auto problem = check_answers(*definition, response.answers, submitted)) return reject(std::move(*problem));
 
   out.acceptable = true;
+  out.facets = facets_of(item, *definition);
   return out;
 }
 

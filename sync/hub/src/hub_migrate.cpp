@@ -21,9 +21,12 @@ namespace soundings::hub {
 namespace {
 
 // Every table of the hub, in an order that puts a referenced table before the tables that refer to it.
-constexpr std::array<std::string_view, 12> kTables = {
-    "meta",    "consultations", "feedback", "devices",    "enrol_codes",   "responses",
-    "quarantine", "records",    "staff",    "walk_lists", "walk_addresses", "walk_assignments"};
+constexpr std::array<std::string_view, 19> kTables = {
+    "meta",          "consultations",    "feedback",         "devices",
+    "enrol_codes",   "responses",        "quarantine",       "records",
+    "staff",         "walk_lists",       "walk_addresses",   "walk_assignments",
+    "console_users", "console_sessions", "console_sign_in_failures", "audit_log",
+    "quarantine_decisions", "response_corrections", "response_texts"};
 
 // Parameters per INSERT statement: well under PostgreSQL's 65,535, and enough rows that a large hub
 // costs a few hundred round trips rather than one per row.
@@ -263,13 +266,15 @@ Status refuse_unless_empty(db::Connection& target, const std::vector<Table>& tab
                  found + "); nothing was changed");
 }
 
-// The next quarantined item must be numbered after the copied ones.
+// The next quarantined item and the next audit entry must be numbered after the copied ones.
 Status move_identity_past_copied_seq(db::Connection& target) {
-  auto move = target.prepare(
-      "SELECT setval(pg_get_serial_sequence('quarantine', 'seq'), coalesce(max(seq), 1), max(seq) IS NOT NULL) "
-      "FROM quarantine");
-  if (!move) return move.error();
-  return move->run("moving quarantine's numbering past the copied items");
+  for (const std::string table : {"quarantine", "audit_log"}) {
+    auto move = target.prepare("SELECT setval(pg_get_serial_sequence('" + table +
+                               "', 'seq'), coalesce(max(seq), 1), max(seq) IS NOT NULL) FROM " + table);
+    if (!move) return move.error();
+    if (auto done = move->run("moving " + table + "'s numbering past the copied rows"); !done) return done;
+  }
+  return Status::success();
 }
 
 // Count and BLAKE2b of a table's rows in key order. Each value is tagged with its kind and, when it is

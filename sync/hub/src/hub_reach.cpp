@@ -13,8 +13,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "console.h"
 #include "hub_csv.h"
 #include "hub_impl.h"
+#include "hub_reach.h"
 #include "soundings/answer_rules.h"
 #include "soundings/ui_text.h"
 
@@ -28,7 +30,6 @@ struct Row {
   std::string answer_key;  // option id, age band or a fixed key; unique within the question
   std::string label;
   int64_t count = 0;
-  bool hidden = false;
 };
 
 struct QuestionCounts {
@@ -39,7 +40,7 @@ struct QuestionCounts {
   Row& row(const std::string& key, const std::string& label) {
     for (Row& r : rows)
       if (r.answer_key == key) return r;
-    rows.push_back({key, label, 0, false});
+    rows.push_back({key, label, 0});
     return rows.back();
   }
 };
@@ -120,43 +121,25 @@ void count_answer(const Question& question, const Answer& answer, const std::str
       answer);
 }
 
-// Hides small counts (see the top of this file).
-void suppress(QuestionCounts& counts, int64_t min_count) {
-  int hidden = 0;
-  for (Row& row : counts.rows) {
-    if (row.count > 0 && row.count < min_count) {
-      row.hidden = true;
-      ++hidden;
-    }
-  }
-  if (hidden != 1) return;
-  Row* next = nullptr;
-  for (Row& row : counts.rows)
-    if (!row.hidden && row.count > 0 && (next == nullptr || row.count < next->count)) next = &row;
-  if (next != nullptr) next->hidden = true;
-}
-
 }  // namespace
 
-Result<std::string> Hub::reach_report(const std::string& consultation_id, const ReachOptions& options) {
-  using detail::storage_error;
-  if (options.min_count < 1) return Error{ErrorCode::InvalidInput, "--min-count must be 1 or more"};
-  if (options.language != "cy" && options.language != "en") {
-    return Error{ErrorCode::InvalidInput, "--lang must be cy or en, not \"" + options.language + "\""};
-  }
-  const std::string& language = options.language;
-  const auto versions = impl_->store->all_versions(consultation_id);
+}  // namespace soundings::hub
+
+namespace soundings::hub::detail {
+
+Result<ReachCounts> reach_counts(HubState& hub, const std::string& consultation_id, const std::string& language) {
+  const auto versions = hub.store->all_versions(consultation_id);
   if (!versions) return storage_error(versions.error());
   if (versions->empty()) {
     return Error{ErrorCode::NotFound, "no consultation \"" + consultation_id + "\" is published on this hub"};
   }
   std::map<int, ConsultationPtr> definitions;
   for (const auto& [version, text] : *versions) {
-    const auto definition = impl_->definition(consultation_id, version);
+    const auto definition = hub.definition(consultation_id, version);
     if (!definition) return storage_error(definition.error());
     if (*definition) definitions[version] = *definition;
   }
-  auto read_stored = impl_->store->responses_of(consultation_id);
+  auto read_stored = hub.store->responses_of(consultation_id);
   if (!read_stored) return storage_error(read_stored.error());
   const std::vector<detail::StoredResponse> stored = std::move(*read_stored);
 
@@ -178,7 +161,7 @@ Result<std::string> Hub::reach_report(const std::string& consultation_id, const 
     }
   }
 
-  int64_t unreadable = 0;
+  ReachCounts out;
   std::vector<int64_t> answered(questions.size(), 0);
   for (const auto& response : stored) {
     const json body = json::parse(response.body, nullptr, false);
@@ -188,9 +171,9 @@ Result<std::string> Hub::reach_report(const std::string& consultation_id, const 
     if (found == definitions.end() || special == body.end() || !special->is_object() || !special->contains("sealed")) {
       continue;  // nothing sealed: every equality question unanswered
     }
-    Result<json> opened = open_sealed(*special, impl_->keys);
+    Result<json> opened = open_sealed(*special, hub.keys);
     if (!opened || !opened->is_object()) {
-      ++unreadable;
+      ++out.unreadable;
       continue;
     }
     const std::string submitted_at = body.value("submitted_at", "");
@@ -206,27 +189,52 @@ Result<std::string> Hub::reach_report(const std::string& consultation_id, const 
     }
   }
 
-  const int64_t total = static_cast<int64_t>(stored.size());
-  const std::string hidden_text = "<" + std::to_string(options.min_count);
-  // The total and the unreadable count are counts like any other: a small one is hidden too.
-  const auto shown = [&](int64_t count) {
-    return count > 0 && count < options.min_count ? hidden_text : std::to_string(count);
-  };
-  std::string out = detail::kUtf8ByteOrderMark;
-  detail::append_csv_row(out, {"question_id", "question", "answer", "responses"});
-  detail::append_csv_row(out, {"", ui_text("reach.all", language), "", shown(total)});
+  out.total = static_cast<int64_t>(stored.size());
   for (size_t q = 0; q < questions.size(); ++q) {
     QuestionCounts& counts = questions[q];
     // Every response counts once per question: answered in some way, or not at all. (A multiple
     // choice answer can name several options, so its rows may add up to more than the total.)
-    counts.rows.push_back({"not_answered", ui_text("reach.not_answered", language), total - answered[q], false});
-    suppress(counts, options.min_count);
-    for (const Row& row : counts.rows) {
-      detail::append_csv_row(out, {counts.id, counts.text, row.label, row.hidden ? hidden_text : std::to_string(row.count)});
+    counts.rows.push_back({"not_answered", ui_text("reach.not_answered", language), out.total - answered[q]});
+    ReachQuestion question{counts.id, counts.text, {}};
+    for (const Row& row : counts.rows) question.rows.push_back({row.answer_key, row.label, row.count});
+    out.questions.push_back(std::move(question));
+  }
+  return out;
+}
+
+}  // namespace soundings::hub::detail
+
+namespace soundings::hub {
+
+Result<std::string> Hub::reach_report(const std::string& consultation_id, const ReachOptions& options) {
+  if (options.min_count < 1) return Error{ErrorCode::InvalidInput, "--min-count must be 1 or more"};
+  if (options.language != "cy" && options.language != "en") {
+    return Error{ErrorCode::InvalidInput, "--lang must be cy or en, not \"" + options.language + "\""};
+  }
+  const std::string& language = options.language;
+  auto counted = detail::reach_counts(*impl_, consultation_id, language);
+  if (!counted) return counted.error();
+  const std::string hidden_text = "<" + std::to_string(options.min_count);
+  // The total and the unreadable count are counts like any other: a small one is hidden too. One rule for
+  // the command and the console's pages: console::suppress.
+  const auto shown = [&](int64_t count) {
+    const auto kept = detail::console::suppress_one(count, options.min_count);
+    return kept ? std::to_string(*kept) : hidden_text;
+  };
+  std::string out = detail::kUtf8ByteOrderMark;
+  detail::append_csv_row(out, {"question_id", "question", "answer", "responses"});
+  detail::append_csv_row(out, {"", ui_text("reach.all", language), "", shown(counted->total)});
+  for (const detail::ReachQuestion& question : counted->questions) {
+    std::vector<int64_t> counts;
+    for (const detail::ReachRow& row : question.rows) counts.push_back(row.count);
+    const auto kept = detail::console::suppress(counts, options.min_count);
+    for (size_t i = 0; i < question.rows.size(); ++i) {
+      detail::append_csv_row(out, {question.id, question.text, question.rows[i].label,
+                                   kept[i] ? std::to_string(*kept[i]) : hidden_text});
     }
   }
-  if (unreadable > 0) {
-    detail::append_csv_row(out, {"", ui_text("reach.unreadable", language), "", shown(unreadable)});
+  if (counted->unreadable > 0) {
+    detail::append_csv_row(out, {"", ui_text("reach.unreadable", language), "", shown(counted->unreadable)});
   }
   return out;
 }

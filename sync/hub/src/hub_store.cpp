@@ -240,7 +240,8 @@ Result<bool> Store::store_item(const BatchItem& item, const std::string& device_
   if (item.kind == RecordKind::Response) {
     auto insert = writer_->cached(
         "INSERT INTO responses (id, consultation_id, consultation_version, submitted_at, body, "
-        "body_hash, received_from, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO NOTHING");
+        "body_hash, received_from, received_at, language, channel, venue, device, choices, facets_version) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT (id) DO NOTHING");
     if (!insert) return insert.error();
     auto done = insert->bind(1, item.record_id)
                     .bind(2, item.consultation_id)
@@ -250,9 +251,19 @@ Result<bool> Store::store_item(const BatchItem& item, const std::string& device_
                     .bind_blob(6, item.hash)
                     .bind(7, device_id)
                     .bind(8, now)
+                    .bind(9, item.facets.language)
+                    .bind(10, item.facets.channel)
+                    .bind(11, item.facets.venue)
+                    .bind(12, item.facets.device)
+                    .bind(13, item.facets.choices)
+                    .bind(14, int64_t{kFacetsVersion})
                     .run("storing response " + item.record_id);
     if (!done) return done.error();
-    return writer_->changes() > 0;
+    if (writer_->changes() == 0) return false;
+    if (auto texts = store_response_texts(*writer_, item.record_id, item.consultation_id, item.facets); !texts) {
+      return texts.error();
+    }
+    return true;
   }
   auto insert = writer_->cached(
       "INSERT INTO records (id, kind, staff_id, subject, door, at, body, body_hash, received_from, received_at) "

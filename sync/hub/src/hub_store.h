@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "hub_facets.h"
 #include "soundings/hub.h"
 #include "soundings/record.h"
 #include "soundings/database.h"
@@ -63,6 +64,7 @@ struct BatchItem {
   std::string hash;             // content_hash(canonical)
   bool acceptable = false;      // passed every check against its definition
   std::string reason;           // why not, when not
+  Facets facets;                // responses, when acceptable: what results count (hub_facets.h)
 };
 
 enum class Fate { Stored, Duplicate, Conflict, Rejected };
@@ -158,6 +160,21 @@ struct FacetRow {
   std::string venue;
   std::string device;
   std::string choices;  // encoded by hub_facets.h
+};
+
+// Responses of one day, channel and language (Store::facet_counts).
+struct FacetCount {
+  std::string day;  // YYYY-MM-DD of submitted_at (UTC)
+  std::string channel;
+  std::string language;
+  int64_t count = 0;
+};
+
+// One free-text answer as the console shows it: when, and what was written; nothing else of its response.
+struct TextRow {
+  std::string response_id;
+  std::string submitted_at;
+  std::string text;
 };
 
 // What DATA_DIR/hub.sqlite must be (application id, migrations): for reading a hub file without the Store.
@@ -301,6 +318,18 @@ class Store {
   // Calls `row` for each matching response's facets, streaming, in no particular order.
   [[nodiscard]] Status scan_facets(const std::string& consultation_id, const ResponseFilter& filter,
                                    const std::function<void(const FacetRow&)>& row);
+  // Responses per (day, channel, language) of a consultation, counted in the database: the consultations
+  // list shows them for every consultation without reading a row each.
+  [[nodiscard]] Result<std::vector<FacetCount>> facet_counts(const std::string& consultation_id);
+  // Free-text answers to one question of the responses matching `filter` whose text holds `search`
+  // (case-insensitive for ASCII letters; empty: all), by submitted_at and id; `offset` and `limit` pick a
+  // page and `total` is set to how many match in all.
+  [[nodiscard]] Result<std::vector<TextRow>> texts_of(const std::string& consultation_id, const std::string& question_id,
+                                                      const ResponseFilter& filter, const std::string& search,
+                                                      int64_t offset, int64_t limit, int64_t& total);
+  // Draws the facets of every response stored before this version drew them (facets_version below
+  // kFacetsVersion), a batch per transaction; recorded in meta as done, so later opens cost one read.
+  [[nodiscard]] Status backfill_facets();
 
   // ---- console (issue 12) ----
   // Accounts, sessions, sign-in failures and the audit log (hub_store_console.cpp). Sessions are found by

@@ -42,6 +42,27 @@ std::vector<const BatchItem*> lone_responses(const std::vector<BatchItem>& items
   return lone;
 }
 
+// The free text of the responses the batch insert stored, in one statement too.
+Status store_texts_at_once(db::Connection& writer, const std::vector<const BatchItem*>& stored) {
+  std::vector<std::string_view> ids, consultations, questions, texts;
+  for (const BatchItem* item : stored) {
+    for (const auto& [question_id, text] : item->facets.texts) {
+      ids.push_back(item->record_id);
+      consultations.push_back(item->consultation_id);
+      questions.push_back(question_id);
+      texts.push_back(text);
+    }
+  }
+  if (ids.empty()) return Status::success();
+  auto insert = writer.cached(
+      "INSERT INTO response_texts (response_id, consultation_id, question_id, text) SELECT * FROM "
+      "unnest(?1::text[], ?2::text[], ?3::text[], ?4::text[]) ON CONFLICT (response_id, question_id) DO NOTHING");
+  if (!insert) return insert.error();
+  insert->bind(1, text_array(ids)).bind(2, text_array(consultations)).bind(3, text_array(questions));
+  insert->bind(4, text_array(texts));
+  return insert->run("storing the written answers of a batch of responses");
+}
+
 }  // namespace
 
 Result<std::map<std::string, Store::Prestored, std::less<>>> Store::store_responses_at_once(
@@ -50,7 +71,7 @@ Result<std::map<std::string, Store::Prestored, std::less<>>> Store::store_respon
   const auto lone = lone_responses(items);
   if (writer_->dialect() != db::Dialect::PostgreSQL || lone.empty()) return fates;
   std::vector<std::string> versions, hashes;
-  std::vector<std::string_view> ids, consultations, submitted, bodies;
+  std::vector<std::string_view> ids, consultations, submitted, bodies, languages, channels, venues, devices, choices;
   for (const BatchItem* item : lone) {
     ids.push_back(item->record_id);
     consultations.push_back(item->consultation_id);
@@ -58,25 +79,39 @@ Result<std::map<std::string, Store::Prestored, std::less<>>> Store::store_respon
     submitted.push_back(item->submitted_at);
     bodies.push_back(item->canonical);
     hashes.push_back(to_hex(item->hash));
+    languages.push_back(item->facets.language);
+    channels.push_back(item->facets.channel);
+    venues.push_back(item->facets.venue);
+    devices.push_back(item->facets.device);
+    choices.push_back(item->facets.choices);
   }
   // In the batch's order (WITH ORDINALITY), as one insert after another would be: two hubs given the
   // same batch then wait on its ids in the same order and never deadlock.
   auto insert = writer_->cached(
       "INSERT INTO responses (id, consultation_id, consultation_version, submitted_at, body, body_hash, "
-      "received_from, received_at) SELECT u.id, u.consultation_id, u.version, u.submitted_at, u.body, "
-      "decode(u.hash, 'hex'), ?7, ?8 FROM unnest(?1::text[], ?2::text[], ?3::bigint[], ?4::text[], ?5::text[], "
-      "?6::text[]) WITH ORDINALITY AS u(id, consultation_id, version, submitted_at, body, hash, n) ORDER BY u.n "
-      "ON CONFLICT (id) DO NOTHING RETURNING id");
+      "received_from, received_at, language, channel, venue, device, choices, facets_version) "
+      "SELECT u.id, u.consultation_id, u.version, u.submitted_at, u.body, decode(u.hash, 'hex'), ?7, ?8, "
+      "u.language, u.channel, u.venue, u.device, u.choices, ?14 FROM unnest(?1::text[], ?2::text[], ?3::bigint[], "
+      "?4::text[], ?5::text[], ?6::text[], ?9::text[], ?10::text[], ?11::text[], ?12::text[], ?13::text[]) "
+      "WITH ORDINALITY AS u(id, consultation_id, version, submitted_at, body, hash, language, channel, venue, device, "
+      "choices, n) ORDER BY u.n ON CONFLICT (id) DO NOTHING RETURNING id");
   if (!insert) return insert.error();
   insert->bind(1, text_array(ids)).bind(2, text_array(consultations)).bind(4, text_array(submitted));
   insert->bind(3, text_array({versions.begin(), versions.end()})).bind(5, text_array(bodies));
   insert->bind(6, text_array({hashes.begin(), hashes.end()})).bind(7, device_id).bind(8, now);
+  insert->bind(9, text_array(languages)).bind(10, text_array(channels)).bind(11, text_array(venues));
+  insert->bind(12, text_array(devices)).bind(13, text_array(choices)).bind(14, int64_t{kFacetsVersion});
   for (;;) {
     auto row = insert->step("storing a batch of responses");
     if (!row) return row.error();
     if (!*row) break;
     fates.emplace(insert->text(0), Prestored{true, true});
   }
+  std::vector<const BatchItem*> stored;
+  for (const BatchItem* item : lone) {
+    if (fates.contains(item->record_id)) stored.push_back(item);
+  }
+  if (auto texts = store_texts_at_once(*writer_, stored); !texts) return texts.error();
   if (fates.size() < lone.size()) {
     if (auto compared = compare_with_stored(lone, fates); !compared) return compared.error();
   }

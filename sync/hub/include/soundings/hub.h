@@ -19,6 +19,10 @@ namespace soundings::db {
 class Connection;
 }
 
+namespace soundings::hub::detail {
+struct HubState;
+}
+
 namespace soundings::hub {
 
 struct HubConfig {
@@ -292,6 +296,10 @@ class Hub {
   // Serves the API on its own threads; port 0 picks a free port. Returns the bound port.
   Result<int> listen(const std::string& host, int port);
   void stop();  // stops serving and waits for the threads
+
+  // ---- console tests (issue 12) ----
+  // The hub's shared state, for tests and benchmarks that call the console's page handlers directly.
+  detail::HubState& state_for_tests();
 
  private:
   struct Impl;
