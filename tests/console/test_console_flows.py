@@ -81,9 +81,10 @@ def apply_filter(b, results_url, wanted_values, value, what, check):
                                      for s in b.css('select')])):
         return None
     select.select_by_value(value)
+    name = element.get_attribute("name")
     form = element.find_element("xpath", "ancestor::form")
     b.submit(form, "filter|hidlo|apply|show|dangos|update|diweddaru")
-    check(element.get_attribute("name") and f"{element.get_attribute('name')}={value}" in urllib.parse.unquote(b.url),
+    check(name and f"{name}={value}" in urllib.parse.unquote(b.url),
           f"the {what} filter is in the address, so the view can be shared and reloaded", b.url)
     return b.text()
 
