@@ -207,7 +207,7 @@ def feedback(stack, check, b, state):
     marks = {}
     for element in form.find_elements("css selector", "textarea, input[type=text], input:not([type])"):
         name = element.get_attribute("name") or ""
-        lang = "cy" if re.search(r"(^|[_\-.\[])cy($|[_\-.\]])", name) else "en"
+        lang = element.get_attribute("lang") or ("cy" if re.search(r"(^|[_\-.\[])cy($|[_\-.\]])", name) else "en")
         mark = f"{name} marc-{lang}-{len(marks)}"
         text = (f"Gwnaethom ni agor y llyfrgell ar fore Sadwrn ({mark})" if lang == "cy"
                 else f"We opened the library on Saturday mornings ({mark})")
@@ -215,7 +215,7 @@ def feedback(stack, check, b, state):
         marks[name] = text
     for element in form.find_elements("css selector", "input[type=date]"):
         b.set_value(element, time.strftime("%Y-%m-%d", time.gmtime()))
-    check(any(re.search(r"cy", n) for n in marks) and any(re.search(r"en", n) for n in marks),
+    check(any("marc-cy" in t for t in marks.values()) and any("marc-en" in t for t in marks.values()),
           "the feedback form has fields for Welsh and for English", sorted(marks))
     preview = [x for x in form.find_elements("css selector", "button, input[type=submit]")
                if re.search("preview|rhagolwg", x.text or x.get_attribute("value") or "", re.I)]
