@@ -284,7 +284,7 @@ std::vector<TextEntry> feedback_text() {
       {"feedback.hint.published", "For example 2027-03-15.", "Er enghraifft 2027-03-15."},
       {"feedback.language.cy", "Welsh (Cymraeg)", "Cymraeg"},
       {"feedback.language.en", "English", "Saesneg (English)"},
-      {"feedback.preview", "Preview as a kiosk shows it", "Rhagweld fel y mae ciosg yn ei ddangos"},
+      {"feedback.preview", "Preview as a kiosk shows it", "Rhagolwg fel y mae ciosg yn ei ddangos"},
       {"feedback.publish", "Publish to the kiosks", "Cyhoeddi i'r ciosgau"},
       {"feedback.preview.heading", "Preview", "Rhagolwg"},
       {"feedback.preview.not_published", "This is a preview: nothing has been published yet.",
