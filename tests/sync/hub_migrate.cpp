@@ -47,9 +47,12 @@ bool have_postgres() {
   return false;
 }
 
-const std::vector<std::string> kHubTables = {"meta",       "consultations", "feedback", "devices",
-                                             "enrol_codes", "responses",    "quarantine", "records",
-                                             "staff",       "walk_lists",   "walk_addresses", "walk_assignments"};
+const std::vector<std::string> kHubTables = {
+    "meta",          "consultations",    "feedback",         "devices",
+    "enrol_codes",   "responses",        "quarantine",       "records",
+    "staff",         "walk_lists",       "walk_addresses",   "walk_assignments",
+    "console_users", "console_sessions", "console_sign_in_failures", "audit_log",
+    "quarantine_decisions", "response_corrections", "response_texts"};
 
 const std::string kWalkList =
     "ward,uprn,address,street,postcode\r\n"
@@ -116,6 +119,21 @@ struct FilledHub {
     hubtest::post_record(served, tablet_token, "sign_in",
                          soundings::sign_in_to_json({1, soundings::make_uuid(), "officer-1", "tablet-1",
                                                      soundings::SignInEvent::SignedIn, "2026-12-02T09:00:00Z"}));
+    // The console's tables (issue 12), as its sign-in, audit and quarantine decisions leave them.
+    auto file = must(soundings::sqlite::Connection::open((served.data_dir() / "hub.sqlite").string(), {}));
+    REQUIRE(file.exec(
+        "INSERT INTO console_users VALUES ('siân@example.gov.uk', 'officer', '$argon2id$v=19$m=65536,t=2,p=1$x', "
+        "'2026-12-01T09:00:00Z', NULL);"
+        "INSERT INTO console_sessions VALUES (x'0102', 'siân@example.gov.uk', 'csrf-token', 1764666000, 1764666060);"
+        "INSERT INTO console_sign_in_failures VALUES ('nobody@example.gov.uk', 2, 1764666000, 1764666002);"
+        "INSERT INTO audit_log (at, actor, action, subject, detail, prev_hash, hash) VALUES "
+        "('2026-12-01T09:00:00Z', 'siân@example.gov.uk', 'sign_in', '', '', '', 'aa'), "
+        "('2026-12-01T09:01:00Z', 'siân@example.gov.uk', 'export', 'town-square', 'csv', 'aa', 'bb');"
+        "INSERT INTO quarantine_decisions SELECT min(seq), 'released', 'siân@example.gov.uk', '2026-12-01T09:02:00Z', "
+        "'Newid meddwl, wedi'' gadarnhau', response_id, received_from FROM quarantine WHERE kind = 'conflict';"
+        "INSERT INTO response_corrections SELECT response_id, body, seq, 'siân@example.gov.uk', '2026-12-01T09:02:00Z', "
+        "'Newid meddwl' FROM quarantine WHERE kind = 'conflict';",
+        "planting the console's rows").ok());
   }
 };
 

@@ -23,7 +23,7 @@ struct Migration {
 // The same steps as the SQLite migrations in hub_store_open.cpp, numbered alike, in PostgreSQL's types.
 // Every TEXT column is COLLATE "C" so that ORDER BY compares bytes, as SQLite does, whatever the
 // server's locale. Never edit a shipped step: add a new one (here and in hub_store_open.cpp).
-constexpr std::array<Migration, 4> kMigrations{{{1, R"sql(
+constexpr std::array<Migration, 5> kMigrations{{{1, R"sql(
 CREATE TABLE soundings_hub_schema (
   version BIGINT NOT NULL
 );
@@ -215,6 +215,11 @@ CREATE TABLE response_texts (
 );
 CREATE INDEX response_texts_by_question ON response_texts (consultation_id, question_id, response_id);
 ALTER TABLE devices ADD COLUMN clock_offset_seconds BIGINT;
+)sql"},
+    // Migration 5, as hub_store_open.cpp's: the facet columns in an index, for index-only scans of results.
+    {5, R"sql(
+CREATE INDEX responses_facets ON responses (consultation_id, submitted_at, id, language, channel, venue, device, choices);
+DROP INDEX responses_by_consultation;
 )sql"}}};
 
 constexpr int kCurrentVersion = kMigrations.back().version;

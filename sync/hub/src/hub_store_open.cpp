@@ -22,7 +22,7 @@ constexpr int kWriterCheckpointPages = 10000;
 
 // Migration 1 is the schema as the hub first shipped it (with IF NOT EXISTS, as it was run then).
 // Never edit a shipped step: add a new one, here and in hub_schema_postgres.cpp (a test compares the two).
-constexpr std::array<sqlite::Migration, 4> kMigrations{{{1, R"sql(
+constexpr std::array<sqlite::Migration, 5> kMigrations{{{1, R"sql(
 CREATE TABLE IF NOT EXISTS meta (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -216,6 +216,14 @@ CREATE TABLE response_texts (
 );
 CREATE INDEX response_texts_by_question ON response_texts (consultation_id, question_id, response_id);
 ALTER TABLE devices ADD COLUMN clock_offset_seconds INTEGER;
+)sql"},
+    // Migration 5: the console's results read every response of a consultation (Store::scan_facets); an index
+    // holding the facet columns answers that from the index alone, never reading the rows with their bodies
+    // (at 100,000 responses about 15 MB read instead of 130 MB). It starts with the columns of
+    // responses_by_consultation, which it replaces.
+    {5, R"sql(
+CREATE INDEX responses_facets ON responses (consultation_id, submitted_at, id, language, channel, venue, device, choices);
+DROP INDEX responses_by_consultation;
 )sql"}}};
 
 constexpr sqlite::Schema kSchema{kApplicationId, kMigrations, "a Soundings hub database", "the Soundings hub"};

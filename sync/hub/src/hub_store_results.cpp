@@ -12,8 +12,8 @@ namespace soundings::hub::detail {
 namespace {
 
 // Rows read per query on PostgreSQL, whose client library holds a whole result in memory: a scan of
-// 100,000 responses then holds one page, never all of them.
-constexpr int64_t kScanPage = 5000;
+// 100,000 responses then holds one page (a few megabytes), never all of them.
+constexpr int64_t kScanPage = 20000;
 
 bool is_day(const std::string& text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
