@@ -1,6 +1,7 @@
 // Console tests: accounts, sign-in and its delays, sessions across hubs, CSRF and Origin, the page frame.
 #include <chrono>
 #include <memory>
+#include <regex>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -211,6 +212,11 @@ TEST_CASE("signed out: a page redirects to sign-in with where to come back, a .c
   CHECK(sign_in->status == 200);
   CHECK(has(sign_in->body, "<label for=\"email\">"));
   CHECK(has(sign_in->body, "value=\"/users\""));
+  auto welsh = browser.client().Get("/sign-in", {{"Accept-Language", "cy-GB, en;q=0.5"}});
+  REQUIRE(welsh);
+  CHECK(has(welsh->body, "<html lang=\"cy\">"));
+  CHECK(has(welsh->body, "Mewngofnodi"));
+  CHECK_FALSE(has(welsh->body, "[auth."));
 }
 
 TEST_CASE("every console page has the frame: language, skip link, navigation for the role, sign-out, and strict "
@@ -264,6 +270,15 @@ TEST_CASE("every console page has the frame: language, skip link, navigation for
   CHECK(welsh->body.rfind("<!doctype html>\n<html lang=\"cy\">", 0) == 0);
   CHECK(has(welsh->body, "Defnyddwyr"));
   CHECK(has(welsh->body, "<span lang=\"en\">English</span>"));
+  // No string is missing from the table in either language (tr gives "[key]" for those).
+  static const std::regex kMissing(R"re(\[[a-z_]+\.[a-z_.]+\])re");
+  CHECK_FALSE(std::regex_search(html, kMissing));
+  CHECK_FALSE(std::regex_search(welsh->body, kMissing));
+  for (const std::string& key : console::text_keys()) {
+    INFO(key);
+    CHECK_FALSE(console::tr(key, "en").empty());
+    CHECK_FALSE(console::tr(key, "cy").empty());
+  }
   // Never back to another site.
   for (const char* away : {"//evil.example/", "https://evil.example/", "/\\evil.example", "users"}) {
     auto res = admin.get(std::string("/language?to=en&back=") + httplib::detail::encode_query_param(away));
@@ -350,7 +365,7 @@ TEST_CASE("sign in on one hub and act on another: the session, its CSRF token an
     auto waiting = guesser.sign_in(email, kPassword);
     REQUIRE(waiting);
     CHECK(waiting->status == 429);
-    CHECK(has(waiting->body, "1 seconds"));
+    CHECK(has(waiting->body, "Try again in 1 second."));
     CHECK(guesser.session().empty());
     clock->advance(std::chrono::seconds(2));
     if (email == "admin@council.example") {

@@ -297,7 +297,8 @@ void sign_in_post(Console& console, const httplib::Request& req, httplib::Respon
   }
   const std::string problem =
       answer->kind == SignInAnswer::Kind::Wait
-          ? tr("auth.wait", lang, {{"seconds", std::to_string(answer->wait_seconds)}})
+          ? tr(answer->wait_seconds == 1 ? "auth.wait_one" : "auth.wait", lang,
+               {{"seconds", std::to_string(answer->wait_seconds)}})
           : tr("auth.refused", lang);
   const std::string title = tr("auth.sign_in", lang);
   const std::string main = sign_in_main(lang, next_from(req), email, problem);

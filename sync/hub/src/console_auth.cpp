@@ -21,6 +21,7 @@ namespace {
 constexpr int64_t kMaxSignInDelaySeconds = 15 * 60;
 constexpr int64_t kFailuresBeforeDelay = 3;
 constexpr int64_t kTouchEverySeconds = 60;
+constexpr size_t kMaxEmailLength = 254;  // RFC 5321's limit for a path
 
 int64_t epoch_seconds(const HubState& hub) {
   return std::chrono::duration_cast<std::chrono::seconds>(hub.now().time_since_epoch()).count();
@@ -123,7 +124,7 @@ std::string normalise_email(std::string_view typed) {
 
 std::string email_problem(const std::string& email) {
   if (email.empty()) return "the email is empty";
-  if (email.size() > 254) return "the email is longer than 254 characters";
+  if (email.size() > kMaxEmailLength) return "the email is longer than 254 characters";
   static const std::regex kShape(R"([a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+)");
   if (!std::regex_match(email, kShape)) {
     return "\"" + email + "\" is not an email address (like name@council.gov.uk)";
@@ -186,6 +187,10 @@ int64_t sign_in_delay_seconds(int64_t failures) {
 Result<SignInAnswer> sign_in(HubState& hub, const std::string& typed_email, const std::string& password) {
   const std::string email = normalise_email(typed_email);
   const int64_t now = epoch_seconds(hub);
+  if (email.size() > kMaxEmailLength) {
+    // No account has such an email; not kept either, so that junk cannot fill the failures table.
+    return SignInAnswer{SignInAnswer::Kind::Refused, {}, {}, 0};
+  }
   const auto allowed_from = hub.store->sign_in_allowed_from(email);
   if (!allowed_from) return storage_error(allowed_from.error());
   SignInAnswer answer;

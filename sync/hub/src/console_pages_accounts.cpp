@@ -211,6 +211,8 @@ std::vector<TextEntry> account_text() {
        "Nid yw'r cyfeiriad e-bost a'r cyfrinair hynny'n cyfateb i gyfrif. Gwiriwch nhw a rhowch gynnig arall arni."},
       {"auth.wait", "Too many attempts did not work. Try again in {seconds} seconds.",
        "Mae gormod o ymdrechion wedi methu. Rhowch gynnig arall arni ymhen {seconds} eiliad."},
+      {"auth.wait_one", "Too many attempts did not work. Try again in 1 second.",
+       "Mae gormod o ymdrechion wedi methu. Rhowch gynnig arall arni ymhen 1 eiliad."},
       {"auth.signed_out", "You have signed out.", "Rydych chi wedi allgofnodi."},
       {"error.form_refused_title", "Form refused", "Gwrthodwyd y ffurflen"},
       {"error.internal_title", "Something went wrong", "Aeth rhywbeth o'i le"},
