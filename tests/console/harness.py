@@ -118,7 +118,7 @@ class Stack:
         return os.path.join(self.work, *parts)
 
     def consultation_file(self, name=CONSULTATION):
-        return os.path.join(self.args.assets, "consultations", name + ".json")
+        return os.path.abspath(os.path.join(self.args.assets, "consultations", name + ".json"))
 
     # ---- the hub -------------------------------------------------------------------------------------
 
