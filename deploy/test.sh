@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash deploy/install-deps.sh
+# axe-core for the console's browser tests, exactly as tests/console/package-lock.json pins it.
+npm ci --prefix tests/console --no-audit --no-fund
 
 BUILD_DIR="${SOUNDINGS_BUILD_DIR:-build}"
 JOBS="${SOUNDINGS_JOBS:-$(nproc)}"

@@ -385,6 +385,28 @@ Status Store::record_failed_attempt(const std::vector<std::string>& record_ids, 
                               {error}, "recording a failed upload");
 }
 
+Result<bool> Store::resolve_review(const std::string& record_id, bool released, const std::string& note) {
+  const std::lock_guard lock(impl_->mutex);
+  Transaction transaction(impl_->db);
+  if (auto begun = transaction.begin(); !begun) return begun.error();
+  auto update = impl_->db.cached(
+      "UPDATE outbox SET state = 'confirmed', last_error = ?2, updated_at = ?1 "
+      "WHERE state = 'needs_review' AND record_id = ?3");
+  if (!update) return update.error();
+  update->bind(1, now_utc()).bind(2, released ? std::string() : note).bind(3, record_id);
+  if (auto done = update->run("settling record " + record_id + " as head office decided"); !done) return done.error();
+  if (impl_->db.changes() == 0) return false;
+  if (auto committed = transaction.commit(); !committed) return committed.error();
+  auto forgotten = impl_->forget_visits_of_removed_lists();
+  if (!forgotten) return forgotten.error();
+  auto sent = impl_->forget_confirmed_field_responses({record_id});
+  if (!sent) return sent.error();
+  if (*forgotten || *sent) {
+    if (auto truncated = impl_->checkpoint_truncate(); !truncated) return truncated.error();
+  }
+  return true;
+}
+
 Result<std::vector<OutboxItem>> Store::needs_review() {
   const std::lock_guard lock(impl_->mutex);
   std::vector<OutboxItem> out;

@@ -118,6 +118,11 @@ class Store {
   Status mark_needs_review(const std::string& record_id, const std::string& reason);
   Status record_failed_attempt(const std::vector<std::string>& record_ids, const std::string& error);
   [[nodiscard]] Result<std::vector<OutboxItem>> needs_review();
+  // Head office decided on a record put aside for review (sync/PROTOCOL.md, "Decisions"). Either way it no
+  // longer needs review and leaves as a confirmed record does (a field response is forgotten): released, head
+  // office counts it; rejected, it does not, and `note` (head office's reason) stays in last_error. False: the
+  // record is not awaiting review on this device, and nothing changed.
+  [[nodiscard]] Result<bool> resolve_review(const std::string& record_id, bool released, const std::string& note);
   [[nodiscard]] Result<OutboxCounts> outbox_counts();
 
   // Device settings (device id, hub URL, token, venue, staff PIN hash...).

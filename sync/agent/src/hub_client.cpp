@@ -382,4 +382,37 @@ SyncError HubClient::heartbeat(const nlohmann::json& body) {
   return {};
 }
 
+SyncError HubClient::decisions(std::vector<DecisionAnswer>& answer) {
+  answer.clear();
+  nlohmann::json parsed;
+  HttpReply reply;
+  const std::string url = base_url_ + kApi + "/decisions";
+  if (auto error = call(false, "/decisions", nullptr, "", parsed, reply); !error.ok()) {
+    const std::optional<HubErrorBody> hub_error = hub_error_body(parsed);
+    if (reply.status == 404 && hub_error && hub_error->code == "not_found") return {};
+    return error;
+  }
+  const auto found = parsed.find("decisions");
+  if (found == parsed.end() || !found->is_array()) return not_the_hub(url, "the answer has no decisions list");
+  std::vector<DecisionAnswer> checked;
+  checked.reserve(found->size());
+  for (size_t i = 0; i < found->size(); ++i) {
+    const auto& entry = (*found)[i];
+    DecisionAnswer decision;
+    std::string word;
+    if (!entry.is_object() || !bounded_string(entry, "record_id", kMaxFieldIdBytes, true, decision.record_id) ||
+        !bounded_string(entry, "decision", 16, true, word) || (word != "released" && word != "rejected") ||
+        !bounded_string(entry, "reason", 4096, false, decision.reason) ||
+        !bounded_string(entry, "decided_at", 64, true, decision.decided_at)) {
+      return not_the_hub(url, "decisions[" + std::to_string(i) +
+                                  "] must be {\"record_id\", \"decision\": \"released\" or \"rejected\", "
+                                  "\"reason\", \"decided_at\"}");
+    }
+    decision.released = word == "released";
+    checked.push_back(std::move(decision));
+  }
+  answer = std::move(checked);
+  return {};
+}
+
 }  // namespace soundings::sync

@@ -60,6 +60,14 @@ struct WalkListsAnswer : ConditionalAnswer {
   std::vector<WalkList> lists;
 };
 
+// One of head office's decisions on what this device sent that was set aside (GET /decisions).
+struct DecisionAnswer {
+  std::string record_id;
+  bool released = false;  // "released"; otherwise "rejected"
+  std::string reason;
+  std::string decided_at;
+};
+
 class HubClient {
  public:
   HubClient(HttpTransport& transport, const std::string& base_url, std::string token);
@@ -82,6 +90,9 @@ class HubClient {
   // Field tablets only, as the staff list: the open walk lists head office assigns this device, each door checked.
   SyncError pull_walk_lists(const std::string& etag, WalkListsAnswer& answer);
   SyncError heartbeat(const nlohmann::json& body);
+  // Head office's decisions on this device's items in quarantine, each checked; a hub from before decisions
+  // (its own 404 not_found) answers none. Anything but the hub's answer is an error and decides nothing.
+  SyncError decisions(std::vector<DecisionAnswer>& answer);
 
   const std::string& base_url() const { return base_url_; }
 

@@ -97,6 +97,7 @@ CycleReport SyncCycle::run(const ProgressCallback& progress) {
   report.outcome.reached_hub = true;
 
   if (auto error = push_all(client, report, progress); !error.ok()) return finish(std::move(error));
+  if (auto error = learn_decisions(client); !error.ok()) return finish(std::move(error));
   if (auto error = pull(client, report); !error.ok()) return finish(std::move(error));
   return finish(heartbeat(client));
 }
@@ -379,6 +380,22 @@ SyncError SyncCycle::pull_walk_lists(HubClient& client, CycleReport& report) {
       });
 }
 
+SyncError SyncCycle::learn_decisions(HubClient& client) {
+  const auto counts = store_.outbox_counts();
+  if (!counts) return local_error("counting the outbox", counts.error());
+  // Most cycles have nothing in review: no question to ask.
+  if (counts->needs_review == 0) return {};
+  std::vector<DecisionAnswer> decisions;
+  if (auto error = client.decisions(decisions); !error.ok()) return error;
+  for (const DecisionAnswer& decision : decisions) {
+    const std::string note = "rejected by head office at " + decision.decided_at + ": " + decision.reason;
+    // A decision on a record this device no longer holds in review changes nothing.
+    auto settled = store_.resolve_review(decision.record_id, decision.released, note);
+    if (!settled) return local_error("settling record " + decision.record_id + " as head office decided", settled.error());
+  }
+  return {};
+}
+
 SyncError SyncCycle::heartbeat(HubClient& client) {
   const auto counts = store_.outbox_counts();
   if (!counts) return local_error("counting the outbox", counts.error());
@@ -394,6 +411,7 @@ SyncError SyncCycle::heartbeat(HubClient& client) {
       {"app_version", config_.app_version},
       {"consultations", std::move(versions)},
       {"free_disk_bytes", free_disk_bytes(store_.path())},
+      {"device_time", format_iso8601_utc(Clock::now())},
   };
   return client.heartbeat(body);
 }

@@ -1,5 +1,5 @@
-// One sync cycle: check the hub, push the outbox in bounded batches, pull consultations (and on a field
-// tablet the staff list), send a heartbeat.
+// One sync cycle: check the hub, push the outbox in bounded batches, learn head office's decisions on what
+// was set aside, pull consultations (and on a field tablet the staff list), send a heartbeat.
 #pragma once
 
 #include <functional>
@@ -56,6 +56,8 @@ class SyncCycle {
   Applied apply_consultations(const PullAnswer& answer, CycleReport& report);
   SyncError pull_staff(HubClient& client, CycleReport& report);  // field tablets only
   SyncError pull_walk_lists(HubClient& client, CycleReport& report);  // field tablets only
+  // Head office's decisions on this device's items set aside for review: each one decided is settled here.
+  SyncError learn_decisions(HubClient& client);
   SyncError heartbeat(HubClient& client);
 
   Store& store_;

@@ -23,19 +23,23 @@ std::string join_problems(const std::vector<Problem>& problems) {
 
 }  // namespace
 
-PublishOutcome Hub::publish_json(const std::string& definition_json) {
+namespace detail {
+
+PublishOutcome publish_json(HubState& hub, const std::string& definition_json) {
   PublishOutcome outcome;
   LoadOptions options;
   options.resolve_block = blocks_from_directory(default_blocks_directory());
   LoadOutcome loaded = load_consultation(definition_json, options);
   if (!loaded.ok()) {
     outcome.problems = std::move(loaded.problems);
+    outcome.warnings = std::move(loaded.warnings);
     return outcome;
   }
+  outcome.warnings = std::move(loaded.warnings);
   const Consultation& consultation = *loaded.consultation;
   outcome.id = consultation.id;
   outcome.version = consultation.version;
-  const auto latest = impl_->store->latest_version(consultation.id);
+  const auto latest = hub.store->latest_version(consultation.id);
   if (!latest) {
     outcome.problems.push_back({"", storage_error(latest.error()).message});
     return outcome;
@@ -46,12 +50,42 @@ PublishOutcome Hub::publish_json(const std::string& definition_json) {
                                                "\", already published; a new version needs a higher number"});
     return outcome;
   }
-  const auto added = impl_->store->add_consultation(
+  const auto added = hub.store->add_consultation(
       detail::PublishedConsultation{consultation.id, consultation.version, consultation.canonical_json,
                                     consultation.opens, consultation.closes, ""},
-      impl_->now_text());
+      hub.now_text());
   if (!added) outcome.problems.push_back({"", storage_error(added.error()).message});
   return outcome;
+}
+
+Status publish_feedback(HubState& hub, const std::string& consultation_id, const std::string& feedback_json) {
+  const auto latest = hub.store->latest_version(consultation_id);
+  if (!latest) return storage_error(latest.error());
+  if (!*latest) return Error{ErrorCode::NotFound, "no consultation \"" + consultation_id + "\" is published"};
+  const auto feedback = nlohmann::json::parse(feedback_json, nullptr, false);
+  if (feedback.is_discarded() || !feedback.is_object()) {
+    return Error{ErrorCode::InvalidInput, "feedback: must be a JSON object with you_said, we_did, "
+                                          "how_connected and published"};
+  }
+  // The loader checks feedback as part of a definition (every declared language, the
+  // date): run it over the published definition with this feedback in place.
+  const auto text = hub.store->definition(consultation_id, **latest);
+  if (!text) return storage_error(text.error());
+  if (!*text) return Error{ErrorCode::NotFound, "no consultation \"" + consultation_id + "\" is published"};
+  auto definition = nlohmann::json::parse(**text);
+  definition["feedback"] = feedback;
+  LoadOutcome loaded = load_consultation(definition.dump());
+  if (!loaded.ok()) return Error{ErrorCode::InvalidInput, join_problems(loaded.problems)};
+  if (auto stored = hub.store->set_feedback(consultation_id, feedback.dump(), hub.now_text()); !stored) {
+    return storage_error(stored.error());
+  }
+  return Status::success();
+}
+
+}  // namespace detail
+
+PublishOutcome Hub::publish_json(const std::string& definition_json) {
+  return detail::publish_json(*impl_, definition_json);
 }
 
 PublishOutcome Hub::publish_file(const std::string& path) {
@@ -62,33 +96,14 @@ PublishOutcome Hub::publish_file(const std::string& path) {
   if (!loaded.ok()) {
     PublishOutcome outcome;
     outcome.problems = std::move(loaded.problems);
+    outcome.warnings = std::move(loaded.warnings);
     return outcome;
   }
   return publish_json(loaded.consultation->canonical_json);
 }
 
 Status Hub::publish_feedback(const std::string& consultation_id, const std::string& feedback_json) {
-  const auto latest = impl_->store->latest_version(consultation_id);
-  if (!latest) return storage_error(latest.error());
-  if (!*latest) return Error{ErrorCode::NotFound, "no consultation \"" + consultation_id + "\" is published"};
-  const auto feedback = nlohmann::json::parse(feedback_json, nullptr, false);
-  if (feedback.is_discarded() || !feedback.is_object()) {
-    return Error{ErrorCode::InvalidInput, "feedback: must be a JSON object with you_said, we_did, "
-                                          "how_connected and published"};
-  }
-  // The loader checks feedback as part of a definition (every declared language, the
-  // date): run it over the published definition with this feedback in place.
-  const auto text = impl_->store->definition(consultation_id, **latest);
-  if (!text) return storage_error(text.error());
-  if (!*text) return Error{ErrorCode::NotFound, "no consultation \"" + consultation_id + "\" is published"};
-  auto definition = nlohmann::json::parse(**text);
-  definition["feedback"] = feedback;
-  LoadOutcome loaded = load_consultation(definition.dump());
-  if (!loaded.ok()) return Error{ErrorCode::InvalidInput, join_problems(loaded.problems)};
-  if (auto stored = impl_->store->set_feedback(consultation_id, feedback.dump(), impl_->now_text()); !stored) {
-    return storage_error(stored.error());
-  }
-  return Status::success();
+  return detail::publish_feedback(*impl_, consultation_id, feedback_json);
 }
 
 const char* device_role_name(DeviceRole role) {

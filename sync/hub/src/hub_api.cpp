@@ -1,5 +1,5 @@
 // API v1 over cpp-httplib: health, enrolment, consultations, the staff list and walk lists (field tablets),
-// response batches, heartbeats.
+// response batches, heartbeats, quarantine decisions.
 #include <httplib.h>
 
 #include <algorithm>
@@ -37,6 +37,9 @@ constexpr size_t kMaxHeartbeatConsultations = 200;
 // How long a device over its quarantine allowance waits before trying again: head office must
 // first review what it sent, which takes people, not seconds.
 constexpr const char* kQuarantineRetryAfter = "3600";
+// The most decisions one answer to GET /decisions holds: a device has at most as many items in review as the
+// hub keeps in quarantine for it (HubConfig::max_quarantine_items_per_device, 1000 by default).
+constexpr int64_t kMaxDecisionsAnswered = 1000;
 
 void send_json(Response& res, int status, const json& body) {
   res.status = status;
@@ -406,8 +409,20 @@ void heartbeat(HubState& hub, const Request& req, const ContentReader& reader, R
       !heartbeat_field(*request, "oldest_pending_at", &json::is_string, res, "a UTC time or null") ||
       !heartbeat_field(*request, "app_version", &json::is_string, res, "a string") ||
       !heartbeat_field(*request, "consultations", &json::is_array, res, "a list of {\"id\", \"version\"}") ||
-      !heartbeat_field(*request, "free_disk_bytes", &json::is_number_integer, res, "a whole number")) {
+      !heartbeat_field(*request, "free_disk_bytes", &json::is_number_integer, res, "a whole number") ||
+      !heartbeat_field(*request, "device_time", &json::is_string, res, "a UTC time or null")) {
     return;
+  }
+  // The device's clock as it sent the heartbeat: its difference from the hub's is shown to head office.
+  std::optional<int64_t> clock_offset;
+  if (const auto it = request->find("device_time"); it != request->end() && it->is_string()) {
+    TimePoint device_time;
+    const std::string& text = it->get_ref<const std::string&>();
+    if (text.size() > 32 || !parse_iso8601_utc(text, device_time)) {
+      send_error(res, 400, "bad_request", "\"device_time\" must be a UTC time like 2026-11-23T16:01:30Z");
+      return;
+    }
+    clock_offset = std::chrono::duration_cast<std::chrono::seconds>(device_time - hub.now()).count();
   }
   Heartbeat beat;
   if (const auto it = request->find("pending"); it != request->end() && it->is_number_unsigned()) {
@@ -455,7 +470,28 @@ void heartbeat(HubState& hub, const Request& req, const ContentReader& reader, R
   if (auto recorded = hub.store->record_heartbeat(*device, beat, hub.now_text()); !recorded) {
     return send_storage_error(res, recorded.error());
   }
+  if (clock_offset) {
+    if (auto recorded = hub.store->set_clock_offset(*device, *clock_offset); !recorded) {
+      return send_storage_error(res, recorded.error());
+    }
+  }
   send_json(res, 200, json{{"ok", true}, {"server_time", hub.now_text()}});
+}
+
+// Head office's decisions on what this device sent that was set aside (PROTOCOL.md, "Decisions"): the
+// device clears its needs-review entries with them. Newest first, bounded.
+void decisions(HubState& hub, const Request& req, Response& res) {
+  const auto device = authenticate(hub, req, res);
+  if (!device) return;
+  if (auto noted = hub.note_contact(*device); !noted) return send_storage_error(res, noted.error());
+  const auto found = hub.store->decisions_for_device(*device, kMaxDecisionsAnswered);
+  if (!found) return send_storage_error(res, found.error());
+  json list = json::array();
+  for (const QuarantineDecision& decision : *found) {
+    list.push_back(json{{"record_id", decision.record_id}, {"decision", decision.decision},
+                        {"reason", decision.reason}, {"decided_at", decision.decided_at}});
+  }
+  send_json(res, 200, json{{"decisions", std::move(list)}});
 }
 
 // Runs a route, turning a surprise into a 500 as JSON (storage failures are values: the routes answer 503).
@@ -486,6 +522,8 @@ void install_routes(httplib::Server& server, HubState& hub) {
   server.Post("/api/v1/records", [&hub](const Request& req, Response& res, const ContentReader& reader) {
     guarded(res, [&] { records(hub, req, reader, res); });
   });
+  server.Get("/api/v1/decisions",
+             [&hub](const Request& req, Response& res) { guarded(res, [&] { decisions(hub, req, res); }); });
   server.Post("/api/v1/heartbeat", [&hub](const Request& req, Response& res, const ContentReader& reader) {
     guarded(res, [&] { heartbeat(hub, req, reader, res); });
   });

@@ -1,4 +1,5 @@
-// Exports for analysis: the stored JSON as an array, or CSV for Excel and LibreOffice.
+// Exports for analysis: the stored JSON as an array, or CSV and .xlsx for Excel and LibreOffice
+// (hub_export.h: the CSV and the .xlsx hold the same rows, made once here).
 //
 // CSV: UTF-8 with a byte order mark (so that Excel reads Welsh letters as UTF-8), CRLF
 // line ends, RFC 4180 quoting. One row per response; a column per ordinary question
@@ -10,6 +11,7 @@
 // How a response was given (format 2: mode, on behalf, interpreter, privacy notice) has its columns,
 // blank for a format 1 response, whose device did not record it: unknown is not "no". Quality flags
 // are the device's and the hub's own (quality.h) together; a flag never removes a response.
+#include <algorithm>
 #include <map>
 #include <set>
 #include <variant>
@@ -17,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hub_csv.h"
+#include "hub_export.h"
 #include "hub_impl.h"
 #include "soundings/answer_rules.h"
 #include "soundings/quality.h"
@@ -25,7 +28,11 @@ namespace soundings::hub {
 
 namespace {
 
+using detail::ExportedQuestion;
+using detail::XlsxKind;
 using nlohmann::json;
+
+constexpr size_t kFixedColumns = 15;  // id to quality, before the questions' columns
 
 std::string join(const std::vector<std::string>& parts, const char* separator) {
   std::string out;
@@ -133,12 +140,86 @@ std::string json_export_item(const std::string& stored, const Consultation* defi
 struct ExportColumns {
   std::map<int, ConsultationPtr> definitions;
   std::vector<std::string> questions;
+  std::vector<XlsxKind> question_kinds;  // lined up with `questions`
+  std::vector<std::string> languages;
+  std::vector<ExportedQuestion> described;  // every question, sealed ones too
 
   const Consultation* definition(int version) const {
     const auto found = definitions.find(version);
     return found == definitions.end() ? nullptr : found->second.get();
   }
 };
+
+const char* data_class_name(DataClass data) {
+  switch (data) {
+    case DataClass::Ordinary: return "ordinary";
+    case DataClass::Personal: return "personal";
+    case DataClass::Special: return "special";
+  }
+  return "ordinary";
+}
+
+// "id: label; id: label" in one language; a 0-10 scale's end labels as "0: label; 10: label".
+std::string options_in(const Question& question, const std::string& language) {
+  std::vector<std::string> parts;
+  for (const Option& option : question.options) parts.push_back(option.id + ": " + option.label.in(language));
+  if (!question.min_label.empty()) parts.push_back("0: " + question.min_label.in(language));
+  if (!question.max_label.empty()) parts.push_back("10: " + question.max_label.in(language));
+  return join(parts, "; ");
+}
+
+ExportedQuestion describe_question(const Question& question, const std::vector<std::string>& languages) {
+  ExportedQuestion described{question.id, type_name(question.type), data_class_name(question.data), {}, {}};
+  for (const std::string& language : languages) {
+    // A version that did not declare a language has no text in it: blank rather than another language's.
+    if (question.text.by_language.count(language) == 0) continue;
+    described.text[language] = question.text.in(language);
+    described.options[language] = options_in(question, language);
+  }
+  return described;
+}
+
+// Scales and numbers are numbers in a spreadsheet; everything else a resident chose or wrote stays text.
+XlsxKind kind_of(const Question& question) {
+  return question.type == QuestionType::Scale10 || question.type == QuestionType::Number ? XlsxKind::Number
+                                                                                         : XlsxKind::Text;
+}
+
+Result<ExportColumns> load_columns(detail::HubState& hub, const std::string& consultation_id) {
+  auto read_versions = hub.store->all_versions(consultation_id);
+  if (!read_versions) return detail::storage_error(read_versions.error());
+  if (read_versions->empty()) {
+    return Error{ErrorCode::NotFound, "no consultation \"" + consultation_id + "\" is published on this hub"};
+  }
+  ExportColumns columns;
+  std::set<std::string> seen;
+  std::set<std::string> described;
+  std::vector<const Question*> every_question;  // newest version holding each, in export order
+  for (const auto& version : *read_versions) {
+    const auto loaded = hub.definition(consultation_id, version.first);
+    if (!loaded) return detail::storage_error(loaded.error());
+    if (!*loaded) continue;
+    columns.definitions[version.first] = *loaded;
+    for (const std::string& language : (*loaded)->languages) {
+      if (std::find(columns.languages.begin(), columns.languages.end(), language) == columns.languages.end()) {
+        columns.languages.push_back(language);
+      }
+    }
+    for (const Page& page : (*loaded)->pages) {
+      for (const Question& question : page.questions) {
+        if (described.insert(question.id).second) every_question.push_back(&question);
+        if (question.data == DataClass::Ordinary && seen.insert(question.id).second) {
+          columns.questions.push_back(question.id);
+          columns.question_kinds.push_back(kind_of(question));
+        }
+      }
+    }
+  }
+  for (const Question* question : every_question) {
+    columns.described.push_back(describe_question(*question, columns.languages));
+  }
+  return columns;
+}
 
 std::vector<std::string> csv_header(const std::vector<std::string>& questions) {
   std::vector<std::string> header = {"id",          "consultation_version", "language",   "channel",
@@ -183,46 +264,81 @@ std::vector<std::string> csv_cells(const detail::StoredResponse& row, const Expo
 
 }  // namespace
 
+}  // namespace soundings::hub
+
+namespace soundings::hub::detail {
+
+Result<ResponseExport> export_rows(HubState& hub, const std::string& consultation_id, const ResponseFilter* filter) {
+  auto columns = load_columns(hub, consultation_id);
+  if (!columns) return columns.error();
+  auto rows = filter == nullptr ? hub.store->responses_of(consultation_id)
+                                : hub.store->responses_of(consultation_id, *filter);
+  if (!rows) return storage_error(rows.error());
+  ResponseExport exported;
+  exported.header = csv_header(columns->questions);
+  exported.kinds.assign(exported.header.size(), XlsxKind::Text);
+  exported.kinds[1] = exported.kinds[9] = XlsxKind::Number;      // consultation_version, format
+  exported.kinds[7] = exported.kinds[8] = XlsxKind::DateTime;    // started_at, submitted_at
+  std::copy(columns->question_kinds.begin(), columns->question_kinds.end(), exported.kinds.begin() + kFixedColumns);
+  exported.rows.reserve(rows->size());
+  for (const auto& row : *rows) exported.rows.push_back(csv_cells(row, *columns));
+  exported.languages = std::move(columns->languages);
+  exported.questions = std::move(columns->described);
+  return exported;
+}
+
+std::string export_csv(const ResponseExport& exported) {
+  std::string out = kUtf8ByteOrderMark;
+  append_csv_row(out, exported.header);
+  for (const auto& row : exported.rows) append_csv_row(out, row);
+  return out;
+}
+
+Result<std::string> export_xlsx(const ResponseExport& exported) {
+  XlsxSheet responses{kResponsesSheet, exported.header, exported.kinds, exported.rows};
+  XlsxSheet questions;
+  questions.name = kQuestionsSheet;
+  questions.header = {"id", "type", "data", "in_export"};
+  for (const auto& language : exported.languages) questions.header.push_back("text_" + language);
+  for (const auto& language : exported.languages) questions.header.push_back("options_" + language);
+  for (const ExportedQuestion& question : exported.questions) {
+    const bool sealed = question.data != "ordinary";
+    std::vector<std::string> row = {question.id, question.type, question.data,
+                                    sealed ? "no: sealed, never exported" : "yes"};
+    const auto in = [](const std::map<std::string, std::string>& by_language, const std::string& language) {
+      const auto found = by_language.find(language);
+      return found == by_language.end() ? std::string() : found->second;
+    };
+    for (const auto& language : exported.languages) row.push_back(in(question.text, language));
+    for (const auto& language : exported.languages) row.push_back(in(question.options, language));
+    questions.rows.push_back(std::move(row));
+  }
+  return xlsx_workbook({responses, questions});
+}
+
+}  // namespace soundings::hub::detail
+
+namespace soundings::hub {
+
 Result<std::string> Hub::export_responses(const std::string& consultation_id, const std::string& format) {
   if (format != "csv" && format != "json") {
     return Error{ErrorCode::InvalidInput, "--format must be csv or json, not \"" + format + "\""};
   }
-  const auto storage_error = [](const Error& error) { return Error{error.code, "hub database: " + error.message}; };
-  auto read_versions = impl_->store->all_versions(consultation_id);
-  if (!read_versions) return storage_error(read_versions.error());
-  if (read_versions->empty()) {
-    return Error{ErrorCode::NotFound, "no consultation \"" + consultation_id + "\" is published on this hub"};
+  if (format == "csv") {
+    auto exported = detail::export_rows(*impl_, consultation_id, nullptr);
+    if (!exported) return exported.error();
+    return detail::export_csv(*exported);
   }
-  ExportColumns columns;
-  std::set<std::string> seen;
-  for (const auto& version : *read_versions) {
-    const auto loaded = impl_->definition(consultation_id, version.first);
-    if (!loaded) return storage_error(loaded.error());
-    if (!*loaded) continue;
-    columns.definitions[version.first] = *loaded;
-    for (const Page& page : (*loaded)->pages) {
-      for (const Question& question : page.questions) {
-        if (question.data == DataClass::Ordinary && seen.insert(question.id).second) {
-          columns.questions.push_back(question.id);
-        }
-      }
-    }
-  }
+  auto columns = load_columns(*impl_, consultation_id);
+  if (!columns) return columns.error();
   auto rows = impl_->store->responses_of(consultation_id);
-  if (!rows) return storage_error(rows.error());
-
-  if (format == "json") {
-    std::string out = "[";
-    for (size_t i = 0; i < rows->size(); ++i) {
-      const auto& row = (*rows)[i];
-      out += (i == 0 ? "\n" : ",\n") + json_export_item(row.body, columns.definition(row.consultation_version));
-    }
-    out += rows->empty() ? "]\n" : "\n]\n";
-    return out;
+  if (!rows) return detail::storage_error(rows.error());
+  std::string out = "[";
+  for (size_t i = 0; i < rows->size(); ++i) {
+    const auto& row = (*rows)[i];
+    out += (i == 0 ? "\n" : ",\n") + json_export_item(row.body, columns->definition(row.consultation_version));
   }
-  std::string out = detail::kUtf8ByteOrderMark;
-  detail::append_csv_row(out, csv_header(columns.questions));
-  for (const auto& row : *rows) detail::append_csv_row(out, csv_cells(row, columns));
+  out += rows->empty() ? "]\n" : "\n]\n";
   return out;
 }
 

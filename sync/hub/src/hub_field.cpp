@@ -54,11 +54,13 @@ std::string visits_json(const std::vector<Visit>& visits, const std::map<std::st
 
 }  // namespace
 
-Result<std::string> Hub::export_visits(const std::string& list_name, const std::string& format) {
+namespace detail {
+
+Result<std::string> export_visits(HubState& hub, const std::string& list_name, const std::string& format) {
   if (format != "csv" && format != "json") {
     return Error{ErrorCode::InvalidInput, "--format must be csv or json, not \"" + format + "\""};
   }
-  const auto lists = impl_->store->walk_list_names();
+  const auto lists = hub.store->walk_list_names();
   if (!lists) return storage_error(lists.error());
   std::map<std::string, std::string> names(lists->begin(), lists->end());
   std::string list_id;
@@ -68,7 +70,7 @@ Result<std::string> Hub::export_visits(const std::string& list_name, const std::
     }
     if (list_id.empty()) return Error{ErrorCode::NotFound, "no walk list named \"" + list_name + "\" on this hub"};
   }
-  const auto records = impl_->store->records_by_subject(RecordKind::Visit, list_id);
+  const auto records = hub.store->records_by_subject(RecordKind::Visit, list_id);
   if (!records) return storage_error(records.error());
   std::vector<Visit> visits;
   for (const auto& record : *records) {
@@ -79,6 +81,12 @@ Result<std::string> Hub::export_visits(const std::string& list_name, const std::
   }
   flag_many_completions(visits);
   return format == "csv" ? visits_csv(visits, names) : visits_json(visits, names);
+}
+
+}  // namespace detail
+
+Result<std::string> Hub::export_visits(const std::string& list_name, const std::string& format) {
+  return detail::export_visits(*impl_, list_name, format);
 }
 
 namespace {

@@ -66,6 +66,28 @@ const char* consultation_status(const std::string& today, const std::string& ope
 // Registers API v1 on `server` (PROTOCOL.md).
 void install_routes(httplib::Server& server, HubState& hub);
 
+// ---- admin operations on the shared state (issue 12) ----
+// The Hub methods of the same names forward here, so that the console's pages (which hold a HubState)
+// run exactly what the soundings-hub commands run.
+PublishOutcome publish_json(HubState& hub, const std::string& definition_json);                      // hub_admin.cpp
+[[nodiscard]] Status publish_feedback(HubState& hub, const std::string& consultation_id,
+                                      const std::string& feedback_json);                              // hub_admin.cpp
+[[nodiscard]] Status add_staff(HubState& hub, const std::string& staff_id, const std::string& name,
+                               const std::string& secret);                                           // hub_staff.cpp
+[[nodiscard]] Result<std::vector<StaffAccount>> staff(HubState& hub);
+[[nodiscard]] Status disable_staff(HubState& hub, const std::string& staff_id);
+[[nodiscard]] Result<WalkListImport> import_walk_list(HubState& hub, const std::string& name,
+                                                      const std::string& csv_text);                  // hub_walklists.cpp
+[[nodiscard]] Status assign_walk_list(HubState& hub, const std::string& name, const std::string& device_id);
+[[nodiscard]] Status unassign_walk_list(HubState& hub, const std::string& name, const std::string& device_id);
+[[nodiscard]] Status close_walk_list(HubState& hub, const std::string& name);
+[[nodiscard]] Result<std::vector<WalkListSummary>> walk_lists(HubState& hub);
+[[nodiscard]] Result<CoverageReport> coverage(HubState& hub, const std::string& list_name);
+[[nodiscard]] Result<std::string> export_visits(HubState& hub, const std::string& list_name,
+                                                const std::string& format);                          // hub_field.cpp
+// field_overview: declared above, with the overdue banner's other needs.
+// ---- end of admin operations on the shared state ----
+
 }  // namespace soundings::hub::detail
 
 namespace soundings::hub {

@@ -41,12 +41,14 @@ Status check_staff_name(const std::string& name) {
 
 }  // namespace
 
-Status Hub::add_staff(const std::string& staff_id, const std::string& name, const std::string& secret) {
+namespace detail {
+
+Status add_staff(HubState& hub, const std::string& staff_id, const std::string& name, const std::string& secret) {
   if (auto checked = check_staff_id(staff_id); !checked) return checked;
   if (auto checked = check_staff_name(name); !checked) return checked;
   auto hash = hash_officer_secret(secret);
   if (!hash) return hash.error();
-  const auto added = impl_->store->add_staff(detail::StoredStaff{{staff_id, name, impl_->now_text(), ""}, *hash});
+  const auto added = hub.store->add_staff(detail::StoredStaff{{staff_id, name, hub.now_text(), ""}, *hash});
   if (!added) return storage_error(added.error());
   if (!*added) {
     return Error{ErrorCode::Conflict, "a staff account \"" + staff_id +
@@ -56,8 +58,8 @@ Status Hub::add_staff(const std::string& staff_id, const std::string& name, cons
   return Status::success();
 }
 
-Result<std::vector<StaffAccount>> Hub::staff() {
-  auto stored = impl_->store->staff();
+Result<std::vector<StaffAccount>> staff(HubState& hub) {
+  auto stored = hub.store->staff();
   if (!stored) return storage_error(stored.error());
   std::vector<StaffAccount> out;
   out.reserve(stored->size());
@@ -65,13 +67,23 @@ Result<std::vector<StaffAccount>> Hub::staff() {
   return out;
 }
 
-Status Hub::disable_staff(const std::string& staff_id) {
-  const auto disabled = impl_->store->disable_staff(staff_id, impl_->now_text());
+Status disable_staff(HubState& hub, const std::string& staff_id) {
+  const auto disabled = hub.store->disable_staff(staff_id, hub.now_text());
   if (!disabled) return storage_error(disabled.error());
   if (!*disabled) {
     return Error{ErrorCode::NotFound, "no staff account \"" + staff_id + "\" (see soundings-hub staff list)"};
   }
   return Status::success();
 }
+
+}  // namespace detail
+
+Status Hub::add_staff(const std::string& staff_id, const std::string& name, const std::string& secret) {
+  return detail::add_staff(*impl_, staff_id, name, secret);
+}
+
+Result<std::vector<StaffAccount>> Hub::staff() { return detail::staff(*impl_); }
+
+Status Hub::disable_staff(const std::string& staff_id) { return detail::disable_staff(*impl_, staff_id); }
 
 }  // namespace soundings::hub

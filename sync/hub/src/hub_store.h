@@ -177,6 +177,45 @@ struct TextRow {
   std::string text;
 };
 
+// ---- quarantine decisions (issue 12) ----
+// Head office's decision on a quarantined item (hub_store_decisions.cpp, hub_decisions.h).
+struct QuarantineDecision {
+  int64_t seq = 0;
+  std::string decision;    // "released" or "rejected"
+  std::string decided_by;  // the console user's email
+  std::string decided_at;
+  std::string reason;
+  std::string record_id;   // the item's record id; empty when it had no usable one
+  std::string device_id;   // the device it came from
+};
+
+// What a release stores in the same transaction as its decision. A conflicting response's copy becomes a
+// reviewed correction beside the stored response (whose body is never changed); a rejected record that now
+// parses is stored as it would have been at ingest.
+struct ReleaseWrite {
+  enum class What { Nothing, Correction, Response, Record };
+  What what = What::Nothing;
+  BatchItem item;  // the record: kind, record_id, columns, canonical body and its hash
+  std::string received_from;
+  std::string received_at;
+  // Responses and corrections: the facets results count (hub_facets.h), written over the response's.
+  std::string language, channel, venue, device, choices;
+  std::vector<std::pair<std::string, std::string>> texts;  // (question id, free text)
+  int facets_version = 0;
+};
+
+// How writing a decision went: done, or refused with nothing changed.
+enum class DecisionWrite { Done, AlreadyDecided, AlreadyCorrected, AlreadyStored };
+// ---- end of quarantine decisions ----
+
+// One published version of a consultation as the console's publish page lists it.
+struct PublishedVersion {
+  int version = 0;
+  std::string opens;
+  std::string closes;
+  std::string published_at;
+};
+
 // What DATA_DIR/hub.sqlite must be (application id, migrations): for reading a hub file without the Store.
 const sqlite::Schema& hub_sqlite_schema();
 
@@ -359,6 +398,30 @@ class Store {
   [[nodiscard]] Result<std::vector<AuditRow>> audit_rows_before(int64_t before, int64_t limit);
   // Every entry from the first, oldest first, streamed; `row` returns false to stop.
   [[nodiscard]] Status scan_audit(const std::function<bool(const AuditRow&)>& row);
+
+  // ---- quarantine decisions (issue 12) ----
+  // hub_store_decisions.cpp. Decisions live in the store, so every hub sharing it sees them.
+  [[nodiscard]] Result<std::optional<QuarantinedItem>> quarantined_item(int64_t seq);
+  [[nodiscard]] Result<std::optional<QuarantineDecision>> quarantine_decision(int64_t seq);
+  [[nodiscard]] Result<std::vector<QuarantineDecision>> quarantine_decisions();  // by seq
+  // The stored copy of a record of `kind` with this id (a response's body as first stored); nullopt: none.
+  [[nodiscard]] Result<std::optional<std::string>> stored_body(RecordKind kind, const std::string& id);
+  // A response's reviewed correction: (quarantine seq, body); nullopt: none.
+  [[nodiscard]] Result<std::optional<std::pair<int64_t, std::string>>> correction_of(const std::string& response_id);
+  // The decision and what its release stores, in one transaction; a second decision on an item is refused
+  // by the database's key (two hubs deciding at once: one wins), and so is a second correction or a record
+  // whose id is taken meanwhile.
+  [[nodiscard]] Result<DecisionWrite> record_decision(const QuarantineDecision& decision, const ReleaseWrite& release);
+  // The decisions on items received from one device, newest first, at most `limit`.
+  [[nodiscard]] Result<std::vector<QuarantineDecision>> decisions_for_device(const std::string& device_id,
+                                                                             int64_t limit);
+  // The device clock's difference from the hub's at its last heartbeat that said (device - hub, seconds).
+  [[nodiscard]] Status set_clock_offset(const std::string& device_id, int64_t offset_seconds);
+  [[nodiscard]] Result<std::map<std::string, int64_t, std::less<>>> clock_offsets();  // devices that said
+  // ---- end of quarantine decisions ----
+  // ---- publish (issue 12) ----
+  // Every published version of a consultation with when it was published, newest first (hub_store_publish.cpp).
+  [[nodiscard]] Result<std::vector<PublishedVersion>> version_history(const std::string& id);
 
  private:
   struct PendingBatch;

@@ -214,7 +214,9 @@ std::optional<size_t> outcome_index(const std::string& name) {
 
 }  // namespace
 
-Result<WalkListImport> Hub::import_walk_list(const std::string& name, const std::string& csv_text) {
+namespace detail {
+
+Result<WalkListImport> import_walk_list(HubState& hub, const std::string& name, const std::string& csv_text) {
   WalkListImport outcome;
   if (auto problem = name_problem(name); !problem.empty()) {
     outcome.problems.push_back(problem);
@@ -222,7 +224,7 @@ Result<WalkListImport> Hub::import_walk_list(const std::string& name, const std:
   }
   Problems problems;
   const std::vector<ImportedDoor> doors = read_doors(csv_text, problems, outcome.ignored_columns);
-  const auto existing = impl_->store->walk_list_named(name);
+  const auto existing = hub.store->walk_list_named(name);
   if (!existing) return storage_error(existing.error());
   if (*existing) problems.add("a walk list named \"" + name + "\" already exists; choose another name");
   if (problems.any()) {
@@ -231,7 +233,7 @@ Result<WalkListImport> Hub::import_walk_list(const std::string& name, const std:
   }
   outcome.id = make_uuid();
   outcome.doors = static_cast<int64_t>(doors.size());
-  const auto added = impl_->store->add_walk_list(detail::WalkListRow{outcome.id, name, impl_->now_text(), ""}, doors);
+  const auto added = hub.store->add_walk_list(detail::WalkListRow{outcome.id, name, hub.now_text(), ""}, doors);
   if (!added) {
     if (added.error().code == ErrorCode::Conflict) {
       outcome.problems.push_back(added.error().message);
@@ -242,23 +244,23 @@ Result<WalkListImport> Hub::import_walk_list(const std::string& name, const std:
   return outcome;
 }
 
-Status Hub::assign_walk_list(const std::string& name, const std::string& device_id) {
-  auto list = list_named(*impl_->store, name);
+Status assign_walk_list(HubState& hub, const std::string& name, const std::string& device_id) {
+  auto list = list_named(*hub.store, name);
   if (!list) return list.error();
   if (!list->closed_at.empty()) {
     return Error{ErrorCode::InvalidInput, "walk list \"" + name + "\" was closed on " + list->closed_at +
                                               "; a closed list goes to no tablet"};
   }
-  if (auto field = check_field_device(*impl_->store, device_id); !field) return field;
-  auto assigned = impl_->store->assign_walk_list(list->id, device_id, impl_->now_text());
+  if (auto field = check_field_device(*hub.store, device_id); !field) return field;
+  auto assigned = hub.store->assign_walk_list(list->id, device_id, hub.now_text());
   if (!assigned) return storage_error(assigned.error());
   return Status::success();
 }
 
-Status Hub::unassign_walk_list(const std::string& name, const std::string& device_id) {
-  auto list = list_named(*impl_->store, name);
+Status unassign_walk_list(HubState& hub, const std::string& name, const std::string& device_id) {
+  auto list = list_named(*hub.store, name);
   if (!list) return list.error();
-  auto removed = impl_->store->unassign_walk_list(list->id, device_id);
+  auto removed = hub.store->unassign_walk_list(list->id, device_id);
   if (!removed) return storage_error(removed.error());
   if (!*removed) {
     return Error{ErrorCode::NotFound, "walk list \"" + name + "\" is not assigned to device " + device_id};
@@ -266,26 +268,26 @@ Status Hub::unassign_walk_list(const std::string& name, const std::string& devic
   return Status::success();
 }
 
-Status Hub::close_walk_list(const std::string& name) {
-  auto list = list_named(*impl_->store, name);
+Status close_walk_list(HubState& hub, const std::string& name) {
+  auto list = list_named(*hub.store, name);
   if (!list) return list.error();
-  auto closed = impl_->store->close_walk_list(list->id, impl_->now_text());
+  auto closed = hub.store->close_walk_list(list->id, hub.now_text());
   if (!closed) return storage_error(closed.error());
   return Status::success();
 }
 
-Result<std::vector<WalkListSummary>> Hub::walk_lists() {
-  auto lists = impl_->store->walk_list_summaries();
+Result<std::vector<WalkListSummary>> walk_lists(HubState& hub) {
+  auto lists = hub.store->walk_list_summaries();
   if (!lists) return storage_error(lists.error());
   return lists;
 }
 
-Result<CoverageReport> Hub::coverage(const std::string& list_name) {
-  auto list = list_named(*impl_->store, list_name);
+Result<CoverageReport> coverage(HubState& hub, const std::string& list_name) {
+  auto list = list_named(*hub.store, list_name);
   if (!list) return list.error();
-  const auto doors = impl_->store->walk_addresses(list->id);
+  const auto doors = hub.store->walk_addresses(list->id);
   if (!doors) return storage_error(doors.error());
-  const auto visits = impl_->store->records_by_subject(RecordKind::Visit, list->id);
+  const auto visits = hub.store->records_by_subject(RecordKind::Visit, list->id);
   if (!visits) return storage_error(visits.error());
   CoverageReport report{list->id, list->name, {}};
   std::map<std::string, size_t, std::less<>> street_of_door;
@@ -313,6 +315,26 @@ Result<CoverageReport> Hub::coverage(const std::string& list_name) {
   }
   return report;
 }
+
+}  // namespace detail
+
+Result<WalkListImport> Hub::import_walk_list(const std::string& name, const std::string& csv_text) {
+  return detail::import_walk_list(*impl_, name, csv_text);
+}
+
+Status Hub::assign_walk_list(const std::string& name, const std::string& device_id) {
+  return detail::assign_walk_list(*impl_, name, device_id);
+}
+
+Status Hub::unassign_walk_list(const std::string& name, const std::string& device_id) {
+  return detail::unassign_walk_list(*impl_, name, device_id);
+}
+
+Status Hub::close_walk_list(const std::string& name) { return detail::close_walk_list(*impl_, name); }
+
+Result<std::vector<WalkListSummary>> Hub::walk_lists() { return detail::walk_lists(*impl_); }
+
+Result<CoverageReport> Hub::coverage(const std::string& list_name) { return detail::coverage(*impl_, list_name); }
 
 Result<std::string> Hub::coverage_csv(const std::string& list_name) {
   const auto report = coverage(list_name);

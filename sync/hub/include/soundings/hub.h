@@ -153,6 +153,8 @@ struct ReachOptions {
 
 struct PublishOutcome {
   std::vector<Problem> problems;   // empty on success
+  // The loader's warnings (issue 12: the console's publish page shows them): they do not stop publishing.
+  std::vector<Problem> warnings;
   std::string id;
   int version = 0;
 };
