@@ -388,6 +388,17 @@ TEST_CASE("written answers: one question at a time, searched, a page of 25 at a 
   CHECK(call(served.hub(), "/consultations/town-square/text", {{"question", "favourite"}}).result.status == 200);
   CHECK(call(served.hub(), "/consultations/town-square/text", {{"question", "age_band"}}).result.status == 400);
   CHECK(call(served.hub(), "/consultations/town-square/text", {{"page", "0"}}).result.status == 400);
+  // A twin's extension is not part of a consultation's id; an id with a dot still is one.
+  for (const console::Route& route : console::consultation_routes()) {
+    std::smatch match;
+    const std::string twin = "/consultations/town-square.csv";
+    const std::string dotted = "/consultations/town.square";
+    if (route.pattern.find("/consultations/(") == 0 && route.pattern.back() == ')') {
+      CHECK_FALSE(std::regex_match(twin, match, std::regex(route.pattern)));
+      CHECK(std::regex_match(dotted, match, std::regex(route.pattern)));
+      CHECK(match[1] == "town.square");
+    }
+  }
   // Viewers see aggregates only: the route asks for row-level reading.
   for (const console::Route& route : console::consultation_routes()) {
     const bool texts = route.pattern.find("/text") != std::string::npos;
@@ -482,4 +493,49 @@ TEST_CASE("responses_of with a filter reads the matching responses in order", "[
     CHECK(row.choices.find("rating=7") != std::string::npos);
   }));
   CHECK(rows == 3);
+}
+
+TEST_CASE("over HTTP a viewer reads results and their twins but not written answers", "[console]") {
+  hubtest::ServedHub served;
+  const std::string token = served.enrol();
+  std::vector<soundings::Response> responses;
+  for (int i = 0; i < 9; ++i) responses.push_back(response("trees"));
+  for (int i = 0; i < 3; ++i) responses.push_back(response("market"));
+  store(served, token, responses);
+  REQUIRE(served.hub().add_console_user("gwyliwr@example.gov.uk", "viewer", "correct horse battery staple"));
+  auto client = served.client();
+  const std::string origin = "http://127.0.0.1:" + std::to_string(served.port());
+  const auto signed_in = client.Post("/sign-in", {{"Origin", origin}},
+                                     "email=gwyliwr%40example.gov.uk&password=correct+horse+battery+staple&next=%2F",
+                                     "application/x-www-form-urlencoded");
+  REQUIRE(signed_in);
+  std::string cookie;
+  for (const auto& [name, value] : signed_in->headers) {
+    if (name == "Set-Cookie" && value.rfind("soundings_session=", 0) == 0) cookie = value.substr(0, value.find(';'));
+  }
+  REQUIRE_FALSE(cookie.empty());
+  const httplib::Headers headers = {{"Cookie", cookie}};
+
+  const auto page = client.Get("/consultations/town-square", headers);
+  REQUIRE(page);
+  CHECK(page->status == 200);
+  CHECK(page->body.find("<h1>Results: The future of the town square</h1>") != std::string::npos);
+  const auto csv = client.Get("/consultations/town-square.csv?table=q-favourite", headers);
+  REQUIRE(csv);
+  CHECK(csv->status == 200);
+  CHECK(csv->body.find("<5") != std::string::npos);
+  CHECK(csv->body.find(",3") == std::string::npos);
+  CHECK(csv->body.find(",9") == std::string::npos);
+  const auto json = client.Get("/consultations/town-square.json?table=q-favourite", headers);
+  REQUIRE(json);
+  CHECK(json->status == 200);
+  CHECK(json->body.find(":3") == std::string::npos);
+  CHECK(json->body.find(":9") == std::string::npos);
+  const auto texts = client.Get("/consultations/town-square/text", headers);
+  REQUIRE(texts);
+  CHECK(texts->status == 403);
+  CHECK(texts->body.find("Mwy o goed") == std::string::npos);
+  const auto reach = client.Get("/consultations/town-square/reach", headers);
+  REQUIRE(reach);
+  CHECK(reach->status == 200);
 }

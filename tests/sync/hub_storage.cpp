@@ -123,11 +123,12 @@ TEST_CASE("a hub database made by the first release (schema 1) upgrades to schem
     CHECK((*opened)->publish_json(hubtest::town_square_json()).problems.empty());
   }
   const SchemaFacts after = schema_facts(path);
-  CHECK(after.user_version == 3);
+  CHECK(after.user_version == 5);
   CHECK(after.application_id == 0x536e4862);
   // Migration 2 adds quarantine_by_device; migration 3 five tables for records and field work, two
-  // indexes and six automatic ones.
-  CHECK(after.objects == 30);
+  // indexes and six automatic ones; migration 4 the console's seven tables, three indexes and six automatic
+  // ones; migration 5 replaces responses_by_consultation with responses_facets.
+  CHECK(after.objects == 46);
   CHECK(after.device_index);
 
   // Opened again at schema 3: nothing more to do, and the records are still there.
@@ -135,7 +136,7 @@ TEST_CASE("a hub database made by the first release (schema 1) upgrades to schem
   REQUIRE(again);
   CHECK(must((*again)->stored_count()) == 1);
   CHECK(must((*again)->quarantine_count()) == 1);
-  CHECK(schema_facts(path).objects == 30);
+  CHECK(schema_facts(path).objects == 46);
 }
 
 TEST_CASE("a schema-1 hub database that already has the quarantine_by_device index upgrades too", "[hub][sqlite]") {
@@ -152,8 +153,8 @@ TEST_CASE("a schema-1 hub database that already has the quarantine_by_device ind
     CHECK(must((*opened)->quarantine_count()) == 1);
   }
   const SchemaFacts after = schema_facts(path);
-  CHECK(after.user_version == 3);
-  CHECK(after.objects == 30);
+  CHECK(after.user_version == 5);
+  CHECK(after.objects == 46);
   CHECK(after.device_index);
 }
 
@@ -161,7 +162,7 @@ TEST_CASE("a hub database from a newer hub is refused, named and left unchanged"
   hubtest::TempDir dir;
   const auto path = dir.path() / "hub.sqlite";
   run_sql(path, kFirstReleaseSchema);
-  run_sql(path, "PRAGMA journal_mode = DELETE; PRAGMA user_version = 4;");
+  run_sql(path, "PRAGMA journal_mode = DELETE; PRAGMA user_version = 6;");
   const std::string before = read_bytes(path);
   soundings::hub::HubConfig config;
   config.data_dir = dir.path().string();

@@ -331,12 +331,15 @@ PageResult reach_page(PageRequest& request) {
 }  // namespace
 
 std::vector<Route> consultation_routes() {
+  // A consultation id may hold '.' (the loader's rule), so an id that ends like a twin's extension is left to
+  // the twin: /consultations/town-square.csv is the results' CSV, not a consultation "town-square.csv".
+  const std::string id = "((?![^/]*\\.(?:csv|json|xlsx)$)[A-Za-z0-9_.+-]+)";
   return {
       {"GET", "/", Permission::ReadResults, consultations_page, true},
       {"GET", "/consultations", Permission::ReadResults, consultations_page, true},
-      {"GET", "/consultations/([A-Za-z0-9_.+-]+)", Permission::ReadResults, results_page, true},
-      {"GET", "/consultations/([A-Za-z0-9_.+-]+)/text", Permission::ReadRows, texts_page, true},
-      {"GET", "/consultations/([A-Za-z0-9_.+-]+)/reach", Permission::ReadResults, reach_page, true},
+      {"GET", "/consultations/" + id, Permission::ReadResults, results_page, true},
+      {"GET", "/consultations/" + id + "/text", Permission::ReadRows, texts_page, true},
+      {"GET", "/consultations/" + id + "/reach", Permission::ReadResults, reach_page, true},
   };
 }
 
