@@ -31,6 +31,11 @@ for f in assets/consultations/*.json; do
   "$HUB" publish --data "$DEMO/hub" "$f"
 done
 
+# A console account is never defaulted either: make an administrator for this demo and say its password.
+CONSOLE_EMAIL="demo@soundings.invalid"
+CONSOLE_PASSWORD="${SOUNDINGS_DEMO_CONSOLE_PASSWORD:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(12))')}"
+echo "$CONSOLE_PASSWORD" | "$HUB" user add --data "$DEMO/hub" --email "$CONSOLE_EMAIL" --role admin
+
 echo "== Starting the hub on $URL (data in $DEMO/hub)"
 "$HUB" serve --data "$DEMO/hub" --listen "127.0.0.1:$PORT" >"$DEMO/hub.log" 2>&1 &
 HUB_PID=$!
@@ -63,6 +68,7 @@ TABLET_ID="$(echo "$ENROLLED" | sed -n 's/.*(device \([^)]*\)).*/\1/p')"
 
 echo
 echo "Hub:        $URL   (log: $DEMO/hub.log)"
+echo "Console:    $URL/   sign in as $CONSOLE_EMAIL with password $CONSOLE_PASSWORD"
 echo "Staff PIN:  $PIN   (long-press the top-left corner of the kiosk for the staff screen)"
 echo "Export:     $HUB export --data $DEMO/hub --consultation influencing-decisions --format csv"
 echo "Reach:      $HUB reach --data $DEMO/hub --consultation influencing-decisions   (equality answers, counted)"
@@ -124,4 +130,7 @@ else
   "$HUB" coverage --data "$DEMO/hub" --list "Bryn estate (demo)"
   echo
   "$HUB" field --data "$DEMO/hub" || true   # exit status 3 would mean an officer is overdue
+  echo
+  echo "== The console at $URL/, signed in as $CONSOLE_EMAIL (open it in a browser while the hub runs)"
+  echo "$CONSOLE_PASSWORD" | python3 deploy/console-check.py "$URL" "$CONSOLE_EMAIL" /
 fi

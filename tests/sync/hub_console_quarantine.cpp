@@ -105,7 +105,7 @@ TEST_CASE("a rejection records who decided and why, the item stays in quarantine
   auto hub = hub_on(served);
 
   // A reason is required, of 1 to 500 characters: nothing is recorded without one.
-  for (const std::string bad : {std::string(), std::string("   "), std::string(501, 'w'), std::string("\xff")}) {
+  for (const std::string& bad : {std::string(), std::string("   "), std::string(501, 'w'), std::string("\xff")}) {
     const auto refused = must(decide_quarantine(*hub, seq, DecisionKind::Reject, "officer@council.gov.uk", bad));
     CHECK(refused.refusal == DecisionRefusal::BadReason);
     CHECK(refused.detail.find("reason") != std::string::npos);
@@ -321,6 +321,11 @@ TEST_CASE("the quarantine pages list items, show a conflict's two copies, and de
   const auto counted = must(served.hub().state_for_tests().store->responses_of("town-square", ResponseFilter{}));
   REQUIRE(counted.size() == 1);
   CHECK(json::parse(counted[0].body) == soundings::response_to_json(changed));
+  // So does the export: the correction's answers, once.
+  const auto exported = json::parse(must(served.hub().export_responses("town-square", "json")));
+  REQUIRE(exported.size() == 1);
+  CHECK(exported[0]["answers"]["comments"] == "Llai o geir");
+  CHECK(exported[0]["language"] == "en");
   CHECK(json::parse(must(served.hub().state_for_tests().store->stored_body(soundings::RecordKind::Response,
                                                                            stored.id))
                         .value()) == soundings::response_to_json(stored));

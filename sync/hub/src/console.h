@@ -114,9 +114,10 @@ struct Cell {
   std::optional<int64_t> number;  // set for counts (and suppressed counts: number unset, suppressed true)
   bool suppressed = false;
   std::string href;               // the page's cell is a link when set (twins give the text)
-  static Cell of(std::string text) { return Cell{std::move(text), std::nullopt, false, {}}; }
-  static Cell count(int64_t n) { return Cell{std::to_string(n), n, false, {}}; }
-  static Cell hidden() { return Cell{{}, std::nullopt, true, {}}; }
+  std::string code;               // when set, the twins give this stable code instead of the text (words for people)
+  static Cell of(std::string text) { return Cell{std::move(text), std::nullopt, false, {}, {}}; }
+  static Cell count(int64_t n) { return Cell{std::to_string(n), n, false, {}, {}}; }
+  static Cell hidden() { return Cell{{}, std::nullopt, true, {}, {}}; }
 };
 
 struct Table {
@@ -200,6 +201,10 @@ struct Route {
   Handler handler;
   bool twins = false;        // GET: also answers PATH.csv and PATH.json
 };
+
+// A consultation id in a route (the loader's plain ids: letters, digits, '-', '_', '.', '+'), as one capture;
+// never one ending in a twin's or a download's extension, which belongs to the twin.
+inline constexpr const char* kConsultationIdPattern = "((?![^/]*\\.(?:csv|json|xlsx)$)[A-Za-z0-9_.+-]+)";
 
 // Each page file adds its routes (console.cpp gathers them).
 std::vector<Route> consultation_routes();  // /, /consultations..., results, free text, reach

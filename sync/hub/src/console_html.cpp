@@ -64,8 +64,13 @@ std::string escape(std::string_view text) {
 }
 
 std::string table_html(const Table& table, const Lang& lang) {
-  std::string out = "<div class=\"table-wrap\"><table id=\"" + escape(table.id) + "\">";
-  if (!table.caption.empty()) out += "<caption>" + escape(table.caption) + "</caption>";
+  // A wide table scrolls inside its wrapper, which keyboard users must be able to reach (WCAG 2.1.1): it is
+  // a focusable region named by the table's caption.
+  const std::string caption_id = escape(table.id) + "-caption";
+  std::string out = "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" ";
+  out += table.caption.empty() ? "aria-label=\"" + escape(table.id) + "\">" : "aria-labelledby=\"" + caption_id + "\">";
+  out += "<table id=\"" + escape(table.id) + "\">";
+  if (!table.caption.empty()) out += "<caption id=\"" + caption_id + "\">" + escape(table.caption) + "</caption>";
   out += "<thead><tr>";
   for (const std::string& header : table.headers) out += "<th scope=\"col\">" + escape(header) + "</th>";
   out += "</tr></thead><tbody>";
@@ -103,7 +108,7 @@ std::string table_csv(const Table& table) {
       } else if (cell.number) {
         cells.push_back(std::to_string(*cell.number));
       } else {
-        cells.push_back(valid_utf8(cell.text));
+        cells.push_back(valid_utf8(cell.code.empty() ? cell.text : cell.code));
       }
     }
     append_csv_row(out, cells);
@@ -122,7 +127,7 @@ nlohmann::json table_json(const Table& table) {
       } else if (cell.number) {
         object[table.keys[i]] = *cell.number;
       } else {
-        object[table.keys[i]] = valid_utf8(cell.text);
+        object[table.keys[i]] = valid_utf8(cell.code.empty() ? cell.text : cell.code);
       }
     }
     rows.push_back(std::move(object));

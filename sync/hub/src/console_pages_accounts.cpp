@@ -130,6 +130,16 @@ PageResult disable_user_post(PageRequest& request) {
   return result;
 }
 
+// An action in words in the page's language; the .csv/.json twins keep its code, which scripts rely on.
+Cell action_cell(const std::string& action, const Lang& lang) {
+  const std::string key = "audit.action." + action;
+  std::string words = tr(key, lang);
+  if (words == "[" + key + "]") words = action;
+  Cell cell = Cell::of(std::move(words));
+  cell.code = action;
+  return cell;
+}
+
 Table audit_table(const std::vector<AuditEntry>& entries, const Lang& lang) {
   Table table;
   table.id = "audit";
@@ -139,8 +149,8 @@ Table audit_table(const std::vector<AuditEntry>& entries, const Lang& lang) {
                    tr("audit.hash", lang)};
   table.keys = {"seq", "at", "actor", "action", "subject", "detail", "hash"};
   for (const auto& entry : entries) {
-    table.rows.push_back({Cell{std::to_string(entry.seq), entry.seq, false, {}}, Cell::of(entry.at),
-                          Cell::of(entry.actor), Cell::of(entry.action), Cell::of(entry.subject),
+    table.rows.push_back({Cell::count(entry.seq), Cell::of(entry.at),
+                          Cell::of(entry.actor), action_cell(entry.action, lang), Cell::of(entry.subject),
                           Cell::of(entry.detail), Cell::of(entry.hash)});
   }
   return table;
@@ -257,6 +267,23 @@ std::vector<TextEntry> account_text() {
       {"audit.at", "Time (UTC)", "Amser (UTC)"},
       {"audit.actor", "Who", "Pwy"},
       {"audit.action", "Action", "Gweithred"},
+      {"audit.action.sign_in", "Signed in", "Mewngofnodi"},
+      {"audit.action.sign_in_failed", "Sign-in failed", "Methodd mewngofnodi"},
+      {"audit.action.sign_out", "Signed out", "Allgofnodi"},
+      {"audit.action.publish", "Published a consultation", "Cyhoeddi ymgynghoriad"},
+      {"audit.action.feedback", "Published \"you said, we did\"", "Cyhoeddi \"dywedoch chi, gwnaethom ni\""},
+      {"audit.action.quarantine_release", "Released from quarantine", "Rhyddhau o gwarantîn"},
+      {"audit.action.quarantine_reject", "Rejected in quarantine", "Gwrthod mewn cwarantîn"},
+      {"audit.action.export", "Exported responses", "Allforio ymatebion"},
+      {"audit.action.enrol_code", "Made an enrolment code", "Creu cod cofrestru"},
+      {"audit.action.revoke", "Revoked a device", "Dirymu dyfais"},
+      {"audit.action.user_add", "Added a console account", "Ychwanegu cyfrif consol"},
+      {"audit.action.user_disable", "Disabled a console account", "Analluogi cyfrif consol"},
+      {"audit.action.walklist_import", "Imported a walk list", "Mewnforio rhestr gerdded"},
+      {"audit.action.walklist_assign", "Assigned a walk list", "Neilltuo rhestr gerdded"},
+      {"audit.action.walklist_unassign", "Took a walk list off a tablet", "Tynnu rhestr gerdded oddi ar dabled"},
+      {"audit.action.walklist_close", "Closed a walk list", "Cau rhestr gerdded"},
+      {"audit.action.staff_disable", "Disabled an officer's account", "Analluogi cyfrif swyddog"},
       {"audit.subject", "About", "Ynghylch"},
       {"audit.detail", "Detail", "Manylion"},
       {"audit.hash", "Hash", "Stwnsh"},

@@ -333,7 +333,7 @@ PageResult reach_page(PageRequest& request) {
 std::vector<Route> consultation_routes() {
   // A consultation id may hold '.' (the loader's rule), so an id that ends like a twin's extension is left to
   // the twin: /consultations/town-square.csv is the results' CSV, not a consultation "town-square.csv".
-  const std::string id = "((?![^/]*\\.(?:csv|json|xlsx)$)[A-Za-z0-9_.+-]+)";
+  const std::string id = kConsultationIdPattern;
   return {
       {"GET", "/", Permission::ReadResults, consultations_page, true},
       {"GET", "/consultations", Permission::ReadResults, consultations_page, true},

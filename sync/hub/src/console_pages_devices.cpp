@@ -87,9 +87,9 @@ PageResult list_page(PageRequest& request) {
       ++silent_count;
     }
     if (offset && (*offset > kClockFlagSeconds || *offset < -kClockFlagSeconds) && state == "ok") state = "clock";
-    Cell storage{storage_text(device.free_disk_bytes, lang), std::nullopt, false, {}};
+    Cell storage{storage_text(device.free_disk_bytes, lang), std::nullopt, false, {}, {}};
     if (device.free_disk_bytes >= 0) storage.number = device.free_disk_bytes;
-    Cell clock{clock_text(offset, lang), offset, false, {}};
+    Cell clock{clock_text(offset, lang), offset, false, {}, {}};
     Cell waiting = Cell::count(device.pending_on_device);
     if (!html) {
       storage.text.clear();

@@ -121,7 +121,7 @@ PageResult export_page(PageRequest& request) {
 // The page has no .csv/.json twins: its downloads are routes of their own, which the router finds by the
 // whole path before it looks for a twin (a twin's table CSV would be something else under the same name).
 std::vector<Route> export_routes() {
-  const std::string page = "/consultations/([a-z0-9-]+)/export";
+  const std::string page = std::string("/consultations/") + kConsultationIdPattern + "/export";
   return {
       Route{"GET", page, Permission::Export, export_page, false},
       Route{"GET", page + R"(\.csv)", Permission::Export, [](PageRequest& r) { return download(r, Format::Csv); },

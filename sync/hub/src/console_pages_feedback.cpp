@@ -256,8 +256,8 @@ PageResult post_feedback(PageRequest& request) {
 
 std::vector<Route> feedback_routes() {
   return {
-      {"GET", "/consultations/([a-z0-9_-]+)/feedback", Permission::Feedback, show_feedback, false},
-      {"POST", "/consultations/([a-z0-9_-]+)/feedback", Permission::Feedback, post_feedback, false},
+      {"GET", std::string("/consultations/") + kConsultationIdPattern + "/feedback", Permission::Feedback, show_feedback, false},
+      {"POST", std::string("/consultations/") + kConsultationIdPattern + "/feedback", Permission::Feedback, post_feedback, false},
   };
 }
 

@@ -18,7 +18,7 @@ std::string form_field(const PageRequest& request, const std::string& name) {
   return value;
 }
 
-constexpr const char* kIdPattern = "([a-z0-9_-]+)";
+constexpr const char* kIdPattern = kConsultationIdPattern;
 
 // The place and message of each problem, labelled in words (not colour) as an error or a warning.
 std::string problem_list(const std::vector<Problem>& problems, const std::string& label_key, const Lang& lang) {

@@ -203,14 +203,22 @@ PageResult results_page(PageRequest& request) {
   std::string main = page_heading(result.title);
   main += "<nav aria-label=\"" + escape(tr("results.links", lang)) + "\"><ul>";
   const std::string with_query = query.empty() ? "" : "?" + query;
-  const std::pair<std::string, std::string> links[] = {
-      {path + "/text" + with_query, tr("results.link_texts", lang)},
-      {path + "/reach", tr("results.link_reach", lang)},
-      {path + "/export.csv" + with_query, tr("results.link_export_csv", lang)},
-      {path + "/export.xlsx" + with_query, tr("results.link_export_xlsx", lang)},
-      {path + "/feedback", tr("results.link_feedback", lang)},
+  // Only the links this person may follow: a viewer sees counts, never rows, and is not offered them.
+  const struct {
+    std::string href;
+    std::string text;
+    Permission needs;
+  } links[] = {
+      {path + "/text" + with_query, tr("results.link_texts", lang), Permission::ReadRows},
+      {path + "/reach", tr("results.link_reach", lang), Permission::ReadResults},
+      {path + "/export.csv" + with_query, tr("results.link_export_csv", lang), Permission::Export},
+      {path + "/export.xlsx" + with_query, tr("results.link_export_xlsx", lang), Permission::Export},
+      {path + "/feedback", tr("results.link_feedback", lang), Permission::Feedback},
   };
-  for (const auto& [href, text] : links) main += "<li><a href=\"" + escape(href) + "\">" + escape(text) + "</a></li>";
+  for (const auto& link : links) {
+    if (!allowed(request.session.role, link.needs)) continue;
+    main += "<li><a href=\"" + escape(link.href) + "\">" + escape(link.text) + "</a></li>";
+  }
   main += "</ul></nav>";
   main += "<h2>" + escape(tr("filter.legend", lang)) + "</h2>";
   main += filter_form(request, path, filter, tally.choices, device_names);

@@ -216,9 +216,11 @@ CREATE TABLE response_texts (
 CREATE INDEX response_texts_by_question ON response_texts (consultation_id, question_id, response_id);
 ALTER TABLE devices ADD COLUMN clock_offset_seconds BIGINT;
 )sql"},
-    // Migration 5, as hub_store_open.cpp's: the facet columns in an index, for index-only scans of results.
+    // Migration 5, as hub_store_open.cpp's but without `choices`: a PostgreSQL index entry must fit in about
+    // 2.7 kB, and a response answering hundreds of closed questions would then fail to store (a batch refused
+    // for ever). Results read `choices` from the row instead.
     {5, R"sql(
-CREATE INDEX responses_facets ON responses (consultation_id, submitted_at, id, language, channel, venue, device, choices);
+CREATE INDEX responses_facets ON responses (consultation_id, submitted_at, id, language, channel, venue, device);
 DROP INDEX responses_by_consultation;
 )sql"}}};
 

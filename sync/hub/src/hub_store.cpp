@@ -434,9 +434,11 @@ Result<std::vector<std::string>> Store::stored_ids() {
 Result<std::vector<StoredResponse>> Store::responses_of(const std::string& consultation_id) {
   auto db = reader();
   if (!db) return db.error();
+  // A response head office released a reviewed correction of is exported as the correction (issue 12).
   auto query = (*db)->cached(
-      "SELECT id, consultation_version, body FROM responses WHERE consultation_id = ?1 "
-      "ORDER BY submitted_at, id");
+      "SELECT r.id, r.consultation_version, coalesce(c.body, r.body) FROM responses r "
+      "LEFT JOIN response_corrections c ON c.response_id = r.id WHERE r.consultation_id = ?1 "
+      "ORDER BY r.submitted_at, r.id");
   if (!query) return query.error();
   query->bind(1, consultation_id);
   return collect<StoredResponse>(*query, "reading the responses to " + consultation_id, [](const auto& row) {
