@@ -403,6 +403,10 @@ TEST_CASE("a form post without the session's CSRF token, or from another origin,
   auto wrong_token = browser.post("/users/disable", target + "&csrf=" + std::string(64, 'a'));
   REQUIRE(wrong_token);
   CHECK(wrong_token->status == 403);
+  // The right token in the address rather than the form: refused (addresses end up in proxies' logs).
+  auto token_in_address = browser.post("/users/disable?csrf=" + csrf, target);
+  REQUIRE(token_in_address);
+  CHECK(token_in_address->status == 403);
 
   auto cookie = httplib::Headers{{"Cookie", "soundings_session=" + browser.session()}};
   auto with = [&cookie](std::initializer_list<std::pair<std::string, std::string>> more) {

@@ -23,6 +23,12 @@ TEST_CASE("counts from 1 to 4 are hidden, and one hidden count takes the next sm
   CHECK(console::suppress({}) == V{});
   // A larger threshold, as `reach --min-count 10` asks.
   CHECK(console::suppress({9, 20, 30}, 10) == V{std::nullopt, std::nullopt, 30});
+  // Beside the whole: 12 of 15 would give away the other 3, so it goes, and the 3 here is small anyway.
+  CHECK(console::suppress_beside({12, 3, 0}, {15, 5, 0}) == V{std::nullopt, std::nullopt, 0});
+  // 20 of 30 and 10 of 10 give nothing away.
+  CHECK(console::suppress_beside({20, 10}, {30, 10}) == V{20, 10});
+  // Only one hidden by difference (40 of 42): the next smallest goes with it.
+  CHECK(console::suppress_beside({40, 9, 30}, {42, 9, 30}) == V{std::nullopt, std::nullopt, 30});
   CHECK(console::suppress_one(4) == std::nullopt);
   CHECK(console::suppress_one(0) == 0);
   CHECK(console::suppress_one(5) == 5);

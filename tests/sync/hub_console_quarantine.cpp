@@ -105,7 +105,8 @@ TEST_CASE("a rejection records who decided and why, the item stays in quarantine
   auto hub = hub_on(served);
 
   // A reason is required, of 1 to 500 characters: nothing is recorded without one.
-  for (const std::string& bad : {std::string(), std::string("   "), std::string(501, 'w'), std::string("\xff")}) {
+  for (const std::string& bad : {std::string(), std::string("   "), std::string(501, 'w'), std::string("\xff"),
+                                 std::string(10, '\0'), std::string("ok\x1b[2J")}) {
     const auto refused = must(decide_quarantine(*hub, seq, DecisionKind::Reject, "officer@council.gov.uk", bad));
     CHECK(refused.refusal == DecisionRefusal::BadReason);
     CHECK(refused.detail.find("reason") != std::string::npos);

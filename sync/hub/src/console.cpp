@@ -416,7 +416,10 @@ void dispatch(Console& console, const httplib::Request& req, httplib::Response& 
                           tr("form.origin_refused", lang));
     }
     const PageRequest probe{req, hub, *signed_in, lang, Format::Html, {}};
-    if (probe.param("csrf") != signed_in->csrf_token) {
+    // The token travels in the form's body only: one in the address would be written to proxies' logs.
+    const size_t query = req.target.find('?');
+    const bool token_in_address = query != std::string::npos && req.target.find("csrf", query) != std::string::npos;
+    if (token_in_address || probe.param("csrf") != signed_in->csrf_token) {
       return send_message(hub, res, 403, req, lang, signed_in, "error.form_refused_title", tr("form.csrf_refused", lang));
     }
     if (req.path == "/sign-out") {

@@ -156,6 +156,11 @@ inline constexpr int64_t kMinBreakdownTotal = 10;  // a filtered set smaller tha
 // by subtraction. Zero is shown. The result lines up with `counts`; nullopt means hidden. `reach` may ask
 // for a larger threshold (--min-count); nothing asks for a smaller one.
 std::vector<std::optional<int64_t>> suppress(const std::vector<int64_t>& counts, int64_t min_count = kMinShownCount);
+// A filtered view's counts beside the same counts over every response (`whole`, lined up): a count is also
+// hidden when the whole's count less it is from 1 to min_count - 1, since subtracting the two views would give
+// that small group away; then the secondary step as in suppress().
+std::vector<std::optional<int64_t>> suppress_beside(const std::vector<int64_t>& counts, const std::vector<int64_t>& whole,
+                                                    int64_t min_count = kMinShownCount);
 // A single count standing alone (a total): hidden from 1 to min_count - 1.
 std::optional<int64_t> suppress_one(int64_t count, int64_t min_count = kMinShownCount);
 

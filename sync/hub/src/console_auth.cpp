@@ -6,6 +6,9 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <array>
 #include <cctype>
 #include <regex>
@@ -57,6 +60,47 @@ bool password_matches(const std::string& hash, const std::string& password) {
   if (hash.empty()) return false;
   return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
 }
+
+// Each password check takes 64 MiB and a tenth of a second of a core, so sign-ins with made-up emails could
+// otherwise fill the hub's memory and workers (which serve the devices too). At most this many run at once;
+// a sign-in that cannot get a turn soon is asked to try again, with nothing recorded.
+constexpr int kConcurrentPasswordChecks = 2;
+constexpr std::chrono::seconds kPasswordCheckWait{3};
+
+class PasswordCheckTurn {
+ public:
+  PasswordCheckTurn() {
+    std::unique_lock lock(mutex());
+    got_ = freed().wait_for(lock, kPasswordCheckWait, [] { return running() < kConcurrentPasswordChecks; });
+    if (got_) ++running();
+  }
+  ~PasswordCheckTurn() {
+    if (!got_) return;
+    {
+      const std::lock_guard lock(mutex());
+      --running();
+    }
+    freed().notify_one();
+  }
+  PasswordCheckTurn(const PasswordCheckTurn&) = delete;
+  PasswordCheckTurn& operator=(const PasswordCheckTurn&) = delete;
+  bool got() const { return got_; }
+
+ private:
+  static std::mutex& mutex() {
+    static std::mutex m;
+    return m;
+  }
+  static std::condition_variable& freed() {
+    static std::condition_variable c;
+    return c;
+  }
+  static int& running() {
+    static int n = 0;
+    return n;
+  }
+  bool got_ = false;
+};
 
 // The origin (scheme://host[:port]) of a URL, lower case; empty when it has none.
 std::string origin_of(std::string_view url) {
@@ -196,18 +240,20 @@ Result<SignInAnswer> sign_in(HubState& hub, const std::string& typed_email, cons
   SignInAnswer answer;
   if (*allowed_from > now) {
     // Not even checked: a guess made during the delay learns nothing, so guessing stays slow.
+    // Not audited either: the refusal changes nothing, and a flood of them would bury real entries.
     answer.kind = SignInAnswer::Kind::Wait;
     answer.wait_seconds = *allowed_from - now;
-    if (auto logged = audit(hub, email, "sign_in_failed", email, "refused unchecked: next attempt allowed in " +
-                                                                      std::to_string(answer.wait_seconds) + " s");
-        !logged) {
-      return logged.error();
-    }
     return answer;
   }
   const auto user = hub.store->console_user(email);
   if (!user) return storage_error(user.error());
   const bool usable = user->has_value() && (*user)->account.disabled_at.empty();
+  const PasswordCheckTurn turn;
+  if (!turn.got()) {
+    answer.kind = SignInAnswer::Kind::Wait;
+    answer.wait_seconds = 5;
+    return answer;
+  }
   const bool matches = password_matches(usable ? (*user)->password_hash : decoy_hash(), password);
   if (!usable || !matches) {
     const auto failures = hub.store->note_sign_in_failure(email, now, sign_in_delay_seconds);

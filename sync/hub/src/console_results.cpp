@@ -149,6 +149,24 @@ void count_response(ResultsTally& tally, const ResponseFilter& filter, const Fac
   });
 }
 
+// The counts over every response of the rows of `question` (a filtered tally's), lined up with its rows.
+std::vector<int64_t> whole_counts(const QuestionTally& question, ResultsTally& everything) {
+  std::vector<int64_t> counts(question.counts.size(), 0);
+  const auto found = everything.index.find(question.question->id);
+  if (found == everything.index.end()) return counts;
+  QuestionTally& whole = everything.questions[found->second];
+  whole.counts.back() = everything.total - whole.answered;
+  for (size_t row = 0; row < question.keys.size() && row < counts.size(); ++row) {
+    for (size_t other = 0; other < whole.keys.size() && other < whole.counts.size(); ++other) {
+      if (whole.keys[other] == question.keys[row]) {
+        counts[row] = whole.counts[other];
+        break;
+      }
+    }
+  }
+  return counts;
+}
+
 PageResult results_page(PageRequest& request) {
   HubState& hub = request.hub;
   const std::string id = request.match[1];
@@ -170,9 +188,13 @@ PageResult results_page(PageRequest& request) {
   const std::string language = content_language(newest, lang);
 
   ResultsTally tally = empty_tally(definitions, language);
+  // A filtered view is shown beside the same counts over every response, so that no count can be learnt by
+  // subtracting it from the unfiltered page (suppress_beside).
+  ResultsTally everything = empty_tally(definitions, language);
   // Unfiltered, so that the form can offer every value; the filter is applied while counting.
   if (auto scanned = hub.store->scan_facets(id, ResponseFilter{}, [&](const FacetRow& row) {
         count_response(tally, filter, row);
+        if (!filter.empty()) count_response(everything, ResponseFilter{}, row);
       });
       !scanned) {
     return storage_failure(request, scanned.error());
@@ -184,7 +206,10 @@ PageResult results_page(PageRequest& request) {
     return storage_failure(request, devices.error());
   }
 
-  const bool breakdown = tally.total >= kMinBreakdownTotal;
+  // The filtered total, hidden when it or what the filter leaves out is from 1 to 4.
+  const auto total = filter.empty() ? suppress_one(tally.total)
+                                    : suppress_beside({tally.total}, {everything.total}).front();
+  const bool breakdown = total && tally.total >= kMinBreakdownTotal;
   const std::string path = "/consultations/" + id;
   const std::string query = filter_query(filter);
   PageResult result;
@@ -195,7 +220,6 @@ PageResult results_page(PageRequest& request) {
   summary.caption = tr("results.summary_caption", lang);
   summary.headers = {tr("results.what", lang), tr("results.responses", lang)};
   summary.keys = {"what", "responses"};
-  const auto total = suppress_one(tally.total);
   summary.rows.push_back({Cell::of(tr(filter.empty() ? "results.all" : "results.all_matching", lang)),
                           total ? Cell::count(*total) : Cell::hidden()});
   result.tables.push_back(summary);
@@ -238,7 +262,7 @@ PageResult results_page(PageRequest& request) {
     // Every response either answered or did not: "no answer" completes the group, so suppress() sees a
     // group whose total is shown and hides a second count when it must.
     question.counts.back() = tally.total - question.answered;
-    const auto shown = suppress(question.counts);
+    const auto shown = filter.empty() ? suppress(question.counts) : suppress_beside(question.counts, whole_counts(question, everything));
     const std::string heading = question_heading(question, language);
     Table table;
     table.id = "q-" + question.question->id;

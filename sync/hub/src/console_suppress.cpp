@@ -4,11 +4,17 @@
 
 namespace soundings::hub::detail::console {
 
-std::vector<std::optional<int64_t>> suppress(const std::vector<int64_t>& counts, int64_t min_count) {
+namespace {
+
+bool small(int64_t count, int64_t min_count) { return count > 0 && count < min_count; }
+
+// Hides every count `hide` picks, then, when that hid exactly one, the next smallest non-zero count too.
+template <typename Hide>
+std::vector<std::optional<int64_t>> suppress_where(const std::vector<int64_t>& counts, Hide hide) {
   std::vector<std::optional<int64_t>> shown(counts.begin(), counts.end());
   size_t hidden = 0;
   for (size_t i = 0; i < counts.size(); ++i) {
-    if (counts[i] > 0 && counts[i] < min_count) {
+    if (hide(i)) {
       shown[i].reset();
       ++hidden;
     }
@@ -21,6 +27,20 @@ std::vector<std::optional<int64_t>> suppress(const std::vector<int64_t>& counts,
   }
   if (next) shown[*next].reset();
   return shown;
+}
+
+}  // namespace
+
+std::vector<std::optional<int64_t>> suppress(const std::vector<int64_t>& counts, int64_t min_count) {
+  return suppress_where(counts, [&](size_t i) { return small(counts[i], min_count); });
+}
+
+std::vector<std::optional<int64_t>> suppress_beside(const std::vector<int64_t>& counts, const std::vector<int64_t>& whole,
+                                                    int64_t min_count) {
+  return suppress_where(counts, [&](size_t i) {
+    const int64_t rest = i < whole.size() ? whole[i] - counts[i] : 0;
+    return small(counts[i], min_count) || small(rest, min_count);
+  });
 }
 
 std::optional<int64_t> suppress_one(int64_t count, int64_t min_count) {

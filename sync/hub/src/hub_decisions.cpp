@@ -207,6 +207,13 @@ const char* decision_name(DecisionKind kind) { return kind == DecisionKind::Rele
 
 DecisionOutcome check_decision_reason(const std::string& reason, std::string& trimmed) {
   if (first_bad_utf8(reason) != std::string::npos) return refuse(DecisionRefusal::BadReason, "reason: not UTF-8 text");
+  // A reason is for people to read: control characters (NUL among them) could make a required reason
+  // invisible, so only line breaks and tabs are allowed.
+  for (const unsigned char c : reason) {
+    if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7f) {
+      return refuse(DecisionRefusal::BadReason, "reason: holds a control character; write it as plain text");
+    }
+  }
   const auto first = reason.find_first_not_of(" \t\r\n");
   if (first == std::string::npos) return refuse(DecisionRefusal::BadReason, "reason: say why (it is empty)");
   trimmed = reason.substr(first, reason.find_last_not_of(" \t\r\n") - first + 1);
