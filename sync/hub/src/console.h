@@ -175,7 +175,7 @@ struct PageRequest {
   Lang lang;
   Format format = Format::Html;
   std::smatch match;  // the route's pattern matched against the path without its .csv/.json extension
-  // A query or form parameter, empty when absent.
+  // A query or form parameter (a multipart form's fields included), empty when absent.
   std::string param(const std::string& name) const;
 };
 

@@ -197,7 +197,7 @@ std::string notice(const std::string& text, bool is_error) {
 
 std::string PageRequest::param(const std::string& name) const {
   if (http.has_param(name)) return http.get_param_value(name);
-  if (http.is_multipart_form_data() && http.has_file(name)) return http.get_file_value(name).content;
+  if (http.has_file(name)) return http.get_file_value(name).content;
   return {};
 }
 

@@ -26,12 +26,6 @@ namespace soundings::hub::detail::console {
 
 namespace {
 
-// A form field of a multipart form: httplib keeps those among the files, not the parameters.
-std::string form_field(const PageRequest& request, const std::string& name) {
-  std::string value = request.param(name);
-  if (value.empty() && request.http.has_file(name)) value = request.http.get_file_value(name).content;
-  return value;
-}
 
 using nlohmann::json;
 
@@ -450,7 +444,7 @@ PageResult post_disable_staff(PageRequest& request) {
 
 PageResult post_import(PageRequest& request) {
   const Lang& lang = request.lang;
-  const std::string name = form_field(request, "name");
+  const std::string name = request.param("name");
   std::string csv;
   if (request.http.has_file("file")) csv = request.http.get_file_value("file").content;
   if (csv.empty()) {

@@ -11,12 +11,6 @@ namespace soundings::hub::detail::console {
 
 namespace {
 
-// A form field of a multipart form: httplib keeps those among the files, not the parameters.
-std::string form_field(const PageRequest& request, const std::string& name) {
-  std::string value = request.param(name);
-  if (value.empty() && request.http.has_file(name)) value = request.http.get_file_value(name).content;
-  return value;
-}
 
 constexpr const char* kIdPattern = kConsultationIdPattern;
 
@@ -107,7 +101,7 @@ Submitted submitted_definition(const PageRequest& request) {
     // A multipart form with no file chosen still sends the part, with no file name and no content.
     if (!file.content.empty() && !file.filename.empty()) return {file.content, true};
   }
-  return {form_field(request, "definition"), false};
+  return {request.param("definition"), false};
 }
 
 PageResult do_publish(PageRequest& request) {
