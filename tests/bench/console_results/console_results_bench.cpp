@@ -130,6 +130,7 @@ bool over_http(hub::Hub& hub, const Options& options) {
   }
   httplib::Client client("127.0.0.1", *port);
   client.set_read_timeout(60, 0);
+  client.set_url_encode(false);  // the targets below are already encoded as a browser sends them
   const std::string origin = "http://127.0.0.1:" + std::to_string(*port);
   const auto signed_in = client.Post("/sign-in", {{"Origin", origin}},
                                      "email=" + email + "&password=correct+horse+battery+staple&next=%2F",
